@@ -1,0 +1,45 @@
+/**
+ * Audit events: an append-only, hash-chained record of everything that happened. The store
+ * assigns `seq`, `prevHash` and `hash`; callers give the rest.
+ */
+import type { Principal } from './principal.ts';
+import type { Platform, RequestState } from './request.ts';
+import type { Target } from './target.ts';
+
+export type AuditAction =
+  | 'request.submitted'
+  | 'request.rejected'
+  | 'request.approved'
+  | 'request.denied'
+  | 'request.canceled'
+  | 'request.approval_expired'
+  | 'request.scheduled'
+  | 'grant.activating'
+  | 'grant.activated'
+  | 'grant.failed'
+  | 'grant.extended'
+  | 'grant.ended'
+  | 'history.refused'
+  | 'history.exported';
+
+export interface AuditEventInput {
+  readonly at: number;
+  readonly action: AuditAction;
+  readonly requestId: string | null;
+  /** Who did it; null when the bot itself acted (timers, reconcile). */
+  readonly actor: Principal | null;
+  readonly requester: Principal | null;
+  readonly targets: readonly Target[];
+  readonly state: RequestState | null;
+  readonly reason: string | null;
+  readonly ticket: string | null;
+  readonly platform: Platform | null;
+  /** Free-form facts worth keeping (error code, approvers, duration). */
+  readonly details: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  readonly seq: number;
+  readonly prevHash: string;
+  readonly hash: string;
+}

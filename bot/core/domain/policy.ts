@@ -1,0 +1,80 @@
+/**
+ * Policy as the core uses it, after policy.yaml has been validated (bot/policy-file.ts) and
+ * durations turned into seconds. Per-role values are already merged over the defaults.
+ */
+import type { PrincipalRef } from './principal.ts';
+
+export interface ApprovalRule {
+  readonly required: boolean;
+  readonly approvers: readonly PrincipalRef[];
+  readonly quorum: number;
+  /** Seconds until an undecided request expires. */
+  readonly timeout: number;
+  readonly escalateTo: readonly PrincipalRef[];
+  /** Seconds: an approval counts only after an MFA sign-in this recent. Undefined: off. */
+  readonly stepUp?: number;
+}
+
+export interface RolePolicy {
+  readonly maxDuration: number;
+  readonly minDuration: number;
+  readonly defaultDuration: number;
+  readonly approval: ApprovalRule;
+  readonly justification: { readonly required: boolean; readonly minLength: number };
+  readonly ticket: { readonly required: boolean; readonly pattern?: string };
+  readonly reminderBefore: number;
+  /** Seconds a grant of this role takes to reach every service (shown to the requester). */
+  readonly propagation?: number;
+  /** Whether the role asks for MFA at activation (from PIM; app mode enforces it by step-up). */
+  readonly mfaRequired: boolean;
+  readonly mode: 'app' | 'delegated';
+}
+
+export interface RoleOverride {
+  readonly aliases: readonly string[];
+  readonly policy: RolePolicy;
+}
+
+export interface ChannelIds {
+  readonly slack?: string;
+  readonly teams?: string;
+}
+
+export interface AlertsPolicy {
+  readonly scanEvery: number;
+  readonly tooFrequent: { readonly count: number; readonly window: number };
+  readonly staleAccounts: { readonly days: number };
+  readonly tooManyGlobalAdmins: { readonly max: number; readonly percent: number };
+  readonly outsideHours?: {
+    readonly timezone: string;
+    readonly from: string;
+    readonly to: string;
+    readonly days: readonly number[];
+  };
+  readonly cooldown: number;
+}
+
+export interface Policy {
+  readonly defaults: RolePolicy;
+  /** Keyed by role display name as written in policy.yaml. */
+  readonly roles: ReadonlyMap<string, RoleOverride>;
+  readonly channels: { readonly security: ChannelIds; readonly approvals: ChannelIds };
+  readonly auditors: readonly PrincipalRef[];
+  /** Platform user id → email, overriding the email lookup. */
+  readonly identities: ReadonlyMap<string, string>;
+  readonly alerts: AlertsPolicy;
+  /** Zone for `at 14:00` when the platform does not tell the user's own. */
+  readonly timezone: string;
+}
+
+/**
+ * What Entra PIM's own policy for a role demands (unifiedRoleManagementPolicy rules), as data.
+ * The Graph adapter reads it; the core only combines it with policy.yaml.
+ */
+export interface PimRules {
+  readonly maxDuration?: number;
+  readonly justificationRequired: boolean;
+  readonly ticketRequired: boolean;
+  readonly approvalRequired: boolean;
+  readonly mfaRequired: boolean;
+}

@@ -1,0 +1,80 @@
+/**
+ * An access request and the states it moves through (DESIGN.md "Request lifecycle").
+ * Times are epoch milliseconds; durations are seconds.
+ */
+import type { Principal, PrincipalRef } from './principal.ts';
+import type { Target } from './target.ts';
+
+export type RequestState =
+  | 'submitted'
+  | 'rejected'
+  | 'pending_approval'
+  | 'approved'
+  | 'denied'
+  | 'canceled'
+  | 'approval_expired'
+  | 'scheduled'
+  | 'activating'
+  | 'active'
+  | 'failed'
+  | 'ended';
+
+export type EndReason = 'expired' | 'deactivated' | 'revoked' | 'overdue_removed';
+export type Platform = 'slack' | 'teams' | 'sandbox';
+
+export const TERMINAL_STATES: ReadonlySet<RequestState> = new Set([
+  'rejected',
+  'denied',
+  'canceled',
+  'approval_expired',
+  'failed',
+  'ended',
+]);
+
+export interface Decision {
+  readonly by: Principal;
+  readonly at: number;
+  readonly reason?: string;
+}
+
+/** The approval facts fixed at submission, so a later policy edit cannot change a decision. */
+export interface ApprovalSnapshot {
+  readonly required: boolean;
+  readonly approvers: readonly PrincipalRef[];
+  readonly quorum: number;
+  readonly timeoutAt: number | null;
+}
+
+export interface Failure {
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface AccessRequest {
+  readonly id: string;
+  /** Bumped by every transition; the store's compare-and-set checks it. */
+  readonly version: number;
+  readonly state: RequestState;
+  readonly platform: Platform;
+  readonly requester: Principal;
+  readonly targets: readonly Target[];
+  readonly durationSeconds: number;
+  /** Requested start; null means as soon as approved. */
+  readonly startAt: number | null;
+  readonly reason: string;
+  readonly ticket: string | null;
+  readonly approval: ApprovalSnapshot;
+  readonly approvals: readonly Decision[];
+  readonly denial: Decision | null;
+  readonly canceledBy: Principal | null;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly activatedAt: number | null;
+  readonly endsAt: number | null;
+  readonly endedAt: number | null;
+  readonly endReason: EndReason | null;
+  readonly failure: Failure | null;
+}
+
+export const isTerminal = (r: AccessRequest): boolean => TERMINAL_STATES.has(r.state);
+export const roleNames = (r: AccessRequest): string[] => r.targets.map((t) => t.name);

@@ -1,0 +1,114 @@
+/**
+ * The request state machine as pure functions: each takes the current request and returns the
+ * next version, or the catalogue error that says why not. Nothing here does I/O; the use
+ * cases check what needs the directory (is this person an approver?) before calling in.
+ */
+import { type AppError, appError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { Principal } from './principal.ts';
+import type { AccessRequest, EndReason, Failure, RequestState } from './request.ts';
+
+export type Transition =
+  | { readonly type: 'approve'; readonly by: Principal }
+  | { readonly type: 'deny'; readonly by: Principal; readonly reason: string }
+  | { readonly type: 'cancel'; readonly by: Principal }
+  | { readonly type: 'expire_approval' }
+  | { readonly type: 'schedule' }
+  | { readonly type: 'start_activation' }
+  | { readonly type: 'activated'; readonly endsAt: number }
+  | { readonly type: 'fail'; readonly failure: Failure }
+  | { readonly type: 'end'; readonly reason: EndReason }
+  | { readonly type: 'extend'; readonly endsAt: number };
+
+/** Which states each transition may leave from. Anything else is refused. */
+const FROM: Record<Transition['type'], readonly RequestState[]> = {
+  approve: ['pending_approval'],
+  deny: ['pending_approval'],
+  cancel: ['pending_approval', 'approved', 'scheduled'],
+  expire_approval: ['pending_approval'],
+  schedule: ['approved'],
+  start_activation: ['approved', 'scheduled'],
+  activated: ['activating'],
+  fail: ['activating'],
+  end: ['active'],
+  extend: ['active'],
+};
+
+const ACTION_WORDS: Record<Transition['type'], string> = {
+  approve: 'approved',
+  deny: 'denied',
+  cancel: 'canceled',
+  expire_approval: 'expired',
+  schedule: 'scheduled',
+  start_activation: 'activated',
+  activated: 'activated',
+  fail: 'marked failed',
+  end: 'ended',
+  extend: 'extended',
+};
+
+export function transition(
+  request: AccessRequest,
+  t: Transition,
+  now: number,
+): Result<AccessRequest, AppError> {
+  if (!FROM[t.type].includes(request.state)) {
+    const decision = t.type === 'approve' || t.type === 'deny';
+    return err(
+      decision
+        ? appError('request.already_decided', { id: request.id, state: request.state })
+        : appError('request.wrong_state', {
+            id: request.id,
+            state: request.state,
+            action: ACTION_WORDS[t.type],
+          }),
+    );
+  }
+  const next = (changes: Partial<AccessRequest>): Result<AccessRequest, AppError> =>
+    ok({ ...request, ...changes, version: request.version + 1, updatedAt: now });
+
+  switch (t.type) {
+    case 'approve': {
+      if (t.by.id === request.requester.id) return err(appError('request.self_approval'));
+      if (request.approvals.some((a) => a.by.id === t.by.id)) {
+        return err(appError('request.already_approved_by_you'));
+      }
+      const approvals = [...request.approvals, { by: t.by, at: now }];
+      const reached = approvals.length >= request.approval.quorum;
+      return next({ approvals, state: reached ? 'approved' : 'pending_approval' });
+    }
+    case 'deny': {
+      if (t.by.id === request.requester.id) return err(appError('request.self_approval'));
+      if (t.reason.trim() === '') return err(appError('request.deny_reason_required'));
+      return next({ state: 'denied', denial: { by: t.by, at: now, reason: t.reason.trim() } });
+    }
+    case 'cancel':
+      if (t.by.id !== request.requester.id) {
+        return err(appError('request.not_requester', { id: request.id }));
+      }
+      return next({ state: 'canceled', canceledBy: t.by });
+    case 'expire_approval':
+      return next({ state: 'approval_expired' });
+    case 'schedule':
+      return next({ state: 'scheduled' });
+    case 'start_activation':
+      return next({ state: 'activating' });
+    case 'activated':
+      return next({ state: 'active', activatedAt: now, endsAt: t.endsAt });
+    case 'fail':
+      return next({ state: 'failed', failure: t.failure });
+    case 'end':
+      return next({ state: 'ended', endedAt: now, endReason: t.reason });
+    case 'extend':
+      if (t.endsAt <= (request.endsAt ?? 0)) {
+        return err(
+          appError('request.wrong_state', {
+            id: request.id,
+            state: request.state,
+            action: 'shortened by extend',
+          }),
+        );
+      }
+      return next({ endsAt: t.endsAt });
+  }
+}

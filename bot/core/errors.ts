@@ -1,0 +1,111 @@
+/**
+ * The one catalogue of user-facing errors. Every message says what happened and what to do
+ * next; adapters show `message` as it is. Codes are stable: logs, metrics and tests use them.
+ *
+ * Messages use plain text with `code` spans only; adapters escape user-supplied values
+ * (role names, reasons) before the message reaches a chat platform.
+ */
+import { formatDuration } from './domain/duration.ts';
+
+const usage =
+  '`/elevate <role> <duration> <reason>`, e.g. `/elevate Exchange Administrator 2h fixing mail flow INC-4711`';
+const list = (names: readonly string[]): string => names.map((n) => `\`${n}\``).join(', ');
+
+const catalogue = {
+  // --- commands -------------------------------------------------------------------------
+  'command.empty': () =>
+    `Tell me what you need: ${usage}. Type \`/elevate help\` for all commands.`,
+  'command.too_long': (p: { max: number }) =>
+    `That command is longer than ${p.max} characters. Shorten the reason and try again.`,
+  'command.missing_role': () =>
+    `Which role do you need? ${usage}. \`/elevate roles\` lists the roles you can activate.`,
+  'command.missing_duration': () =>
+    'How long do you need it? Add a duration such as `30m`, `2h`, `1h30m` or `PT2H` after the role.',
+  'command.missing_reason': () =>
+    'Why do you need it? Add a reason after the duration, e.g. `… 2h fixing mail flow INC-4711`.',
+  'command.bad_duration': (p: { text: string }) =>
+    `\`${p.text}\` is not a duration. Use forms like \`90s\`, \`30m\`, \`2h\`, \`1h30m\`, \`1d\` or \`PT2H\`.`,
+  'command.unknown_role': (p: { name: string; suggestions: readonly string[] }) =>
+    p.suggestions.length > 0
+      ? `There is no role called \`${p.name}\`. Did you mean ${list(p.suggestions)}? \`/elevate roles\` lists yours.`
+      : `There is no role called \`${p.name}\`. \`/elevate roles\` lists the roles you can activate.`,
+  'command.ambiguous_role': (p: { name: string; matches: readonly string[] }) =>
+    `\`${p.name}\` matches several roles: ${list(p.matches)}. Type more of the name.`,
+  'command.duplicate_role': (p: { role: string }) =>
+    `\`${p.role}\` is listed twice. Name each role once.`,
+  'command.bad_start': (p: { text: string }) =>
+    `\`${p.text}\` is not a start time. Use \`at 14:00\`, \`at 2026-12-01T09:00Z\` or \`in 2h\`.`,
+  'command.start_in_past': (p: { text: string }) =>
+    `The start \`${p.text}\` is in the past. Leave out \`at\` to start as soon as approved, or pick a later time.`,
+  'command.start_too_far': (p: { text: string; maxDays: number }) =>
+    `The start \`${p.text}\` is more than ${p.maxDays} days ahead. Request closer to the time you need it.`,
+  'command.bad_scope': (p: { text: string }) =>
+    `\`${p.text}\` is not a scope. Use \`/\` for the whole directory, an administrative unit id, or an Azure resource path such as \`/subscriptions/<id>\`.`,
+  'command.bad_ticket': (p: { text: string }) =>
+    `\`${p.text}\` is not a ticket id. Use letters, digits and \`-\`, e.g. \`ticket INC-4711\`.`,
+  'command.missing_argument': (p: { command: string; argument: string; example: string }) =>
+    `\`/elevate ${p.command}\` needs ${p.argument}, e.g. \`${p.example}\`.`,
+  'command.bad_argument': (p: { command: string; text: string; example: string }) =>
+    `\`${p.text}\` does not fit \`/elevate ${p.command}\`. Try \`${p.example}\`.`,
+
+  // --- policy ---------------------------------------------------------------------------
+  'policy.duration_too_short': (p: { role: string; min: number }) =>
+    `\`${p.role}\` must be requested for at least ${formatDuration(p.min)}. Ask for ${formatDuration(p.min)} or more.`,
+  'policy.duration_too_long': (p: { role: string; max: number }) =>
+    `\`${p.role}\` can be activated for at most ${formatDuration(p.max)}. Ask for ${formatDuration(p.max)} or less; you can extend later.`,
+  'policy.justification_required': (p: { role: string }) =>
+    `\`${p.role}\` needs a reason. Add one after the duration.`,
+  'policy.justification_too_short': (p: { role: string; minLength: number }) =>
+    `The reason for \`${p.role}\` must be at least ${p.minLength} characters. Say what you will do and why.`,
+  'policy.ticket_required': (p: { role: string }) =>
+    `\`${p.role}\` needs a ticket. Add \`ticket <id>\`, e.g. \`ticket INC-4711\`.`,
+  'policy.ticket_format': (p: { role: string; ticket: string; pattern: string }) =>
+    `Ticket \`${p.ticket}\` does not match the format required for \`${p.role}\` (\`${p.pattern}\`). Check the ticket id.`,
+  'policy.not_eligible': (p: { role: string; scope: string }) =>
+    `You are not eligible for \`${p.role}\`${p.scope === '/' ? '' : ` on \`${p.scope}\``} in Entra PIM. Ask your identity team to make you eligible, then try again.`,
+  'policy.no_approvers': (p: { role: string }) =>
+    `\`${p.role}\` needs approval but the policy names no approvers. Ask the bot's administrators to add approvers to policy.yaml.`,
+
+  // --- requests -------------------------------------------------------------------------
+  'request.not_found': (p: { id: string }) =>
+    `There is no request \`${p.id}\`. \`/elevate status\` lists your open requests.`,
+  'request.self_approval': () =>
+    'You cannot approve or deny your own request. Another approver has to decide it.',
+  'request.not_approver': (p: { roles: readonly string[] }) =>
+    `You are not an approver for ${list(p.roles)}. The card shows who can decide it.`,
+  'request.already_approved_by_you': () =>
+    'You have already approved this request. It is waiting for another approver.',
+  'request.already_decided': (p: { id: string; state: string }) =>
+    `Request \`${p.id}\` is already ${p.state.replace('_', ' ')}; nothing changed.`,
+  'request.not_requester': (p: { id: string }) =>
+    `Only the person who asked can do that with request \`${p.id}\`.`,
+  'request.wrong_state': (p: { id: string; state: string; action: string }) =>
+    `Request \`${p.id}\` is ${p.state.replace('_', ' ')}, so it cannot be ${p.action}. \`/elevate status\` shows where it stands.`,
+  'request.deny_reason_required': () => 'Say why you deny it: the requester reads your reason.',
+  'request.changed_meanwhile': (p: { id: string }) =>
+    `Request \`${p.id}\` changed while you acted. Look at the updated card and try again if still needed.`,
+
+  // --- grant ----------------------------------------------------------------------------
+  'grant.failed': (p: { role: string; detail: string }) =>
+    `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,
+
+  // --- infrastructure -------------------------------------------------------------------
+  'service.unavailable': () =>
+    'elevate cannot reach its store right now, so nothing was changed. Try again in a minute; if it persists, tell the bot administrators.',
+} as const;
+
+export type ErrorCode = keyof typeof catalogue;
+type ParamsOf<C extends ErrorCode> = Parameters<(typeof catalogue)[C]>;
+
+export interface AppError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** Builds the error a user reads. `appError('request.not_found', { id })`. */
+export function appError<C extends ErrorCode>(code: C, ...params: ParamsOf<C>): AppError {
+  const render = catalogue[code] as (...args: ParamsOf<C>) => string;
+  return { code, message: render(...params) };
+}
+
+export const errorCodes = Object.keys(catalogue) as ErrorCode[];

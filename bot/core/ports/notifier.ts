@@ -1,0 +1,23 @@
+import type { AccessRequest } from '../domain/request.ts';
+
+/** What just happened to a request, so a channel can say it in words. */
+export type RequestChange =
+  | 'submitted'
+  | 'approval_added'
+  | 'approved'
+  | 'denied'
+  | 'canceled'
+  | 'approval_expired'
+  | 'scheduled'
+  | 'activated'
+  | 'failed'
+  | 'extended'
+  | 'ended';
+
+/**
+ * Chat output. A message is a projection of the stored request: implementations render it
+ * from `request` and update every card already sent for it.
+ */
+export interface Notifier {
+  requestChanged(request: AccessRequest, change: RequestChange): Promise<void>;
+}

@@ -1,0 +1,48 @@
+import type { PimRules } from '../domain/policy.ts';
+import type { RoleEntry, Target } from '../domain/target.ts';
+import type { AppError } from '../errors.ts';
+import type { Result } from '../result.ts';
+
+export interface Eligibility {
+  readonly target: Target;
+  /** When the eligibility itself ends; null when permanent. */
+  readonly endsAt: number | null;
+}
+
+export interface GrantRequest {
+  readonly principalId: string;
+  readonly target: Target;
+  readonly startAt: number;
+  readonly durationSeconds: number;
+  /** Written into PIM's record: reason, requester, approvers, ticket and request id. */
+  readonly justification: string;
+  readonly ticket: string | null;
+  readonly requestId: string;
+}
+
+export interface ActiveAssignment {
+  readonly principalId: string;
+  readonly target: Target;
+  readonly startAt: number;
+  readonly endsAt: number | null;
+  /** Made through a PIM schedule (false: assigned outside PIM). */
+  readonly viaSchedule: boolean;
+}
+
+/** Entra PIM (Graph) and, later, Azure resource PIM (ARM). */
+export interface PrivilegeProvider {
+  /** Every role the tenant has, for name matching. */
+  listRoles(): Promise<readonly RoleEntry[]>;
+  eligibilities(principalId: string): Promise<readonly Eligibility[]>;
+  /** PIM's own rules for a target, combined with policy.yaml into the effective policy. */
+  rules(target: Target): Promise<PimRules>;
+  /** Grants `target` for the duration. An assignment that exists already and is ours is success. */
+  activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>>;
+  /** Removes the assignment; one that is already gone is success. */
+  deactivate(
+    principalId: string,
+    target: Target,
+    requestId: string,
+  ): Promise<Result<void, AppError>>;
+  activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]>;
+}

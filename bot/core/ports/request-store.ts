@@ -1,0 +1,38 @@
+import type { AuditEventInput } from '../domain/audit.ts';
+import type { AccessRequest, RequestState } from '../domain/request.ts';
+import type { Result } from '../result.ts';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Pass back as `before` to get the next (older) page; null when there is none. */
+  readonly next: string | null;
+}
+
+export interface ListQuery {
+  readonly limit: number;
+  readonly before?: string;
+  /** Only requests created at or after this time (ms). */
+  readonly since?: number;
+}
+
+/**
+ * Where requests live. Every write carries its audit event and is applied together with it,
+ * atomically: either both are stored or neither is.
+ */
+export interface RequestStore {
+  /** Stores a new request (version 1). Refuses an id that exists. */
+  create(request: AccessRequest, event: AuditEventInput): Promise<Result<AccessRequest, 'exists'>>;
+  get(id: string): Promise<AccessRequest | null>;
+  /**
+   * Compare-and-set: stores `next` only if the stored version is `next.version - 1`.
+   * A lost race returns `conflict` and changes nothing.
+   */
+  update(next: AccessRequest, event: AuditEventInput): Promise<Result<AccessRequest, 'conflict'>>;
+  /** Newest first. */
+  listByUser(principalId: string, query: ListQuery): Promise<Page<AccessRequest>>;
+  /** Newest first; `roleId` is the target id (role definition or group). */
+  listByRole(roleId: string, query: ListQuery): Promise<Page<AccessRequest>>;
+  listAll(query: ListQuery): Promise<Page<AccessRequest>>;
+  /** Requests currently in one of `states` (open work for reconcile and status). */
+  listInStates(states: readonly RequestState[]): Promise<readonly AccessRequest[]>;
+}

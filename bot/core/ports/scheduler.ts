@@ -1,0 +1,10 @@
+export type JobName = 'activate' | 'verify' | 'remind' | 'expire' | 'approval-timeout';
+
+/**
+ * Time-driven work. Jobs carry only the request id and re-read the request when they run; a
+ * job scheduled twice for the same request runs once (ids are `<job>-<requestId>`).
+ */
+export interface Scheduler {
+  schedule(job: JobName, requestId: string, runAt: number): Promise<void>;
+  cancel(job: JobName, requestId: string): Promise<void>;
+}
