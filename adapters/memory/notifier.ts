@@ -1,0 +1,15 @@
+import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
+
+/** Keeps what would have been posted, for tests and the sandbox console. */
+export class MemoryNotifier implements Notifier {
+  readonly sent: { readonly request: AccessRequest; readonly change: RequestChange }[] = [];
+
+  async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
+    this.sent.push({ request, change });
+  }
+
+  changes(requestId: string): RequestChange[] {
+    return this.sent.filter((s) => s.request.id === requestId).map((s) => s.change);
+  }
+}

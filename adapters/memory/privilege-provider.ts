@@ -1,0 +1,109 @@
+import type { PimRules } from '../../bot/core/domain/policy.ts';
+import { type RoleEntry, sameTarget, scopeCovers, type Target } from '../../bot/core/domain/target.ts';
+import { type AppError, appError } from '../../bot/core/errors.ts';
+import { err, ok, type Result } from '../../bot/core/result.ts';
+import type {
+  ActiveAssignment,
+  Eligibility,
+  GrantRequest,
+  PrivilegeProvider,
+} from '../../bot/core/ports/privilege-provider.ts';
+
+const NO_RULES: PimRules = {
+  justificationRequired: false,
+  ticketRequired: false,
+  approvalRequired: false,
+  mfaRequired: false,
+};
+
+interface Assignment extends ActiveAssignment {
+  readonly requestId: string | null;
+}
+
+/**
+ * PIM in memory: eligibilities, rules and assignments that end by time. Counts every grant
+ * call so tests can assert "exactly one activation".
+ */
+export class MemoryPrivileges implements PrivilegeProvider {
+  readonly #roles: readonly RoleEntry[];
+  readonly #eligible = new Map<string, Eligibility[]>();
+  readonly #rules = new Map<string, PimRules>();
+  #assignments: Assignment[] = [];
+  readonly #failures: AppError[] = [];
+  readonly #now: () => number;
+  activateCalls = 0;
+  deactivateCalls = 0;
+
+  constructor(roles: readonly RoleEntry[], now: () => number) {
+    this.#roles = roles;
+    this.#now = now;
+  }
+
+  makeEligible(principalId: string, target: Target, endsAt: number | null = null): void {
+    this.#eligible.set(principalId, [...(this.#eligible.get(principalId) ?? []), { target, endsAt }]);
+  }
+
+  setRules(roleId: string, rules: Partial<PimRules>): void {
+    this.#rules.set(roleId, { ...NO_RULES, ...rules });
+  }
+
+  /** The next activate call fails with this error (as PIM would refuse it). */
+  failNextActivation(error: AppError): void {
+    this.#failures.push(error);
+  }
+
+  async listRoles(): Promise<readonly RoleEntry[]> {
+    return this.#roles;
+  }
+
+  async eligibilities(principalId: string): Promise<readonly Eligibility[]> {
+    const now = this.#now();
+    return (this.#eligible.get(principalId) ?? []).filter((e) => e.endsAt === null || e.endsAt > now);
+  }
+
+  async rules(target: Target): Promise<PimRules> {
+    return this.#rules.get(target.id) ?? NO_RULES;
+  }
+
+  async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
+    this.activateCalls += 1;
+    const failure = this.#failures.shift();
+    if (failure) return err(failure);
+    const eligible = (await this.eligibilities(grant.principalId)).some(
+      (e) => e.target.kind === grant.target.kind && e.target.id === grant.target.id && scopeCovers(e.target.scope, grant.target.scope),
+    );
+    if (!eligible) return err(appError('policy.not_eligible', { role: grant.target.name, scope: grant.target.scope }));
+    const existing = this.#live(grant.principalId, grant.target);
+    if (existing && existing.requestId === grant.requestId && existing.endsAt !== null) {
+      return ok({ endsAt: existing.endsAt });
+    }
+    const endsAt = grant.startAt + grant.durationSeconds * 1000;
+    this.#assignments.push({
+      principalId: grant.principalId,
+      target: grant.target,
+      startAt: grant.startAt,
+      endsAt,
+      viaSchedule: true,
+      requestId: grant.requestId,
+    });
+    return ok({ endsAt });
+  }
+
+  async deactivate(principalId: string, target: Target): Promise<Result<void, AppError>> {
+    this.deactivateCalls += 1;
+    this.#assignments = this.#assignments.filter((a) => !(a.principalId === principalId && sameTarget(a.target, target)));
+    return ok(undefined);
+  }
+
+  async activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]> {
+    const now = this.#now();
+    return this.#assignments.filter((a) => a.principalId === principalId && (a.endsAt === null || a.endsAt > now));
+  }
+
+  #live(principalId: string, target: Target): Assignment | undefined {
+    const now = this.#now();
+    return this.#assignments.find(
+      (a) => a.principalId === principalId && sameTarget(a.target, target) && (a.endsAt === null || a.endsAt > now),
+    );
+  }
+}

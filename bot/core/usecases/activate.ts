@@ -1,0 +1,93 @@
+/**
+ * Grants an approved request in PIM. Run by the activate job: the `activating` state is the
+ * lock that keeps a second worker or replica from granting twice; a retry of the same job
+ * (`resume`) picks an interrupted activation up again, and the provider treats an assignment
+ * that already exists for this request as done.
+ */
+import { combinePolicies, rolePolicy } from '../domain/effective-policy.ts';
+import type { AccessRequest } from '../domain/request.ts';
+import type { Target } from '../domain/target.ts';
+import { type AppError, appError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { CoreDeps } from './deps.ts';
+import { applyTransition } from './record.ts';
+
+export async function activate(
+  deps: CoreDeps,
+  requestId: string,
+  opts: { readonly resume: boolean } = { resume: false },
+): Promise<Result<AccessRequest, AppError>> {
+  const current = await deps.store.get(requestId);
+  if (!current) return err(appError('request.not_found', { id: requestId }));
+  let request = current;
+  if (current.state === 'approved' || current.state === 'scheduled') {
+    const started = await applyTransition(deps, requestId, { type: 'start_activation' }, 'grant.activating', null);
+    if (!started.ok) return started;
+    request = started.value;
+  } else if (!(current.state === 'activating' && opts.resume)) {
+    return ok(current);
+  }
+
+  const granted: Target[] = [];
+  let endsAt = Number.POSITIVE_INFINITY;
+  for (const target of request.targets) {
+    const result = await deps.privileges.activate({
+      principalId: request.requester.id,
+      target,
+      startAt: deps.clock.now(),
+      durationSeconds: request.durationSeconds,
+      justification: justification(request),
+      ticket: request.ticket,
+      requestId: request.id,
+    });
+    if (!result.ok) return fail(deps, request, granted, target, result.error);
+    granted.push(target);
+    endsAt = Math.min(endsAt, result.value.endsAt);
+  }
+
+  const active = await applyTransition(deps, requestId, { type: 'activated', endsAt }, 'grant.activated', null, {
+    endsAt,
+  });
+  if (!active.ok) return active;
+  const reminderBefore = combinePolicies(request.targets.map((t) => rolePolicy(deps.policy(), t.name))).reminderBefore;
+  await deps.scheduler.schedule('verify', requestId, deps.clock.now());
+  await deps.scheduler.schedule('remind', requestId, endsAt - reminderBefore * 1000);
+  await deps.scheduler.schedule('expire', requestId, endsAt);
+  await deps.notifier.requestChanged(active.value, 'activated');
+  return active;
+}
+
+/** All roles of a request or none: whatever was granted before the failure is taken back. */
+async function fail(
+  deps: CoreDeps,
+  request: AccessRequest,
+  granted: readonly Target[],
+  target: Target,
+  error: AppError,
+): Promise<Result<AccessRequest, AppError>> {
+  for (const done of granted) {
+    const undone = await deps.privileges.deactivate(request.requester.id, done, request.id);
+    if (!undone.ok) throw new Error(`rollback of ${done.name} for ${request.id} failed: ${undone.error.code}`);
+  }
+  const failure = { code: error.code, message: appError('grant.failed', { role: target.name, detail: error.message }).message };
+  const failed = await applyTransition(deps, request.id, { type: 'fail', failure }, 'grant.failed', null, {
+    code: error.code,
+    role: target.name,
+  });
+  if (!failed.ok) return failed;
+  await deps.notifier.requestChanged(failed.value, 'failed');
+  return failed;
+}
+
+/** What PIM records as the reason: enough to trace the grant back without the bot. */
+export function justification(request: AccessRequest): string {
+  const approvers = request.approvals.map((a) => a.by.email ?? a.by.displayName);
+  const parts = [
+    request.reason,
+    `requested by ${request.requester.email ?? request.requester.displayName} via elevate ${request.id}`,
+    approvers.length > 0 ? `approved by ${approvers.join(', ')}` : 'no approval required',
+    request.ticket ? `ticket ${request.ticket}` : '',
+  ];
+  // PIM caps justification at 500 characters.
+  return parts.filter((p) => p !== '').join(' | ').slice(0, 500);
+}

@@ -1,0 +1,67 @@
+/**
+ * Approvers decide. Who clicked comes from the platform's authenticated identity, resolved to
+ * an Entra user by the adapter; the checks run in the order a person would want to hear them:
+ * own request, already decided, not an approver.
+ */
+import type { Principal } from '../domain/principal.ts';
+import type { AccessRequest } from '../domain/request.ts';
+import { type AppError, appError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { CoreDeps } from './deps.ts';
+import { startApproved } from './proceed.ts';
+import { applyTransition } from './record.ts';
+
+async function mayDecide(
+  deps: CoreDeps,
+  requestId: string,
+  approver: Principal,
+): Promise<Result<AccessRequest, AppError>> {
+  const request = await deps.store.get(requestId);
+  if (!request) return err(appError('request.not_found', { id: requestId }));
+  if (request.requester.id === approver.id) return err(appError('request.self_approval'));
+  if (request.state !== 'pending_approval') {
+    return err(appError('request.already_decided', { id: request.id, state: request.state }));
+  }
+  if (!(await deps.directory.isAnyOf(approver.id, request.approval.approvers))) {
+    return err(appError('request.not_approver', { roles: request.targets.map((t) => t.name) }));
+  }
+  return ok(request);
+}
+
+export async function approve(
+  deps: CoreDeps,
+  requestId: string,
+  approver: Principal,
+): Promise<Result<AccessRequest, AppError>> {
+  const allowed = await mayDecide(deps, requestId, approver);
+  if (!allowed.ok) return allowed;
+  const saved = await applyTransition(deps, requestId, { type: 'approve', by: approver }, 'request.approved', approver, (next) => ({
+    approvals: next.approvals.length,
+    quorum: next.approval.quorum,
+  }));
+  if (!saved.ok) return saved;
+  const request = saved.value;
+  if (request.state !== 'approved') {
+    await deps.notifier.requestChanged(request, 'approval_added');
+    return saved;
+  }
+  await deps.scheduler.cancel('approval-timeout', request.id);
+  await deps.notifier.requestChanged(request, 'approved');
+  return startApproved(deps, request);
+}
+
+export async function deny(
+  deps: CoreDeps,
+  requestId: string,
+  approver: Principal,
+  reason: string,
+): Promise<Result<AccessRequest, AppError>> {
+  if (reason.trim() === '') return err(appError('request.deny_reason_required'));
+  const allowed = await mayDecide(deps, requestId, approver);
+  if (!allowed.ok) return allowed;
+  const saved = await applyTransition(deps, requestId, { type: 'deny', by: approver, reason }, 'request.denied', approver);
+  if (!saved.ok) return saved;
+  await deps.scheduler.cancel('approval-timeout', requestId);
+  await deps.notifier.requestChanged(saved.value, 'denied');
+  return saved;
+}

@@ -1,0 +1,23 @@
+import type { Policy } from '../domain/policy.ts';
+import type { AuditLog } from '../ports/audit-log.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DirectoryLookup } from '../ports/directory.ts';
+import type { Ids } from '../ports/ids.ts';
+import type { Notifier } from '../ports/notifier.ts';
+import type { PrivilegeProvider } from '../ports/privilege-provider.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+import type { Scheduler } from '../ports/scheduler.ts';
+
+/** Everything a use case may touch: ports only, so the core never sees an SDK. */
+export interface CoreDeps {
+  readonly store: RequestStore;
+  readonly audit: AuditLog;
+  readonly directory: DirectoryLookup;
+  readonly privileges: PrivilegeProvider;
+  readonly notifier: Notifier;
+  readonly scheduler: Scheduler;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  /** Read on every use so that a reloaded policy applies to new requests at once. */
+  readonly policy: () => Policy;
+}

@@ -1,0 +1,43 @@
+/**
+ * Ends an active grant: at expiry (job), early by the requester (`deactivated`), by an
+ * administrator (`revoked`) or by reconcile (`overdue_removed`). PIM first, then the record,
+ * so a crash in between leaves a grant that the retry removes again (idempotent), never a
+ * record that says "ended" over a live assignment.
+ */
+import type { Principal } from '../domain/principal.ts';
+import type { AccessRequest, EndReason } from '../domain/request.ts';
+import { type AppError, appError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { CoreDeps } from './deps.ts';
+import { applyTransition } from './record.ts';
+
+export async function end(
+  deps: CoreDeps,
+  requestId: string,
+  reason: EndReason,
+  by: Principal | null,
+): Promise<Result<AccessRequest, AppError>> {
+  const current = await deps.store.get(requestId);
+  if (!current) return err(appError('request.not_found', { id: requestId }));
+  if (current.state === 'ended') return ok(current);
+  if (current.state !== 'active') {
+    return err(appError('request.wrong_state', { id: requestId, state: current.state, action: 'ended' }));
+  }
+  if (reason === 'deactivated' && by && by.id !== current.requester.id) {
+    return err(appError('request.not_requester', { id: requestId }));
+  }
+  for (const target of current.targets) {
+    const removed = await deps.privileges.deactivate(current.requester.id, target, requestId);
+    if (!removed.ok) return removed;
+  }
+  const ended = await applyTransition(deps, requestId, { type: 'end', reason }, 'grant.ended', by, { endReason: reason });
+  if (!ended.ok) {
+    // Another worker recorded the end first: that is the outcome, not an error.
+    const latest = await deps.store.get(requestId);
+    return latest?.state === 'ended' ? ok(latest) : ended;
+  }
+  await deps.scheduler.cancel('remind', requestId);
+  if (reason !== 'expired') await deps.scheduler.cancel('expire', requestId);
+  await deps.notifier.requestChanged(ended.value, 'ended');
+  return ended;
+}

@@ -1,0 +1,62 @@
+/**
+ * Applying a transition to the store: the compare-and-set, its audit event, and what to do
+ * when another replica or a second click got there first.
+ */
+import type { AuditAction, AuditEventInput } from '../domain/audit.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { AccessRequest } from '../domain/request.ts';
+import { type Transition, transition } from '../domain/transitions.ts';
+import { type AppError, appError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { CoreDeps } from './deps.ts';
+
+export function auditEvent(
+  request: AccessRequest,
+  action: AuditAction,
+  actor: Principal | null,
+  at: number,
+  details: AuditEventInput['details'] = {},
+): AuditEventInput {
+  return {
+    at,
+    action,
+    requestId: request.id,
+    actor,
+    requester: request.requester,
+    targets: request.targets,
+    state: request.state,
+    reason: action === 'request.denied' ? (request.denial?.reason ?? null) : request.reason,
+    ticket: request.ticket,
+    platform: request.platform,
+    details,
+  };
+}
+
+/** How many times a lost compare-and-set is re-read and retried before giving up. */
+const ATTEMPTS = 5;
+
+/**
+ * Re-reads the request, applies `t` and stores it; on a lost race it starts again from the
+ * fresh copy, so the outcome is decided by the state that won (a second approval after the
+ * first completed gets `already_decided`, never a double transition).
+ */
+export async function applyTransition(
+  deps: CoreDeps,
+  requestId: string,
+  t: Transition,
+  action: AuditAction,
+  actor: Principal | null,
+  details: AuditEventInput['details'] | ((next: AccessRequest) => AuditEventInput['details']) = {},
+): Promise<Result<AccessRequest, AppError>> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const current = await deps.store.get(requestId);
+    if (!current) return err(appError('request.not_found', { id: requestId }));
+    const now = deps.clock.now();
+    const next = transition(current, t, now);
+    if (!next.ok) return next;
+    const facts = typeof details === 'function' ? details(next.value) : details;
+    const saved = await deps.store.update(next.value, auditEvent(next.value, action, actor, now, facts));
+    if (saved.ok) return ok(saved.value);
+  }
+  return err(appError('request.changed_meanwhile', { id: requestId }));
+}

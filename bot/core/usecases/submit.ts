@@ -1,0 +1,159 @@
+/**
+ * A person asks for one or more roles. Checks eligibility in PIM and the effective policy,
+ * stores the request with its audit event, and starts approval or activation.
+ */
+import { combinePolicies, effectivePolicy, rolePolicy } from '../domain/effective-policy.ts';
+import type { RolePolicy } from '../domain/policy.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { AccessRequest, Platform } from '../domain/request.ts';
+import { type RoleEntry, scopeCovers, type Target } from '../domain/target.ts';
+import { type AppError, appError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { CoreDeps } from './deps.ts';
+import { startApproved } from './proceed.ts';
+import { auditEvent } from './record.ts';
+
+export interface SubmitInput {
+  readonly requester: Principal;
+  readonly platform: Platform;
+  readonly roles: readonly RoleEntry[];
+  readonly scope: string;
+  /** Null: the policy's default duration. */
+  readonly durationSeconds: number | null;
+  readonly startAt: number | null;
+  readonly ticket: string | null;
+  readonly reason: string;
+}
+
+export async function submit(
+  deps: CoreDeps,
+  input: SubmitInput,
+): Promise<Result<AccessRequest, AppError>> {
+  const targets: Target[] = input.roles.map((r) => ({
+    kind: r.kind,
+    id: r.id,
+    name: r.name,
+    scope: input.scope,
+  }));
+  const eligible = await deps.privileges.eligibilities(input.requester.id);
+  const missing = targets.find(
+    (t) => !eligible.some((e) => e.target.kind === t.kind && e.target.id === t.id && scopeCovers(e.target.scope, t.scope)),
+  );
+  if (missing) {
+    const error = appError('policy.not_eligible', { role: missing.name, scope: missing.scope });
+    await recordRejection(deps, input, targets, error);
+    return err(error);
+  }
+
+  const perRole = await Promise.all(
+    targets.map(async (t) => ({
+      target: t,
+      policy: effectivePolicy(rolePolicy(deps.policy(), t.name), await deps.privileges.rules(t)),
+    })),
+  );
+  const duration = input.durationSeconds ?? combinePolicies(perRole.map((p) => p.policy)).defaultDuration;
+  const ticket = input.ticket ?? findTicket(input.reason, perRole.map((p) => p.policy));
+  for (const { target, policy } of perRole) {
+    const problem = checkAgainst(policy, target.name, duration, input.reason, ticket);
+    if (problem) return err(problem);
+  }
+  const policy = combinePolicies(perRole.map((p) => p.policy));
+
+  const now = deps.clock.now();
+  const request: AccessRequest = {
+    id: deps.ids.requestId(),
+    version: 1,
+    state: policy.approval.required ? 'pending_approval' : 'approved',
+    platform: input.platform,
+    requester: input.requester,
+    targets,
+    durationSeconds: duration,
+    startAt: input.startAt,
+    reason: input.reason.trim(),
+    ticket,
+    approval: {
+      required: policy.approval.required,
+      approvers: policy.approval.approvers,
+      quorum: policy.approval.required ? policy.approval.quorum : 0,
+      timeoutAt: policy.approval.required ? now + policy.approval.timeout * 1000 : null,
+    },
+    approvals: [],
+    denial: null,
+    canceledBy: null,
+    createdAt: now,
+    updatedAt: now,
+    activatedAt: null,
+    endsAt: null,
+    endedAt: null,
+    endReason: null,
+    failure: null,
+  };
+  const created = await deps.store.create(
+    request,
+    auditEvent(request, 'request.submitted', input.requester, now, {
+      durationSeconds: duration,
+      autoApproved: !policy.approval.required,
+    }),
+  );
+  if (!created.ok) throw new Error(`request id ${request.id} was issued twice`);
+
+  if (request.state === 'pending_approval' && request.approval.timeoutAt !== null) {
+    await deps.scheduler.schedule('approval-timeout', request.id, request.approval.timeoutAt);
+    await deps.notifier.requestChanged(request, 'submitted');
+    return ok(request);
+  }
+  await deps.notifier.requestChanged(request, 'approved');
+  return startApproved(deps, request);
+}
+
+function checkAgainst(
+  policy: RolePolicy,
+  role: string,
+  duration: number,
+  reason: string,
+  ticket: string | null,
+): AppError | null {
+  if (duration < policy.minDuration) return appError('policy.duration_too_short', { role, min: policy.minDuration });
+  if (duration > policy.maxDuration) return appError('policy.duration_too_long', { role, max: policy.maxDuration });
+  const why = reason.trim();
+  if (policy.justification.required && why === '') return appError('policy.justification_required', { role });
+  if (policy.justification.required && why.length < policy.justification.minLength) {
+    return appError('policy.justification_too_short', { role, minLength: policy.justification.minLength });
+  }
+  if (policy.ticket.required && ticket === null) return appError('policy.ticket_required', { role });
+  if (ticket !== null && policy.ticket.pattern && !new RegExp(policy.ticket.pattern).test(ticket)) {
+    return appError('policy.ticket_format', { role, ticket, pattern: policy.ticket.pattern });
+  }
+  if (policy.approval.required && policy.approval.approvers.length === 0) return appError('policy.no_approvers', { role });
+  return null;
+}
+
+/** `fixing mail flow INC-4711` carries its ticket: take the first word any role's pattern accepts. */
+function findTicket(reason: string, policies: readonly RolePolicy[]): string | null {
+  const patterns = policies.flatMap((p) => (p.ticket.pattern ? [new RegExp(p.ticket.pattern)] : []));
+  if (patterns.length === 0) return null;
+  const words = reason.split(/[\s,;()]+/).filter((w) => w !== '');
+  return words.find((w) => patterns.every((p) => p.test(w))) ?? null;
+}
+
+async function recordRejection(
+  deps: CoreDeps,
+  input: SubmitInput,
+  targets: readonly Target[],
+  error: AppError,
+): Promise<void> {
+  const now = deps.clock.now();
+  await deps.audit.append({
+    at: now,
+    action: 'request.rejected',
+    requestId: null,
+    actor: input.requester,
+    requester: input.requester,
+    targets,
+    state: 'rejected',
+    reason: input.reason,
+    ticket: input.ticket,
+    platform: input.platform,
+    details: { code: error.code },
+  });
+}
