@@ -1,0 +1,73 @@
+/**
+ * The one HTTP server (DESIGN.md "External interface"). Platform endpoints mount here as
+ * routes; health and readiness are answered without touching any SDK.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from './log.ts';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves when the dependency answers; rejects (or times out) when it does not. */
+  check(): Promise<void>;
+}
+
+export interface ServerOptions {
+  readonly log: Logger;
+  readonly checks: readonly ReadinessCheck[];
+  /** `METHOD /path` → handler, e.g. `POST /slack/events`. */
+  readonly routes?: ReadonlyMap<string, Handler>;
+}
+
+const CHECK_TIMEOUT_MS = 1_000;
+
+export function createHttpServer(options: ServerOptions): Server {
+  const routes = new Map<string, Handler>([
+    ['GET /healthz', (_req, res) => json(res, 200, { status: 'ok' })],
+    ['GET /readyz', (_req, res) => readiness(res, options.checks)],
+    ...(options.routes ?? []),
+  ]);
+  return createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const handler = routes.get(`${req.method} ${path}`);
+    if (!handler) {
+      json(res, 404, { error: 'not found' });
+      return;
+    }
+    Promise.resolve(handler(req, res)).catch((error: unknown) => {
+      options.log.error({ err: error, path }, 'request handler failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.end();
+    });
+  });
+}
+
+async function readiness(res: ServerResponse, checks: readonly ReadinessCheck[]): Promise<void> {
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      try {
+        await withTimeout(c.check(), CHECK_TIMEOUT_MS);
+        return [c.name, 'ok'] as const;
+      } catch (error) {
+        return [c.name, error instanceof Error ? error.message : 'unreachable'] as const;
+      }
+    }),
+  );
+  const ready = results.every(([, r]) => r === 'ok');
+  json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
