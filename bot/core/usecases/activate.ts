@@ -22,7 +22,11 @@ export async function activate(
   let request = current;
   if (current.state === 'approved' || current.state === 'scheduled') {
     const started = await applyTransition(deps, requestId, { type: 'start_activation' }, 'grant.activating', null);
-    if (!started.ok) return started;
+    if (!started.ok) {
+      // Another worker started it between our read and our write: its activation stands.
+      const latest = await deps.store.get(requestId);
+      return started.error.code === 'request.wrong_state' && latest ? ok(latest) : started;
+    }
     request = started.value;
   } else if (!(current.state === 'activating' && opts.resume)) {
     return ok(current);

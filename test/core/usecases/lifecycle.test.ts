@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { appError } from '../../../bot/core/errors.ts';
+import { activate } from '../../../bot/core/usecases/activate.ts';
+import { cancel } from '../../../bot/core/usecases/cancel.ts';
+import { approve } from '../../../bot/core/usecases/decide.ts';
+import { end } from '../../../bot/core/usecases/end.ts';
+import { submit } from '../../../bot/core/usecases/submit.ts';
+import type { RoleEntry } from '../../../bot/core/domain/target.ts';
+import { people, roles, type TestTenant, testTenant } from '../../support/tenant.ts';
+
+async function approved(t: TestTenant, list: RoleEntry[] = [roles.exchange]) {
+  const r = await submit(t.deps, {
+    requester: people.alice,
+    platform: 'slack',
+    roles: list,
+    scope: '/',
+    durationSeconds: 3600,
+    startAt: null,
+    ticket: null,
+    reason: 'fixing mail flow INC-4711',
+  });
+  if (!r.ok) throw new Error(r.error.message);
+  const a = await approve(t.deps, r.value.id, people.bob);
+  if (!a.ok) throw new Error(a.error.message);
+  t.scheduler.takeDue(t.clock.now());
+  return a.value;
+}
+
+describe('activate', () => {
+  it('grants every role once, then schedules verify, remind and expire', async () => {
+    const t = testTenant();
+    const request = await approved(t, [roles.exchange, roles.helpdesk]);
+    const result = await activate(t.deps, request.id);
+    const endsAt = t.clock.now() + 3600_000;
+    expect(result).toMatchObject({ ok: true, value: { state: 'active', endsAt, activatedAt: t.clock.now() } });
+    expect(t.privileges.activateCalls).toBe(2);
+    expect((await t.privileges.activeAssignments(people.alice.id)).map((a) => a.target.name)).toEqual([
+      'Exchange Administrator',
+      'Helpdesk Administrator',
+    ]);
+    expect(t.scheduler.pending()).toEqual([
+      { job: 'verify', requestId: request.id, runAt: t.clock.now() },
+      { job: 'remind', requestId: request.id, runAt: endsAt - 600_000 },
+      { job: 'expire', requestId: request.id, runAt: endsAt },
+    ]);
+    expect(t.notifier.changes(request.id).at(-1)).toBe('activated');
+  });
+
+  it('does nothing the second time: a replayed job never grants twice', async () => {
+    const t = testTenant();
+    const request = await approved(t);
+    await activate(t.deps, request.id);
+    const again = await activate(t.deps, request.id);
+    expect(again).toMatchObject({ ok: true, value: { state: 'active', version: 4 } });
+    expect(t.privileges.activateCalls).toBe(1);
+    const concurrent = await approved(t);
+    const both = await Promise.all([activate(t.deps, concurrent.id), activate(t.deps, concurrent.id)]);
+    expect(both.every((r) => r.ok)).toBe(true);
+    expect(t.privileges.activateCalls).toBe(2);
+    expect((await t.deps.store.get(concurrent.id))?.state).toBe('active');
+  });
+
+  it('resumes an interrupted activation when the job is retried', async () => {
+    const t = testTenant();
+    const request = await approved(t);
+    await activate(t.deps, request.id);
+    // Simulate a crash after "activating" was stored but before the grant was recorded.
+    const stuck = await approved(t);
+    const current = await t.deps.store.get(stuck.id);
+    if (!current) throw new Error('missing');
+    await t.deps.store.update(
+      { ...current, state: 'activating', version: current.version + 1 },
+      { at: t.clock.now(), action: 'grant.activating', requestId: stuck.id, actor: null, requester: current.requester, targets: current.targets, state: 'activating', reason: null, ticket: null, platform: 'slack', details: {} },
+    );
+    expect(await activate(t.deps, stuck.id)).toMatchObject({ ok: true, value: { state: 'activating' } });
+    expect(await activate(t.deps, stuck.id, { resume: true })).toMatchObject({ ok: true, value: { state: 'active' } });
+  });
+
+  it('fails the whole request and takes back what was granted when one role is refused', async () => {
+    const t = testTenant();
+    const request = await approved(t, [roles.exchange, roles.helpdesk]);
+    t.privileges.activateCalls = 0;
+    // First grant succeeds, the second is refused by PIM.
+    const original = t.privileges.activate.bind(t.privileges);
+    let calls = 0;
+    t.privileges.activate = async (g) => (++calls === 2 ? { ok: false, error: appError('policy.not_eligible', { role: g.target.name, scope: '/' }) } : original(g));
+    const result = await activate(t.deps, request.id);
+    expect(result).toMatchObject({ ok: true, value: { state: 'failed', failure: { code: 'policy.not_eligible' } } });
+    expect(result.ok && result.value.failure?.message).toMatch(/Activating `Helpdesk Administrator` failed: .*Nothing was granted/);
+    expect(await t.privileges.activeAssignments(people.alice.id)).toEqual([]);
+    expect(t.notifier.changes(request.id).at(-1)).toBe('failed');
+  });
+});
+
+describe('end', () => {
+  it('removes the assignment first, then records the end', async () => {
+    const t = testTenant();
+    const request = await approved(t);
+    await activate(t.deps, request.id);
+    t.clock.advance(3600_000);
+    const result = await end(t.deps, request.id, 'expired', null);
+    expect(result).toMatchObject({ ok: true, value: { state: 'ended', endReason: 'expired', endedAt: t.clock.now() } });
+    expect(t.privileges.deactivateCalls).toBe(1);
+    expect(await end(t.deps, request.id, 'expired', null)).toMatchObject({ ok: true, value: { state: 'ended' } });
+    expect(t.privileges.deactivateCalls).toBe(1);
+  });
+
+  it('lets only the requester deactivate early, and drops the pending jobs', async () => {
+    const t = testTenant();
+    const request = await approved(t);
+    await activate(t.deps, request.id);
+    expect(await end(t.deps, request.id, 'deactivated', people.bob)).toMatchObject({ ok: false, error: { code: 'request.not_requester' } });
+    expect(await end(t.deps, request.id, 'deactivated', people.alice)).toMatchObject({ ok: true, value: { endReason: 'deactivated' } });
+    expect(t.scheduler.pending().map((j) => j.job)).toEqual(['verify']);
+    expect(await t.privileges.activeAssignments(people.alice.id)).toEqual([]);
+  });
+
+  it('refuses to end what is not active', async () => {
+    const t = testTenant();
+    const request = await approved(t);
+    expect(await end(t.deps, request.id, 'expired', null)).toMatchObject({ ok: false, error: { code: 'request.wrong_state' } });
+  });
+});
+
+describe('cancel', () => {
+  it('withdraws a pending request and its jobs; only the requester may', async () => {
+    const t = testTenant();
+    const r = await submit(t.deps, {
+      requester: people.alice,
+      platform: 'slack',
+      roles: [roles.exchange],
+      scope: '/',
+      durationSeconds: 3600,
+      startAt: null,
+      ticket: null,
+      reason: 'fixing mail flow INC-4711',
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(await cancel(t.deps, r.value.id, people.bob)).toMatchObject({ ok: false, error: { code: 'request.not_requester' } });
+    expect(await cancel(t.deps, r.value.id, people.alice)).toMatchObject({ ok: true, value: { state: 'canceled' } });
+    expect(t.scheduler.pending()).toEqual([]);
+    expect(await approve(t.deps, r.value.id, people.bob)).toMatchObject({ ok: false, error: { code: 'request.already_decided' } });
+    expect(await cancel(t.deps, r.value.id, people.alice)).toMatchObject({ ok: false, error: { code: 'request.wrong_state' } });
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * A small tenant for core tests: people, roles, an approver group, and a policy written as
+ * the loader would produce it. Everything runs on the in-memory ports.
+ */
+import { MemoryAuditLog } from '../../adapters/memory/audit-log.ts';
+import { ManualClock } from '../../adapters/memory/clock.ts';
+import { MemoryDirectory } from '../../adapters/memory/directory.ts';
+import { sequentialIds } from '../../adapters/memory/ids.ts';
+import { MemoryNotifier } from '../../adapters/memory/notifier.ts';
+import { MemoryPrivileges } from '../../adapters/memory/privilege-provider.ts';
+import { MemoryRequestStore } from '../../adapters/memory/request-store.ts';
+import { MemoryScheduler } from '../../adapters/memory/scheduler.ts';
+import type { Policy, RolePolicy } from '../../bot/core/domain/policy.ts';
+import type { Principal } from '../../bot/core/domain/principal.ts';
+import type { RoleEntry, Target } from '../../bot/core/domain/target.ts';
+import type { AuditLog } from '../../bot/core/ports/audit-log.ts';
+import type { RequestStore } from '../../bot/core/ports/request-store.ts';
+import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
+
+export const people = {
+  alice: { id: 'u-alice', displayName: 'Alice Admin', email: 'alice@contoso.com' },
+  bob: { id: 'u-bob', displayName: 'Bob Approver', email: 'bob@contoso.com' },
+  carol: { id: 'u-carol', displayName: 'Carol Approver', email: 'carol@contoso.com' },
+  dave: { id: 'u-dave', displayName: 'Dave Outsider', email: 'dave@contoso.com' },
+  erin: { id: 'u-erin', displayName: 'Erin SecOps', email: 'erin@contoso.com' },
+} satisfies Record<string, Principal>;
+
+export const SECOPS_GROUP = '0f1e2d3c-0000-4000-8000-000000000001';
+
+export const roles = {
+  exchange: { kind: 'directoryRole', id: '29232cdf-9323-42fd-ade2-1d097af3e4de', name: 'Exchange Administrator', aliases: ['exchange', 'exo'] },
+  global: { kind: 'directoryRole', id: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator', aliases: ['ga'] },
+  helpdesk: { kind: 'directoryRole', id: '729827e3-9c14-49f7-bb1b-9608f156bbb8', name: 'Helpdesk Administrator', aliases: [] },
+} satisfies Record<string, RoleEntry>;
+
+export const target = (role: RoleEntry, scope = '/'): Target => ({ kind: role.kind, id: role.id, name: role.name, scope });
+
+const defaults: RolePolicy = {
+  maxDuration: 8 * 3600,
+  minDuration: 30 * 60,
+  defaultDuration: 3600,
+  approval: {
+    required: true,
+    approvers: ['bob@contoso.com', 'carol@contoso.com', `group:${SECOPS_GROUP}`],
+    quorum: 1,
+    timeout: 3600,
+    escalateTo: [],
+  },
+  justification: { required: true, minLength: 10 },
+  ticket: { required: false, pattern: '^(INC|CHG)-?\\d+$' },
+  reminderBefore: 600,
+  mfaRequired: false,
+  mode: 'app',
+};
+
+export const testPolicy: Policy = {
+  defaults,
+  roles: new Map([
+    ['Exchange Administrator', { aliases: ['exchange', 'exo'], policy: { ...defaults, maxDuration: 4 * 3600, propagation: 1200 } }],
+    ['Global Administrator', { aliases: ['ga'], policy: { ...defaults, maxDuration: 3600, approval: { ...defaults.approval, quorum: 2 } } }],
+    ['Helpdesk Administrator', { aliases: [], policy: { ...defaults, approval: { ...defaults.approval, required: false } } }],
+  ]),
+  channels: { security: { slack: 'C0SECURITY' }, approvals: { slack: 'C0APPROVALS' } },
+  auditors: ['erin@contoso.com'],
+  identities: new Map(),
+  alerts: {
+    scanEvery: 900,
+    tooFrequent: { count: 3, window: 86_400 },
+    staleAccounts: { days: 90 },
+    tooManyGlobalAdmins: { max: 5, percent: 10 },
+    cooldown: 86_400,
+  },
+  timezone: 'Europe/Amsterdam',
+};
+
+export interface TestTenant {
+  readonly deps: CoreDeps;
+  readonly clock: ManualClock;
+  readonly privileges: MemoryPrivileges;
+  readonly scheduler: MemoryScheduler;
+  readonly notifier: MemoryNotifier;
+}
+
+/** Alice is eligible for every role; Erin (in the SecOps group) approves; Dave is nobody. */
+export function testTenant(
+  stores: { store: RequestStore; audit: AuditLog } | null = null,
+  policy: Policy = testPolicy,
+): TestTenant {
+  const clock = new ManualClock();
+  const audit = stores?.audit ?? new MemoryAuditLog();
+  const store = stores?.store ?? new MemoryRequestStore(audit as MemoryAuditLog);
+  const privileges = new MemoryPrivileges(Object.values(roles), () => clock.now());
+  for (const role of Object.values(roles)) {
+    privileges.makeEligible(people.alice.id, target(role));
+    privileges.makeEligible(people.erin.id, target(role));
+  }
+  const directory = new MemoryDirectory(Object.values(people), [
+    { id: SECOPS_GROUP, members: [people.erin.id, 'g-nested'] },
+    { id: 'g-nested', members: [people.alice.id] },
+  ]);
+  const scheduler = new MemoryScheduler();
+  const notifier = new MemoryNotifier();
+  const deps: CoreDeps = {
+    store,
+    audit,
+    directory,
+    privileges,
+    notifier,
+    scheduler,
+    clock,
+    ids: sequentialIds(),
+    policy: () => policy,
+  };
+  return { deps, clock, privileges, scheduler, notifier };
+}
