@@ -28,8 +28,9 @@ export function parseDuration(text: string): number | null {
 
 /** `5400` → `1h30m`; the inverse of the short form of parseDuration. */
 export function formatDuration(seconds: number): string {
-  if (seconds <= 0) return '0s';
   let rest = Math.round(seconds);
+  // Below half a second rounds to nothing; `''` would read as a missing value in messages.
+  if (!(rest > 0)) return '0s';
   let out = '';
   for (const [unit, suffix] of [
     [86_400, 'd'],

@@ -1,0 +1,105 @@
+/**
+ * Text typed after `/elevate` (Slack) or to the bot (Teams) → a Command. Never throws: any
+ * input gives a command or a catalogue error saying how to fix it.
+ */
+import { parseDuration } from '../domain/duration.ts';
+import { type AppError, appError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { Command, ParseContext } from './command.ts';
+import { parseExport, parseHistory } from './parse-history.ts';
+import { parseRequest } from './parse-request.ts';
+import { EXAMPLE_ID, isRequestId, looksLikeRequestId, parseRequestId } from './request-id.ts';
+import { matchRole } from './role-match.ts';
+
+export type { Command, ParseContext } from './command.ts';
+
+/** Slack allows longer text; a reason this long is a paste, not a justification. */
+export const MAX_COMMAND_LENGTH = 2000;
+
+export function parseCommand(text: string, ctx: ParseContext): Result<Command, AppError> {
+  if (text.length > MAX_COMMAND_LENGTH) {
+    return err(appError('command.too_long', { max: MAX_COMMAND_LENGTH }));
+  }
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  if (/^\/?elevate$/i.test(words[0] ?? '')) words.shift();
+  const [head, ...args] = words;
+  if (head === undefined) return err(appError('command.empty'));
+  switch (head.toLowerCase()) {
+    case 'help':
+      return ok({ kind: 'help' });
+    case 'roles':
+      return noArguments('roles', args);
+    case 'status':
+      return noArguments('status', args);
+    case 'cancel':
+      return parseCancel(args);
+    case 'deactivate':
+      return parseDeactivate(args, ctx);
+    case 'extend':
+      return parseExtend(args);
+    case 'history':
+      return parseHistory(args, ctx);
+    case 'export':
+      return parseExport(args, ctx);
+    default:
+      return parseRequest(words, ctx);
+  }
+}
+
+function noArguments(kind: 'roles' | 'status', args: readonly string[]): Result<Command, AppError> {
+  if (args.length === 0) return ok({ kind });
+  return err(
+    appError('command.bad_argument', {
+      command: kind,
+      text: args.join(' '),
+      example: `/elevate ${kind}`,
+    }),
+  );
+}
+
+function parseCancel(args: readonly string[]): Result<Command, AppError> {
+  const example = `/elevate cancel ${EXAMPLE_ID}`;
+  const id = parseRequestId(args[0], 'cancel', example);
+  if (!id.ok) return id;
+  if (args.length > 1) return tooMany('cancel', args.slice(1), example);
+  return ok({ kind: 'cancel', requestId: id.value });
+}
+
+/** An id if it is one; otherwise a role name, unless the word was clearly meant as an id. */
+function parseDeactivate(args: readonly string[], ctx: ParseContext): Result<Command, AppError> {
+  const [first] = args;
+  if (first === undefined) return ok({ kind: 'deactivate', requestId: null, role: null });
+  if (args.length === 1 && isRequestId(first)) {
+    return ok({ kind: 'deactivate', requestId: first.toUpperCase(), role: null });
+  }
+  const role = matchRole(args.join(' '), ctx.roles);
+  if (role.ok) return ok({ kind: 'deactivate', requestId: null, role: role.value });
+  if (args.length === 1 && looksLikeRequestId(first)) {
+    const example = `/elevate deactivate ${EXAMPLE_ID}`;
+    return err(appError('command.bad_argument', { command: 'deactivate', text: first, example }));
+  }
+  return role;
+}
+
+function parseExtend(args: readonly string[]): Result<Command, AppError> {
+  const example = `/elevate extend ${EXAMPLE_ID} 1h`;
+  const id = parseRequestId(args[0], 'extend', example);
+  if (!id.ok) return id;
+  const [, durationText, ...extra] = args;
+  if (durationText === undefined) {
+    const argument = 'a duration after the request id';
+    return err(appError('command.missing_argument', { command: 'extend', argument, example }));
+  }
+  const durationSeconds = parseDuration(durationText);
+  if (durationSeconds === null)
+    return err(appError('command.bad_duration', { text: durationText }));
+  if (extra.length > 0) return tooMany('extend', extra, example);
+  return ok({ kind: 'extend', requestId: id.value, durationSeconds });
+}
+
+const tooMany = (
+  command: string,
+  extra: readonly string[],
+  example: string,
+): Result<never, AppError> =>
+  err(appError('command.bad_argument', { command, text: extra.join(' '), example }));
