@@ -16,25 +16,39 @@ const url = (protocols: readonly string[]) =>
   z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 const optionalUrl = (protocols: readonly string[]) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), url(protocols).optional());
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    url(protocols).optional(),
+  );
 
 const schema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
-  SLACK_BOT_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token starting with xoxb-'),
-  SLACK_APP_TOKEN: optionalText.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting with xapp-'),
+  SLACK_BOT_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.startsWith('xoxb-'),
+    'must be a bot token starting with xoxb-',
+  ),
+  SLACK_APP_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.startsWith('xapp-'),
+    'must be an app-level token starting with xapp-',
+  ),
   SLACK_API_URL: optionalUrl(['https:', 'http:']),
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TENANT_ID: optionalText,
-  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  MICROSOFT_APP_TYPE: z
+    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])
+    .default('SingleTenant'),
   TEAMS_SERVICE_URL: optionalUrl(['https:', 'http:']),
   TEAMS_ALLOW_UNAUTHENTICATED: bool.default(false),
   BOT_OPENID_METADATA: optionalUrl(['https:', 'http:']),
@@ -48,7 +62,10 @@ const schema = z.object({
   REDIS_PREFIX: z
     .string()
     .trim()
-    .regex(/^(\{[A-Za-z0-9_.-]+\}|[A-Za-z0-9_.-]+)$/, 'must be letters, digits, `_.-`, optionally in one {hash tag}')
+    .regex(
+      /^(\{[A-Za-z0-9_.-]+\}|[A-Za-z0-9_.-]+)$/,
+      'must be letters, digits, `_.-`, optionally in one {hash tag}',
+    )
     .default('elevate'),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3978),
@@ -96,14 +113,20 @@ export class ConfigError extends Error {
 }
 
 /** Parses an environment (process.env by default). Throws ConfigError naming the variable. */
-export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
   const known = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]]));
   const parsed = schema.safeParse(known);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const shown = name.match(/SECRET|PASSWORD|TOKEN/) ? '(hidden)' : JSON.stringify(env[name] ?? '');
-    throw new ConfigError(`${name}=${shown} is invalid: ${issue?.message ?? 'unreadable'}. Fix it in the environment and start again.`);
+    const shown = name.match(/SECRET|PASSWORD|TOKEN/)
+      ? '(hidden)'
+      : JSON.stringify(env[name] ?? '');
+    throw new ConfigError(
+      `${name}=${shown} is invalid: ${issue?.message ?? 'unreadable'}. Fix it in the environment and start again.`,
+    );
   }
   return fromEnv(parsed.data);
 }
@@ -111,13 +134,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 function fromEnv(e: Env): Config {
   const slack =
     e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN
-      ? { signingSecret: e.SLACK_SIGNING_SECRET, botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
+      ? {
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          botToken: e.SLACK_BOT_TOKEN,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+        }
       : null;
   if (slack && !slack.botToken) {
-    throw new ConfigError('SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-…) as well. Set it, or unset the other SLACK_* variables.');
+    throw new ConfigError(
+      'SLACK_BOT_TOKEN is missing: Slack needs the bot token (xoxb-…) as well. Set it, or unset the other SLACK_* variables.',
+    );
   }
   if (slack && !slack.signingSecret && !slack.appToken) {
-    throw new ConfigError('SLACK_SIGNING_SECRET is missing: without it Slack requests cannot be verified. Set it, or set SLACK_APP_TOKEN for Socket Mode.');
+    throw new ConfigError(
+      'SLACK_SIGNING_SECRET is missing: without it Slack requests cannot be verified. Set it, or set SLACK_APP_TOKEN for Socket Mode.',
+    );
   }
   const teamsOn = Boolean(e.MICROSOFT_APP_ID) || e.TEAMS_ALLOW_UNAUTHENTICATED;
   const teams = teamsOn
@@ -132,20 +164,25 @@ function fromEnv(e: Env): Config {
       }
     : null;
   if (teams?.appId && teams.appType === 'SingleTenant' && !teams.tenantId) {
-    throw new ConfigError('MICROSOFT_APP_TENANT_ID is missing: a SingleTenant bot needs its tenant id. Set it, or set MICROSOFT_APP_TYPE=MultiTenant.');
+    throw new ConfigError(
+      'MICROSOFT_APP_TENANT_ID is missing: a SingleTenant bot needs its tenant id. Set it, or set MICROSOFT_APP_TYPE=MultiTenant.',
+    );
   }
-  const azure = e.AZURE_TENANT_ID || e.AZURE_CLIENT_ID
-    ? {
-        tenantId: e.AZURE_TENANT_ID,
-        clientId: e.AZURE_CLIENT_ID,
-        clientSecret: e.AZURE_CLIENT_SECRET,
-        certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH,
-        authorityHost: e.AZURE_AUTHORITY_HOST,
-        graphBaseUrl: e.GRAPH_BASE_URL,
-      }
-    : null;
+  const azure =
+    e.AZURE_TENANT_ID || e.AZURE_CLIENT_ID
+      ? {
+          tenantId: e.AZURE_TENANT_ID,
+          clientId: e.AZURE_CLIENT_ID,
+          clientSecret: e.AZURE_CLIENT_SECRET,
+          certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH,
+          authorityHost: e.AZURE_AUTHORITY_HOST,
+          graphBaseUrl: e.GRAPH_BASE_URL,
+        }
+      : null;
   if (azure && !azure.tenantId) {
-    throw new ConfigError('AZURE_TENANT_ID is missing: Graph needs the tenant id with AZURE_CLIENT_ID. Set both, or neither for the sandbox.');
+    throw new ConfigError(
+      'AZURE_TENANT_ID is missing: Graph needs the tenant id with AZURE_CLIENT_ID. Set both, or neither for the sandbox.',
+    );
   }
   return {
     slack,

@@ -20,15 +20,24 @@ async function main(): Promise<void> {
 
   const redis = connectRedis(config.redis.url);
   redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis unavailable'));
-  await redis.connect().catch((error: Error) => log.warn({ err: error.message, url: config.redis.url }, 'redis not reachable yet'));
+  await redis
+    .connect()
+    .catch((error: Error) =>
+      log.warn({ err: error.message, url: config.redis.url }, 'redis not reachable yet'),
+    );
 
   const server = createHttpServer({
     log,
     checks: [{ name: 'redis', check: async () => void (await redis.ping()) }],
   });
   server.listen(config.port, () => {
-    const mode = config.sandbox ? 'sandbox (no Slack, Teams or Azure credentials set)' : 'production';
-    log.info({ port: config.port, process: config.process }, `elevate ready on http://localhost:${config.port}/ in ${mode}`);
+    const mode = config.sandbox
+      ? 'sandbox (no Slack, Teams or Azure credentials set)'
+      : 'production';
+    log.info(
+      { port: config.port, process: config.process },
+      `elevate ready on http://localhost:${config.port}/ in ${mode}`,
+    );
   });
 
   const stop = (signal: string) => {
@@ -43,7 +52,10 @@ async function main(): Promise<void> {
 /** The sandbox runs on the shipped example policy when no policy.yaml has been written yet. */
 function choosePolicyFile(config: Config, log: Logger): string {
   if (existsSync(config.policyFile) || !config.sandbox) return config.policyFile;
-  log.info({ policyFile: EXAMPLE_POLICY }, `${config.policyFile} not found; the sandbox uses ${EXAMPLE_POLICY}`);
+  log.info(
+    { policyFile: EXAMPLE_POLICY },
+    `${config.policyFile} not found; the sandbox uses ${EXAMPLE_POLICY}`,
+  );
   return EXAMPLE_POLICY;
 }
 

@@ -55,7 +55,10 @@ async function readiness(res: ServerResponse, checks: readonly ReadinessCheck[])
     }),
   );
   const ready = results.every(([, r]) => r === 'ok');
-  json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  json(res, ready ? 200 : 503, {
+    status: ready ? 'ready' : 'not ready',
+    checks: Object.fromEntries(results),
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -68,6 +71,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 export function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }

@@ -1,4 +1,9 @@
-import { groupIdOf, isGroupRef, type Principal, type PrincipalRef } from '../../bot/core/domain/principal.ts';
+import {
+  groupIdOf,
+  isGroupRef,
+  type Principal,
+  type PrincipalRef,
+} from '../../bot/core/domain/principal.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 
 export interface MemoryGroup {

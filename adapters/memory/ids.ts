@@ -6,7 +6,8 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** `R` + 9 random characters: 45 bits, enough that a collision in one tenant is not a concern. */
 export const randomIds: Ids = {
-  requestId: () => `R${Array.from({ length: 9 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')}`,
+  requestId: () =>
+    `R${Array.from({ length: 9 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')}`,
 };
 
 /** Predictable ids for tests: R0000001, R0000002, … */

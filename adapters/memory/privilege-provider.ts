@@ -1,13 +1,18 @@
 import type { PimRules } from '../../bot/core/domain/policy.ts';
-import { type RoleEntry, sameTarget, scopeCovers, type Target } from '../../bot/core/domain/target.ts';
+import {
+  type RoleEntry,
+  sameTarget,
+  scopeCovers,
+  type Target,
+} from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
-import { err, ok, type Result } from '../../bot/core/result.ts';
 import type {
   ActiveAssignment,
   Eligibility,
   GrantRequest,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
+import { err, ok, type Result } from '../../bot/core/result.ts';
 
 const NO_RULES: PimRules = {
   justificationRequired: false,
@@ -40,7 +45,10 @@ export class MemoryPrivileges implements PrivilegeProvider {
   }
 
   makeEligible(principalId: string, target: Target, endsAt: number | null = null): void {
-    this.#eligible.set(principalId, [...(this.#eligible.get(principalId) ?? []), { target, endsAt }]);
+    this.#eligible.set(principalId, [
+      ...(this.#eligible.get(principalId) ?? []),
+      { target, endsAt },
+    ]);
   }
 
   setRules(roleId: string, rules: Partial<PimRules>): void {
@@ -58,7 +66,9 @@ export class MemoryPrivileges implements PrivilegeProvider {
 
   async eligibilities(principalId: string): Promise<readonly Eligibility[]> {
     const now = this.#now();
-    return (this.#eligible.get(principalId) ?? []).filter((e) => e.endsAt === null || e.endsAt > now);
+    return (this.#eligible.get(principalId) ?? []).filter(
+      (e) => e.endsAt === null || e.endsAt > now,
+    );
   }
 
   async rules(target: Target): Promise<PimRules> {
@@ -70,9 +80,15 @@ export class MemoryPrivileges implements PrivilegeProvider {
     const failure = this.#failures.shift();
     if (failure) return err(failure);
     const eligible = (await this.eligibilities(grant.principalId)).some(
-      (e) => e.target.kind === grant.target.kind && e.target.id === grant.target.id && scopeCovers(e.target.scope, grant.target.scope),
+      (e) =>
+        e.target.kind === grant.target.kind &&
+        e.target.id === grant.target.id &&
+        scopeCovers(e.target.scope, grant.target.scope),
     );
-    if (!eligible) return err(appError('policy.not_eligible', { role: grant.target.name, scope: grant.target.scope }));
+    if (!eligible)
+      return err(
+        appError('policy.not_eligible', { role: grant.target.name, scope: grant.target.scope }),
+      );
     const existing = this.#live(grant.principalId, grant.target);
     if (existing && existing.requestId === grant.requestId && existing.endsAt !== null) {
       return ok({ endsAt: existing.endsAt });
@@ -91,19 +107,26 @@ export class MemoryPrivileges implements PrivilegeProvider {
 
   async deactivate(principalId: string, target: Target): Promise<Result<void, AppError>> {
     this.deactivateCalls += 1;
-    this.#assignments = this.#assignments.filter((a) => !(a.principalId === principalId && sameTarget(a.target, target)));
+    this.#assignments = this.#assignments.filter(
+      (a) => !(a.principalId === principalId && sameTarget(a.target, target)),
+    );
     return ok(undefined);
   }
 
   async activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]> {
     const now = this.#now();
-    return this.#assignments.filter((a) => a.principalId === principalId && (a.endsAt === null || a.endsAt > now));
+    return this.#assignments.filter(
+      (a) => a.principalId === principalId && (a.endsAt === null || a.endsAt > now),
+    );
   }
 
   #live(principalId: string, target: Target): Assignment | undefined {
     const now = this.#now();
     return this.#assignments.find(
-      (a) => a.principalId === principalId && sameTarget(a.target, target) && (a.endsAt === null || a.endsAt > now),
+      (a) =>
+        a.principalId === principalId &&
+        sameTarget(a.target, target) &&
+        (a.endsAt === null || a.endsAt > now),
     );
   }
 }

@@ -24,7 +24,9 @@ export class MemoryScheduler implements Scheduler {
 
   /** Removes and returns the jobs due at `now`, earliest first. */
   takeDue(now: number): ScheduledJob[] {
-    const due = [...this.#jobs.entries()].filter(([, j]) => j.runAt <= now).sort((a, b) => a[1].runAt - b[1].runAt);
+    const due = [...this.#jobs.entries()]
+      .filter(([, j]) => j.runAt <= now)
+      .sort((a, b) => a[1].runAt - b[1].runAt);
     for (const [id] of due) this.#jobs.delete(id);
     return due.map(([, j]) => j);
   }

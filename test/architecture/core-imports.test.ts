@@ -13,7 +13,8 @@ const core = join(root, 'bot/core');
 /** Pure computation only: date arithmetic and string distance. */
 const ALLOWED_PACKAGES = new Set(['luxon', 'fastest-levenshtein']);
 
-const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+const IMPORT =
+  /(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
 
 function importsOf(source: string): string[] {
   return [...source.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
@@ -25,14 +26,20 @@ function violations(file: string, source: string): string[] {
       const target = resolve(dirname(file), spec);
       return target.startsWith(`${core}/`) ? [] : [`${spec} (leaves bot/core)`];
     }
-    const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec);
+    const pkg = spec.startsWith('@')
+      ? spec.split('/').slice(0, 2).join('/')
+      : (spec.split('/')[0] ?? spec);
     return ALLOWED_PACKAGES.has(pkg) ? [] : [`${spec} (not an allowed package)`];
   });
 }
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? tsFiles(join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
@@ -45,7 +52,9 @@ describe('bot/core dependency rule', () => {
   });
 
   it('reads no environment and no globals that do I/O', () => {
-    const found = tsFiles(core).filter((file) => /\bprocess\.|\bfetch\(|\brequire\(/.test(readFileSync(file, 'utf8')));
+    const found = tsFiles(core).filter((file) =>
+      /\bprocess\.|\bfetch\(|\brequire\(/.test(readFileSync(file, 'utf8')),
+    );
     expect(found.map((f) => relative(root, f))).toEqual([]);
   });
 

@@ -29,12 +29,16 @@ describe('loadConfig', () => {
 
   it('names the variable and the fix in one line for a bad value', () => {
     const message = fails({ PORT: 'eighty' });
-    expect(message).toMatch(/^PORT="eighty" is invalid: .+\. Fix it in the environment and start again\.$/);
+    expect(message).toMatch(
+      /^PORT="eighty" is invalid: .+\. Fix it in the environment and start again\.$/,
+    );
     expect(message).not.toContain('\n');
     expect(fails({ ELEVATE_PROCESS: 'both' })).toMatch(/^ELEVATE_PROCESS="both" is invalid/);
     expect(fails({ REDIS_URL: 'localhost:6379' })).toMatch(/^REDIS_URL=.*redis:\/\//);
     expect(fails({ GRAPH_BASE_URL: 'http://graph.local' })).toMatch(/^GRAPH_BASE_URL=.*https:\/\//);
-    expect(fails({ TEAMS_ALLOW_UNAUTHENTICATED: 'maybe' })).toMatch(/^TEAMS_ALLOW_UNAUTHENTICATED=/);
+    expect(fails({ TEAMS_ALLOW_UNAUTHENTICATED: 'maybe' })).toMatch(
+      /^TEAMS_ALLOW_UNAUTHENTICATED=/,
+    );
   });
 
   it('never prints a secret it refuses', () => {
@@ -53,7 +57,9 @@ describe('loadConfig', () => {
 
   it('needs a tenant for a single-tenant Teams bot and for Graph', () => {
     expect(fails({ MICROSOFT_APP_ID: 'app' })).toMatch(/^MICROSOFT_APP_TENANT_ID is missing/);
-    expect(loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'MultiTenant' }).teams?.appType).toBe('MultiTenant');
+    expect(
+      loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'MultiTenant' }).teams?.appType,
+    ).toBe('MultiTenant');
     expect(fails({ AZURE_CLIENT_ID: 'c' })).toMatch(/^AZURE_TENANT_ID is missing/);
   });
 

@@ -17,7 +17,12 @@ describe('logging', () => {
   it('writes JSON lines that carry the request id', () => {
     const { lines, log } = capture();
     forRequest(log, 'R7K2M9QX1').info({ state: 'approved' }, 'request approved');
-    expect(lines[0]).toMatchObject({ requestId: 'R7K2M9QX1', state: 'approved', msg: 'request approved', service: 'elevate' });
+    expect(lines[0]).toMatchObject({
+      requestId: 'R7K2M9QX1',
+      state: 'approved',
+      msg: 'request approved',
+      service: 'elevate',
+    });
   });
 
   it('redacts credentials at any of the usual depths', () => {
@@ -32,7 +37,14 @@ describe('logging', () => {
       'configured',
     );
     const text = JSON.stringify(lines[0]);
-    for (const secret of ['xoxb-top', 'xoxb-nested', 'shh', 'Bearer eyJ', 'v0=abc', 'very-secret']) {
+    for (const secret of [
+      'xoxb-top',
+      'xoxb-nested',
+      'shh',
+      'Bearer eyJ',
+      'v0=abc',
+      'very-secret',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');

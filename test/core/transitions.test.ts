@@ -21,7 +21,12 @@ const every: Transition[] = [
 ];
 
 const inState = (state: RequestState, over: Partial<AccessRequest> = {}): AccessRequest =>
-  makeRequest({ state, requester: people.alice, endsAt: state === 'active' ? NOW + 600_000 : null, ...over });
+  makeRequest({
+    state,
+    requester: people.alice,
+    endsAt: state === 'active' ? NOW + 600_000 : null,
+    ...over,
+  });
 
 describe('request state machine', () => {
   it('refuses every transition out of a terminal state', () => {
@@ -47,12 +52,17 @@ describe('request state machine', () => {
   it('bumps the version and the update time on every transition', () => {
     const before = inState('pending_approval', { version: 3 });
     const after = transition(before, { type: 'approve', by: people.bob }, NOW);
-    expect(after).toMatchObject({ ok: true, value: { version: 4, updatedAt: NOW, state: 'approved' } });
+    expect(after).toMatchObject({
+      ok: true,
+      value: { version: 4, updatedAt: NOW, state: 'approved' },
+    });
     expect(before.state).toBe('pending_approval');
   });
 
   it('counts distinct approvals up to the quorum', () => {
-    const quorum2 = inState('pending_approval', { approval: { required: true, approvers: [], quorum: 2, timeoutAt: null } });
+    const quorum2 = inState('pending_approval', {
+      approval: { required: true, approvers: [], quorum: 2, timeoutAt: null },
+    });
     const one = transition(quorum2, { type: 'approve', by: people.bob }, NOW);
     if (!one.ok) throw new Error(one.error.message);
     expect(one.value.state).toBe('pending_approval');
@@ -68,12 +78,20 @@ describe('request state machine', () => {
 
   it('lets one deny end it and refuses self-decisions', () => {
     const r = inState('pending_approval');
-    expect(transition(r, { type: 'deny', by: people.bob, reason: ' not now ' }, NOW)).toMatchObject({
-      ok: true,
-      value: { state: 'denied', denial: { by: people.bob, reason: 'not now', at: NOW } },
+    expect(transition(r, { type: 'deny', by: people.bob, reason: ' not now ' }, NOW)).toMatchObject(
+      {
+        ok: true,
+        value: { state: 'denied', denial: { by: people.bob, reason: 'not now', at: NOW } },
+      },
+    );
+    expect(transition(r, { type: 'approve', by: people.alice }, NOW)).toMatchObject({
+      ok: false,
+      error: { code: 'request.self_approval' },
     });
-    expect(transition(r, { type: 'approve', by: people.alice }, NOW)).toMatchObject({ ok: false, error: { code: 'request.self_approval' } });
-    expect(transition(r, { type: 'deny', by: people.alice, reason: 'x' }, NOW)).toMatchObject({ ok: false, error: { code: 'request.self_approval' } });
+    expect(transition(r, { type: 'deny', by: people.alice, reason: 'x' }, NOW)).toMatchObject({
+      ok: false,
+      error: { code: 'request.self_approval' },
+    });
   });
 
   it('records activation, end and extension times', () => {
@@ -88,13 +106,18 @@ describe('request state machine', () => {
       value: { state: 'ended', endedAt: NOW, endReason: 'deactivated' },
     });
     expect(transition(active, { type: 'extend', endsAt: NOW + 60_000 }, NOW).ok).toBe(false);
-    expect(transition(active, { type: 'extend', endsAt: NOW + 7200_000 }, NOW)).toMatchObject({ ok: true, value: { endsAt: NOW + 7200_000 } });
+    expect(transition(active, { type: 'extend', endsAt: NOW + 7200_000 }, NOW)).toMatchObject({
+      ok: true,
+      value: { endsAt: NOW + 7200_000 },
+    });
   });
 
   it('lets only the requester cancel', () => {
-    expect(transition(inState('scheduled'), { type: 'cancel', by: people.bob }, NOW)).toMatchObject({
-      ok: false,
-      error: { code: 'request.not_requester' },
-    });
+    expect(transition(inState('scheduled'), { type: 'cancel', by: people.bob }, NOW)).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'request.not_requester' },
+      },
+    );
   });
 });

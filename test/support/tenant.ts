@@ -28,12 +28,32 @@ export const people = {
 export const SECOPS_GROUP = '0f1e2d3c-0000-4000-8000-000000000001';
 
 export const roles = {
-  exchange: { kind: 'directoryRole', id: '29232cdf-9323-42fd-ade2-1d097af3e4de', name: 'Exchange Administrator', aliases: ['exchange', 'exo'] },
-  global: { kind: 'directoryRole', id: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator', aliases: ['ga'] },
-  helpdesk: { kind: 'directoryRole', id: '729827e3-9c14-49f7-bb1b-9608f156bbb8', name: 'Helpdesk Administrator', aliases: [] },
+  exchange: {
+    kind: 'directoryRole',
+    id: '29232cdf-9323-42fd-ade2-1d097af3e4de',
+    name: 'Exchange Administrator',
+    aliases: ['exchange', 'exo'],
+  },
+  global: {
+    kind: 'directoryRole',
+    id: '62e90394-69f5-4237-9190-012177145e10',
+    name: 'Global Administrator',
+    aliases: ['ga'],
+  },
+  helpdesk: {
+    kind: 'directoryRole',
+    id: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+    name: 'Helpdesk Administrator',
+    aliases: [],
+  },
 } satisfies Record<string, RoleEntry>;
 
-export const target = (role: RoleEntry, scope = '/'): Target => ({ kind: role.kind, id: role.id, name: role.name, scope });
+export const target = (role: RoleEntry, scope = '/'): Target => ({
+  kind: role.kind,
+  id: role.id,
+  name: role.name,
+  scope,
+});
 
 const defaults: RolePolicy = {
   maxDuration: 8 * 3600,
@@ -56,9 +76,24 @@ const defaults: RolePolicy = {
 export const testPolicy: Policy = {
   defaults,
   roles: new Map([
-    ['Exchange Administrator', { aliases: ['exchange', 'exo'], policy: { ...defaults, maxDuration: 4 * 3600, propagation: 1200 } }],
-    ['Global Administrator', { aliases: ['ga'], policy: { ...defaults, maxDuration: 3600, approval: { ...defaults.approval, quorum: 2 } } }],
-    ['Helpdesk Administrator', { aliases: [], policy: { ...defaults, approval: { ...defaults.approval, required: false } } }],
+    [
+      'Exchange Administrator',
+      {
+        aliases: ['exchange', 'exo'],
+        policy: { ...defaults, maxDuration: 4 * 3600, propagation: 1200 },
+      },
+    ],
+    [
+      'Global Administrator',
+      {
+        aliases: ['ga'],
+        policy: { ...defaults, maxDuration: 3600, approval: { ...defaults.approval, quorum: 2 } },
+      },
+    ],
+    [
+      'Helpdesk Administrator',
+      { aliases: [], policy: { ...defaults, approval: { ...defaults.approval, required: false } } },
+    ],
   ]),
   channels: { security: { slack: 'C0SECURITY' }, approvals: { slack: 'C0APPROVALS' } },
   auditors: ['erin@contoso.com'],

@@ -21,7 +21,13 @@ export async function activate(
   if (!current) return err(appError('request.not_found', { id: requestId }));
   let request = current;
   if (current.state === 'approved' || current.state === 'scheduled') {
-    const started = await applyTransition(deps, requestId, { type: 'start_activation' }, 'grant.activating', null);
+    const started = await applyTransition(
+      deps,
+      requestId,
+      { type: 'start_activation' },
+      'grant.activating',
+      null,
+    );
     if (!started.ok) {
       // Another worker started it between our read and our write: its activation stands.
       const latest = await deps.store.get(requestId);
@@ -49,11 +55,20 @@ export async function activate(
     endsAt = Math.min(endsAt, result.value.endsAt);
   }
 
-  const active = await applyTransition(deps, requestId, { type: 'activated', endsAt }, 'grant.activated', null, {
-    endsAt,
-  });
+  const active = await applyTransition(
+    deps,
+    requestId,
+    { type: 'activated', endsAt },
+    'grant.activated',
+    null,
+    {
+      endsAt,
+    },
+  );
   if (!active.ok) return active;
-  const reminderBefore = combinePolicies(request.targets.map((t) => rolePolicy(deps.policy(), t.name))).reminderBefore;
+  const reminderBefore = combinePolicies(
+    request.targets.map((t) => rolePolicy(deps.policy(), t.name)),
+  ).reminderBefore;
   await deps.scheduler.schedule('verify', requestId, deps.clock.now());
   await deps.scheduler.schedule('remind', requestId, endsAt - reminderBefore * 1000);
   await deps.scheduler.schedule('expire', requestId, endsAt);
@@ -71,13 +86,24 @@ async function fail(
 ): Promise<Result<AccessRequest, AppError>> {
   for (const done of granted) {
     const undone = await deps.privileges.deactivate(request.requester.id, done, request.id);
-    if (!undone.ok) throw new Error(`rollback of ${done.name} for ${request.id} failed: ${undone.error.code}`);
+    if (!undone.ok)
+      throw new Error(`rollback of ${done.name} for ${request.id} failed: ${undone.error.code}`);
   }
-  const failure = { code: error.code, message: appError('grant.failed', { role: target.name, detail: error.message }).message };
-  const failed = await applyTransition(deps, request.id, { type: 'fail', failure }, 'grant.failed', null, {
+  const failure = {
     code: error.code,
-    role: target.name,
-  });
+    message: appError('grant.failed', { role: target.name, detail: error.message }).message,
+  };
+  const failed = await applyTransition(
+    deps,
+    request.id,
+    { type: 'fail', failure },
+    'grant.failed',
+    null,
+    {
+      code: error.code,
+      role: target.name,
+    },
+  );
   if (!failed.ok) return failed;
   await deps.notifier.requestChanged(failed.value, 'failed');
   return failed;
@@ -93,5 +119,8 @@ export function justification(request: AccessRequest): string {
     request.ticket ? `ticket ${request.ticket}` : '',
   ];
   // PIM caps justification at 500 characters.
-  return parts.filter((p) => p !== '').join(' | ').slice(0, 500);
+  return parts
+    .filter((p) => p !== '')
+    .join(' | ')
+    .slice(0, 500);
 }

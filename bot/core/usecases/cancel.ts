@@ -11,7 +11,13 @@ export async function cancel(
   requestId: string,
   by: Principal,
 ): Promise<Result<AccessRequest, AppError>> {
-  const saved = await applyTransition(deps, requestId, { type: 'cancel', by }, 'request.canceled', by);
+  const saved = await applyTransition(
+    deps,
+    requestId,
+    { type: 'cancel', by },
+    'request.canceled',
+    by,
+  );
   if (!saved.ok) return saved;
   await deps.scheduler.cancel('approval-timeout', requestId);
   await deps.scheduler.cancel('activate', requestId);

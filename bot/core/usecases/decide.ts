@@ -35,10 +35,17 @@ export async function approve(
 ): Promise<Result<AccessRequest, AppError>> {
   const allowed = await mayDecide(deps, requestId, approver);
   if (!allowed.ok) return allowed;
-  const saved = await applyTransition(deps, requestId, { type: 'approve', by: approver }, 'request.approved', approver, (next) => ({
-    approvals: next.approvals.length,
-    quorum: next.approval.quorum,
-  }));
+  const saved = await applyTransition(
+    deps,
+    requestId,
+    { type: 'approve', by: approver },
+    'request.approved',
+    approver,
+    (next) => ({
+      approvals: next.approvals.length,
+      quorum: next.approval.quorum,
+    }),
+  );
   if (!saved.ok) return saved;
   const request = saved.value;
   if (request.state !== 'approved') {
@@ -59,7 +66,13 @@ export async function deny(
   if (reason.trim() === '') return err(appError('request.deny_reason_required'));
   const allowed = await mayDecide(deps, requestId, approver);
   if (!allowed.ok) return allowed;
-  const saved = await applyTransition(deps, requestId, { type: 'deny', by: approver, reason }, 'request.denied', approver);
+  const saved = await applyTransition(
+    deps,
+    requestId,
+    { type: 'deny', by: approver, reason },
+    'request.denied',
+    approver,
+  );
   if (!saved.ok) return saved;
   await deps.scheduler.cancel('approval-timeout', requestId);
   await deps.notifier.requestChanged(saved.value, 'denied');

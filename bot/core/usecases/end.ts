@@ -21,7 +21,9 @@ export async function end(
   if (!current) return err(appError('request.not_found', { id: requestId }));
   if (current.state === 'ended') return ok(current);
   if (current.state !== 'active') {
-    return err(appError('request.wrong_state', { id: requestId, state: current.state, action: 'ended' }));
+    return err(
+      appError('request.wrong_state', { id: requestId, state: current.state, action: 'ended' }),
+    );
   }
   if (reason === 'deactivated' && by && by.id !== current.requester.id) {
     return err(appError('request.not_requester', { id: requestId }));
@@ -30,7 +32,9 @@ export async function end(
     const removed = await deps.privileges.deactivate(current.requester.id, target, requestId);
     if (!removed.ok) return removed;
   }
-  const ended = await applyTransition(deps, requestId, { type: 'end', reason }, 'grant.ended', by, { endReason: reason });
+  const ended = await applyTransition(deps, requestId, { type: 'end', reason }, 'grant.ended', by, {
+    endReason: reason,
+  });
   if (!ended.ok) {
     // Another worker recorded the end first: that is the outcome, not an error.
     const latest = await deps.store.get(requestId);

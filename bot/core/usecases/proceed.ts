@@ -15,9 +15,16 @@ export async function startApproved(
 ): Promise<Result<AccessRequest, AppError>> {
   const now = deps.clock.now();
   if (request.startAt !== null && request.startAt > now) {
-    const scheduled = await applyTransition(deps, request.id, { type: 'schedule' }, 'request.scheduled', null, {
-      startAt: request.startAt,
-    });
+    const scheduled = await applyTransition(
+      deps,
+      request.id,
+      { type: 'schedule' },
+      'request.scheduled',
+      null,
+      {
+        startAt: request.startAt,
+      },
+    );
     if (!scheduled.ok) return scheduled;
     await deps.scheduler.schedule('activate', request.id, request.startAt);
     await deps.notifier.requestChanged(scheduled.value, 'scheduled');

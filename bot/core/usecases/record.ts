@@ -55,7 +55,10 @@ export async function applyTransition(
     const next = transition(current, t, now);
     if (!next.ok) return next;
     const facts = typeof details === 'function' ? details(next.value) : details;
-    const saved = await deps.store.update(next.value, auditEvent(next.value, action, actor, now, facts));
+    const saved = await deps.store.update(
+      next.value,
+      auditEvent(next.value, action, actor, now, facts),
+    );
     if (saved.ok) return ok(saved.value);
   }
   return err(appError('request.changed_meanwhile', { id: requestId }));

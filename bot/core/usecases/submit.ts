@@ -37,7 +37,11 @@ export async function submit(
   }));
   const eligible = await deps.privileges.eligibilities(input.requester.id);
   const missing = targets.find(
-    (t) => !eligible.some((e) => e.target.kind === t.kind && e.target.id === t.id && scopeCovers(e.target.scope, t.scope)),
+    (t) =>
+      !eligible.some(
+        (e) =>
+          e.target.kind === t.kind && e.target.id === t.id && scopeCovers(e.target.scope, t.scope),
+      ),
   );
   if (missing) {
     const error = appError('policy.not_eligible', { role: missing.name, scope: missing.scope });
@@ -51,8 +55,14 @@ export async function submit(
       policy: effectivePolicy(rolePolicy(deps.policy(), t.name), await deps.privileges.rules(t)),
     })),
   );
-  const duration = input.durationSeconds ?? combinePolicies(perRole.map((p) => p.policy)).defaultDuration;
-  const ticket = input.ticket ?? findTicket(input.reason, perRole.map((p) => p.policy));
+  const duration =
+    input.durationSeconds ?? combinePolicies(perRole.map((p) => p.policy)).defaultDuration;
+  const ticket =
+    input.ticket ??
+    findTicket(
+      input.reason,
+      perRole.map((p) => p.policy),
+    );
   for (const { target, policy } of perRole) {
     const problem = checkAgainst(policy, target.name, duration, input.reason, ticket);
     if (problem) return err(problem);
@@ -113,24 +123,34 @@ function checkAgainst(
   reason: string,
   ticket: string | null,
 ): AppError | null {
-  if (duration < policy.minDuration) return appError('policy.duration_too_short', { role, min: policy.minDuration });
-  if (duration > policy.maxDuration) return appError('policy.duration_too_long', { role, max: policy.maxDuration });
+  if (duration < policy.minDuration)
+    return appError('policy.duration_too_short', { role, min: policy.minDuration });
+  if (duration > policy.maxDuration)
+    return appError('policy.duration_too_long', { role, max: policy.maxDuration });
   const why = reason.trim();
-  if (policy.justification.required && why === '') return appError('policy.justification_required', { role });
+  if (policy.justification.required && why === '')
+    return appError('policy.justification_required', { role });
   if (policy.justification.required && why.length < policy.justification.minLength) {
-    return appError('policy.justification_too_short', { role, minLength: policy.justification.minLength });
+    return appError('policy.justification_too_short', {
+      role,
+      minLength: policy.justification.minLength,
+    });
   }
-  if (policy.ticket.required && ticket === null) return appError('policy.ticket_required', { role });
+  if (policy.ticket.required && ticket === null)
+    return appError('policy.ticket_required', { role });
   if (ticket !== null && policy.ticket.pattern && !new RegExp(policy.ticket.pattern).test(ticket)) {
     return appError('policy.ticket_format', { role, ticket, pattern: policy.ticket.pattern });
   }
-  if (policy.approval.required && policy.approval.approvers.length === 0) return appError('policy.no_approvers', { role });
+  if (policy.approval.required && policy.approval.approvers.length === 0)
+    return appError('policy.no_approvers', { role });
   return null;
 }
 
 /** `fixing mail flow INC-4711` carries its ticket: take the first word any role's pattern accepts. */
 function findTicket(reason: string, policies: readonly RolePolicy[]): string | null {
-  const patterns = policies.flatMap((p) => (p.ticket.pattern ? [new RegExp(p.ticket.pattern)] : []));
+  const patterns = policies.flatMap((p) =>
+    p.ticket.pattern ? [new RegExp(p.ticket.pattern)] : [],
+  );
   if (patterns.length === 0) return null;
   const words = reason.split(/[\s,;()]+/).filter((w) => w !== '');
   return words.find((w) => patterns.every((p) => p.test(w))) ?? null;

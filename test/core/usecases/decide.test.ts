@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
-import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { people, roles, type TestTenant, testTenant } from '../../support/tenant.ts';
 
 async function pending(t: TestTenant, role: RoleEntry = roles.exchange) {
@@ -24,8 +24,13 @@ describe('approve', () => {
     const t = testTenant();
     const request = await pending(t);
     const result = await approve(t.deps, request.id, people.bob);
-    expect(result).toMatchObject({ ok: true, value: { state: 'approved', version: 2, approvals: [{ by: { id: people.bob.id } }] } });
-    expect(t.scheduler.pending()).toEqual([{ job: 'activate', requestId: request.id, runAt: t.clock.now() }]);
+    expect(result).toMatchObject({
+      ok: true,
+      value: { state: 'approved', version: 2, approvals: [{ by: { id: people.bob.id } }] },
+    });
+    expect(t.scheduler.pending()).toEqual([
+      { job: 'activate', requestId: request.id, runAt: t.clock.now() },
+    ]);
     expect(t.notifier.changes(request.id)).toEqual(['submitted', 'approved']);
     const audit = await t.deps.audit.list({ limit: 10 });
     expect(audit.map((e) => [e.action, e.actor?.id])).toEqual([
@@ -37,13 +42,19 @@ describe('approve', () => {
   it('needs two distinct approvers for a quorum of 2', async () => {
     const t = testTenant();
     const request = await pending(t, roles.global);
-    expect(await approve(t.deps, request.id, people.bob)).toMatchObject({ ok: true, value: { state: 'pending_approval' } });
+    expect(await approve(t.deps, request.id, people.bob)).toMatchObject({
+      ok: true,
+      value: { state: 'pending_approval' },
+    });
     expect(await approve(t.deps, request.id, people.bob)).toMatchObject({
       ok: false,
       error: { code: 'request.already_approved_by_you' },
     });
     expect(t.scheduler.pending().map((j) => j.job)).toEqual(['approval-timeout']);
-    expect(await approve(t.deps, request.id, people.erin)).toMatchObject({ ok: true, value: { state: 'approved' } });
+    expect(await approve(t.deps, request.id, people.erin)).toMatchObject({
+      ok: true,
+      value: { state: 'approved' },
+    });
     expect(t.notifier.changes(request.id)).toEqual(['submitted', 'approval_added', 'approved']);
   });
 
@@ -52,8 +63,14 @@ describe('approve', () => {
     const request = await pending(t);
     // Alice is in the SecOps approver group through a nested group.
     expect(await t.deps.directory.isAnyOf(people.alice.id, request.approval.approvers)).toBe(true);
-    expect(await approve(t.deps, request.id, people.alice)).toMatchObject({ ok: false, error: { code: 'request.self_approval' } });
-    expect(await deny(t.deps, request.id, people.alice, 'no')).toMatchObject({ ok: false, error: { code: 'request.self_approval' } });
+    expect(await approve(t.deps, request.id, people.alice)).toMatchObject({
+      ok: false,
+      error: { code: 'request.self_approval' },
+    });
+    expect(await deny(t.deps, request.id, people.alice, 'no')).toMatchObject({
+      ok: false,
+      error: { code: 'request.self_approval' },
+    });
     expect((await t.deps.store.get(request.id))?.state).toBe('pending_approval');
   });
 
@@ -63,21 +80,30 @@ describe('approve', () => {
     const refused = await approve(t.deps, request.id, people.dave);
     expect(refused).toMatchObject({ ok: false, error: { code: 'request.not_approver' } });
     expect(refused.ok || refused.error.message).toContain('Exchange Administrator');
-    expect(await approve(t.deps, request.id, people.erin)).toMatchObject({ ok: true, value: { state: 'approved' } });
+    expect(await approve(t.deps, request.id, people.erin)).toMatchObject({
+      ok: true,
+      value: { state: 'approved' },
+    });
   });
 
   it('tells a late approver the request is already decided and changes nothing', async () => {
     const t = testTenant();
     const request = await pending(t);
     await approve(t.deps, request.id, people.bob);
-    expect(await approve(t.deps, request.id, people.carol)).toMatchObject({ ok: false, error: { code: 'request.already_decided' } });
+    expect(await approve(t.deps, request.id, people.carol)).toMatchObject({
+      ok: false,
+      error: { code: 'request.already_decided' },
+    });
     expect((await t.deps.store.get(request.id))?.version).toBe(2);
     expect(await t.deps.audit.list({ limit: 10 })).toHaveLength(2);
   });
 
   it('answers for an unknown request id', async () => {
     const t = testTenant();
-    expect(await approve(t.deps, 'R9999999', people.bob)).toMatchObject({ ok: false, error: { code: 'request.not_found' } });
+    expect(await approve(t.deps, 'R9999999', people.bob)).toMatchObject({
+      ok: false,
+      error: { code: 'request.not_found' },
+    });
   });
 });
 
@@ -89,18 +115,30 @@ describe('deny', () => {
     const result = await deny(t.deps, request.id, people.carol, 'use the break-glass runbook');
     expect(result).toMatchObject({
       ok: true,
-      value: { state: 'denied', denial: { by: { id: people.carol.id }, reason: 'use the break-glass runbook' } },
+      value: {
+        state: 'denied',
+        denial: { by: { id: people.carol.id }, reason: 'use the break-glass runbook' },
+      },
     });
     expect(t.scheduler.pending()).toEqual([]);
     const last = (await t.deps.audit.list({ limit: 10 })).at(-1);
     expect(last).toMatchObject({ action: 'request.denied', reason: 'use the break-glass runbook' });
-    expect(await approve(t.deps, request.id, people.erin)).toMatchObject({ ok: false, error: { code: 'request.already_decided' } });
+    expect(await approve(t.deps, request.id, people.erin)).toMatchObject({
+      ok: false,
+      error: { code: 'request.already_decided' },
+    });
   });
 
   it('needs a reason and an approver', async () => {
     const t = testTenant();
     const request = await pending(t);
-    expect(await deny(t.deps, request.id, people.bob, '  ')).toMatchObject({ ok: false, error: { code: 'request.deny_reason_required' } });
-    expect(await deny(t.deps, request.id, people.dave, 'no')).toMatchObject({ ok: false, error: { code: 'request.not_approver' } });
+    expect(await deny(t.deps, request.id, people.bob, '  ')).toMatchObject({
+      ok: false,
+      error: { code: 'request.deny_reason_required' },
+    });
+    expect(await deny(t.deps, request.id, people.dave, 'no')).toMatchObject({
+      ok: false,
+      error: { code: 'request.not_approver' },
+    });
   });
 });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { appError } from '../../../bot/core/errors.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { cancel } from '../../../bot/core/usecases/cancel.ts';
 import { approve } from '../../../bot/core/usecases/decide.ts';
 import { end } from '../../../bot/core/usecases/end.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
-import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { people, roles, type TestTenant, testTenant } from '../../support/tenant.ts';
 
 async function approved(t: TestTenant, list: RoleEntry[] = [roles.exchange]) {
@@ -32,12 +32,14 @@ describe('activate', () => {
     const request = await approved(t, [roles.exchange, roles.helpdesk]);
     const result = await activate(t.deps, request.id);
     const endsAt = t.clock.now() + 3600_000;
-    expect(result).toMatchObject({ ok: true, value: { state: 'active', endsAt, activatedAt: t.clock.now() } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { state: 'active', endsAt, activatedAt: t.clock.now() },
+    });
     expect(t.privileges.activateCalls).toBe(2);
-    expect((await t.privileges.activeAssignments(people.alice.id)).map((a) => a.target.name)).toEqual([
-      'Exchange Administrator',
-      'Helpdesk Administrator',
-    ]);
+    expect(
+      (await t.privileges.activeAssignments(people.alice.id)).map((a) => a.target.name),
+    ).toEqual(['Exchange Administrator', 'Helpdesk Administrator']);
     expect(t.scheduler.pending()).toEqual([
       { job: 'verify', requestId: request.id, runAt: t.clock.now() },
       { job: 'remind', requestId: request.id, runAt: endsAt - 600_000 },
@@ -54,7 +56,10 @@ describe('activate', () => {
     expect(again).toMatchObject({ ok: true, value: { state: 'active', version: 4 } });
     expect(t.privileges.activateCalls).toBe(1);
     const concurrent = await approved(t);
-    const both = await Promise.all([activate(t.deps, concurrent.id), activate(t.deps, concurrent.id)]);
+    const both = await Promise.all([
+      activate(t.deps, concurrent.id),
+      activate(t.deps, concurrent.id),
+    ]);
     expect(both.every((r) => r.ok)).toBe(true);
     expect(t.privileges.activateCalls).toBe(2);
     expect((await t.deps.store.get(concurrent.id))?.state).toBe('active');
@@ -70,10 +75,28 @@ describe('activate', () => {
     if (!current) throw new Error('missing');
     await t.deps.store.update(
       { ...current, state: 'activating', version: current.version + 1 },
-      { at: t.clock.now(), action: 'grant.activating', requestId: stuck.id, actor: null, requester: current.requester, targets: current.targets, state: 'activating', reason: null, ticket: null, platform: 'slack', details: {} },
+      {
+        at: t.clock.now(),
+        action: 'grant.activating',
+        requestId: stuck.id,
+        actor: null,
+        requester: current.requester,
+        targets: current.targets,
+        state: 'activating',
+        reason: null,
+        ticket: null,
+        platform: 'slack',
+        details: {},
+      },
     );
-    expect(await activate(t.deps, stuck.id)).toMatchObject({ ok: true, value: { state: 'activating' } });
-    expect(await activate(t.deps, stuck.id, { resume: true })).toMatchObject({ ok: true, value: { state: 'active' } });
+    expect(await activate(t.deps, stuck.id)).toMatchObject({
+      ok: true,
+      value: { state: 'activating' },
+    });
+    expect(await activate(t.deps, stuck.id, { resume: true })).toMatchObject({
+      ok: true,
+      value: { state: 'active' },
+    });
   });
 
   it('fails the whole request and takes back what was granted when one role is refused', async () => {
@@ -83,10 +106,18 @@ describe('activate', () => {
     // First grant succeeds, the second is refused by PIM.
     const original = t.privileges.activate.bind(t.privileges);
     let calls = 0;
-    t.privileges.activate = async (g) => (++calls === 2 ? { ok: false, error: appError('policy.not_eligible', { role: g.target.name, scope: '/' }) } : original(g));
+    t.privileges.activate = async (g) =>
+      ++calls === 2
+        ? { ok: false, error: appError('policy.not_eligible', { role: g.target.name, scope: '/' }) }
+        : original(g);
     const result = await activate(t.deps, request.id);
-    expect(result).toMatchObject({ ok: true, value: { state: 'failed', failure: { code: 'policy.not_eligible' } } });
-    expect(result.ok && result.value.failure?.message).toMatch(/Activating `Helpdesk Administrator` failed: .*Nothing was granted/);
+    expect(result).toMatchObject({
+      ok: true,
+      value: { state: 'failed', failure: { code: 'policy.not_eligible' } },
+    });
+    expect(result.ok && result.value.failure?.message).toMatch(
+      /Activating `Helpdesk Administrator` failed: .*Nothing was granted/,
+    );
     expect(await t.privileges.activeAssignments(people.alice.id)).toEqual([]);
     expect(t.notifier.changes(request.id).at(-1)).toBe('failed');
   });
@@ -99,9 +130,15 @@ describe('end', () => {
     await activate(t.deps, request.id);
     t.clock.advance(3600_000);
     const result = await end(t.deps, request.id, 'expired', null);
-    expect(result).toMatchObject({ ok: true, value: { state: 'ended', endReason: 'expired', endedAt: t.clock.now() } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { state: 'ended', endReason: 'expired', endedAt: t.clock.now() },
+    });
     expect(t.privileges.deactivateCalls).toBe(1);
-    expect(await end(t.deps, request.id, 'expired', null)).toMatchObject({ ok: true, value: { state: 'ended' } });
+    expect(await end(t.deps, request.id, 'expired', null)).toMatchObject({
+      ok: true,
+      value: { state: 'ended' },
+    });
     expect(t.privileges.deactivateCalls).toBe(1);
   });
 
@@ -109,8 +146,14 @@ describe('end', () => {
     const t = testTenant();
     const request = await approved(t);
     await activate(t.deps, request.id);
-    expect(await end(t.deps, request.id, 'deactivated', people.bob)).toMatchObject({ ok: false, error: { code: 'request.not_requester' } });
-    expect(await end(t.deps, request.id, 'deactivated', people.alice)).toMatchObject({ ok: true, value: { endReason: 'deactivated' } });
+    expect(await end(t.deps, request.id, 'deactivated', people.bob)).toMatchObject({
+      ok: false,
+      error: { code: 'request.not_requester' },
+    });
+    expect(await end(t.deps, request.id, 'deactivated', people.alice)).toMatchObject({
+      ok: true,
+      value: { endReason: 'deactivated' },
+    });
     expect(t.scheduler.pending().map((j) => j.job)).toEqual(['verify']);
     expect(await t.privileges.activeAssignments(people.alice.id)).toEqual([]);
   });
@@ -118,7 +161,10 @@ describe('end', () => {
   it('refuses to end what is not active', async () => {
     const t = testTenant();
     const request = await approved(t);
-    expect(await end(t.deps, request.id, 'expired', null)).toMatchObject({ ok: false, error: { code: 'request.wrong_state' } });
+    expect(await end(t.deps, request.id, 'expired', null)).toMatchObject({
+      ok: false,
+      error: { code: 'request.wrong_state' },
+    });
   });
 });
 
@@ -136,10 +182,22 @@ describe('cancel', () => {
       reason: 'fixing mail flow INC-4711',
     });
     if (!r.ok) throw new Error(r.error.message);
-    expect(await cancel(t.deps, r.value.id, people.bob)).toMatchObject({ ok: false, error: { code: 'request.not_requester' } });
-    expect(await cancel(t.deps, r.value.id, people.alice)).toMatchObject({ ok: true, value: { state: 'canceled' } });
+    expect(await cancel(t.deps, r.value.id, people.bob)).toMatchObject({
+      ok: false,
+      error: { code: 'request.not_requester' },
+    });
+    expect(await cancel(t.deps, r.value.id, people.alice)).toMatchObject({
+      ok: true,
+      value: { state: 'canceled' },
+    });
     expect(t.scheduler.pending()).toEqual([]);
-    expect(await approve(t.deps, r.value.id, people.bob)).toMatchObject({ ok: false, error: { code: 'request.already_decided' } });
-    expect(await cancel(t.deps, r.value.id, people.alice)).toMatchObject({ ok: false, error: { code: 'request.wrong_state' } });
+    expect(await approve(t.deps, r.value.id, people.bob)).toMatchObject({
+      ok: false,
+      error: { code: 'request.already_decided' },
+    });
+    expect(await cancel(t.deps, r.value.id, people.alice)).toMatchObject({
+      ok: false,
+      error: { code: 'request.wrong_state' },
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { submit, type SubmitInput } from '../../../bot/core/usecases/submit.ts';
+import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, target, testTenant } from '../../support/tenant.ts';
 
 const input = (over: Partial<SubmitInput> = {}): SubmitInput => ({
@@ -31,7 +31,9 @@ describe('submit', () => {
     expect(await t.deps.store.get(request.id)).toEqual(request);
     const events = await t.deps.audit.list({ limit: 10 });
     expect(events.map((e) => e.action)).toEqual(['request.submitted']);
-    expect(t.scheduler.pending()).toEqual([{ job: 'approval-timeout', requestId: request.id, runAt: t.clock.now() + 3600_000 }]);
+    expect(t.scheduler.pending()).toEqual([
+      { job: 'approval-timeout', requestId: request.id, runAt: t.clock.now() + 3600_000 },
+    ]);
     expect(t.notifier.changes(request.id)).toEqual(['submitted']);
   });
 
@@ -40,7 +42,13 @@ describe('submit', () => {
     const result = await submit(t.deps, input({ requester: people.dave }));
     expect(result).toMatchObject({ ok: false, error: { code: 'policy.not_eligible' } });
     const events = await t.deps.audit.list({ limit: 10 });
-    expect(events).toMatchObject([{ action: 'request.rejected', actor: { id: people.dave.id }, details: { code: 'policy.not_eligible' } }]);
+    expect(events).toMatchObject([
+      {
+        action: 'request.rejected',
+        actor: { id: people.dave.id },
+        details: { code: 'policy.not_eligible' },
+      },
+    ]);
     expect(t.scheduler.pending()).toEqual([]);
   });
 
@@ -48,7 +56,10 @@ describe('submit', () => {
     const t = testTenant();
     t.privileges.makeEligible(people.dave.id, target(roles.exchange, '/administrativeUnits/au-1'));
     expect((await submit(t.deps, input({ requester: people.dave, scope: '/' }))).ok).toBe(false);
-    expect((await submit(t.deps, input({ requester: people.dave, scope: '/administrativeUnits/au-1' }))).ok).toBe(true);
+    expect(
+      (await submit(t.deps, input({ requester: people.dave, scope: '/administrativeUnits/au-1' })))
+        .ok,
+    ).toBe(true);
   });
 
   it('applies the policy: duration bounds, reason, ticket format', async () => {
@@ -72,7 +83,10 @@ describe('submit', () => {
     const tooLong = await submit(t.deps, input({ durationSeconds: 2 * 3600 }));
     expect(tooLong).toMatchObject({ ok: false, error: { code: 'policy.duration_too_long' } });
     expect(tooLong.ok || tooLong.error.message).toContain('1h');
-    const noTicket = await submit(t.deps, input({ durationSeconds: 3600, reason: 'fixing mail flow today' }));
+    const noTicket = await submit(
+      t.deps,
+      input({ durationSeconds: 3600, reason: 'fixing mail flow today' }),
+    );
     expect(noTicket).toMatchObject({ ok: false, error: { code: 'policy.ticket_required' } });
   });
 
@@ -87,7 +101,9 @@ describe('submit', () => {
     const result = await submit(t.deps, input({ roles: [roles.helpdesk] }));
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.state).toBe('approved');
-    expect(t.scheduler.pending()).toEqual([{ job: 'activate', requestId: result.value.id, runAt: t.clock.now() }]);
+    expect(t.scheduler.pending()).toEqual([
+      { job: 'activate', requestId: result.value.id, runAt: t.clock.now() },
+    ]);
   });
 
   it('schedules a future start', async () => {
@@ -96,18 +112,33 @@ describe('submit', () => {
     const result = await submit(t.deps, input({ roles: [roles.helpdesk], startAt }));
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.state).toBe('scheduled');
-    expect(t.scheduler.pending()).toEqual([{ job: 'activate', requestId: result.value.id, runAt: startAt }]);
-    expect((await t.deps.audit.list({ limit: 10 })).map((e) => e.action)).toEqual(['request.submitted', 'request.scheduled']);
+    expect(t.scheduler.pending()).toEqual([
+      { job: 'activate', requestId: result.value.id, runAt: startAt },
+    ]);
+    expect((await t.deps.audit.list({ limit: 10 })).map((e) => e.action)).toEqual([
+      'request.submitted',
+      'request.scheduled',
+    ]);
   });
 
   it('combines several roles into one request under the strictest policy', async () => {
     const t = testTenant();
-    const tooLong = await submit(t.deps, input({ roles: [roles.exchange, roles.global], durationSeconds: 2 * 3600 }));
+    const tooLong = await submit(
+      t.deps,
+      input({ roles: [roles.exchange, roles.global], durationSeconds: 2 * 3600 }),
+    );
     expect(tooLong).toMatchObject({ ok: false, error: { code: 'policy.duration_too_long' } });
     expect(tooLong.ok || tooLong.error.message).toContain('Global Administrator');
-    const both = await submit(t.deps, input({ roles: [roles.exchange, roles.global, roles.helpdesk], durationSeconds: 3600 }));
+    const both = await submit(
+      t.deps,
+      input({ roles: [roles.exchange, roles.global, roles.helpdesk], durationSeconds: 3600 }),
+    );
     if (!both.ok) throw new Error(both.error.message);
-    expect(both.value.targets.map((x) => x.name)).toEqual(['Exchange Administrator', 'Global Administrator', 'Helpdesk Administrator']);
+    expect(both.value.targets.map((x) => x.name)).toEqual([
+      'Exchange Administrator',
+      'Global Administrator',
+      'Helpdesk Administrator',
+    ]);
     expect(both.value.approval).toMatchObject({ required: true, quorum: 2 });
   });
 });

@@ -1,0 +1,96 @@
+/**
+ * The audit log on a Redis Stream. Entry ids are `<seq>-0`, so paging by seq is a plain
+ * XRANGE; each entry holds `p` (prevHash), `h` (hash) and `e` (the event as JSON), and
+ * `audit:head` holds the seq and hash of the last entry. Appends go through ChainWriter, which
+ * the request store shares, so transitions and stand-alone events form one chain.
+ */
+import type { AuditEvent, AuditEventInput } from '../../bot/core/domain/audit.ts';
+import type { AuditLog, AuditQuery, VerifyResult } from '../../bot/core/ports/audit-log.ts';
+import { verifyChain } from '../audit-chain.ts';
+import { type ChainWriter, chainWriter } from './chain-writer.ts';
+import { type RedisKeys, redisKeys } from './keys.ts';
+import { appendScript, type RedisClient } from './scripts.ts';
+
+/** Entries read per XRANGE when walking the log, so a long log is never loaded at once. */
+const BATCH = 1000;
+
+export class RedisAuditLog implements AuditLog {
+  readonly #client: RedisClient;
+  readonly #keys: RedisKeys;
+  readonly #writer: ChainWriter;
+
+  constructor(client: RedisClient, prefix: string) {
+    this.#client = client;
+    this.#keys = redisKeys(prefix);
+    this.#writer = chainWriter(client, this.#keys);
+  }
+
+  async append(event: AuditEventInput): Promise<AuditEvent> {
+    const outcome = await this.#writer.write(appendScript, [], [], [], event);
+    if (!outcome.ok) throw new Error(`audit append refused: ${outcome.refusal}`);
+    return outcome.entry;
+  }
+
+  /** Oldest first. A time filter reads on past entries that do not match, batch by batch. */
+  async list(query: AuditQuery): Promise<readonly AuditEvent[]> {
+    const out: AuditEvent[] = [];
+    if (query.limit <= 0) return out;
+    const filtered = query.since !== undefined || query.until !== undefined;
+    const entries = this.#entries(query.afterSeq ?? 0, '+', filtered ? BATCH : query.limit);
+    for await (const entry of entries) {
+      if (query.since !== undefined && entry.at < query.since) continue;
+      if (query.until !== undefined && entry.at > query.until) continue;
+      out.push(entry);
+      if (out.length >= query.limit) break;
+    }
+    return out;
+  }
+
+  /**
+   * Walks the log as it stood when the walk began (up to the head read first), so appends
+   * made meanwhile do not count as damage. Entries past that head are damage only if the head
+   * still does not cover them afterwards: the head was reset or deleted.
+   */
+  async verify(): Promise<VerifyResult> {
+    const head = await this.#writer.readHead();
+    const result = await verifyChain(this.#entries(0, `${head.seq}-0`, BATCH), head);
+    if (!result.ok) return result;
+    const [beyond] = await this.#client.xrange(this.#keys.audit, after(head.seq), '+', 'COUNT', 1);
+    if (beyond === undefined) return result;
+    const now = await this.#writer.readHead();
+    if (now.seq >= seqOf(beyond[0])) return result;
+    return { ok: false, firstBadSeq: head.seq + 1, problem: 'head_mismatch', count: result.count };
+  }
+
+  async *#entries(afterSeq: number, end: string, count: number): AsyncGenerator<AuditEvent> {
+    let start = after(afterSeq);
+    for (;;) {
+      const batch = await this.#client.xrange(this.#keys.audit, start, end, 'COUNT', count);
+      for (const entry of batch) yield toEvent(entry);
+      const last = batch.at(-1);
+      if (last === undefined || batch.length < count) return;
+      start = `(${last[0]}`;
+    }
+  }
+}
+
+/** The XRANGE start just after `seq`: exclusive bounds need Redis 6.2. */
+const after = (seq: number): string => (seq <= 0 ? '-' : `(${seq}-0`);
+
+const seqOf = (id: string): number => Number(id.slice(0, id.indexOf('-')));
+
+/**
+ * A stream entry as an event. Lenient on purpose: a damaged entry must reach verify (where
+ * its hash will not match) instead of stopping the walk with an exception.
+ */
+function toEvent([id, fields]: [string, string[]]): AuditEvent {
+  const field = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) field.set(fields[i] ?? '', fields[i + 1] ?? '');
+  let event: AuditEventInput;
+  try {
+    event = JSON.parse(field.get('e') ?? '') as AuditEventInput;
+  } catch {
+    event = { unreadable: field.get('e') ?? null } as unknown as AuditEventInput;
+  }
+  return { ...event, seq: seqOf(id), prevHash: field.get('p') ?? '', hash: field.get('h') ?? '' };
+}

@@ -1,0 +1,151 @@
+/**
+ * Requests in Redis (key layout in keys.ts). Each create and update is one Lua script that
+ * checks, writes the request, keeps the indexes and appends the audit entry, so a replica that
+ * loses a race changes nothing. Reads that return many requests fetch them in one pipeline.
+ */
+import type { AuditEventInput } from '../../bot/core/domain/audit.ts';
+import type { AccessRequest, RequestState } from '../../bot/core/domain/request.ts';
+import type { ListQuery, Page, RequestStore } from '../../bot/core/ports/request-store.ts';
+import { err, ok, type Result } from '../../bot/core/result.ts';
+import { type ChainWriter, chainWriter } from './chain-writer.ts';
+import { ALL_STATES, type RedisKeys, redisKeys } from './keys.ts';
+import { createScript, pageScript, type RedisClient, runScript, updateScript } from './scripts.ts';
+
+export class RedisRequestStore implements RequestStore {
+  readonly #client: RedisClient;
+  readonly #keys: RedisKeys;
+  readonly #writer: ChainWriter;
+
+  constructor(client: RedisClient, prefix: string) {
+    this.#client = client;
+    this.#keys = redisKeys(prefix);
+    this.#writer = chainWriter(client, this.#keys);
+  }
+
+  async create(
+    request: AccessRequest,
+    event: AuditEventInput,
+  ): Promise<Result<AccessRequest, 'exists'>> {
+    const k = this.#keys;
+    const json = JSON.stringify(request);
+    const roles = [...new Set(request.targets.map((t) => k.byRole(t.id)))];
+    const outcome = await this.#writer.write(
+      createScript,
+      ['exists'],
+      [
+        k.request(request.id),
+        k.all,
+        k.byUser(request.requester.id),
+        k.inState(request.state),
+        ...roles,
+      ],
+      [request.id, request.version, request.state, json, request.createdAt],
+      event,
+    );
+    return outcome.ok ? ok(parse(json)) : err(outcome.refusal);
+  }
+
+  async get(id: string): Promise<AccessRequest | null> {
+    const json = await this.#client.hget(this.#keys.request(id), 'd');
+    return json === null ? null : parse(json);
+  }
+
+  async update(
+    next: AccessRequest,
+    event: AuditEventInput,
+  ): Promise<Result<AccessRequest, 'conflict'>> {
+    const k = this.#keys;
+    const json = JSON.stringify(next);
+    const outcome = await this.#writer.write(
+      updateScript,
+      ['conflict'],
+      [k.request(next.id), ...ALL_STATES.map((s) => k.inState(s))],
+      [next.id, next.version, next.state, json, ...ALL_STATES],
+      event,
+    );
+    return outcome.ok ? ok(parse(json)) : err(outcome.refusal);
+  }
+
+  async listByUser(principalId: string, query: ListQuery): Promise<Page<AccessRequest>> {
+    return this.#page(this.#keys.byUser(principalId), query);
+  }
+
+  async listByRole(roleId: string, query: ListQuery): Promise<Page<AccessRequest>> {
+    return this.#page(this.#keys.byRole(roleId), query);
+  }
+
+  async listAll(query: ListQuery): Promise<Page<AccessRequest>> {
+    return this.#page(this.#keys.all, query);
+  }
+
+  /** Oldest first. */
+  async listInStates(states: readonly RequestState[]): Promise<readonly AccessRequest[]> {
+    if (states.length === 0) return [];
+    const ids = await this.#client.sunion(...states.map((s) => this.#keys.inState(s)));
+    const requests = await this.#fetch(ids);
+    return requests.sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id));
+  }
+
+  /** One page newest first: one script for the ids, one pipeline for the requests. */
+  async #page(index: string, query: ListQuery): Promise<Page<AccessRequest>> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    if (limit === 0) return { items: [], next: null };
+    const cursor = query.before === undefined ? null : decodeCursor(query.before);
+    // One more than asked for tells whether there is a next page.
+    const reply = await runScript(
+      this.#client,
+      pageScript,
+      [index],
+      [cursor?.id ?? '', cursor?.score ?? 0, limit + 1],
+    );
+    const since = query.since ?? Number.NEGATIVE_INFINITY;
+    const hits = pairs(reply).filter((hit) => hit.score >= since);
+    const shown = hits.slice(0, limit);
+    const last = shown.at(-1);
+    const items = await this.#fetch(shown.map((hit) => hit.id));
+    return { items, next: last && hits.length > limit ? encodeCursor(last) : null };
+  }
+
+  /** Requests by id in the given order, in one round trip; ids without a request are left out. */
+  async #fetch(ids: readonly string[]): Promise<AccessRequest[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.#client.pipeline();
+    for (const id of ids) pipeline.hget(this.#keys.request(id), 'd');
+    const replies = (await pipeline.exec()) ?? [];
+    const out: AccessRequest[] = [];
+    for (const [error, json] of replies) {
+      if (error) throw error;
+      if (typeof json === 'string') out.push(parse(json));
+    }
+    return out;
+  }
+}
+
+/** Our own writes, read back: trusted to have the shape we stored. */
+const parse = (json: string): AccessRequest => JSON.parse(json) as AccessRequest;
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+interface Hit {
+  readonly id: string;
+  readonly score: number;
+}
+
+function pairs(reply: unknown): Hit[] {
+  if (!Array.isArray(reply)) throw new Error('unexpected reply from page script');
+  const hits: Hit[] = [];
+  for (let i = 0; i + 1 < reply.length; i += 2) {
+    hits.push({ id: String(reply[i]), score: Number(reply[i + 1]) });
+  }
+  return hits;
+}
+
+/** Opaque to callers: `<createdAt>:<id>` of the last request on the page. */
+const encodeCursor = (hit: Hit): string => `${hit.score}:${hit.id}`;
+
+function decodeCursor(cursor: string): Hit {
+  const colon = cursor.indexOf(':');
+  const score = Number(cursor.slice(0, colon));
+  if (colon < 1 || !Number.isFinite(score)) throw new RangeError(`bad cursor: ${cursor}`);
+  return { id: cursor.slice(colon + 1), score };
+}

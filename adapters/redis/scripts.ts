@@ -1,0 +1,131 @@
+/**
+ * The Lua scripts behind the Redis request store and audit log, and how they are run.
+ *
+ * Every write is one script, so a request, its indexes and its audit entry change together or
+ * not at all. Each write script starts with the same two keys and five arguments, the audit
+ * chain block:
+ *   KEYS[1] audit stream, KEYS[2] audit head
+ *   ARGV[1] head seq and ARGV[2] head hash the caller hashed against,
+ *   ARGV[3] the new entry's seq, ARGV[4] its hash, ARGV[5] the event as JSON.
+ * A script checks its own precondition first (`exists`, `conflict`), then the head: when
+ * another append got there first it writes nothing and returns `{'head_moved', seq, hash}`,
+ * and the caller hashes again against that head. The stream entry is added before anything
+ * else, because Redis does not roll back a script that fails halfway: if XADD refuses (the
+ * stream was tampered with), nothing has been written.
+ */
+import { createHash } from 'node:crypto';
+import type { Cluster, Redis } from 'ioredis';
+import { GENESIS } from '../audit-chain.ts';
+
+export type RedisClient = Redis | Cluster;
+
+export interface LuaScript {
+  readonly lua: string;
+  readonly sha: string;
+}
+
+const script = (lua: string): LuaScript => ({
+  lua,
+  sha: createHash('sha1').update(lua).digest('hex'),
+});
+
+/** Number of keys and arguments the chain block takes; script-specific ones follow. */
+export const CHAIN_KEYS = 2;
+export const CHAIN_ARGS = 5;
+
+const CHAIN = `
+local function chain_moved()
+  local cur = redis.call('HMGET', KEYS[2], 's', 'h')
+  local seq = cur[1] or '0'
+  local hash = cur[2] or '${GENESIS}'
+  if seq == ARGV[1] and hash == ARGV[2] then return nil end
+  return {'head_moved', seq, hash}
+end
+local function chain_append()
+  redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'p', ARGV[2], 'h', ARGV[4], 'e', ARGV[5])
+  redis.call('HSET', KEYS[2], 's', ARGV[3], 'h', ARGV[4])
+end
+`;
+
+/** An audit entry on its own. */
+export const appendScript = script(`${CHAIN}
+local moved = chain_moved()
+if moved then return moved end
+chain_append()
+return 'ok'
+`);
+
+/**
+ * KEYS[3] request, [4] idx:all, [5] idx:user, [6] idx:state, [7..] idx:role per target.
+ * ARGV[6] id, [7] version, [8] state, [9] request JSON, [10] createdAt (the index score).
+ */
+export const createScript = script(`${CHAIN}
+if redis.call('EXISTS', KEYS[3]) == 1 then return 'exists' end
+local moved = chain_moved()
+if moved then return moved end
+chain_append()
+local id = ARGV[6]
+redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9])
+redis.call('ZADD', KEYS[4], ARGV[10], id)
+redis.call('ZADD', KEYS[5], ARGV[10], id)
+redis.call('SADD', KEYS[6], id)
+for i = 7, #KEYS do redis.call('ZADD', KEYS[i], ARGV[10], id) end
+return 'ok'
+`);
+
+/**
+ * KEYS[3] request, [4..] one state set per state. ARGV[6] id, [7] new version, [8] new state,
+ * [9] request JSON, [10..] the state names in the order of the state-set keys, so the script
+ * can find the set of the state the request is leaving without building a key.
+ * The user, role and all indexes stay: requester, targets and createdAt never change.
+ */
+export const updateScript = script(`${CHAIN}
+local cur = redis.call('HMGET', KEYS[3], 'v', 's')
+if not cur[1] or tonumber(cur[1]) + 1 ~= tonumber(ARGV[7]) then return 'conflict' end
+local moved = chain_moved()
+if moved then return moved end
+chain_append()
+local id = ARGV[6]
+redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9])
+if cur[2] ~= ARGV[8] then
+  for i = 10, #ARGV do
+    if ARGV[i] == cur[2] then redis.call('SREM', KEYS[i - 6], id) end
+    if ARGV[i] == ARGV[8] then redis.call('SADD', KEYS[i - 6], id) end
+  end
+end
+return 'ok'
+`);
+
+/**
+ * One page of an index, newest first: KEYS[1] the sorted set, ARGV[1] the id the previous page
+ * ended on ('' for the first page), ARGV[2] its score, ARGV[3] how many. Paging by the rank of
+ * the last id seen, looked up afresh, neither skips nor repeats requests with equal createdAt,
+ * also when newer requests arrive between pages. Returns flat [id, score, id, score, ...].
+ */
+export const pageScript = script(`
+local start = 0
+if ARGV[1] ~= '' then
+  local rank = redis.call('ZREVRANK', KEYS[1], ARGV[1])
+  if not rank then
+    -- Not in the index (a cursor from elsewhere): continue below its createdAt.
+    return redis.call('ZREVRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], '-inf', 'WITHSCORES', 'LIMIT', 0, ARGV[3])
+  end
+  start = rank + 1
+end
+return redis.call('ZREVRANGE', KEYS[1], start, start + tonumber(ARGV[3]) - 1, 'WITHSCORES')
+`);
+
+/** EVALSHA, falling back to EVAL (which also caches the script) when Redis does not know it. */
+export async function runScript(
+  client: RedisClient,
+  s: LuaScript,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
+  try {
+    return await client.evalsha(s.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+    return client.eval(s.lua, keys.length, ...keys, ...args);
+  }
+}

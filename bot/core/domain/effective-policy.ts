@@ -1,0 +1,122 @@
+/**
+ * Which rules apply to a request: the role's entry in policy.yaml (or the defaults), made
+ * stricter by the role's own Entra PIM policy, and for a multi-role request the strictest of
+ * all its roles. Every function here only ever tightens; none loosens a rule it was given.
+ */
+import type { ApprovalRule, PimRules, Policy, RolePolicy } from './policy.ts';
+import type { PrincipalRef } from './principal.ts';
+
+/** The merged policy.yaml entry for a role (names compared case-insensitively), or the defaults. */
+export function rolePolicy(policy: Policy, roleName: string): RolePolicy {
+  const exact = policy.roles.get(roleName);
+  if (exact) return exact.policy;
+  const wanted = roleName.toLowerCase();
+  for (const [name, role] of policy.roles) {
+    if (name.toLowerCase() === wanted) return role.policy;
+  }
+  return policy.defaults;
+}
+
+/**
+ * The stricter of policy.yaml and PIM: the shorter maximum; justification, ticket, MFA and
+ * approval required if either requires them. Approvers always come from policy.yaml: when PIM
+ * requires approval and policy.yaml names nobody, the list stays empty and submit refuses with
+ * `policy.no_approvers`. Minimum and default duration are capped at the new maximum so that
+ * a request with no duration stays possible.
+ */
+export function effectivePolicy(local: RolePolicy, pim: PimRules): RolePolicy {
+  const maxDuration = pim.maxDuration === undefined ? local.maxDuration : Math.min(local.maxDuration, pim.maxDuration);
+  return {
+    ...local,
+    maxDuration,
+    minDuration: Math.min(local.minDuration, maxDuration),
+    defaultDuration: Math.min(local.defaultDuration, maxDuration),
+    approval: { ...local.approval, required: local.approval.required || pim.approvalRequired },
+    justification: {
+      ...local.justification,
+      required: local.justification.required || pim.justificationRequired,
+    },
+    ticket: { ...local.ticket, required: local.ticket.required || pim.ticketRequired },
+    mfaRequired: local.mfaRequired || pim.mfaRequired,
+  };
+}
+
+/**
+ * The strictest of several roles' policies, for one request that activates them together.
+ *
+ * - durations: the smallest maximum, the largest minimum; the default is the smallest default
+ *   kept inside those bounds (the maximum wins if the bounds cross; submit then still checks
+ *   every role on its own and refuses with the role that cannot be met).
+ * - approval: required if any role requires it. Approvers (and `escalateTo`) are the people
+ *   and groups listed for *every role that requires approval*, compared as written (policy.yaml
+ *   lowercases them): whoever approves must be allowed to approve each of those roles. A role
+ *   that needs no approval adds no constraint. Quorum is the largest, timeout and stepUp the
+ *   shortest, over the same roles.
+ * - justification, ticket, MFA: required if any requires; the longest minimum length.
+ * - ticket pattern: a ticket must match every role's pattern. Distinct patterns are joined
+ *   into one expression of lookaheads, `^(?=[\s\S]*?(?:p1))(?=[\s\S]*?(?:p2))`, which accepts
+ *   exactly what `new RegExp(p1).test(t) && new RegExp(p2).test(t)` accepts. (Numbered
+ *   backreferences inside a pattern would be renumbered by the join; ticket patterns have
+ *   no use for them.)
+ * - reminderBefore and propagation: the longest. mode: `delegated` if any role is delegated.
+ */
+export function combinePolicies(policies: readonly RolePolicy[]): RolePolicy {
+  const [first, ...rest] = policies;
+  if (!first) throw new Error('combinePolicies needs at least one policy');
+  if (rest.length === 0) return first;
+
+  const maxDuration = Math.min(...policies.map((p) => p.maxDuration));
+  const minDuration = Math.max(...policies.map((p) => p.minDuration));
+  const shortestDefault = Math.min(...policies.map((p) => p.defaultDuration));
+  const propagations = defined(policies.map((p) => p.propagation));
+  const pattern = combinePatterns(policies.map((p) => p.ticket.pattern));
+
+  return {
+    maxDuration,
+    minDuration,
+    defaultDuration: Math.min(Math.max(shortestDefault, minDuration), maxDuration),
+    approval: combineApproval(policies.map((p) => p.approval)),
+    justification: {
+      required: policies.some((p) => p.justification.required),
+      minLength: Math.max(...policies.map((p) => p.justification.minLength)),
+    },
+    ticket: {
+      required: policies.some((p) => p.ticket.required),
+      ...(pattern === undefined ? {} : { pattern }),
+    },
+    reminderBefore: Math.max(...policies.map((p) => p.reminderBefore)),
+    ...(propagations.length === 0 ? {} : { propagation: Math.max(...propagations) }),
+    mfaRequired: policies.some((p) => p.mfaRequired),
+    mode: policies.some((p) => p.mode === 'delegated') ? 'delegated' : 'app',
+  };
+}
+
+function combineApproval(rules: readonly ApprovalRule[]): ApprovalRule {
+  const requiring = rules.filter((r) => r.required);
+  const counted = requiring.length > 0 ? requiring : rules;
+  const stepUps = defined(counted.map((r) => r.stepUp));
+  return {
+    required: requiring.length > 0,
+    approvers: intersect(counted.map((r) => r.approvers)),
+    quorum: Math.max(...counted.map((r) => r.quorum)),
+    timeout: Math.min(...counted.map((r) => r.timeout)),
+    escalateTo: intersect(counted.map((r) => r.escalateTo)),
+    ...(stepUps.length === 0 ? {} : { stepUp: Math.min(...stepUps) }),
+  };
+}
+
+/** Entries present in every list, in the order of the first. */
+function intersect(lists: readonly (readonly PrincipalRef[])[]): PrincipalRef[] {
+  const [first = [], ...rest] = lists;
+  return first.filter((ref, i) => first.indexOf(ref) === i && rest.every((list) => list.includes(ref)));
+}
+
+function combinePatterns(patterns: readonly (string | undefined)[]): string | undefined {
+  const distinct = [...new Set(defined(patterns))];
+  if (distinct.length <= 1) return distinct[0];
+  return `^${distinct.map((p) => `(?=[\\s\\S]*?(?:${p}))`).join('')}`;
+}
+
+function defined<T>(values: readonly (T | undefined)[]): T[] {
+  return values.filter((v): v is T => v !== undefined);
+}

@@ -1,0 +1,123 @@
+/**
+ * Someone with access to Redis edits or deletes audit entries; verify must say where. A
+ * stream entry cannot be changed in place, so an edit is simulated the way an attacker would
+ * do it: read the stream, delete it, and add every entry back with one field changed.
+ */
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hashEntry } from '../../adapters/audit-chain.ts';
+import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
+import { redisKeys } from '../../adapters/redis/keys.ts';
+import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
+import type { AuditEvent } from '../../bot/core/domain/audit.ts';
+import { makeEvent, makeRequest } from '../support/fixtures.ts';
+import { type FreshRedis, freshRedis } from '../support/redis.ts';
+
+type Fields = Record<string, string>;
+
+/** Re-adds every entry under its own id, passing each through `edit`; null leaves it out. */
+async function rewriteStream(
+  redis: Redis,
+  key: string,
+  edit: (seq: number, fields: Fields) => Fields | null,
+): Promise<void> {
+  const entries = await redis.xrange(key, '-', '+');
+  await redis.del(key);
+  for (const [id, flat] of entries) {
+    const fields: Fields = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] ?? ''] = flat[i + 1] ?? '';
+    const changed = edit(Number(id.split('-')[0]), fields);
+    if (changed) await redis.xadd(key, id, ...Object.entries(changed).flat());
+  }
+}
+
+describe('Redis audit log: tampering', () => {
+  let env: FreshRedis;
+  let audit: RedisAuditLog;
+  let entries: AuditEvent[];
+  const keys = () => redisKeys(env.prefix);
+
+  beforeEach(async () => {
+    env = await freshRedis();
+    audit = new RedisAuditLog(env.redis, env.prefix);
+    entries = [];
+    for (let i = 0; i < 5; i++) entries.push(await audit.append(makeEvent(makeRequest())));
+    expect((await audit.verify()).ok).toBe(true);
+  });
+  afterEach(async () => {
+    await env.cleanup();
+  });
+
+  it('finds an edited entry', async () => {
+    await rewriteStream(env.redis, keys().audit, (seq, f) =>
+      seq === 3 ? { ...f, e: (f.e ?? '').replace('fixing mail flow', 'reading the CEO mail') } : f,
+    );
+    expect(await audit.verify()).toEqual({
+      ok: false,
+      firstBadSeq: 3,
+      problem: 'hash_mismatch',
+      count: 2,
+    });
+  });
+
+  it('finds an edited entry whose hash was recomputed, at the entry after it', async () => {
+    await rewriteStream(env.redis, keys().audit, (seq, f) => {
+      const original = entries[seq - 1];
+      if (seq !== 3 || !original) return f;
+      const { hash: _old, ...rest } = original;
+      const forged = { ...rest, reason: 'nothing to see' };
+      const { seq: _seq, prevHash: _prev, ...event } = forged;
+      return { ...f, e: JSON.stringify(event), h: hashEntry(forged.prevHash, forged) };
+    });
+    expect(await audit.verify()).toMatchObject({
+      ok: false,
+      firstBadSeq: 4,
+      problem: 'broken_link',
+    });
+  });
+
+  it('finds an entry deleted from the middle', async () => {
+    await env.redis.xdel(keys().audit, '3-0');
+    expect(await audit.verify()).toMatchObject({
+      ok: false,
+      firstBadSeq: 3,
+      problem: 'missing_entry',
+    });
+  });
+
+  it('finds a deleted last entry against the stored head', async () => {
+    await env.redis.xdel(keys().audit, '5-0');
+    expect(await audit.verify()).toEqual({
+      ok: false,
+      firstBadSeq: 5,
+      problem: 'head_mismatch',
+      count: 4,
+    });
+  });
+
+  it('finds a head that was deleted or wound back', async () => {
+    const third = entries[2];
+    if (!third) throw new Error('unreachable');
+    await env.redis.hset(keys().auditHead, 's', 3, 'h', third.hash);
+    expect(await audit.verify()).toMatchObject({
+      ok: false,
+      firstBadSeq: 4,
+      problem: 'head_mismatch',
+    });
+    await env.redis.del(keys().auditHead);
+    expect(await audit.verify()).toMatchObject({
+      ok: false,
+      firstBadSeq: 1,
+      problem: 'head_mismatch',
+    });
+  });
+
+  it('refuses to write after the head was deleted, and writes nothing', async () => {
+    await env.redis.del(keys().auditHead);
+    const store = new RedisRequestStore(env.redis, env.prefix);
+    const request = makeRequest();
+    await expect(store.create(request, makeEvent(request))).rejects.toThrow(/ID specified in XADD/);
+    expect(await store.get(request.id)).toBeNull();
+    expect(await env.redis.exists(keys().all, keys().auditHead)).toBe(0);
+  });
+});
