@@ -63,6 +63,8 @@ const catalogue = {
     `Ticket \`${p.ticket}\` does not match the format required for \`${p.role}\` (\`${p.pattern}\`). Check the ticket id.`,
   'policy.not_eligible': (p: { role: string; scope: string }) =>
     `You are not eligible for \`${p.role}\`${p.scope === '/' ? '' : ` on \`${p.scope}\``} in Entra PIM. Ask your identity team to make you eligible, then try again.`,
+  'policy.no_common_approver': (p: { roles: readonly string[] }) =>
+    `No approver in the policy may approve all of ${list(p.roles)} together. Request them separately.`,
   'policy.no_approvers': (p: { role: string }) =>
     `\`${p.role}\` needs approval but the policy names no approvers. Ask the bot's administrators to add approvers to policy.yaml.`,
 

@@ -25,7 +25,10 @@ export function rolePolicy(policy: Policy, roleName: string): RolePolicy {
  * a request with no duration stays possible.
  */
 export function effectivePolicy(local: RolePolicy, pim: PimRules): RolePolicy {
-  const maxDuration = pim.maxDuration === undefined ? local.maxDuration : Math.min(local.maxDuration, pim.maxDuration);
+  const maxDuration =
+    pim.maxDuration === undefined
+      ? local.maxDuration
+      : Math.min(local.maxDuration, pim.maxDuration);
   return {
     ...local,
     maxDuration,
@@ -108,7 +111,9 @@ function combineApproval(rules: readonly ApprovalRule[]): ApprovalRule {
 /** Entries present in every list, in the order of the first. */
 function intersect(lists: readonly (readonly PrincipalRef[])[]): PrincipalRef[] {
   const [first = [], ...rest] = lists;
-  return first.filter((ref, i) => first.indexOf(ref) === i && rest.every((list) => list.includes(ref)));
+  return first.filter(
+    (ref, i) => first.indexOf(ref) === i && rest.every((list) => list.includes(ref)),
+  );
 }
 
 function combinePatterns(patterns: readonly (string | undefined)[]): string | undefined {

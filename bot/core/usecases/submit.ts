@@ -68,6 +68,9 @@ export async function submit(
     if (problem) return err(problem);
   }
   const policy = combinePolicies(perRole.map((p) => p.policy));
+  if (policy.approval.required && policy.approval.approvers.length === 0) {
+    return err(appError('policy.no_common_approver', { roles: targets.map((t) => t.name) }));
+  }
 
   const now = deps.clock.now();
   const request: AccessRequest = {

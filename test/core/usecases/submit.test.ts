@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
-import { people, roles, target, testTenant } from '../../support/tenant.ts';
+import { people, roles, target, testPolicy, testTenant } from '../../support/tenant.ts';
 
 const input = (over: Partial<SubmitInput> = {}): SubmitInput => ({
   requester: people.alice,
@@ -140,5 +140,30 @@ describe('submit', () => {
       'Helpdesk Administrator',
     ]);
     expect(both.value.approval).toMatchObject({ required: true, quorum: 2 });
+  });
+
+  it('refuses roles that no single approver may approve together', async () => {
+    const exchangeOnly = {
+      ...testPolicy.defaults,
+      approval: { ...testPolicy.defaults.approval, approvers: ['bob@contoso.com'] },
+    };
+    const globalOnly = {
+      ...testPolicy.defaults,
+      approval: { ...testPolicy.defaults.approval, approvers: ['carol@contoso.com'] },
+    };
+    const policy = {
+      ...testPolicy,
+      roles: new Map([
+        ['Exchange Administrator', { aliases: [], policy: exchangeOnly }],
+        ['Global Administrator', { aliases: [], policy: globalOnly }],
+      ]),
+    };
+    const t = testTenant(null, policy);
+    const result = await submit(
+      t.deps,
+      input({ roles: [roles.exchange, roles.global], durationSeconds: 3600 }),
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'policy.no_common_approver' } });
+    expect(await t.deps.audit.list({ limit: 10 })).toEqual([]);
   });
 });

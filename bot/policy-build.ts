@@ -1,0 +1,75 @@
+/**
+ * From validated policy.yaml fields to the core's `Policy`: defaults filled in, each role
+ * merged over them (policy-defaults.ts), then the rules that span fields (policy-checks.ts).
+ * Problems come back as values with the field's path; policy-file.ts gives them positions.
+ */
+import type { AlertsPolicy, Policy, RoleOverride } from './core/domain/policy.ts';
+import { err, ok, type Result } from './core/result.ts';
+import { checkRoleNames, checkRolePolicy, type PolicyIssue } from './policy-checks.ts';
+import {
+  BUILT_IN_ALERTS,
+  BUILT_IN_DEFAULTS,
+  BUILT_IN_OUTSIDE_HOURS,
+  mergeRolePolicy,
+} from './policy-defaults.ts';
+import type { PolicyFile } from './policy-schema.ts';
+
+export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
+  const defaultsPatch = file.defaults ?? {};
+  const defaults = mergeRolePolicy(BUILT_IN_DEFAULTS, defaultsPatch);
+  const issues = checkRolePolicy(defaults, { path: ['defaults'], patch: defaultsPatch });
+
+  const entries = file.roles ?? {};
+  issues.push(...checkRoleNames(entries));
+  const roles = new Map<string, RoleOverride>();
+  for (const [name, { aliases = [], ...patch }] of Object.entries(entries)) {
+    const policy = mergeRolePolicy(defaults, patch);
+    issues.push(...checkRolePolicy(policy, { path: ['roles', name], patch, defaultsPatch }));
+    roles.set(name, { aliases, policy });
+  }
+
+  const timezone = file.timezone ?? 'UTC';
+  const alertsFile = file.alerts ?? {};
+  const hours = alertsFile.outsideHours;
+  if (hours?.from !== undefined && hours.from === (hours.to ?? BUILT_IN_OUTSIDE_HOURS.to)) {
+    issues.push({
+      path: ['alerts', 'outsideHours', hours.to === undefined ? 'from' : 'to'],
+      message: `from and to are both ${hours.from}, which leaves no working hours; write e.g. from: "07:00", to: "19:00"`,
+    });
+  }
+  const alerts: AlertsPolicy = {
+    scanEvery: alertsFile.scanEvery ?? BUILT_IN_ALERTS.scanEvery,
+    tooFrequent: { ...BUILT_IN_ALERTS.tooFrequent, ...defined(alertsFile.tooFrequent) },
+    staleAccounts: { ...BUILT_IN_ALERTS.staleAccounts, ...defined(alertsFile.staleAccounts) },
+    tooManyGlobalAdmins: {
+      ...BUILT_IN_ALERTS.tooManyGlobalAdmins,
+      ...defined(alertsFile.tooManyGlobalAdmins),
+    },
+    ...(hours === undefined
+      ? {}
+      : { outsideHours: { timezone, ...BUILT_IN_OUTSIDE_HOURS, ...defined(hours) } }),
+    cooldown: alertsFile.cooldown ?? BUILT_IN_ALERTS.cooldown,
+  };
+  if (issues.length > 0) return err(issues);
+  return ok({
+    defaults,
+    roles,
+    channels: {
+      security: defined(file.channels?.security),
+      approvals: defined(file.channels?.approvals),
+    },
+    auditors: file.auditors ?? [],
+    identities: new Map(Object.entries(file.identities ?? {})),
+    alerts,
+    timezone,
+  });
+}
+
+/** Keeps the keys whose value is set, so that spreading over defaults cannot write `undefined`. */
+function defined<T extends object>(
+  value: T | undefined,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}

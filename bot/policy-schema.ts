@@ -1,0 +1,205 @@
+/**
+ * The shape of policy.yaml. Every mapping is strict: an unknown key is an error, because a
+ * typo in a security policy (`aproval:`) must not silently fall back to a default. Fields are
+ * optional here; policy-build.ts fills in the defaults, merges roles over them and checks the
+ * rules that span several fields.
+ */
+import { z } from 'zod';
+import { OPTION_WORDS } from './core/commands/command.ts';
+import { parseDuration } from './core/domain/duration.ts';
+import {
+  bool,
+  count,
+  duration,
+  email,
+  principalList,
+  regex,
+  shown,
+  slackChannel,
+  slackUserId,
+  teamsConversation,
+  timeOfDay,
+  timezone,
+  weekdays,
+} from './policy-fields.ts';
+
+/** Marks the message of an unknown-key issue; what follows is the JSON list of allowed keys. */
+const ALLOWED_KEYS = 'allowed keys:';
+
+/** The keys a mapping accepts, read back from an `unrecognized_keys` issue's message. */
+export function allowedKeys(message: string): string[] {
+  if (!message.startsWith(ALLOWED_KEYS)) return [];
+  const parsed: unknown = JSON.parse(message.slice(ALLOWED_KEYS.length));
+  return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
+}
+
+function strict<S extends z.ZodRawShape>(shape: S, example: string) {
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${ALLOWED_KEYS}${JSON.stringify(Object.keys(shape))}`
+        : `expected a mapping such as ${example}, found ${shown(iss.input)}`,
+  });
+}
+
+/** An empty section (`roles:` with nothing under it) reads as YAML null: treat it as absent. */
+const section = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === null ? undefined : v), schema.optional());
+
+const approval = strict(
+  {
+    required: bool().optional(),
+    approvers: principalList().optional(),
+    quorum: count(1, 100).optional(),
+    timeout: duration().optional(),
+    escalateTo: principalList().optional(),
+    /** null turns off a stepUp inherited from the defaults. */
+    stepUp: duration().nullable().optional(),
+  },
+  '{ required: true, approvers: [secops@contoso.com], quorum: 1, timeout: 1h }',
+);
+
+const rolePolicyFields = {
+  maxDuration: duration().optional(),
+  minDuration: duration().optional(),
+  defaultDuration: duration().optional(),
+  approval: approval.optional(),
+  justification: strict(
+    { required: bool().optional(), minLength: count(0, 1000).optional() },
+    '{ required: true, minLength: 10 }',
+  ).optional(),
+  ticket: strict(
+    { required: bool().optional(), pattern: regex().nullable().optional() },
+    '{ required: false, pattern: "^(INC|CHG)-?\\\\d+$" }',
+  ).optional(),
+  reminderBefore: duration().optional(),
+  propagation: duration().nullable().optional(),
+  mfa: strict({ required: bool().optional() }, '{ required: true }').optional(),
+  mode: z
+    .enum(['app', 'delegated'], {
+      error: (iss) =>
+        `expected app or delegated, found ${shown(iss.input)}; write mode: app (the default) or mode: delegated`,
+    })
+    .optional(),
+};
+
+/** Words of the command grammar; an alias equal to one would make `/elevate help` ambiguous. */
+const RESERVED = new Set([
+  ...['roles', 'status', 'cancel', 'deactivate', 'extend', 'history', 'export', 'help', 'group'],
+  ...OPTION_WORDS,
+]);
+
+const alias = z
+  .string({ error: (iss) => `expected an alias such as exo, found ${shown(iss.input)}` })
+  .trim()
+  .check((ctx) => {
+    const word = ctx.value;
+    const problem =
+      word === ''
+        ? 'an alias cannot be empty'
+        : word.includes(',')
+          ? `${shown(word)} contains a comma, which separates roles in a request`
+          : parseDuration(word) !== null
+            ? `${shown(word)} reads as a duration`
+            : RESERVED.has(word.toLowerCase())
+              ? `${shown(word)} is an /elevate command word`
+              : null;
+    if (problem)
+      ctx.issues.push({
+        code: 'custom',
+        input: word,
+        message: `${problem}; write a short name people will type, e.g. exo`,
+      });
+  });
+
+const role = strict(
+  {
+    aliases: z
+      .array(alias, {
+        error: (iss) => `expected a list such as [exchange, exo], found ${shown(iss.input)}`,
+      })
+      .optional(),
+    ...rolePolicyFields,
+  },
+  '{ aliases: [exo], maxDuration: 4h }',
+);
+
+const channel = strict(
+  { slack: slackChannel().optional(), teams: teamsConversation().optional() },
+  '{ slack: C0123ABCD, teams: "19:abc@thread.tacv2" }',
+);
+
+const alerts = strict(
+  {
+    scanEvery: duration().optional(),
+    tooFrequent: strict(
+      { count: count(1, 1000).optional(), window: duration().optional() },
+      '{ count: 3, window: 24h }',
+    ).optional(),
+    staleAccounts: strict({ days: count(1, 3650).optional() }, '{ days: 90 }').optional(),
+    tooManyGlobalAdmins: strict(
+      {
+        max: count(1, 1000).optional(),
+        percent: z
+          .number({ error: (iss) => `expected a percentage such as 10, found ${shown(iss.input)}` })
+          .gt(0, { error: 'must be more than 0; write a percentage such as 10' })
+          .max(100, { error: 'must be at most 100; write a percentage such as 10' })
+          .optional(),
+      },
+      '{ max: 5, percent: 10 }',
+    ).optional(),
+    outsideHours: section(
+      strict(
+        {
+          timezone: timezone().optional(),
+          from: timeOfDay().optional(),
+          to: timeOfDay().optional(),
+          days: weekdays().optional(),
+        },
+        '{ timezone: Europe/Amsterdam, from: "07:00", to: "19:00", days: Mon-Fri }',
+      ),
+    ),
+    cooldown: duration().optional(),
+  },
+  '{ scanEvery: 15m, cooldown: 24h }',
+);
+
+export const policyFileSchema = strict(
+  {
+    defaults: section(
+      strict(
+        rolePolicyFields,
+        '{ maxDuration: 8h, approval: { approvers: [secops@contoso.com] } }',
+      ),
+    ),
+    roles: section(
+      z.record(z.string(), role, {
+        error: (iss) =>
+          `expected a mapping from role name to its settings, found ${shown(iss.input)}`,
+      }),
+    ),
+    channels: section(
+      strict(
+        { security: section(channel), approvals: section(channel) },
+        '{ security: { slack: C0SECURITY } }',
+      ),
+    ),
+    auditors: section(principalList()),
+    identities: section(
+      z.record(slackUserId(), email(), {
+        error: (iss) =>
+          iss.code === 'invalid_key'
+            ? (iss.issues[0]?.message ?? 'not a Slack user id')
+            : `expected a mapping from Slack user id to email, e.g. { U0123ABC: alice@contoso.com }, found ${shown(iss.input)}`,
+      }),
+    ),
+    alerts: section(alerts),
+    timezone: timezone().optional(),
+  },
+  '{ defaults: { … }, roles: { … } }',
+);
+
+/** policy.yaml as validated, durations in seconds, nothing defaulted yet. */
+export type PolicyFile = z.output<typeof policyFileSchema>;
+export type RolePatch = NonNullable<PolicyFile['defaults']>;
+export type RoleEntryPatch = NonNullable<PolicyFile['roles']>[string];
