@@ -68,7 +68,12 @@ const schema = z.object({
     )
     .default('elevate'),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(3978),
+  PORT: z.coerce
+    .number({ error: 'must be a port number from 0 to 65535' })
+    .int('must be a port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65_535, 'must be a port number from 0 to 65535')
+    .default(3978),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ELEVATE_PROCESS: z.enum(['all', 'web', 'worker']).default('all'),
 });
