@@ -14,6 +14,8 @@ const mtime = (path) => {
 
 const installed = mtime('node_modules/.package-lock.json');
 if (installed < 0 || installed < mtime('package-lock.json')) {
-  console.log('Installing dependencies (npm ci)…');
-  execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
+  // `npm install` rather than `npm ci`: it installs the locked versions all the same, and it
+  // tolerates a lock that lacks optional platform packages a registry does not carry.
+  console.log('Installing dependencies…');
+  execSync('npm install --no-audit --no-fund', { stdio: 'inherit' });
 }
