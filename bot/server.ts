@@ -2,10 +2,18 @@
  * The one HTTP server (DESIGN.md "External interface"). Platform endpoints mount here as
  * routes; health and readiness are answered without touching any SDK.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from './log.ts';
 
-export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+/** `log` carries this HTTP request's id (`httpRequestId`), echoed as the `x-request-id` header. */
+export type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: Logger,
+) => Promise<void> | void;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface ReadinessCheck {
   readonly name: string;
@@ -31,15 +39,21 @@ export function createHttpServer(options: ServerOptions): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const handler = routes.get(`${req.method} ${path}`);
+    const incoming = req.headers['x-request-id'];
+    const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.setHeader('x-request-id', id);
     if (!handler) {
       json(res, 404, { error: 'not found' });
       return;
     }
-    Promise.resolve(handler(req, res)).catch((error: unknown) => {
-      options.log.error({ err: error, path }, 'request handler failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal error' });
-      else res.end();
-    });
+    const log = options.log.child({ httpRequestId: id });
+    Promise.resolve()
+      .then(() => handler(req, res, log))
+      .catch((error: unknown) => {
+        log.error({ err: error, path }, 'request handler failed');
+        if (!res.headersSent) json(res, 500, { error: 'internal error' });
+        else res.end();
+      });
   });
 }
 
