@@ -91,6 +91,9 @@ const catalogue = {
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,
 
+  'grant.gave_up': (p: { role: string }) =>
+    `Microsoft Entra did not accept the activation of \`${p.role}\` after several tries, so nothing was granted. Try again in a few minutes; the security channel has been told.`,
+
   // --- infrastructure -------------------------------------------------------------------
   'service.unavailable': () =>
     'elevate cannot reach its store right now, so nothing was changed. Try again in a minute; if it persists, tell the bot administrators.',

@@ -12,6 +12,7 @@ export type RequestChange =
   | 'activated'
   | 'failed'
   | 'extended'
+  | 'reminder'
   | 'ended';
 
 /**

@@ -1,0 +1,64 @@
+import { UnrecoverableError } from 'bullmq';
+import type { JobName } from '../bot/core/ports/scheduler.ts';
+import { activate } from '../bot/core/usecases/activate.ts';
+import type { CoreDeps } from '../bot/core/usecases/deps.ts';
+import { end } from '../bot/core/usecases/end.ts';
+import {
+  abandonActivation,
+  assignmentsVisible,
+  expireApproval,
+  remind,
+} from '../bot/core/usecases/timers.ts';
+
+export interface Attempt {
+  /** A later attempt of the same job (the previous one threw or its worker died). */
+  readonly retry: boolean;
+  /** No attempt follows this one. */
+  readonly last: boolean;
+}
+
+/** Codes that mean "this job has nothing left to do", not a failure. */
+const SETTLED = new Set(['request.not_found', 'request.wrong_state', 'request.already_decided']);
+
+/**
+ * One request timer. Throws to be retried; an expected refusal that retrying cannot change
+ * becomes an UnrecoverableError so BullMQ stops.
+ */
+export async function processRequestJob(
+  deps: CoreDeps,
+  name: JobName,
+  requestId: string,
+  attempt: Attempt,
+): Promise<void> {
+  switch (name) {
+    case 'activate': {
+      try {
+        return settle(await activate(deps, requestId, { resume: attempt.retry }));
+      } catch (error) {
+        // Out of retries with PIM still failing: roll back and record, never leave it hanging.
+        if (attempt.last) return settle(await abandonActivation(deps, requestId));
+        throw error;
+      }
+    }
+    case 'verify': {
+      const visible = await assignmentsVisible(deps, requestId);
+      if (visible.ok && !visible.value && !attempt.last) {
+        throw new Error('assignment not visible in PIM yet');
+      }
+      return settle(visible);
+    }
+    case 'remind':
+      return settle(await remind(deps, requestId));
+    case 'expire':
+      return settle(await end(deps, requestId, 'expired', null));
+    case 'approval-timeout':
+      return settle(await expireApproval(deps, requestId));
+  }
+}
+
+function settle(
+  result: { ok: true } | { ok: false; error: { code: string; message: string } },
+): void {
+  if (result.ok || SETTLED.has(result.error.code)) return;
+  throw new UnrecoverableError(`${result.error.code}: ${result.error.message}`);
+}

@@ -1,0 +1,61 @@
+/**
+ * The Scheduler port on BullMQ: a delayed job per timer with a deterministic id, so a replay,
+ * a retry or a second replica never schedules the same timer twice.
+ */
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../bot/core/ports/clock.ts';
+import type { JobName, Scheduler } from '../bot/core/ports/scheduler.ts';
+import { ATTEMPTS, type JobData, jobId, queueName, REQUEST_JOBS } from './names.ts';
+
+export class BullScheduler implements Scheduler {
+  readonly #queues: ReadonlyMap<JobName, Queue<JobData>>;
+  readonly #clock: Clock;
+
+  constructor(connection: Redis, prefix: string, clock: Clock) {
+    this.#clock = clock;
+    this.#queues = new Map(
+      REQUEST_JOBS.map((job) => [job, new Queue<JobData>(queueName(job), { connection, prefix })]),
+    );
+  }
+
+  async schedule(job: JobName, requestId: string, runAt: number): Promise<void> {
+    await this.#queue(job).add(
+      job,
+      { requestId },
+      {
+        jobId: jobId(job, requestId),
+        delay: Math.max(0, runAt - this.#clock.now()),
+        attempts: ATTEMPTS[job],
+        backoff: { type: 'capped' },
+        // Completed timers go, so an extended grant can schedule its expire again; failed ones
+        // stay a week for inspection.
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 86_400 },
+      },
+    );
+  }
+
+  async cancel(job: JobName, requestId: string): Promise<void> {
+    // A running job is locked and stays; its processor re-reads the request and does nothing.
+    await this.#queue(job).remove(jobId(job, requestId));
+  }
+
+  /** Jobs waiting or delayed across all request queues (for /metrics and /readyz). */
+  async depth(): Promise<number> {
+    const counts = await Promise.all(
+      [...this.#queues.values()].map((q) => q.getJobCountByTypes('waiting', 'delayed', 'active')),
+    );
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#queues.values()].map((q) => q.close()));
+  }
+
+  #queue(job: JobName): Queue<JobData> {
+    const queue = this.#queues.get(job);
+    if (!queue) throw new Error(`no queue for job ${job}`);
+    return queue;
+  }
+}

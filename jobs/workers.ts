@@ -1,0 +1,72 @@
+/**
+ * BullMQ workers for the request timers. Processors carry only a request id and hand it to a
+ * use case, which re-reads the request: running a job late, twice or on two workers at once
+ * changes nothing more than running it once.
+ */
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobName } from '../bot/core/ports/scheduler.ts';
+import type { CoreDeps } from '../bot/core/usecases/deps.ts';
+import type { Logger } from '../bot/log.ts';
+import { ATTEMPTS, type JobData, queueName, REQUEST_JOBS } from './names.ts';
+import { processRequestJob } from './processors.ts';
+
+export interface WorkerOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly log: Logger;
+  /** Base and cap of the exponential backoff between attempts. */
+  readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
+  readonly concurrency?: number;
+}
+
+export interface RequestWorkers {
+  close(): Promise<void>;
+}
+
+export function startRequestWorkers(deps: CoreDeps, options: WorkerOptions): RequestWorkers {
+  const { baseMs, maxMs } = options.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
+  const workers = REQUEST_JOBS.map(
+    (name) =>
+      new Worker<JobData>(queueName(name), (job) => run(deps, name, job, options.log), {
+        connection: options.connection,
+        prefix: options.prefix,
+        concurrency: options.concurrency ?? 10,
+        settings: {
+          backoffStrategy: (attemptsMade: number) =>
+            Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1)),
+        },
+      }),
+  );
+  for (const worker of workers) {
+    worker.on('failed', (job, error) =>
+      options.log.warn(
+        {
+          job: job?.name,
+          jobId: job?.id,
+          requestId: job?.data.requestId,
+          attempt: job?.attemptsMade,
+          err: error.message,
+        },
+        'job attempt failed',
+      ),
+    );
+    worker.on('error', (error) => options.log.error({ err: error.message }, 'worker error'));
+  }
+  return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+}
+
+async function run(deps: CoreDeps, name: JobName, job: Job<JobData>, log: Logger): Promise<void> {
+  const last = job.attemptsMade + 1 >= (job.opts.attempts ?? ATTEMPTS[name]);
+  const requestLog = log.child({ requestId: job.data.requestId, job: name });
+  try {
+    await processRequestJob(deps, name, job.data.requestId, { retry: job.attemptsMade > 0, last });
+  } catch (error) {
+    if (error instanceof UnrecoverableError) throw error;
+    requestLog.warn(
+      { err: error instanceof Error ? error.message : String(error), last },
+      'job failed',
+    );
+    throw error;
+  }
+}
