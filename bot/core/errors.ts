@@ -83,6 +83,12 @@ const catalogue = {
     `Only the person who asked can do that with request \`${p.id}\`.`,
   'request.wrong_state': (p: { id: string; state: string; action: string }) =>
     `Request \`${p.id}\` is ${p.state.replace('_', ' ')}, so it cannot be ${p.action}. \`/elevate status\` shows where it stands.`,
+  'request.nothing_active': () =>
+    'You have no active grant to end. `/elevate status` shows your requests.',
+  'request.which_one': (p: { ids: readonly string[] }) =>
+    `You have several active grants: ${list(p.ids)}. Name one, e.g. \`/elevate deactivate ${p.ids[0] ?? 'R…'}\`.`,
+  'command.not_available': (p: { command: string }) =>
+    `\`/elevate ${p.command}\` is not available in this version yet. \`/elevate help\` lists what is.`,
   'request.deny_reason_required': () => 'Say why you deny it: the requester reads your reason.',
   'request.changed_meanwhile': (p: { id: string }) =>
     `Request \`${p.id}\` changed while you acted. Look at the updated card and try again if still needed.`,

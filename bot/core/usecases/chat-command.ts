@@ -1,0 +1,109 @@
+/**
+ * One typed `/elevate …` command, from either chat platform, turned into an answer. The
+ * adapter has already established who is asking (platform identity → Entra user); this
+ * decides what happens and returns data for the adapter to render.
+ */
+import type { RequestCommand } from '../commands/command.ts';
+import { parseCommand } from '../commands/parse.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { AccessRequest, Platform } from '../domain/request.ts';
+import { type AppError, appError } from '../errors.ts';
+import { cancel } from './cancel.ts';
+import type { CoreDeps } from './deps.ts';
+import { end } from './end.ts';
+import { eligibleRoles, openRequests, type RoleRow, roleCatalogue } from './queries.ts';
+import { submit } from './submit.ts';
+
+export type Reply =
+  | { readonly kind: 'error'; readonly error: AppError }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'roles'; readonly rows: readonly RoleRow[] }
+  | { readonly kind: 'status'; readonly requests: readonly AccessRequest[] }
+  | { readonly kind: 'form'; readonly command: RequestCommand; readonly roles: readonly RoleRow[] }
+  | { readonly kind: 'submitted'; readonly request: AccessRequest }
+  | { readonly kind: 'canceled'; readonly request: AccessRequest }
+  | { readonly kind: 'deactivated'; readonly request: AccessRequest }
+  | { readonly kind: 'unsupported'; readonly command: 'extend' | 'history' | 'export' };
+
+export interface Asker {
+  readonly principal: Principal;
+  readonly platform: Platform;
+  /** The asker's own zone when the platform tells it; otherwise the policy's. */
+  readonly timezone?: string;
+}
+
+export async function handleCommand(deps: CoreDeps, asker: Asker, text: string): Promise<Reply> {
+  const parsed = parseCommand(text, {
+    roles: await roleCatalogue(deps),
+    now: deps.clock.now(),
+    timezone: asker.timezone ?? deps.policy().timezone,
+  });
+  if (!parsed.ok) return { kind: 'error', error: parsed.error };
+  const command = parsed.value;
+  switch (command.kind) {
+    case 'help':
+      return { kind: 'help' };
+    case 'roles':
+      return { kind: 'roles', rows: await eligibleRoles(deps, asker.principal) };
+    case 'status':
+      return { kind: 'status', requests: await openRequests(deps, asker.principal) };
+    case 'request':
+      return request(deps, asker, command);
+    case 'cancel': {
+      const result = await cancel(deps, command.requestId, asker.principal);
+      return result.ok
+        ? { kind: 'canceled', request: result.value }
+        : { kind: 'error', error: result.error };
+    }
+    case 'deactivate':
+      return deactivate(deps, asker, command.requestId, command.role?.id ?? null);
+    case 'extend':
+    case 'history':
+    case 'export':
+      return { kind: 'unsupported', command: command.kind };
+  }
+}
+
+async function request(deps: CoreDeps, asker: Asker, command: RequestCommand): Promise<Reply> {
+  if (command.missing.length > 0) {
+    return { kind: 'form', command, roles: await eligibleRoles(deps, asker.principal) };
+  }
+  const result = await submit(deps, {
+    requester: asker.principal,
+    platform: asker.platform,
+    roles: command.roles,
+    scope: command.scope,
+    durationSeconds: command.durationSeconds,
+    startAt: command.startAt,
+    ticket: command.ticket,
+    reason: command.reason,
+  });
+  return result.ok
+    ? { kind: 'submitted', request: result.value }
+    : { kind: 'error', error: result.error };
+}
+
+/** By request id, by role, or the only active grant when nothing is named. */
+async function deactivate(
+  deps: CoreDeps,
+  asker: Asker,
+  requestId: string | null,
+  roleId: string | null,
+): Promise<Reply> {
+  const active = (await openRequests(deps, asker.principal)).filter((r) => r.state === 'active');
+  const chosen = requestId
+    ? [{ id: requestId }]
+    : active.filter((r) => roleId === null || r.targets.some((t) => t.id === roleId));
+  const [only] = chosen;
+  if (!only) return { kind: 'error', error: appError('request.nothing_active') };
+  if (chosen.length > 1) {
+    return {
+      kind: 'error',
+      error: appError('request.which_one', { ids: chosen.map((c) => c.id) }),
+    };
+  }
+  const result = await end(deps, only.id, 'deactivated', asker.principal);
+  return result.ok
+    ? { kind: 'deactivated', request: result.value }
+    : { kind: 'error', error: result.error };
+}

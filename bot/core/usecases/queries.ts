@@ -1,0 +1,64 @@
+/**
+ * Read-only questions people ask the bot: which roles can I activate, what is open, what
+ * happened. Answers are data; each chat adapter renders them its own way.
+ */
+import { effectivePolicy, rolePolicy } from '../domain/effective-policy.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { AccessRequest, RequestState } from '../domain/request.ts';
+import type { RoleEntry } from '../domain/target.ts';
+import type { CoreDeps } from './deps.ts';
+
+export interface RoleRow {
+  readonly name: string;
+  readonly scope: string;
+  readonly maxDuration: number;
+  readonly approval: boolean;
+  readonly quorum: number;
+  readonly eligibleUntil: number | null;
+}
+
+/** The tenant's roles with the aliases policy.yaml gives them: what names are matched against. */
+export async function roleCatalogue(deps: CoreDeps): Promise<RoleEntry[]> {
+  const roles = await deps.privileges.listRoles();
+  const policy = deps.policy();
+  const aliases = new Map([...policy.roles].map(([name, o]) => [name.toLowerCase(), o.aliases]));
+  return roles.map((r) => ({
+    ...r,
+    aliases: [...r.aliases, ...(aliases.get(r.name.toLowerCase()) ?? [])],
+  }));
+}
+
+export async function eligibleRoles(deps: CoreDeps, who: Principal): Promise<RoleRow[]> {
+  const eligible = await deps.privileges.eligibilities(who.id);
+  const rows = await Promise.all(
+    eligible.map(async (e) => {
+      const p = effectivePolicy(
+        rolePolicy(deps.policy(), e.target.name),
+        await deps.privileges.rules(e.target),
+      );
+      return {
+        name: e.target.name,
+        scope: e.target.scope,
+        maxDuration: p.maxDuration,
+        approval: p.approval.required,
+        quorum: p.approval.required ? p.approval.quorum : 0,
+        eligibleUntil: e.endsAt,
+      };
+    }),
+  );
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const OPEN_STATES: readonly RequestState[] = [
+  'pending_approval',
+  'approved',
+  'scheduled',
+  'activating',
+  'active',
+];
+
+/** The person's requests that are not over yet, newest first. Open requests are few tenant-wide. */
+export async function openRequests(deps: CoreDeps, who: Principal): Promise<AccessRequest[]> {
+  const open = await deps.store.listInStates(OPEN_STATES);
+  return open.filter((r) => r.requester.id === who.id).sort((a, b) => b.createdAt - a.createdAt);
+}
