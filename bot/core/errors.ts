@@ -87,7 +87,7 @@ const catalogue = {
     'You have no active grant to end. `/elevate status` shows your requests.',
   'request.which_one': (p: { ids: readonly string[] }) =>
     `You have several active grants: ${list(p.ids)}. Name one, e.g. \`/elevate deactivate ${p.ids[0] ?? 'R…'}\`.`,
-  'command.not_available': (p: { command: string }) =>
+  'service.not_available': (p: { command: string }) =>
     `\`/elevate ${p.command}\` is not available in this version yet. \`/elevate help\` lists what is.`,
   'request.deny_reason_required': () => 'Say why you deny it: the requester reads your reason.',
   'request.changed_meanwhile': (p: { id: string }) =>
