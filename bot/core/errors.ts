@@ -93,6 +93,12 @@ const catalogue = {
   'request.changed_meanwhile': (p: { id: string }) =>
     `Request \`${p.id}\` changed while you acted. Look at the updated card and try again if still needed.`,
 
+  // --- identity -------------------------------------------------------------------------
+  'identity.no_email': () =>
+    'Your Slack profile shows no email address, so I cannot tell who you are in Entra ID. Ask a Slack admin to make emails visible to apps (scope users:read.email), or ask the bot administrators to map you in policy.yaml `identities`.',
+  'identity.unknown': (p: { email: string }) =>
+    `No enabled Entra ID account matches ${p.email}. If your Entra sign-in name differs, ask the bot administrators to map you in policy.yaml \`identities\`.`,
+
   // --- grant ----------------------------------------------------------------------------
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,

@@ -1,0 +1,74 @@
+/**
+ * The door for Slack's HTTP requests. Before Bolt sees anything: the body is read within a
+ * size limit, the v0 signature and the timestamp window (five minutes either way) are checked,
+ * and a request already seen is refused. A refused request gets 401 and leaves no trace.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isValidSlackRequest } from '@slack/bolt';
+import type { Logger } from '../../bot/log.ts';
+import type { ReplayGuard } from '../chat/replay-guard.ts';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const WINDOW_SECONDS = 5 * 60;
+
+export interface InboundOptions {
+  readonly signingSecret: string;
+  readonly replayGuard: ReplayGuard;
+  /** Bolt's HTTPReceiver request listener; it re-uses the body we buffered (`rawBody`). */
+  readonly next: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly now?: () => number;
+}
+
+export function slackInbound(options: InboundOptions) {
+  const now = options.now ?? Date.now;
+  return async (req: IncomingMessage, res: ServerResponse, log: Logger): Promise<void> => {
+    const body = await readBody(req, MAX_BODY_BYTES);
+    if (body === null) return refuse(res, 413);
+    const timestamp = Number(header(req, 'x-slack-request-timestamp'));
+    const signature = header(req, 'x-slack-signature');
+    const nowSeconds = Math.floor(now() / 1000);
+    const fresh = Number.isInteger(timestamp) && Math.abs(nowSeconds - timestamp) <= WINDOW_SECONDS;
+    const valid =
+      fresh &&
+      isValidSlackRequest({
+        signingSecret: options.signingSecret,
+        body: body.toString('utf8'),
+        headers: {
+          'x-slack-signature': signature,
+          'x-slack-request-timestamp': timestamp,
+        },
+        nowMilliseconds: now(),
+      });
+    if (!valid) {
+      log.warn({ fresh }, 'refused a Slack request with a bad or stale signature');
+      return refuse(res, 401);
+    }
+    if (!(await options.replayGuard.firstSeen(`slack:${signature}`, 2 * WINDOW_SECONDS))) {
+      log.warn('refused a replayed Slack request');
+      return refuse(res, 401);
+    }
+    Object.assign(req, { rawBody: body });
+    options.next(req, res);
+  };
+}
+
+function header(req: IncomingMessage, name: string): string {
+  const value = req.headers[name];
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
+}
+
+function refuse(res: ServerResponse, status: number): void {
+  res.writeHead(status).end();
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) return null;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
