@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryReplayGuard } from '../../../adapters/chat/replay-guard.ts';
+import { MemoryReplayGuard, type ReplayGuard } from '../../../adapters/chat/replay-guard.ts';
 import { RedisReplayGuard } from '../../../adapters/redis/replay-guard.ts';
 import { slackInbound } from '../../../adapters/slack/inbound.ts';
 import { createLogger } from '../../../bot/log.ts';
@@ -18,7 +18,7 @@ afterEach(async () => {
 const sign = (body: string, ts: number, secret = SECRET) =>
   `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
 
-async function start(guard = new MemoryReplayGuard()) {
+async function start(guard: ReplayGuard = new MemoryReplayGuard()) {
   const passed: { body: string }[] = [];
   const next = (req: IncomingMessage, res: ServerResponse) => {
     passed.push({ body: String((req as IncomingMessage & { rawBody: Buffer }).rawBody) });
