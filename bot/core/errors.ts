@@ -99,6 +99,13 @@ const catalogue = {
   'identity.unknown': (p: { email: string }) =>
     `No enabled Entra ID account matches ${p.email}. If your Entra sign-in name differs, ask the bot administrators to map you in policy.yaml \`identities\`.`,
 
+  // --- history --------------------------------------------------------------------------
+  'history.not_allowed': () =>
+    "You can see your own history (`/elevate history`); other people's is for approvers and auditors. This attempt was recorded.",
+  'history.unknown_user': (p: { mention: string }) =>
+    `I cannot find ${p.mention} in the directory. Mention them as a chat user, e.g. \`/elevate history @alice\`.`,
+  'history.bad_cursor': () => 'That page is no longer available. Run the history command again.',
+
   // --- grant ----------------------------------------------------------------------------
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,

@@ -8,6 +8,12 @@ export interface Page<T> {
   readonly next: string | null;
 }
 
+/**
+ * The position of a request in the newest-first lists: `before` = cursorOf(r) continues with
+ * the requests listed after `r`. Stores issue and accept exactly this form.
+ */
+export const cursorOf = (r: AccessRequest): string => `${r.createdAt}:${r.id}`;
+
 export interface ListQuery {
   readonly limit: number;
   readonly before?: string;

@@ -3,14 +3,16 @@
  * adapter has already established who is asking (platform identity → Entra user); this
  * decides what happens and returns data for the adapter to render.
  */
-import type { RequestCommand } from '../commands/command.ts';
+import type { HistoryWho, RequestCommand } from '../commands/command.ts';
 import { parseCommand } from '../commands/parse.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, Platform } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
+import type { Page } from '../ports/request-store.ts';
 import { cancel } from './cancel.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
+import { type HistoryQuery, history } from './history.ts';
 import { eligibleRoles, openRequests, type RoleRow, roleCatalogue } from './queries.ts';
 import { submit } from './submit.ts';
 
@@ -23,13 +25,16 @@ export type Reply =
   | { readonly kind: 'submitted'; readonly request: AccessRequest }
   | { readonly kind: 'canceled'; readonly request: AccessRequest }
   | { readonly kind: 'deactivated'; readonly request: AccessRequest }
-  | { readonly kind: 'unsupported'; readonly command: 'extend' | 'history' | 'export' };
+  | { readonly kind: 'history'; readonly page: Page<AccessRequest>; readonly query: HistoryQuery }
+  | { readonly kind: 'unsupported'; readonly command: 'extend' | 'export' };
 
 export interface Asker {
   readonly principal: Principal;
   readonly platform: Platform;
   /** The asker's own zone when the platform tells it; otherwise the policy's. */
   readonly timezone?: string;
+  /** Turns a platform mention (`<@U123>`, `@alice`) into a directory user, for history. */
+  readonly resolveMention?: (mention: string) => Promise<Principal | null>;
 }
 
 export async function handleCommand(deps: CoreDeps, asker: Asker, text: string): Promise<Reply> {
@@ -57,8 +62,9 @@ export async function handleCommand(deps: CoreDeps, asker: Asker, text: string):
     }
     case 'deactivate':
       return deactivate(deps, asker, command.requestId, command.role?.id ?? null);
-    case 'extend':
     case 'history':
+      return showHistory(deps, asker, command.who, command.role?.id ?? null, command.since);
+    case 'extend':
     case 'export':
       return { kind: 'unsupported', command: command.kind };
   }
@@ -81,6 +87,29 @@ async function request(deps: CoreDeps, asker: Asker, command: RequestCommand): P
   return result.ok
     ? { kind: 'submitted', request: result.value }
     : { kind: 'error', error: result.error };
+}
+
+async function showHistory(
+  deps: CoreDeps,
+  asker: Asker,
+  who: HistoryWho,
+  roleId: string | null,
+  since: number | null,
+): Promise<Reply> {
+  let subject: HistoryQuery['subject'];
+  if (who.kind === 'user') {
+    const principal = (await asker.resolveMention?.(who.mention)) ?? null;
+    if (!principal)
+      return { kind: 'error', error: appError('history.unknown_user', { mention: who.mention }) };
+    subject = { kind: 'user', principal };
+  } else {
+    subject = who;
+  }
+  const query: HistoryQuery = { asker: asker.principal, subject, roleId, since };
+  const page = await history(deps, query);
+  return page.ok
+    ? { kind: 'history', page: page.value, query }
+    : { kind: 'error', error: page.error };
 }
 
 /** By request id, by role, or the only active grant when nothing is named. */
