@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadPolicy, PolicyError } from '../../bot/policy-file.ts';
 import { MINIMAL, parsed, problems } from './helpers.ts';
 
@@ -211,6 +211,7 @@ describe('per-role merge', () => {
 
 describe('loadPolicy', () => {
   const dir = mkdtempSync(join(tmpdir(), 'elevate-policy-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('says which file is missing and how to start', () => {
     const path = join(dir, 'nowhere.yaml');
