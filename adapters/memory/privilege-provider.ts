@@ -105,6 +105,18 @@ export class MemoryPrivileges implements PrivilegeProvider {
     return ok({ endsAt });
   }
 
+  async extend(
+    grant: GrantRequest,
+    endsAt: number,
+  ): Promise<Result<{ readonly endsAt: number }, AppError>> {
+    const live = this.#live(grant.principalId, grant.target);
+    if (!live || live.requestId !== grant.requestId) {
+      return err(appError('grant.not_active', { role: grant.target.name }));
+    }
+    this.#assignments = this.#assignments.map((a) => (a === live ? { ...a, endsAt } : a));
+    return ok({ endsAt });
+  }
+
   async deactivate(principalId: string, target: Target): Promise<Result<void, AppError>> {
     this.deactivateCalls += 1;
     this.#assignments = this.#assignments.filter(

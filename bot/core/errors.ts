@@ -110,6 +110,12 @@ const catalogue = {
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,
 
+  'grant.not_active': (p: { role: string }) =>
+    `\`${p.role}\` is no longer active in Entra, so it cannot be extended. Request it again with \`/elevate\`.`,
+  'policy.extend_too_long': (p: { role: string; max: number; left: number }) =>
+    p.left > 0
+      ? `\`${p.role}\` may be active for at most ${formatDuration(p.max)} in total; you can extend by up to ${formatDuration(p.left)}.`
+      : `\`${p.role}\` has reached its maximum of ${formatDuration(p.max)}. Request it again with \`/elevate\` when you need more time.`,
   'grant.gave_up': (p: { role: string }) =>
     `Microsoft Entra did not accept the activation of \`${p.role}\` after several tries, so nothing was granted. Try again in a few minutes; the security channel has been told.`,
 

@@ -38,6 +38,14 @@ export interface PrivilegeProvider {
   rules(target: Target): Promise<PimRules>;
   /** Grants `target` for the duration. An assignment that exists already and is ours is success. */
   activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>>;
+  /**
+   * Moves the end of an active grant made for `grant.requestId` to `endsAt` (Graph:
+   * adminExtend). `grant.startAt` is when the grant began.
+   */
+  extend(
+    grant: GrantRequest,
+    endsAt: number,
+  ): Promise<Result<{ readonly endsAt: number }, AppError>>;
   /** Removes the assignment; one that is already gone is success. */
   deactivate(
     principalId: string,

@@ -4,12 +4,12 @@
  * (`resume`) picks an interrupted activation up again, and the provider treats an assignment
  * that already exists for this request as done.
  */
-import { combinePolicies, rolePolicy } from '../domain/effective-policy.ts';
 import type { AccessRequest } from '../domain/request.ts';
 import type { Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
+import { scheduleEndTimers } from './grant-timers.ts';
 import { applyTransition } from './record.ts';
 
 export async function activate(
@@ -66,12 +66,8 @@ export async function activate(
     },
   );
   if (!active.ok) return active;
-  const reminderBefore = combinePolicies(
-    request.targets.map((t) => rolePolicy(deps.policy(), t.name)),
-  ).reminderBefore;
   await deps.scheduler.schedule('verify', requestId, deps.clock.now());
-  await deps.scheduler.schedule('remind', requestId, endsAt - reminderBefore * 1000);
-  await deps.scheduler.schedule('expire', requestId, endsAt);
+  await scheduleEndTimers(deps, request, endsAt);
   await deps.notifier.requestChanged(active.value, 'activated');
   return active;
 }

@@ -12,6 +12,7 @@ import type { Page } from '../ports/request-store.ts';
 import { cancel } from './cancel.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
+import { extend } from './extend.ts';
 import { type HistoryQuery, history } from './history.ts';
 import { eligibleRoles, openRequests, type RoleRow, roleCatalogue } from './queries.ts';
 import { submit } from './submit.ts';
@@ -26,7 +27,8 @@ export type Reply =
   | { readonly kind: 'canceled'; readonly request: AccessRequest }
   | { readonly kind: 'deactivated'; readonly request: AccessRequest }
   | { readonly kind: 'history'; readonly page: Page<AccessRequest>; readonly query: HistoryQuery }
-  | { readonly kind: 'unsupported'; readonly command: 'extend' | 'export' };
+  | { readonly kind: 'extended'; readonly request: AccessRequest }
+  | { readonly kind: 'unsupported'; readonly command: 'export' };
 
 export interface Asker {
   readonly principal: Principal;
@@ -64,7 +66,17 @@ export async function handleCommand(deps: CoreDeps, asker: Asker, text: string):
       return deactivate(deps, asker, command.requestId, command.role?.id ?? null);
     case 'history':
       return showHistory(deps, asker, command.who, command.role?.id ?? null, command.since);
-    case 'extend':
+    case 'extend': {
+      const result = await extend(
+        deps,
+        command.requestId,
+        asker.principal,
+        command.durationSeconds,
+      );
+      return result.ok
+        ? { kind: 'extended', request: result.value }
+        : { kind: 'error', error: result.error };
+    }
     case 'export':
       return { kind: 'unsupported', command: command.kind };
   }
