@@ -6,7 +6,7 @@ import { effectivePolicy, rolePolicy } from '../domain/effective-policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
-import { err, ok, type Result } from '../result.ts';
+import { err, type Result } from '../result.ts';
 import { justification } from './activate.ts';
 import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
