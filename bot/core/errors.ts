@@ -106,6 +106,9 @@ const catalogue = {
     `I cannot find ${p.mention} in the directory. Mention them as a chat user, e.g. \`/elevate history @alice\`.`,
   'history.bad_cursor': () => 'That page is no longer available. Run the history command again.',
 
+  'export.not_allowed': () =>
+    'Exporting the audit trail is for auditors. Ask the bot administrators to add you to `auditors` in policy.yaml. This attempt was recorded.',
+
   // --- grant ----------------------------------------------------------------------------
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,

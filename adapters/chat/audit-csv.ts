@@ -1,0 +1,55 @@
+/**
+ * The audit trail as RFC 4180 CSV with PIM's resource-audit columns. Streams: rows are written
+ * as events arrive. Cells that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab,
+ * carriage return) are defused with a leading apostrophe, as OWASP recommends.
+ */
+import { Readable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import type { AuditEvent } from '../../bot/core/domain/audit.ts';
+
+export const AUDIT_COLUMNS = [
+  'time',
+  'requester',
+  'role',
+  'action',
+  'approver',
+  'reason',
+  'ticket',
+  'outcome',
+  'request id',
+];
+
+const FORMULA = /^[=+\-@\t\r]/;
+export const defuse = (cell: string): string => (FORMULA.test(cell) ? `'${cell}` : cell);
+
+const person = (p: AuditEvent['actor']): string => (p ? (p.email ?? p.displayName) : '');
+
+export function auditRow(e: AuditEvent): string[] {
+  const outcome = typeof e.details.code === 'string' ? e.details.code : (e.state ?? '');
+  return [
+    new Date(e.at).toISOString(),
+    person(e.requester),
+    e.targets.map((t) => (t.scope === '/' ? t.name : `${t.name} on ${t.scope}`)).join('; '),
+    e.action,
+    e.actor && e.actor.id !== e.requester?.id ? person(e.actor) : '',
+    e.reason ?? '',
+    e.ticket ?? '',
+    outcome,
+    e.requestId ?? '',
+  ].map(defuse);
+}
+
+export function auditCsv(events: AsyncIterable<AuditEvent>): Readable {
+  const rows = Readable.from(
+    (async function* () {
+      for await (const e of events) yield auditRow(e);
+    })(),
+  );
+  return rows.pipe(
+    stringify({
+      header: true,
+      columns: AUDIT_COLUMNS,
+      record_delimiter: '\r\n',
+    }),
+  );
+}
