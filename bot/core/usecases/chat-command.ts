@@ -5,6 +5,7 @@
  */
 import type { HistoryWho, RequestCommand } from '../commands/command.ts';
 import { parseCommand } from '../commands/parse.ts';
+import type { AuditEvent } from '../domain/audit.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, Platform } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
@@ -12,6 +13,7 @@ import type { Page } from '../ports/request-store.ts';
 import { cancel } from './cancel.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
+import { exportAudit } from './export-audit.ts';
 import { extend } from './extend.ts';
 import { type HistoryQuery, history } from './history.ts';
 import { eligibleRoles, openRequests, type RoleRow, roleCatalogue } from './queries.ts';
@@ -28,7 +30,11 @@ export type Reply =
   | { readonly kind: 'deactivated'; readonly request: AccessRequest }
   | { readonly kind: 'history'; readonly page: Page<AccessRequest>; readonly query: HistoryQuery }
   | { readonly kind: 'extended'; readonly request: AccessRequest }
-  | { readonly kind: 'unsupported'; readonly command: 'export' };
+  | {
+      readonly kind: 'export';
+      readonly events: AsyncIterable<AuditEvent>;
+      readonly since: number | null;
+    };
 
 export interface Asker {
   readonly principal: Principal;
@@ -77,8 +83,12 @@ export async function handleCommand(deps: CoreDeps, asker: Asker, text: string):
         ? { kind: 'extended', request: result.value }
         : { kind: 'error', error: result.error };
     }
-    case 'export':
-      return { kind: 'unsupported', command: command.kind };
+    case 'export': {
+      const events = await exportAudit(deps, asker.principal, command.since);
+      return events.ok
+        ? { kind: 'export', events: events.value, since: command.since }
+        : { kind: 'error', error: events.error };
+    }
   }
 }
 
