@@ -87,6 +87,7 @@ const catalogue = {
     'You have no active grant to end. `/elevate status` shows your requests.',
   'request.which_one': (p: { ids: readonly string[] }) =>
     `You have several active grants: ${list(p.ids)}. Name one, e.g. \`/elevate deactivate ${p.ids[0] ?? 'R…'}\`.`,
+  'request.deny_reason_required': () => 'Say why you deny it: the requester reads your reason.',
   'request.changed_meanwhile': (p: { id: string }) =>
     `Request \`${p.id}\` changed while you acted. Look at the updated card and try again if still needed.`,
 
