@@ -56,6 +56,7 @@ const schema = z.object({
   AZURE_CLIENT_ID: optionalText,
   AZURE_CLIENT_SECRET: optionalText,
   AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
+  AZURE_FEDERATED_TOKEN_FILE: optionalText,
   AZURE_AUTHORITY_HOST: optionalUrl(['https:']),
   GRAPH_BASE_URL: optionalUrl(['https:']),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -101,6 +102,7 @@ export interface Config {
     readonly clientId?: string;
     readonly clientSecret?: string;
     readonly certificatePath?: string;
+    readonly federatedTokenFile?: string;
     readonly authorityHost?: string;
     readonly graphBaseUrl?: string;
   } | null;
@@ -180,6 +182,7 @@ function fromEnv(e: Env): Config {
           clientId: e.AZURE_CLIENT_ID,
           clientSecret: e.AZURE_CLIENT_SECRET,
           certificatePath: e.AZURE_CLIENT_CERTIFICATE_PATH,
+          federatedTokenFile: e.AZURE_FEDERATED_TOKEN_FILE,
           authorityHost: e.AZURE_AUTHORITY_HOST,
           graphBaseUrl: e.GRAPH_BASE_URL,
         }
