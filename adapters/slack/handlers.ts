@@ -1,0 +1,172 @@
+/**
+ * The /elevate command, the card buttons and the two modals. Every handler acks first
+ * (Slack's 3 s) and works after; who acted is the signed request's user, never a payload value.
+ */
+import type { App, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { type AppError, appError } from '../../bot/core/errors.ts';
+import { type Asker, handleCommand, type Reply } from '../../bot/core/usecases/chat-command.ts';
+import { approve, deny } from '../../bot/core/usecases/decide.ts';
+import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
+import { end } from '../../bot/core/usecases/end.ts';
+import { extend } from '../../bot/core/usecases/extend.ts';
+import type { Logger } from '../../bot/log.ts';
+import { denyReasonModal, errorMessage, requestModal } from '../../cards/slack/index.ts';
+import { auditCsv } from '../chat/audit-csv.ts';
+import type { SlackIdentity } from './identity.ts';
+import { renderReply } from './replies.ts';
+import { formFields, requestFromForm } from './request-form.ts';
+
+export interface HandlerDeps {
+  readonly core: CoreDeps;
+  readonly identity: SlackIdentity;
+  readonly log: Logger;
+}
+
+const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+const actionValue = (action: unknown): string =>
+  typeof action === 'object' &&
+  action !== null &&
+  'value' in action &&
+  typeof action.value === 'string'
+    ? action.value
+    : '';
+
+export function registerHandlers(app: App, h: HandlerDeps): void {
+  /** The person behind a signed request, ready to ask the core; or the error to show them. */
+  const asker = async (
+    teamId: string,
+    userId: string,
+  ): Promise<{ ok: true; value: Asker } | { ok: false; error: AppError }> => {
+    const who = await h.identity.resolve(teamId, userId);
+    if (!who.ok) return who;
+    const resolveMention = async (mention: string) => {
+      const id = MENTION.exec(mention)?.[1];
+      const found = id ? await h.identity.resolve(teamId, id) : null;
+      return found?.ok ? found.value.principal : null;
+    };
+    return {
+      ok: true,
+      value: {
+        principal: who.value.principal,
+        platform: 'slack',
+        resolveMention,
+        ...(who.value.timezone ? { timezone: who.value.timezone } : {}),
+      },
+    };
+  };
+  const render = (reply: Reply, timezone?: string) =>
+    reply.kind === 'form' || reply.kind === 'export'
+      ? errorMessage(appError('command.missing_reason'))
+      : renderReply(reply, h.core.clock.now(), timezone ?? h.core.policy().timezone);
+
+  app.command('/elevate', async ({ command, ack, respond, client }) => {
+    await ack();
+    const who = await asker(command.team_id, command.user_id);
+    if (!who.ok)
+      return void (await respond({ response_type: 'ephemeral', ...errorMessage(who.error) }));
+    const reply = await handleCommand(h.core, who.value, command.text);
+    if (reply.kind === 'form') {
+      const roles = reply.roles.map((r) => ({ name: r.name, maxDuration: r.maxDuration }));
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: requestModal(formFields(reply.command), roles),
+      });
+      return;
+    }
+    if (reply.kind === 'export') {
+      await sendExport(client, command.user_id, reply.events, h.core.clock.now());
+      return void (await respond({
+        response_type: 'ephemeral',
+        text: 'The audit trail is on its way to your direct messages.',
+      }));
+    }
+    await respond({ response_type: 'ephemeral', ...render(reply, who.value.timezone) });
+  });
+
+  app.action('elevate_approve', async ({ body, action, ack, respond }) => {
+    await ack();
+    const who = await asker(body.team?.id ?? '', body.user.id);
+    const result = who.ok ? await approve(h.core, actionValue(action), who.value.principal) : who;
+    if (!result.ok) await tellClicker(respond, result.error);
+  });
+
+  app.action('elevate_deny', async ({ body, action, ack, client }) => {
+    await ack();
+    if ('trigger_id' in body)
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: denyReasonModal(actionValue(action)),
+      });
+  });
+
+  app.action('elevate_extend', async ({ body, action, ack, respond }) => {
+    await ack();
+    const who = await asker(body.team?.id ?? '', body.user.id);
+    const result = who.ok
+      ? await extend(h.core, actionValue(action), who.value.principal, 30 * 60)
+      : who;
+    if (!result.ok) await tellClicker(respond, result.error);
+  });
+
+  app.action('elevate_deactivate', async ({ body, action, ack, respond }) => {
+    await ack();
+    const who = await asker(body.team?.id ?? '', body.user.id);
+    const result = who.ok
+      ? await end(h.core, actionValue(action), 'deactivated', who.value.principal)
+      : who;
+    if (!result.ok) await tellClicker(respond, result.error);
+  });
+
+  app.view('elevate_deny_reason', async ({ ack, view, body, client }) => {
+    const reason = view.state.values.reason?.value?.value?.trim() ?? '';
+    if (reason === '')
+      return void (await ack({
+        response_action: 'errors',
+        errors: { reason: 'Say why: the requester reads this.' },
+      }));
+    await ack();
+    const who = await asker(body.team?.id ?? '', body.user.id);
+    const result = who.ok
+      ? await deny(h.core, view.private_metadata, who.value.principal, reason)
+      : who;
+    if (!result.ok)
+      await client.chat.postMessage({ channel: body.user.id, ...errorMessage(result.error) });
+  });
+
+  app.view('elevate_request', async ({ ack, view, body, client }) => {
+    const parsed = requestFromForm(view.state.values);
+    if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.error }));
+    await ack();
+    const who = await asker(body.team?.id ?? '', body.user.id);
+    const message = who.ok
+      ? render(await handleCommand(h.core, who.value, parsed.value), who.value.timezone)
+      : errorMessage(who.error);
+    await client.chat.postMessage({ channel: body.user.id, ...message });
+  });
+
+  app.error(async (error) => {
+    h.log.error({ err: error.message, code: error.code }, 'slack handler failed');
+  });
+}
+
+/** Told only to the person who clicked; the card itself stays as the state renders it. */
+async function tellClicker(respond: RespondFn, error: AppError): Promise<void> {
+  await respond({ response_type: 'ephemeral', replace_original: false, ...errorMessage(error) });
+}
+
+async function sendExport(
+  client: WebClient,
+  userId: string,
+  events: Parameters<typeof auditCsv>[0],
+  now: number,
+): Promise<void> {
+  const dm = await client.conversations.open({ users: userId });
+  await client.filesUploadV2({
+    channel_id: dm.channel?.id ?? userId,
+    file: auditCsv(events),
+    filename: `elevate-audit-${new Date(now).toISOString().slice(0, 10)}.csv`,
+    title: 'elevate audit trail',
+    initial_comment: 'The audit trail you asked for (RFC 4180 CSV).',
+  });
+}

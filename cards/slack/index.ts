@@ -1,0 +1,15 @@
+/** Slack Block Kit rendering: pure functions from domain state to messages and modals. */
+export { type ApprovalFacts, approvalCard } from './approval.ts';
+export { escapeMrkdwn, safeMrkdwn } from './escape.ts';
+export type { SlackMessage } from './facts.ts';
+export {
+  errorMessage,
+  helpMessage,
+  historyMessage,
+  infoMessage,
+  type RoleRowView,
+  rolesMessage,
+  statusMessage,
+} from './messages.ts';
+export { denyReasonModal, type RequestPrefill, requestModal } from './modals.ts';
+export { type Audience, outcomeMessage, outcomeText } from './outcome.ts';

@@ -1,0 +1,106 @@
+/** Replies to the asker: help, eligible roles, open requests, history, errors. */
+import { formatDuration } from '../../bot/core/domain/duration.ts';
+import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { AppError } from '../../bot/core/errors.ts';
+import { safeMrkdwn, truncate } from './escape.ts';
+import { type Block, clock, roleList, type SlackMessage, statusLine, who } from './facts.ts';
+
+const plainSection = (text: string): Block => ({
+  type: 'section',
+  text: { type: 'plain_text', text: truncate(text, 3000), emoji: false },
+});
+const message = (text: string, blocks: Block[]): SlackMessage => ({
+  text: safeMrkdwn(text, 3000),
+  blocks: blocks.slice(0, 50),
+});
+
+const HELP = [
+  '*Request:* `/elevate <role>[, <role>…] <duration> [at <start>] [on <scope>] [ticket <id>] <reason>`',
+  'e.g. `/elevate Exchange Administrator 2h fixing mail flow INC-4711`',
+  '`/elevate roles`: the roles you can activate · `/elevate status`: your open requests',
+  '`/elevate cancel <request>` · `/elevate deactivate [<request>|<role>]` · `/elevate extend <request> <duration>`',
+  '`/elevate history [me|@user|all] [role <role>] [since 7d]` · `/elevate export [since 30d]` (auditors)',
+].join('\n');
+
+export const helpMessage = (): SlackMessage => ({
+  text: 'How to use /elevate',
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: HELP } }],
+});
+
+export const errorMessage = (error: AppError): SlackMessage =>
+  message(error.message, [plainSection(error.message)]);
+
+export const infoMessage = (text: string): SlackMessage => message(text, [plainSection(text)]);
+
+export interface RoleRowView {
+  readonly name: string;
+  readonly scope: string;
+  readonly maxDuration: number;
+  readonly approval: boolean;
+  readonly quorum: number;
+  readonly eligibleUntil: number | null;
+}
+
+export function rolesMessage(
+  rows: readonly RoleRowView[],
+  _now: number,
+  timezone: string,
+): SlackMessage {
+  if (rows.length === 0)
+    return infoMessage(
+      'You are not eligible for any role in Entra PIM. Ask your identity team if you should be.',
+    );
+  const lines = rows.map(
+    (r) =>
+      `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}`,
+  );
+  return message(
+    `You can activate ${rows.length} role(s).`,
+    chunks(['Roles you can activate:', ...lines]),
+  );
+}
+
+export function statusMessage(
+  requests: readonly AccessRequest[],
+  now: number,
+  timezone: string,
+): SlackMessage {
+  if (requests.length === 0) return infoMessage('You have no open requests or active grants.');
+  const lines = requests.map((r) => `${r.id} · ${roleList(r)} · ${statusLine(r, now, timezone)}`);
+  return message(`You have ${requests.length} open request(s).`, chunks(lines));
+}
+
+export function historyMessage(
+  requests: readonly AccessRequest[],
+  hasMore: boolean,
+  now: number,
+  timezone: string,
+): SlackMessage {
+  if (requests.length === 0) return infoMessage('No activations match.');
+  const lines = requests.map(
+    (r) =>
+      `${clock(r.createdAt, timezone)} · ${r.id} · ${who(r.requester)} · ${roleList(r)} · ${formatDuration(r.durationSeconds)} · ${statusLine(r, now, timezone)} · ${r.reason}${r.ticket ? ` · ${r.ticket}` : ''}`,
+  );
+  return message(
+    `${requests.length} activation(s)${hasMore ? ', more available' : ''}.`,
+    chunks([
+      ...lines,
+      ...(hasMore ? ['More: run the command again with an earlier `since`.'] : []),
+    ]),
+  );
+}
+
+/** Several lines as plain sections of at most 3000 characters each. */
+function chunks(lines: readonly string[]): Block[] {
+  const blocks: Block[] = [];
+  let current = '';
+  for (const line of lines) {
+    if (current.length + line.length + 1 > 2900 && current !== '') {
+      blocks.push(plainSection(current));
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+  }
+  if (current) blocks.push(plainSection(current));
+  return blocks;
+}

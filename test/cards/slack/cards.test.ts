@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessRequest, RequestState } from '../../../bot/core/domain/request.ts';
+import {
+  approvalCard,
+  denyReasonModal,
+  escapeMrkdwn,
+  historyMessage,
+  outcomeMessage,
+  requestModal,
+  statusMessage,
+} from '../../../cards/slack/index.ts';
+import { makeRequest } from '../../support/fixtures.ts';
+
+const NOW = Date.UTC(2026, 10, 23, 9, 0, 0);
+const ZONE = 'Europe/Amsterdam';
+const facts = { maxDuration: 4 * 3600, quorum: 1 };
+const bob = { id: 'u-bob', displayName: 'Bob Approver', email: 'bob@contoso.com' };
+
+/** Every string in a Block Kit structure, with the type of the text object it sits in. */
+function texts(value: unknown, type = 'raw'): { type: string; text: string }[] {
+  if (Array.isArray(value)) return value.flatMap((v) => texts(v, type));
+  if (typeof value !== 'object' || value === null) return [];
+  const o = value as Record<string, unknown>;
+  const own =
+    typeof o.text === 'string' && typeof o.type === 'string'
+      ? [{ type: o.type, text: o.text }]
+      : [];
+  return [
+    ...own,
+    ...Object.entries(o).flatMap(([k, v]) =>
+      k === 'text' && typeof v === 'string' ? [] : texts(v, type),
+    ),
+  ];
+}
+
+const buttons = (card: { blocks: unknown[] }) =>
+  card.blocks
+    .flatMap((b) =>
+      (b as { type: string }).type === 'actions'
+        ? ((b as { elements: { action_id: string }[] }).elements ?? [])
+        : [],
+    )
+    .map((e) => e.action_id);
+
+describe('approval card', () => {
+  it('has Approve and Deny only while pending, carrying the request id', () => {
+    const pending = approvalCard(makeRequest({ state: 'pending_approval' }), facts, NOW, ZONE);
+    expect(buttons(pending)).toEqual(['elevate_approve', 'elevate_deny']);
+    const states: RequestState[] = [
+      'approved',
+      'denied',
+      'canceled',
+      'approval_expired',
+      'scheduled',
+      'activating',
+      'active',
+      'failed',
+      'ended',
+    ];
+    for (const state of states)
+      expect(buttons(approvalCard(makeRequest({ state }), facts, NOW, ZONE)), state).toEqual([]);
+  });
+
+  it('says what happened, by whom and when', () => {
+    const denied = makeRequest({
+      state: 'denied',
+      denial: { by: bob, at: NOW, reason: 'use break-glass' },
+    });
+    expect(JSON.stringify(approvalCard(denied, facts, NOW, ZONE))).toContain(
+      'Denied by Bob Approver: use break-glass',
+    );
+    const active = makeRequest({ state: 'active', activatedAt: NOW, endsAt: NOW + 2 * 3600_000 });
+    expect(JSON.stringify(approvalCard(active, facts, NOW, ZONE))).toContain(
+      'Active until Mon 23 Nov 12:00',
+    );
+    const card = approvalCard(makeRequest({ durationSeconds: 7200 }), facts, NOW, ZONE);
+    expect(card.text).toContain('for 2h');
+    expect(JSON.stringify(card)).toContain('Duration: 2h (max 4h)');
+  });
+});
+
+describe('outcomes', () => {
+  it('tells the requester the expiry, the sign-in hint and the propagation note', () => {
+    const r = makeRequest({ state: 'active', activatedAt: NOW, endsAt: NOW + 3600_000 });
+    const text = JSON.stringify(
+      outcomeMessage(r, 'activated', 'requester', { propagation: 1200 }, NOW, ZONE),
+    );
+    expect(text).toContain('until Mon 23 Nov 11:00');
+    expect(text).toContain('sign out and back in');
+    expect(text).toContain('up to 20m');
+  });
+
+  it('offers Extend and Deactivate on the reminder', () => {
+    const r = makeRequest({ state: 'active', activatedAt: NOW, endsAt: NOW + 600_000 });
+    expect(buttons(outcomeMessage(r, 'reminder', 'requester', {}, NOW, ZONE))).toEqual([
+      'elevate_extend',
+      'elevate_deactivate',
+    ]);
+  });
+});
+
+const HOSTILE = [
+  '<!channel> look',
+  '<!here|here>',
+  '<!everyone>',
+  '<@U0ADMIN>',
+  '<#C0SECRET>',
+  '<!subteam^S123|@admins>',
+  '@here @channel @everyone',
+  '<https://evil.example|click me>',
+  '*bold* _it_ ~strike~ `code`',
+  '> quoted',
+  '&lt;!channel&gt;',
+  'x'.repeat(10_000),
+];
+
+describe('injection', () => {
+  it('keeps hostile reasons and names from mentioning, linking or formatting', () => {
+    for (const evil of HOSTILE) {
+      const r: AccessRequest = makeRequest({
+        reason: evil,
+        ticket: evil.slice(0, 60),
+        requester: { id: 'u-x', displayName: evil, email: 'x@contoso.com' },
+        denial: { by: { ...bob, displayName: evil }, at: NOW, reason: evil },
+        state: 'denied',
+      });
+      const messages = [
+        approvalCard(r, facts, NOW, ZONE),
+        outcomeMessage(r, 'denied', 'security', {}, NOW, ZONE),
+        statusMessage([r], NOW, ZONE),
+        historyMessage([r], false, NOW, ZONE),
+      ];
+      for (const m of messages) {
+        for (const t of texts(m.blocks)) {
+          if (t.type === 'mrkdwn')
+            expect(t.text).not.toMatch(/<[!@#]|<https?:|@(here|channel|everyone)\b/);
+          expect(t.text.length).toBeLessThanOrEqual(3000);
+        }
+        expect(m.blocks.length).toBeLessThanOrEqual(50);
+        expect(m.text).not.toMatch(/<[!@#]|<https?:|@(here|channel|everyone)\b/);
+      }
+    }
+  });
+
+  it('escapes the three control characters and breaks formatting', () => {
+    expect(escapeMrkdwn('<!channel> & *x*')).toBe(
+      '&lt;!channel&gt; &amp; \u200d*\u200dx\u200d*\u200d',
+    );
+    expect(escapeMrkdwn('@here')).toBe('@\u200dhere');
+  });
+});
+
+describe('modals', () => {
+  it('deny asks for a required reason and remembers the request', () => {
+    const modal = denyReasonModal('R0000001');
+    expect(modal).toMatchObject({
+      callback_id: 'elevate_deny_reason',
+      private_metadata: 'R0000001',
+      blocks: [{ block_id: 'reason' }],
+    });
+  });
+
+  it('the request form is prefilled with what was typed', () => {
+    const modal = requestModal(
+      {
+        roles: ['Exchange Administrator'],
+        duration: '2h',
+        start: null,
+        ticket: null,
+        reason: 'fixing mail flow',
+      },
+      [
+        { name: 'Exchange Administrator', maxDuration: 14_400 },
+        { name: 'Global Administrator', maxDuration: 3600 },
+      ],
+    );
+    const json = JSON.stringify(modal);
+    expect(modal.callback_id).toBe('elevate_request');
+    expect(modal.blocks.map((b) => b.block_id)).toEqual([
+      'roles',
+      'duration',
+      'start',
+      'ticket',
+      'reason',
+    ]);
+    expect(json).toContain(
+      '"initial_options":[{"text":{"type":"plain_text","text":"Exchange Administrator (max 4h)"},"value":"Exchange Administrator"}]',
+    );
+    expect(json).toContain('"initial_value":"2h"');
+    expect(json).toContain('"initial_value":"fixing mail flow"');
+  });
+});
