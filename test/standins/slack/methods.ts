@@ -1,0 +1,195 @@
+/**
+ * The Web API methods the bot uses, answering as Slack does: HTTP 200 with `{ ok: false,
+ * error }` for platform errors, validation of the arguments Slack validates.
+ */
+import type { SlackState, SlackUser } from './state.ts';
+
+export type Args = Record<string, unknown>;
+export type MethodResult = Record<string, unknown> & { ok: boolean };
+type Method = (
+  args: Args,
+  ctx: { state: SlackState; botUserId: string; baseUrl: string },
+) => MethodResult;
+
+const fail = (error: string, extra: Record<string, unknown> = {}): MethodResult => ({
+  ok: false,
+  error,
+  ...extra,
+});
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function blocksProblem(blocks: unknown): string | null {
+  if (blocks === undefined) return null;
+  if (!Array.isArray(blocks) || blocks.length > 50) return 'invalid_blocks';
+  const tooLong = (v: unknown): boolean => {
+    if (Array.isArray(v)) return v.some(tooLong);
+    if (typeof v !== 'object' || v === null) return false;
+    const o = v as Record<string, unknown>;
+    if (typeof o.type === 'string' && typeof o.text === 'string' && o.text.length > 3000)
+      return true;
+    return Object.values(o).some(tooLong);
+  };
+  return blocks.every(
+    (b) =>
+      typeof b === 'object' && b !== null && typeof (b as { type?: unknown }).type === 'string',
+  ) && !tooLong(blocks)
+    ? null
+    : 'invalid_blocks';
+}
+
+function messageProblem(args: Args): MethodResult | null {
+  const text = str(args.text);
+  if (!text && args.blocks === undefined) return fail('no_text');
+  if (text && text.length > 40_000) return fail('msg_too_long');
+  const blocks = blocksProblem(args.blocks);
+  return blocks ? fail(blocks) : null;
+}
+
+const userJson = (u: SlackUser) => ({
+  id: u.id,
+  team_id: 'T0CONTOSO',
+  name: u.name,
+  deleted: u.deleted ?? false,
+  real_name: u.realName ?? u.name,
+  tz: u.tz ?? 'UTC',
+  is_bot: u.isBot ?? false,
+  profile: { email: u.email, display_name: u.name, real_name: u.realName ?? u.name },
+});
+
+export const METHODS: Record<string, Method> = {
+  'auth.test': (_a, { botUserId }) => ({
+    ok: true,
+    url: 'https://contoso.slack.com/',
+    team: 'Contoso',
+    user: 'elevate',
+    team_id: 'T0CONTOSO',
+    user_id: botUserId,
+    bot_id: 'B0ELEVATE',
+  }),
+
+  'chat.postMessage': (args, { state, botUserId }) => {
+    const channel = str(args.channel);
+    if (!channel)
+      return fail('invalid_arguments', {
+        response_metadata: { messages: ['[ERROR] missing required field: channel'] },
+      });
+    const resolved = state.resolveChannel(channel);
+    if (resolved === 'channel_not_found' || resolved === 'not_in_channel') return fail(resolved);
+    const problem = messageProblem(args);
+    if (problem) return problem;
+    const ts = state.nextTs();
+    const message = {
+      channel: resolved,
+      ts,
+      text: str(args.text) ?? '',
+      blocks: (args.blocks as unknown[]) ?? [],
+      user: botUserId,
+      edits: 0,
+      ...(str(args.thread_ts) ? { threadTs: str(args.thread_ts) } : {}),
+    };
+    state.messages.push(message);
+    return {
+      ok: true,
+      channel: resolved,
+      ts,
+      message: { type: 'message', text: message.text, user: botUserId, ts, bot_id: 'B0ELEVATE' },
+    };
+  },
+
+  'chat.update': (args, { state, botUserId }) => {
+    const channel = str(args.channel);
+    const ts = str(args.ts);
+    if (!channel || !ts) return fail('invalid_arguments');
+    const message = state.messages.find(
+      (m) => m.channel === channel && m.ts === ts && !m.ephemeralTo,
+    );
+    if (!message) return fail('message_not_found');
+    if (message.user !== botUserId) return fail('cant_update_message');
+    const problem = messageProblem(args);
+    if (problem) return problem;
+    message.text = str(args.text) ?? '';
+    message.blocks = (args.blocks as unknown[]) ?? [];
+    message.edits += 1;
+    return { ok: true, channel, ts, text: message.text };
+  },
+
+  'chat.postEphemeral': (args, { state, botUserId }) => {
+    const channel = str(args.channel);
+    const user = str(args.user);
+    if (!channel || !user) return fail('invalid_arguments');
+    const resolved = state.resolveChannel(channel);
+    if (resolved === 'channel_not_found' || resolved === 'not_in_channel') return fail(resolved);
+    if (!state.users.has(user)) return fail('user_not_found');
+    const problem = messageProblem(args);
+    if (problem) return problem;
+    const ts = state.nextTs();
+    state.messages.push({
+      channel: resolved,
+      ts,
+      text: str(args.text) ?? '',
+      blocks: (args.blocks as unknown[]) ?? [],
+      user: botUserId,
+      edits: 0,
+      ephemeralTo: user,
+    });
+    return { ok: true, message_ts: ts };
+  },
+
+  'users.info': (args, { state }) => {
+    const user = state.users.get(str(args.user) ?? '');
+    return user ? { ok: true, user: userJson(user) } : fail('user_not_found');
+  },
+
+  'users.lookupByEmail': (args, { state }) => {
+    const email = str(args.email)?.toLowerCase();
+    const user = [...state.users.values()].find(
+      (u) => u.email?.toLowerCase() === email && !u.deleted,
+    );
+    return user ? { ok: true, user: userJson(user) } : fail('users_not_found');
+  },
+
+  'conversations.open': (args, { state }) => {
+    const users = str(args.users)?.split(',') ?? [];
+    const [first] = users;
+    if (!first || !state.users.has(first)) return fail('user_not_found');
+    return { ok: true, channel: { id: state.dmOf(first) } };
+  },
+
+  'views.open': (args, { state }) => {
+    const trigger = str(args.trigger_id);
+    const issued = trigger ? state.triggers.get(trigger) : undefined;
+    if (!trigger || issued === undefined) return fail('invalid_trigger_id');
+    if (Date.now() - issued > 3_000) return fail('expired_trigger_id');
+    state.triggers.delete(trigger);
+    const view = typeof args.view === 'string' ? (JSON.parse(args.view) as unknown) : args.view;
+    const viewId = state.nextId('V');
+    state.views.push({ viewId, triggerId: trigger, view, updates: 0 });
+    return { ok: true, view: { id: viewId, ...(view as object) } };
+  },
+
+  'files.getUploadURLExternal': (args, { state, baseUrl }) => {
+    const filename = str(args.filename);
+    if (!filename || !Number(args.length)) return fail('invalid_arguments');
+    const id = state.nextId('F');
+    state.files.push({ id, filename, content: '', completed: false });
+    return { ok: true, upload_url: `${baseUrl.replace(/api\/$/, '')}upload/${id}`, file_id: id };
+  },
+
+  'files.completeUploadExternal': (args, { state }) => {
+    const list = (typeof args.files === 'string' ? JSON.parse(args.files) : args.files) as {
+      id: string;
+      title?: string;
+    }[];
+    const channel = str(args.channel_id);
+    const done = [];
+    for (const f of list ?? []) {
+      const file = state.files.find((x) => x.id === f.id);
+      if (!file) return fail('file_not_found');
+      file.completed = true;
+      if (f.title) file.title = f.title;
+      if (channel) file.channel = channel;
+      done.push({ id: file.id, title: file.title ?? file.filename });
+    }
+    return { ok: true, files: done };
+  },
+};
