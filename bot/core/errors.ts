@@ -120,6 +120,28 @@ const catalogue = {
   'grant.gave_up': (p: { role: string }) =>
     `Microsoft Entra did not accept the activation of \`${p.role}\` after several tries, so nothing was granted. Try again in a few minutes; the security channel has been told.`,
 
+  // --- graph ----------------------------------------------------------------------------
+  'graph.duration_rejected': (p: { role: string }) =>
+    `Entra PIM refused the duration for \`${p.role}\`: it is longer than the role's PIM setting allows. Ask for less time.`,
+  'graph.justification_rejected': (p: { role: string }) =>
+    `Entra PIM requires a justification for \`${p.role}\`. Add a reason and try again.`,
+  'graph.ticket_rejected': (p: { role: string }) =>
+    `Entra PIM requires ticket information for \`${p.role}\`. Add \`ticket <id>\` and try again.`,
+  'graph.mfa_required': (p: { role: string }) =>
+    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, which the bot cannot do for you. Ask the bot administrators to set \`mode: delegated\` or an approval step-up for this role.`,
+  'graph.not_assignable': (p: { role: string }) =>
+    `\`${p.role}\` cannot be assigned in Entra (disabled or not assignable). Ask your identity team to check the role definition.`,
+  'graph.permission_missing': (p: { permission: string }) =>
+    `elevate lacks the Microsoft Graph application permission ${p.permission}. An Entra administrator must add it to the bot's app registration and grant admin consent.`,
+  'graph.not_found': (p: { what: string }) =>
+    `Entra ID has no ${p.what}. Check the name or id and try again.`,
+  'graph.sign_in_failed': () =>
+    'The bot cannot sign in to Microsoft Entra (check AZURE_TENANT_ID, AZURE_CLIENT_ID and the credential). Nothing was changed.',
+  'graph.already_active': (p: { role: string }) =>
+    `\`${p.role}\` is already active for you outside this request, so nothing was changed. \`/elevate status\` shows your grants.`,
+  'graph.unsupported_target': (p: { kind: string }) =>
+    `Activating ${p.kind} targets is not supported yet. Request a directory role instead.`,
+
   // --- infrastructure -------------------------------------------------------------------
   'service.unavailable': () =>
     'elevate cannot reach its store right now, so nothing was changed. Try again in a minute; if it persists, tell the bot administrators.',
