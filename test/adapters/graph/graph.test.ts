@@ -171,11 +171,11 @@ describe('Graph PIM', () => {
     expect(await privileges.activeAssignments(ALICE)).toMatchObject([
       { target: { name: 'Exchange Administrator' }, endsAt: now + 7_200_000, viaSchedule: true },
     ]);
-    expect(await privileges.deactivate(ALICE, exchange, 'R0000001')).toEqual({
+    expect(await privileges.deactivate(ALICE, exchange)).toEqual({
       ok: true,
       value: undefined,
     });
-    expect(await privileges.deactivate(ALICE, exchange, 'R0000001')).toEqual({
+    expect(await privileges.deactivate(ALICE, exchange)).toEqual({
       ok: true,
       value: undefined,
     });
