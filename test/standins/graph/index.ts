@@ -210,11 +210,12 @@ export async function startGraphStandIn(options: GraphStandInOptions = {}): Prom
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   origin = `https://localhost:${port}`;
-  const addFault = (kind: Fault['kind'], count: number, prefix = '', retryAfter?: number) =>
-    void (faults = [
+  const addFault = (kind: Fault['kind'], count: number, prefix = '', retryAfter?: number) => {
+    faults = [
       ...faults.filter((f) => f.count > 0),
       { kind, count, prefix, ...(retryAfter === undefined ? {} : { retryAfter }) },
-    ]);
+    ];
+  };
 
   return {
     authorityHost: origin,
@@ -242,7 +243,9 @@ export async function startGraphStandIn(options: GraphStandInOptions = {}): Prom
         }),
       activeAssignments: () => t.live(),
       requests: () => t.requestLog,
-      grantPermissions: (perms) => void (t.permissions = new Set(perms)),
+      grantPermissions: (perms) => {
+        t.permissions = new Set(perms);
+      },
       revokePermission: (perm) => void t.permissions.delete(perm),
     },
     faults: {
@@ -254,7 +257,9 @@ export async function startGraphStandIn(options: GraphStandInOptions = {}): Prom
     get calls() {
       return calls;
     },
-    clearCalls: () => void (calls.length = 0),
+    clearCalls: () => {
+      calls.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,0 +1,136 @@
+/**
+ * The composition root: configuration in, a running bot out. Platform SDKs are imported only
+ * when their platform is configured, so an unused platform costs no start-up time or memory.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Redis } from 'ioredis';
+import { systemClock } from '../adapters/memory/clock.ts';
+import { randomIds } from '../adapters/memory/ids.ts';
+import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
+import { connectRedis } from '../adapters/redis/connection.ts';
+import { RedisIdentityCache } from '../adapters/redis/identity-cache.ts';
+import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
+import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
+import { RedisRequestStore } from '../adapters/redis/request-store.ts';
+import { BullScheduler } from '../jobs/scheduler.ts';
+import { startRequestWorkers } from '../jobs/workers.ts';
+import type { Config } from './config.ts';
+import type { Policy } from './core/domain/policy.ts';
+import type { Clock } from './core/ports/clock.ts';
+import type { Notifier } from './core/ports/notifier.ts';
+import type { CoreDeps } from './core/usecases/deps.ts';
+import type { Logger } from './log.ts';
+import { FanOutNotifier } from './notifiers.ts';
+import { createHttpServer, type Handler } from './server.ts';
+
+export interface RunningApp {
+  readonly url: string;
+  readonly server: Server;
+  readonly deps: CoreDeps;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  readonly config: Config;
+  readonly policy: Policy;
+  readonly log: Logger;
+  readonly clock?: Clock;
+}
+
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const { config, log } = options;
+  const policy = () => options.policy;
+  const clock = options.clock ?? systemClock;
+  const redis = connectRedis(config.redis.url);
+  redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis unavailable'));
+  await redis.connect();
+  const queueConnection = redis.duplicate({
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+  }) as Redis;
+  const prefix = config.redis.prefix;
+
+  const audit = new RedisAuditLog(redis, prefix);
+  const store = new RedisRequestStore(redis, prefix);
+  const graph = await loadGraph(config, log);
+  const notifiers: Notifier[] = [];
+  const routes = new Map<string, Handler>();
+  const starters: ((deps: CoreDeps) => Promise<void>)[] = [];
+  const stoppers: (() => Promise<void>)[] = [];
+
+  if (config.slack) {
+    const { createSlack } = await import('../adapters/slack/index.ts');
+    const slack = createSlack(config.slack, {
+      refs: new RedisMessageRefs(redis, prefix),
+      identityCache: new RedisIdentityCache(redis, prefix),
+      replayGuard: new RedisReplayGuard(redis, prefix),
+      policy,
+      directory: graph.directory,
+      clock,
+      log,
+    });
+    notifiers.push(slack.notifier);
+    if (slack.route) routes.set('POST /slack/events', slack.route);
+    starters.push((deps) => slack.start(deps));
+    stoppers.push(() => slack.stop());
+  }
+
+  const scheduler = new BullScheduler(queueConnection, prefix, clock);
+  const deps: CoreDeps = {
+    store,
+    audit,
+    directory: graph.directory,
+    privileges: graph.privileges,
+    notifier: new FanOutNotifier(notifiers),
+    scheduler,
+    clock,
+    ids: randomIds,
+    policy,
+  };
+  for (const start of starters) await start(deps);
+  const workers =
+    config.process === 'web'
+      ? null
+      : startRequestWorkers(deps, {
+          connection: queueConnection.duplicate({ maxRetriesPerRequest: null }) as Redis,
+          prefix,
+          log,
+        });
+
+  const server = createHttpServer({
+    log,
+    routes,
+    checks: [
+      { name: 'redis', check: async () => void (await redis.ping()) },
+      { name: 'queues', check: async () => void (await scheduler.depth()) },
+    ],
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    server,
+    deps,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      for (const stop of stoppers) await stop();
+      await workers?.close();
+      await scheduler.close();
+      queueConnection.disconnect();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Graph when Azure is configured; the sandbox brings its own simulated tenant. */
+async function loadGraph(
+  config: Config,
+  log: Logger,
+): Promise<Pick<CoreDeps, 'directory' | 'privileges'>> {
+  if (!config.azure)
+    throw new Error('Microsoft Graph is not configured: set AZURE_TENANT_ID and AZURE_CLIENT_ID');
+  const { createGraph } = await import('../adapters/graph/index.ts');
+  return createGraph(config.azure, log);
+}

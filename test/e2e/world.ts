@@ -1,0 +1,127 @@
+/**
+ * A whole tenant for end-to-end tests: the Entra+Graph stand-in over HTTPS, the Slack Web API
+ * stand-in, a policy, a fresh Redis prefix, and the bot itself started from a Config exactly
+ * as `npm start` would, talking to the stand-ins through the real SDK clients.
+ */
+import { type RunningApp, startApp } from '../../bot/app.ts';
+import { loadConfig } from '../../bot/config.ts';
+import { createLogger } from '../../bot/log.ts';
+import { parsePolicy } from '../../bot/policy-file.ts';
+import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
+import { type SlackStandIn, startSlackStandIn } from '../standins/slack/index.ts';
+import { type FreshRedis, freshRedis } from '../support/redis.ts';
+
+export const TENANT = {
+  alice: {
+    id: '6b2e9f4a-0000-4000-8000-00000000a11c',
+    upn: 'alice@contoso.com',
+    name: 'Alice Admin',
+    slack: 'UALICE001',
+  },
+  bob: {
+    id: '6b2e9f4a-0000-4000-8000-0000000000b0',
+    upn: 'bob@contoso.com',
+    name: 'Bob Approver',
+    slack: 'UBOB00001',
+  },
+  carol: {
+    id: '6b2e9f4a-0000-4000-8000-0000000ca201',
+    upn: 'carol@contoso.com',
+    name: 'Carol Approver',
+    slack: 'UCAROL001',
+  },
+  dave: {
+    id: '6b2e9f4a-0000-4000-8000-0000000da4e0',
+    upn: 'dave@contoso.com',
+    name: 'Dave Outsider',
+    slack: 'UDAVE0001',
+  },
+} as const;
+
+export const ROLES = {
+  exchange: { id: '29232cdf-9323-42fd-ade2-1d097af3e4de', name: 'Exchange Administrator' },
+  global: { id: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator' },
+  helpdesk: { id: '729827e3-9c14-49f7-bb1b-9608f156bbb8', name: 'Helpdesk Administrator' },
+} as const;
+
+export const APPROVER_GROUP = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+
+const POLICY = `
+defaults:
+  maxDuration: 8h
+  approval: { approvers: [bob@contoso.com, "group:${APPROVER_GROUP}"], quorum: 1, timeout: 1h }
+  justification: { required: true, minLength: 10 }
+  ticket: { pattern: "^(INC|CHG)-?\\\\d+$" }
+roles:
+  Exchange Administrator: { aliases: [exchange, exo], maxDuration: 4h, propagation: 20m }
+  Global Administrator: { approval: { quorum: 2 }, maxDuration: 1h }
+  Helpdesk Administrator: { approval: { required: false } }
+channels:
+  security: { slack: C0SECURITY }
+  approvals: { slack: C0APPROVALS }
+auditors: [carol@contoso.com]
+`;
+
+export interface World {
+  readonly graph: GraphStandIn;
+  readonly slack: SlackStandIn;
+  readonly app: RunningApp;
+  readonly redis: FreshRedis;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<World> {
+  const graph = await startGraphStandIn();
+  const slack = await startSlackStandIn();
+  const redis = await freshRedis();
+  for (const p of Object.values(TENANT)) {
+    graph.tenant.addUser({ id: p.id, displayName: p.name, userPrincipalName: p.upn, mail: p.upn });
+    slack.addUser({
+      id: p.slack,
+      name: p.upn.split('@')[0] ?? p.slack,
+      realName: p.name,
+      email: p.upn,
+      tz: 'Europe/Amsterdam',
+    });
+  }
+  graph.tenant.addGroup({
+    id: APPROVER_GROUP,
+    displayName: 'SecOps',
+    members: [TENANT.carol.id, TENANT.alice.id],
+  });
+  for (const role of Object.values(ROLES)) {
+    graph.tenant.addRoleDefinition({ id: role.id, displayName: role.name });
+    graph.tenant.addEligibility({ principalId: TENANT.alice.id, roleDefinitionId: role.id });
+  }
+  slack.addChannel({ id: 'C0APPROVALS', name: 'pim-approvals', botIsMember: true });
+  slack.addChannel({ id: 'C0SECURITY', name: 'security', botIsMember: true });
+
+  const policy = parsePolicy(POLICY, 'policy.yaml');
+  if (!policy.ok) throw new Error(policy.error.map((e) => e.message).join('\n'));
+  const config = loadConfig({
+    SLACK_SIGNING_SECRET: slack.signingSecret,
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_API_URL: slack.apiUrl,
+    AZURE_TENANT_ID: graph.tenantId,
+    AZURE_CLIENT_ID: graph.clientId,
+    AZURE_CLIENT_SECRET: graph.clientSecret,
+    AZURE_AUTHORITY_HOST: graph.authorityHost,
+    GRAPH_BASE_URL: graph.graphBaseUrl,
+    REDIS_PREFIX: redis.prefix,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+  });
+  const app = await startApp({ config, policy: policy.value, log: createLogger(config.logLevel) });
+  return {
+    graph,
+    slack,
+    app,
+    redis,
+    async close() {
+      await app.close();
+      await slack.close();
+      await graph.close();
+      await redis.cleanup();
+    },
+  };
+}
