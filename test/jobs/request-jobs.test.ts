@@ -99,6 +99,8 @@ describe('request jobs on BullMQ', () => {
     );
     expect(ended.endReason).toBe('expired');
     expect(s.privileges.deactivateCalls).toBe(1);
+    // The store records the end before the notifier hears of it.
+    await waitFor(() => s.notifier.changes(id).includes('ended'), 2_000, 'ended notification');
     expect(s.notifier.changes(id)).toEqual(['approved', 'activated', 'reminder', 'ended']);
   });
 
