@@ -288,3 +288,30 @@ describe('Graph PIM', () => {
     expect(credentialKind({ tenantId: 't', clientId: 'c' })).toBe('managed');
   });
 });
+
+describe('Graph credentials and directory roles', () => {
+  it('signs in with a certificate (client assertion) and lists role members', async () => {
+    const { makeClientCertificate } = await import('../../support/client-certificate.ts');
+    const certificatePath = await makeClientCertificate();
+    const credential = createCredential({
+      tenantId: graph.tenantId,
+      clientId: graph.clientId,
+      certificatePath,
+      authorityHost: graph.authorityHost,
+    });
+    const privileges = new GraphPrivileges(
+      createGraphClient(credential, { baseUrl: graph.graphBaseUrl }),
+      () => now,
+    );
+    await privileges.activate(grant());
+    graph.tenant.addPermanentAssignment({ principalId: BOB, roleDefinitionId: EXCHANGE });
+    expect((await privileges.roleMembers(EXCHANGE)).map((m) => m.id).sort()).toEqual(
+      [ALICE, BOB].sort(),
+    );
+    const token = graph.calls.find((c) => c.path.includes('/oauth2/v2.0/token'));
+    expect(String(token?.body)).toContain(
+      'client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer',
+    );
+    expect(String(token?.body)).not.toContain('client_secret');
+  });
+});
