@@ -21,6 +21,7 @@ import type { Clock } from './core/ports/clock.ts';
 import type { Notifier } from './core/ports/notifier.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
 import type { Logger } from './log.ts';
+import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { createHttpServer, type Handler } from './server.ts';
 
@@ -53,8 +54,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   const audit = new RedisAuditLog(redis, prefix);
   const store = new RedisRequestStore(redis, prefix);
-  const graph = await loadGraph(config, log);
-  const notifiers: Notifier[] = [];
+  const metrics = new Metrics();
+  const graph = await loadGraph(config, log, metrics);
+  const notifiers: Notifier[] = [new OutcomeCounter(metrics)];
   const routes = new Map<string, Handler>();
   const starters: ((deps: CoreDeps) => Promise<void>)[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -77,6 +79,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
 
   const scheduler = new BullScheduler(queueConnection, prefix, clock);
+  metrics.queueDepth(() => scheduler.depth());
   const deps: CoreDeps = {
     store,
     audit,
@@ -101,6 +104,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const server = createHttpServer({
     log,
     routes,
+    metrics,
     checks: [
       { name: 'redis', check: async () => void (await redis.ping()) },
       { name: 'queues', check: async () => void (await scheduler.depth()) },
@@ -128,9 +132,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 async function loadGraph(
   config: Config,
   log: Logger,
+  metrics: Metrics,
 ): Promise<Pick<CoreDeps, 'directory' | 'privileges'>> {
   if (!config.azure)
     throw new Error('Microsoft Graph is not configured: set AZURE_TENANT_ID and AZURE_CLIENT_ID');
   const { createGraph } = await import('../adapters/graph/index.ts');
-  return createGraph(config.azure, log);
+  return createGraph(config.azure, log, (status) => metrics.graphResponse(status));
 }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from './log.ts';
+import type { Metrics } from './metrics.ts';
 
 /** `log` carries this HTTP request's id (`httpRequestId`), echoed as the `x-request-id` header. */
 export type Handler = (
@@ -26,6 +27,7 @@ export interface ServerOptions {
   readonly checks: readonly ReadinessCheck[];
   /** `METHOD /path` → handler, e.g. `POST /slack/events`. */
   readonly routes?: ReadonlyMap<string, Handler>;
+  readonly metrics?: Metrics;
 }
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -34,6 +36,7 @@ export function createHttpServer(options: ServerOptions): Server {
   const routes = new Map<string, Handler>([
     ['GET /healthz', (_req, res) => json(res, 200, { status: 'ok' })],
     ['GET /readyz', (_req, res) => readiness(res, options.checks)],
+    ...(options.metrics ? [['GET /metrics', metricsRoute(options.metrics)] as const] : []),
     ...(options.routes ?? []),
   ]);
   return createServer((req, res) => {
@@ -47,6 +50,12 @@ export function createHttpServer(options: ServerOptions): Server {
       return;
     }
     const log = options.log.child({ httpRequestId: id });
+    const route = `${req.method} ${path}`;
+    const timer = options.metrics?.latency.startTimer({ route });
+    res.once('finish', () => {
+      timer?.();
+      options.metrics?.http.inc({ route, status: String(res.statusCode) });
+    });
     Promise.resolve()
       .then(() => handler(req, res, log))
       .catch((error: unknown) => {
@@ -81,6 +90,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function metricsRoute(metrics: Metrics): Handler {
+  return async (_req, res) => {
+    const body = await metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(body);
+  };
 }
 
 export function json(res: ServerResponse, status: number, body: unknown): void {

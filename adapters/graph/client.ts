@@ -8,6 +8,7 @@ import {
   AuthenticationHandler,
   Client,
   HTTPMessageHandler,
+  type Middleware,
   RedirectHandler,
   RetryHandler,
   RetryHandlerOptions,
@@ -18,17 +19,27 @@ const GRAPH = 'https://graph.microsoft.com';
 /** Longest Retry-After we wait out inside one call; longer ones go back to the job queue. */
 export const MAX_WAIT_SECONDS = 30;
 
-export interface GraphStats {
-  calls: number;
-  errors: number;
-  readonly byCode: Map<string, number>;
-}
-
 export interface GraphClientOptions {
   readonly baseUrl?: string;
   readonly maxRetries?: number;
   /** Base delay between retries without Retry-After, seconds. */
   readonly retryDelay?: number;
+  /** Told the status of every HTTP response Graph gives (retries included), for metrics. */
+  readonly onResponse?: (status: number) => void;
+}
+
+/** Sits next to the network so it sees every attempt, retries included. */
+function counting(onResponse: (status: number) => void): Middleware {
+  let next: Middleware | undefined;
+  return {
+    async execute(context) {
+      await next?.execute(context);
+      if (context.response) onResponse(context.response.status);
+    },
+    setNext(middleware) {
+      next = middleware;
+    },
+  };
 }
 
 export function createGraphClient(
@@ -53,7 +64,14 @@ export function createGraphClient(
   const redirect = new RedirectHandler();
   auth.setNext(retry);
   retry.setNext(redirect);
-  redirect.setNext(new HTTPMessageHandler());
+  const network = new HTTPMessageHandler();
+  if (options.onResponse) {
+    const count = counting(options.onResponse);
+    redirect.setNext(count);
+    count.setNext?.(network);
+  } else {
+    redirect.setNext(network);
+  }
   return Client.initWithMiddleware({
     middleware: auth,
     baseUrl: `${base}/`,

@@ -5,12 +5,16 @@ import { type AzureConfig, createCredential, credentialKind } from './credential
 import { GraphDirectory } from './directory.ts';
 import { GraphPrivileges } from './privileges.ts';
 
-export function createGraph(azure: AzureConfig, log: Logger) {
+export function createGraph(
+  azure: AzureConfig,
+  log: Logger,
+  onResponse?: (status: number) => void,
+) {
   const credential = createCredential(azure);
-  const client = createGraphClient(
-    credential,
-    azure.graphBaseUrl ? { baseUrl: azure.graphBaseUrl } : {},
-  );
+  const client = createGraphClient(credential, {
+    ...(azure.graphBaseUrl ? { baseUrl: azure.graphBaseUrl } : {}),
+    ...(onResponse ? { onResponse } : {}),
+  });
   log.info(
     {
       credential: credentialKind(azure),

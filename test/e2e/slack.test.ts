@@ -260,3 +260,25 @@ describe('Slack end to end', () => {
     expect(mrkdwn.join('')).not.toMatch(/<!|<https:|@here/);
   });
 });
+
+describe('operations endpoints', () => {
+  it('reports health, readiness and Prometheus metrics', async () => {
+    expect((await fetch(`${world.app.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${world.app.url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', queues: 'ok' } });
+    const text = await (await fetch(`${world.app.url}/metrics`)).text();
+    expect(text).toMatch(
+      /elevate_http_requests_total\{route="POST \/slack\/events",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /elevate_http_requests_total\{route="POST \/slack\/events",status="401"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /elevate_http_request_duration_seconds_bucket\{le="0.005",route="POST \/slack\/events"\} [1-9]/,
+    );
+    expect(text).toMatch(/elevate_requests_total\{outcome="activated"\} [1-9]/);
+    expect(text).toMatch(/elevate_graph_calls_total\{status="201"\} [1-9]/);
+    expect(text).toContain('# TYPE elevate_graph_errors_total counter');
+    expect(text).toMatch(/elevate_queue_depth \d+/);
+  });
+});
