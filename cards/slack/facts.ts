@@ -1,63 +1,10 @@
-/** Shared wording: times in the reader's zone, durations, roles, and a request's state. */
-
+/** Block Kit message types, and the shared wording re-exported for the Slack renderers. */
 import type { types } from '@slack/bolt';
-import { DateTime } from 'luxon';
-import { formatDuration } from '../../bot/core/domain/duration.ts';
-import type { AccessRequest } from '../../bot/core/domain/request.ts';
+
+export { clock, left, roleList, statusLine, who } from '../wording.ts';
 
 export type Block = types.KnownBlock;
 export interface SlackMessage {
   readonly text: string;
   readonly blocks: Block[];
-}
-
-export const clock = (ms: number, timezone: string): string =>
-  DateTime.fromMillis(ms, { zone: timezone }).toFormat('ccc d LLL HH:mm ZZZZ');
-
-export const left = (ms: number, now: number): string =>
-  formatDuration(Math.max(0, Math.round((ms - now) / 1000)));
-
-export const roleList = (r: AccessRequest): string =>
-  r.targets.map((t) => (t.scope === '/' ? t.name : `${t.name} on ${t.scope}`)).join(', ');
-
-export const who = (p: { displayName: string; email?: string }): string =>
-  p.displayName || p.email || 'someone';
-
-/** One line saying where the request stands (plain text: names and reasons inside it). */
-export function statusLine(r: AccessRequest, now: number, timezone: string): string {
-  const approvers = r.approvals.map((a) => who(a.by)).join(', ');
-  switch (r.state) {
-    case 'submitted':
-    case 'pending_approval':
-      return `Waiting for approval: ${r.approvals.length} of ${r.approval.quorum}${approvers ? ` (approved by ${approvers})` : ''}.`;
-    case 'approved':
-      return r.approval.required
-        ? `Approved by ${approvers}. Activating…`
-        : 'No approval needed. Activating…';
-    case 'scheduled':
-      return `Approved${approvers ? ` by ${approvers}` : ''}. Starts ${clock(r.startAt ?? now, timezone)}.`;
-    case 'activating':
-      return 'Activating in Entra PIM…';
-    case 'active':
-      return `Active until ${clock(r.endsAt ?? now, timezone)} (${left(r.endsAt ?? now, now)} left).`;
-    case 'denied':
-      return `Denied by ${r.denial ? who(r.denial.by) : 'an approver'}: ${r.denial?.reason ?? ''}`;
-    case 'canceled':
-      return 'Canceled by the requester.';
-    case 'approval_expired':
-      return 'Nobody decided in time; the request expired.';
-    case 'failed':
-      return `Failed: ${r.failure?.message ?? 'activation failed'}`;
-    case 'rejected':
-      return 'Rejected by policy.';
-    case 'ended': {
-      const how = {
-        expired: 'Expired',
-        deactivated: 'Deactivated early',
-        revoked: 'Revoked',
-        overdue_removed: 'Removed (overdue)',
-      };
-      return `${how[r.endReason ?? 'expired']} at ${clock(r.endedAt ?? now, timezone)}.`;
-    }
-  }
 }

@@ -1,4 +1,6 @@
 /** Slack Block Kit rendering: pure functions from domain state to messages and modals. */
+
+export { type Audience, outcomeText } from '../outcome-text.ts';
 export { type ApprovalFacts, approvalCard } from './approval.ts';
 export { escapeMrkdwn, safeMrkdwn } from './escape.ts';
 export type { SlackMessage } from './facts.ts';
@@ -12,4 +14,4 @@ export {
   statusMessage,
 } from './messages.ts';
 export { denyReasonModal, type RequestPrefill, requestModal } from './modals.ts';
-export { type Audience, outcomeMessage, outcomeText } from './outcome.ts';
+export { outcomeMessage } from './outcome.ts';

@@ -2,68 +2,11 @@
  * What people are told when a request moves: the requester in a DM, the security channel in
  * its log. Plain text throughout: it is full of names, roles and reasons.
  */
-import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
+import { type Audience, outcomeText } from '../outcome-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
-import { type Block, clock, left, roleList, type SlackMessage, who } from './facts.ts';
-
-export type Audience = 'requester' | 'approver' | 'security';
-
-const SIGN_IN_HINT =
-  'Apps that cache your roles may need you to sign out and back in (or open a new private window).';
-
-export function outcomeText(
-  r: AccessRequest,
-  change: RequestChange,
-  audience: Audience,
-  facts: { readonly propagation?: number },
-  now: number,
-  timezone: string,
-): string {
-  const subject = audience === 'requester' ? 'Your' : `${who(r.requester)}'s`;
-  const roles = roleList(r);
-  switch (change) {
-    case 'submitted':
-      return `${subject} request ${r.id} for ${roles} (${formatDuration(r.durationSeconds)}) was sent to the approvers.`;
-    case 'approval_added':
-      return `${subject} request ${r.id} has ${r.approvals.length} of ${r.approval.quorum} approvals.`;
-    case 'approved':
-      return `${subject} request ${r.id} for ${roles} is approved${r.approvals.length ? ` by ${r.approvals.map((a) => who(a.by)).join(', ')}` : ' (no approval needed)'}; activating now.`;
-    case 'scheduled':
-      return `${subject} request ${r.id} for ${roles} is approved and starts ${clock(r.startAt ?? now, timezone)}.`;
-    case 'activated': {
-      const until = `until ${clock(r.endsAt ?? now, timezone)}`;
-      const propagation = facts.propagation
-        ? ` It can take up to ${formatDuration(facts.propagation)} to reach every service.`
-        : '';
-      return audience === 'requester'
-        ? `${roles} is active ${until} (request ${r.id}). ${SIGN_IN_HINT}${propagation}`
-        : `${who(r.requester)} activated ${roles} ${until}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
-    }
-    case 'reminder':
-      return `${roles} ends in ${left(r.endsAt ?? now, now)} (${clock(r.endsAt ?? now, timezone)}). Extend it with \`/elevate extend ${r.id} 30m\` or end it now with \`/elevate deactivate ${r.id}\`.`;
-    case 'extended':
-      return `${subject} grant ${r.id} of ${roles} now ends ${clock(r.endsAt ?? now, timezone)}.`;
-    case 'denied':
-      return `${subject} request ${r.id} for ${roles} was denied by ${r.denial ? who(r.denial.by) : 'an approver'}: ${r.denial?.reason ?? ''}`;
-    case 'canceled':
-      return `${subject} request ${r.id} for ${roles} was canceled.`;
-    case 'approval_expired':
-      return `${subject} request ${r.id} for ${roles} expired: nobody decided in time. Ask again if you still need it.`;
-    case 'failed':
-      return `${subject} request ${r.id} for ${roles} failed. ${r.failure?.message ?? ''}`;
-    case 'ended': {
-      const how = {
-        expired: 'expired',
-        deactivated: 'was deactivated',
-        revoked: 'was revoked',
-        overdue_removed: 'was removed (overdue)',
-      };
-      return `${subject} grant ${r.id} of ${roles} ${how[r.endReason ?? 'expired']}.`;
-    }
-  }
-}
+import type { Block, SlackMessage } from './facts.ts';
 
 export function outcomeMessage(
   r: AccessRequest,
