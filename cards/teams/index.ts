@@ -1,0 +1,17 @@
+/** Teams Adaptive Cards (1.5): pure functions from domain state to card JSON. */
+export { type ApprovalFacts, approvalCard } from './approval.ts';
+export { escapeMarkdown } from './escape.ts';
+export {
+  errorCard,
+  type FormErrors,
+  type FormPrefill,
+  helpCard,
+  historyCard,
+  outcomeCard,
+  type RoleRowView,
+  requestFormCard,
+  rolesCard,
+  statusCard,
+  textCard,
+} from './messages.ts';
+export type { Card } from './template.ts';

@@ -1,0 +1,249 @@
+/** Teams replies: outcomes, the request form, help, roles, status, history and errors. */
+import { formatDuration } from '../../bot/core/domain/duration.ts';
+import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { AppError } from '../../bot/core/errors.ts';
+import type { RequestChange } from '../../bot/core/ports/notifier.ts';
+import { type Audience, outcomeText } from '../outcome-text.ts';
+import { clock, roleList, statusLine, who } from '../wording.ts';
+import { safe } from './escape.ts';
+import { type Card, expand, SCHEMA, TEXT_TEMPLATE } from './template.ts';
+
+const text = (title: string, lines: readonly string[]): Card =>
+  expand(TEXT_TEMPLATE, { title, lines: lines.map((l) => safe(l, 3000)) });
+
+export const textCard = (line: string): Card => text('', [line]);
+export const errorCard = (error: AppError): Card => text('', [error.message]);
+
+export const helpCard = (): Card =>
+  expand(TEXT_TEMPLATE, {
+    title: 'How to use elevate',
+    lines: [
+      'Request: `elevate <role>[, <role>…] <duration> [at <start>] [on <scope>] [ticket <id>] <reason>`',
+      'e.g. `elevate Exchange Administrator 2h fixing mail flow INC-4711`',
+      '`roles`: the roles you can activate · `status`: your open requests',
+      '`cancel <request>` · `deactivate [<request>|<role>]` · `extend <request> <duration>`',
+      '`history [me|@user|all] [role <role>] [since 7d]` · `export [since 30d]` (auditors)',
+    ],
+  });
+
+export interface RoleRowView {
+  readonly name: string;
+  readonly scope: string;
+  readonly maxDuration: number;
+  readonly approval: boolean;
+  readonly quorum: number;
+  readonly eligibleUntil: number | null;
+}
+
+export function rolesCard(rows: readonly RoleRowView[], _now: number, timezone: string): Card {
+  if (rows.length === 0)
+    return textCard(
+      'You are not eligible for any role in Entra PIM. Ask your identity team if you should be.',
+    );
+  return text(
+    'Roles you can activate',
+    rows.map(
+      (r) =>
+        `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval(s)` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}`,
+    ),
+  );
+}
+
+export function statusCard(
+  requests: readonly AccessRequest[],
+  now: number,
+  timezone: string,
+): Card {
+  if (requests.length === 0) return textCard('You have no open requests or active grants.');
+  return text(
+    'Your open requests',
+    requests.map((r) => `${r.id} · ${roleList(r)} · ${statusLine(r, now, timezone)}`),
+  );
+}
+
+export function historyCard(
+  requests: readonly AccessRequest[],
+  hasMore: boolean,
+  now: number,
+  timezone: string,
+): Card {
+  if (requests.length === 0) return textCard('No activations match.');
+  return text('Activations', [
+    ...requests.map(
+      (r) =>
+        `${clock(r.createdAt, timezone)} · ${r.id} · ${who(r.requester)} · ${roleList(r)} · ${formatDuration(r.durationSeconds)} · ${statusLine(r, now, timezone)} · ${r.reason}`,
+    ),
+    ...(hasMore ? ['More: ask again with an earlier `since`.'] : []),
+  ]);
+}
+
+const OUTCOME_TEMPLATE: Card = {
+  type: 'AdaptiveCard',
+  $schema: SCHEMA,
+  version: '1.5',
+  body: [
+    { type: 'TextBlock', text: '${text}', wrap: true },
+    {
+      type: 'Input.ChoiceSet',
+      id: 'extendBy',
+      $when: '${reminder}',
+      value: '30m',
+      choices: [
+        { title: '30 minutes', value: '30m' },
+        { title: '1 hour', value: '1h' },
+      ],
+    },
+  ],
+  actions: [
+    {
+      $when: '${reminder}',
+      type: 'Action.Execute',
+      title: 'Extend',
+      verb: 'extend',
+      associatedInputs: 'auto',
+      data: { requestId: '${id}' },
+    },
+    {
+      $when: '${reminder}',
+      type: 'Action.Execute',
+      title: 'Deactivate now',
+      verb: 'deactivate',
+      style: 'destructive',
+      data: { requestId: '${id}' },
+    },
+  ],
+};
+
+export function outcomeCard(
+  r: AccessRequest,
+  change: RequestChange,
+  audience: Audience,
+  facts: { readonly propagation?: number },
+  now: number,
+  timezone: string,
+): Card {
+  return expand(OUTCOME_TEMPLATE, {
+    id: r.id,
+    reminder: change === 'reminder' && audience === 'requester',
+    text: safe(outcomeText(r, change, audience, facts, now, timezone), 3000),
+  });
+}
+
+export interface FormPrefill {
+  readonly roles: readonly string[];
+  readonly duration: string | null;
+  readonly start: string | null;
+  readonly ticket: string | null;
+  readonly reason: string;
+}
+export type FormErrors = Partial<
+  Record<'roles' | 'duration' | 'start' | 'ticket' | 'reason', string>
+>;
+
+const FORM_TEMPLATE: Card = {
+  type: 'AdaptiveCard',
+  $schema: SCHEMA,
+  version: '1.5',
+  body: [
+    { type: 'TextBlock', text: 'Request access', weight: 'Bolder', size: 'Medium' },
+    {
+      type: 'Input.ChoiceSet',
+      id: 'roles',
+      label: 'Role(s)',
+      isMultiSelect: true,
+      isRequired: true,
+      errorMessage: 'Pick at least one role.',
+      value: '${roles}',
+      choices: [{ $data: '${options}', title: '${title}', value: '${value}' }],
+    },
+    {
+      type: 'TextBlock',
+      text: '${errors.roles}',
+      color: 'Attention',
+      $when: '${errors.roles != null}',
+      wrap: true,
+    },
+    {
+      type: 'Input.Text',
+      id: 'duration',
+      label: 'Duration (30m, 2h, 1h30m)',
+      isRequired: true,
+      errorMessage: 'Give a duration.',
+      value: '${duration}',
+    },
+    {
+      type: 'TextBlock',
+      text: '${errors.duration}',
+      color: 'Attention',
+      $when: '${errors.duration != null}',
+      wrap: true,
+    },
+    {
+      type: 'Input.Text',
+      id: 'start',
+      label: 'Start (14:00 or in 2h; empty: when approved)',
+      value: '${start}',
+    },
+    {
+      type: 'TextBlock',
+      text: '${errors.start}',
+      color: 'Attention',
+      $when: '${errors.start != null}',
+      wrap: true,
+    },
+    { type: 'Input.Text', id: 'ticket', label: 'Ticket', value: '${ticket}' },
+    {
+      type: 'TextBlock',
+      text: '${errors.ticket}',
+      color: 'Attention',
+      $when: '${errors.ticket != null}',
+      wrap: true,
+    },
+    {
+      type: 'Input.Text',
+      id: 'reason',
+      label: 'Reason',
+      isMultiline: true,
+      isRequired: true,
+      errorMessage: 'Say what you will do and why.',
+      value: '${reason}',
+    },
+    {
+      type: 'TextBlock',
+      text: '${errors.reason}',
+      color: 'Attention',
+      $when: '${errors.reason != null}',
+      wrap: true,
+    },
+  ],
+  actions: [
+    {
+      type: 'Action.Execute',
+      title: 'Request',
+      verb: 'request',
+      associatedInputs: 'auto',
+      data: {},
+    },
+  ],
+};
+
+export function requestFormCard(
+  prefill: FormPrefill,
+  roleOptions: readonly { name: string; maxDuration: number }[],
+  errors: FormErrors = {},
+): Card {
+  return expand(FORM_TEMPLATE, {
+    roles: prefill.roles.join(','),
+    options: roleOptions
+      .slice(0, 100)
+      .map((r) => ({
+        title: safe(`${r.name} (max ${formatDuration(r.maxDuration)})`, 200),
+        value: r.name,
+      })),
+    duration: prefill.duration ?? '',
+    start: prefill.start ?? '',
+    ticket: prefill.ticket ?? '',
+    reason: prefill.reason,
+    errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, safe(v ?? '', 500)])),
+  });
+}

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import Ajv from 'ajv';
+import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
+import { describe, expect, it } from 'vitest';
+import type { RequestState } from '../../../bot/core/domain/request.ts';
+import type { RequestChange } from '../../../bot/core/ports/notifier.ts';
+import {
+  approvalCard,
+  type Card,
+  errorCard,
+  helpCard,
+  historyCard,
+  outcomeCard,
+  requestFormCard,
+  rolesCard,
+  statusCard,
+} from '../../../cards/teams/index.ts';
+import { makeRequest } from '../../support/fixtures.ts';
+
+// The schema names itself with draft-04's `id`; Ajv wants `$id`.
+const { id, ...schema } = JSON.parse(
+  readFileSync('../shared/contracts/adaptive-card.schema.json', 'utf8'),
+) as { id?: string };
+const ajv = new Ajv({ strict: false, allErrors: true });
+ajv.addMetaSchema(draft06);
+const validate = ajv.compile({ ...schema, $id: id });
+
+const NOW = Date.UTC(2026, 10, 23, 9);
+const ZONE = 'Europe/Amsterdam';
+const facts = { maxDuration: 14_400, quorum: 1 };
+const bob = { id: 'u-bob', displayName: 'Bob Approver', email: 'bob@contoso.com' };
+const STATES: RequestState[] = [
+  'pending_approval',
+  'approved',
+  'denied',
+  'canceled',
+  'approval_expired',
+  'scheduled',
+  'activating',
+  'active',
+  'failed',
+  'ended',
+];
+const CHANGES: RequestChange[] = [
+  'submitted',
+  'approval_added',
+  'approved',
+  'denied',
+  'canceled',
+  'approval_expired',
+  'scheduled',
+  'activated',
+  'failed',
+  'extended',
+  'reminder',
+  'ended',
+];
+
+function valid(card: Card): Card {
+  const ok = validate(card);
+  expect(ok, JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+  expect(JSON.stringify(card).length).toBeLessThan(28 * 1024);
+  return card;
+}
+const verbs = (card: Card) =>
+  ((card.actions as { verb?: string }[] | undefined) ?? []).map((a) => a.verb);
+
+describe('Teams cards', () => {
+  it('approval card: valid in every state, actions only while pending, refresh for approvers', () => {
+    for (const state of STATES) {
+      const card = valid(
+        approvalCard(
+          makeRequest({
+            state,
+            denial: state === 'denied' ? { by: bob, at: NOW, reason: 'no' } : null,
+          }),
+          facts,
+          ['u-bob', 'u-carol'],
+          NOW,
+          ZONE,
+        ),
+      );
+      expect(verbs(card)).toEqual(state === 'pending_approval' ? ['approve', 'deny'] : []);
+      expect(card.refresh).toEqual({
+        action: { type: 'Action.Execute', verb: 'refresh', data: { requestId: 'RFIX000001' } },
+        userIds: ['u-bob', 'u-carol'],
+      });
+    }
+    const many = approvalCard(
+      makeRequest(),
+      facts,
+      Array.from({ length: 80 }, (_, i) => `u-${i}`),
+      NOW,
+      ZONE,
+    );
+    expect((many.refresh as { userIds: string[] }).userIds).toHaveLength(60);
+  });
+
+  it('outcome cards: valid for every change; the reminder offers Extend and Deactivate', () => {
+    for (const change of CHANGES) {
+      const card = valid(
+        outcomeCard(
+          makeRequest({ state: 'active', activatedAt: NOW, endsAt: NOW + 600_000 }),
+          change,
+          'requester',
+          { propagation: 1200 },
+          NOW,
+          ZONE,
+        ),
+      );
+      expect(verbs(card)).toEqual(change === 'reminder' ? ['extend', 'deactivate'] : []);
+    }
+  });
+
+  it('form, help, roles, status, history and error cards are valid', () => {
+    valid(
+      requestFormCard(
+        {
+          roles: ['Exchange Administrator'],
+          duration: '2h',
+          start: null,
+          ticket: null,
+          reason: 'x',
+        },
+        [{ name: 'Exchange Administrator', maxDuration: 14_400 }],
+      ),
+    );
+    const withErrors = valid(
+      requestFormCard({ roles: [], duration: 'soon', start: null, ticket: null, reason: '' }, [], {
+        duration: 'Use 30m, 2h or PT2H.',
+      }),
+    );
+    expect(JSON.stringify(withErrors)).toContain('Use 30m, 2h or PT2H');
+    valid(helpCard());
+    valid(
+      rolesCard(
+        [
+          {
+            name: 'Exchange Administrator',
+            scope: '/',
+            maxDuration: 14_400,
+            approval: true,
+            quorum: 1,
+            eligibleUntil: null,
+          },
+        ],
+        NOW,
+        ZONE,
+      ),
+    );
+    valid(statusCard([makeRequest()], NOW, ZONE));
+    valid(historyCard([makeRequest()], true, NOW, ZONE));
+    valid(errorCard({ code: 'request.not_found', message: 'There is no request R1.' }));
+  });
+
+  it('keeps hostile text from formatting, linking, mentioning or expanding', () => {
+    const evil = '[click](https://evil.example) **bold** <at>Everyone</at> ${$root.id} @channel';
+    const card = valid(
+      approvalCard(
+        makeRequest({ reason: evil, requester: { id: 'x', displayName: evil } }),
+        facts,
+        [],
+        NOW,
+        ZONE,
+      ),
+    );
+    const json = JSON.stringify(card);
+    expect(json).not.toContain('[click](');
+    expect(json).not.toContain('https://evil');
+    expect(json).not.toContain('**bold**');
+    expect(json).not.toContain('<at>');
+    // adaptivecards-templating binds data literally: the ${…} in the reason is not evaluated.
+    expect(json).not.toContain('RFIX000001 @');
+    expect(json).toContain('root');
+    valid(approvalCard(makeRequest({ reason: 'x'.repeat(20_000) }), facts, [], NOW, ZONE));
+  });
+});
