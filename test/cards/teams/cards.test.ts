@@ -71,6 +71,7 @@ describe('Teams cards', () => {
       const card = valid(
         approvalCard(
           makeRequest({
+            id: 'R0000042',
             state,
             denial: state === 'denied' ? { by: bob, at: NOW, reason: 'no' } : null,
           }),
@@ -82,7 +83,7 @@ describe('Teams cards', () => {
       );
       expect(verbs(card)).toEqual(state === 'pending_approval' ? ['approve', 'deny'] : []);
       expect(card.refresh).toEqual({
-        action: { type: 'Action.Execute', verb: 'refresh', data: { requestId: 'RFIX000001' } },
+        action: { type: 'Action.Execute', verb: 'refresh', data: { requestId: 'R0000042' } },
         userIds: ['u-bob', 'u-carol'],
       });
     }
