@@ -9,6 +9,7 @@ import { systemClock } from '../adapters/memory/clock.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
+import { RedisConversationRefs } from '../adapters/redis/conversation-refs.ts';
 import { RedisIdentityCache } from '../adapters/redis/identity-cache.ts';
 import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
 import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
@@ -76,6 +77,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     if (slack.route) routes.set('POST /slack/events', slack.route);
     starters.push((deps) => slack.start(deps));
     stoppers.push(() => slack.stop());
+  }
+
+  if (config.teams) {
+    const { createTeams } = await import('../adapters/teams/index.ts');
+    const teams = createTeams(config.teams, {
+      refs: new RedisMessageRefs(redis, prefix),
+      conversations: new RedisConversationRefs(redis, prefix),
+      policy,
+      directory: graph.directory,
+      clock,
+      log,
+    });
+    notifiers.push(teams.notifier);
+    routes.set('POST /api/messages', teams.route);
+    starters.push((deps) => teams.start(deps));
   }
 
   const scheduler = new BullScheduler(queueConnection, prefix, clock);

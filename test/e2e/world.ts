@@ -57,8 +57,8 @@ roles:
   Global Administrator: { approval: { quorum: 2 }, maxDuration: 1h }
   Helpdesk Administrator: { approval: { required: false } }
 channels:
-  security: { slack: C0SECURITY }
-  approvals: { slack: C0APPROVALS }
+  security: { slack: C0SECURITY, teams: "19:security@thread.tacv2" }
+  approvals: { slack: C0APPROVALS, teams: "19:approvals@thread.tacv2" }
 auditors: [carol@contoso.com]
 `;
 
@@ -70,19 +70,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+/** The Entra tenant every end-to-end test starts from. */
+export async function startTenant(): Promise<GraphStandIn> {
   const graph = await startGraphStandIn();
-  const slack = await startSlackStandIn();
-  const redis = await freshRedis();
   for (const p of Object.values(TENANT)) {
     graph.tenant.addUser({ id: p.id, displayName: p.name, userPrincipalName: p.upn, mail: p.upn });
-    slack.addUser({
-      id: p.slack,
-      name: p.upn.split('@')[0] ?? p.slack,
-      realName: p.name,
-      email: p.upn,
-      tz: 'Europe/Amsterdam',
-    });
   }
   graph.tenant.addGroup({
     id: APPROVER_GROUP,
@@ -93,25 +85,49 @@ export async function startWorld(): Promise<World> {
     graph.tenant.addRoleDefinition({ id: role.id, displayName: role.name });
     graph.tenant.addEligibility({ principalId: TENANT.alice.id, roleDefinitionId: role.id });
   }
-  slack.addChannel({ id: 'C0APPROVALS', name: 'pim-approvals', botIsMember: true });
-  slack.addChannel({ id: 'C0SECURITY', name: 'security', botIsMember: true });
+  return graph;
+}
 
+export function testPolicy() {
   const policy = parsePolicy(POLICY, 'policy.yaml');
   if (!policy.ok) throw new Error(policy.error.map((e) => e.message).join('\n'));
+  return policy.value;
+}
+
+/** Environment for the bot's Graph side, pointed at the stand-in. */
+export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
+  AZURE_TENANT_ID: graph.tenantId,
+  AZURE_CLIENT_ID: graph.clientId,
+  AZURE_CLIENT_SECRET: graph.clientSecret,
+  AZURE_AUTHORITY_HOST: graph.authorityHost,
+  GRAPH_BASE_URL: graph.graphBaseUrl,
+  REDIS_PREFIX: prefix,
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+});
+
+export async function startWorld(): Promise<World> {
+  const graph = await startTenant();
+  const slack = await startSlackStandIn();
+  const redis = await freshRedis();
+  for (const p of Object.values(TENANT)) {
+    slack.addUser({
+      id: p.slack,
+      name: p.upn.split('@')[0] ?? p.slack,
+      realName: p.name,
+      email: p.upn,
+      tz: 'Europe/Amsterdam',
+    });
+  }
+  slack.addChannel({ id: 'C0APPROVALS', name: 'pim-approvals', botIsMember: true });
+  slack.addChannel({ id: 'C0SECURITY', name: 'security', botIsMember: true });
   const config = loadConfig({
     SLACK_SIGNING_SECRET: slack.signingSecret,
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_API_URL: slack.apiUrl,
-    AZURE_TENANT_ID: graph.tenantId,
-    AZURE_CLIENT_ID: graph.clientId,
-    AZURE_CLIENT_SECRET: graph.clientSecret,
-    AZURE_AUTHORITY_HOST: graph.authorityHost,
-    GRAPH_BASE_URL: graph.graphBaseUrl,
-    REDIS_PREFIX: redis.prefix,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
+    ...graphEnv(graph, redis.prefix),
   });
-  const app = await startApp({ config, policy: policy.value, log: createLogger(config.logLevel) });
+  const app = await startApp({ config, policy: testPolicy(), log: createLogger(config.logLevel) });
   return {
     graph,
     slack,

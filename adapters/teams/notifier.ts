@@ -1,0 +1,207 @@
+/**
+ * Teams' side of every request change, proactively: the approval card posted once to the
+ * approvals channel and to approvers who have talked to the bot, updated in place
+ * (updateActivity) on every change; outcomes to the requester and the security channel.
+ * A failed post is logged, never thrown.
+ */
+import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { combinePolicies, rolePolicy } from '../../bot/core/domain/effective-policy.ts';
+import type { Policy } from '../../bot/core/domain/policy.ts';
+import { isGroupRef } from '../../bot/core/domain/principal.ts';
+import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
+import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
+import type { Logger } from '../../bot/log.ts';
+import { outcomeCard } from '../../cards/teams/index.ts';
+import type { ConversationRefs } from '../chat/conversation-refs.ts';
+import type { MessageRefs } from '../chat/message-refs.ts';
+import type { TeamsCards } from './render.ts';
+
+const SECURITY: ReadonlySet<RequestChange> = new Set([
+  'activated',
+  'denied',
+  'failed',
+  'ended',
+  'approval_expired',
+]);
+const REQUESTER: ReadonlySet<RequestChange> = new Set([
+  'approved',
+  'denied',
+  'approval_expired',
+  'scheduled',
+  'activated',
+  'failed',
+  'reminder',
+  'ended',
+]);
+
+export interface TeamsNotifierOptions {
+  readonly adapter: CloudAdapter;
+  readonly appId: string;
+  readonly serviceUrl?: string;
+  readonly tenantId?: string;
+  readonly refs: MessageRefs;
+  readonly conversations: ConversationRefs;
+  readonly directory: DirectoryLookup;
+  readonly cards: TeamsCards;
+  readonly policy: () => Policy;
+  readonly log: Logger;
+}
+
+type Reference = Partial<ConversationReference>;
+
+export class TeamsNotifier implements Notifier {
+  readonly #o: TeamsNotifierOptions;
+
+  constructor(options: TeamsNotifierOptions) {
+    this.#o = options;
+  }
+
+  async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
+    const steps = [
+      change === 'submitted'
+        ? () => this.#postApprovalCards(request)
+        : () => this.#updateCards(request),
+      () => this.#tellRequester(request, change),
+      () => this.#tellSecurity(request, change),
+    ];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        this.#o.log.error(
+          {
+            requestId: request.id,
+            change,
+            err: error instanceof Error ? error.message : String(error),
+          },
+          'teams notification failed',
+        );
+      }
+    }
+  }
+
+  async #postApprovalCards(request: AccessRequest): Promise<void> {
+    const approvers = await this.#approverReferences(request);
+    const channel = this.#channel(this.#o.policy().channels.approvals.teams);
+    const targets = [...(channel ? [channel] : []), ...approvers.map((a) => a.reference)];
+    const card = this.#o.cards.approval(
+      request,
+      approvers.map((a) => a.userId),
+    );
+    for (const reference of targets) {
+      const conversation = reference.conversation?.id ?? '';
+      if (!(await this.#o.refs.claim(request.id, 'teams', conversation, 'approval'))) continue;
+      try {
+        const id = await this.#send(reference, card);
+        if (id)
+          await this.#o.refs.save(request.id, {
+            platform: 'teams',
+            channel: conversation,
+            messageId: id,
+            kind: 'approval',
+          });
+      } catch (error) {
+        await this.#o.refs.release(request.id, 'teams', conversation, 'approval');
+        throw error;
+      }
+    }
+  }
+
+  async #updateCards(request: AccessRequest): Promise<void> {
+    const refs = (await this.#o.refs.list(request.id)).filter(
+      (r) => r.platform === 'teams' && r.kind === 'approval',
+    );
+    const approvers = await this.#approverReferences(request);
+    const card = this.#o.cards.approval(
+      request,
+      approvers.map((a) => a.userId),
+    );
+    for (const ref of refs) {
+      const reference =
+        this.#channel(ref.channel) ??
+        (await this.#referenceForConversation(ref.channel, approvers));
+      if (!reference) continue;
+      await this.#o.adapter.continueConversationAsync(this.#o.appId, reference, async (context) => {
+        await context.updateActivity({
+          id: ref.messageId,
+          type: 'message',
+          attachments: [CardFactory.adaptiveCard(card)],
+        });
+      });
+    }
+  }
+
+  async #tellRequester(request: AccessRequest, change: RequestChange): Promise<void> {
+    if (request.platform !== 'teams' || !REQUESTER.has(change)) return;
+    const reference = (await this.#o.conversations.get(request.requester.id)) as Reference | null;
+    if (reference) await this.#send(reference, this.#outcome(request, change, 'requester'));
+  }
+
+  async #tellSecurity(request: AccessRequest, change: RequestChange): Promise<void> {
+    const channel = this.#channel(this.#o.policy().channels.security.teams);
+    if (channel && SECURITY.has(change))
+      await this.#send(channel, this.#outcome(request, change, 'security'));
+  }
+
+  #outcome(request: AccessRequest, change: RequestChange, audience: 'requester' | 'security') {
+    const propagation = combinePolicies(
+      request.targets.map((t) => rolePolicy(this.#o.policy(), t.name)),
+    ).propagation;
+    return outcomeCard(
+      request,
+      change,
+      audience,
+      propagation === undefined ? {} : { propagation },
+      this.#o.cards.now,
+      this.#o.cards.timezone,
+    );
+  }
+
+  async #send(reference: Reference, card: Record<string, unknown>): Promise<string | undefined> {
+    let id: string | undefined;
+    await this.#o.adapter.continueConversationAsync(this.#o.appId, reference, async (context) => {
+      id = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+    });
+    return id;
+  }
+
+  /** A channel from policy.yaml as a conversation reference, on TEAMS_SERVICE_URL. */
+  #channel(conversationId: string | undefined): Reference | null {
+    if (!conversationId?.startsWith('19:') || !this.#o.serviceUrl) return null;
+    return {
+      channelId: 'msteams',
+      serviceUrl: this.#o.serviceUrl,
+      conversation: {
+        id: conversationId,
+        isGroup: true,
+        conversationType: 'channel',
+        tenantId: this.#o.tenantId ?? '',
+        name: '',
+      },
+    };
+  }
+
+  async #referenceForConversation(
+    conversationId: string,
+    approvers: readonly { reference: Reference }[],
+  ): Promise<Reference | null> {
+    return (
+      approvers.find((a) => a.reference.conversation?.id === conversationId)?.reference ?? null
+    );
+  }
+
+  /** Approvers named by email who have talked to the bot (so a 1:1 reference exists). */
+  async #approverReferences(
+    request: AccessRequest,
+  ): Promise<{ userId: string; reference: Reference }[]> {
+    const found: { userId: string; reference: Reference }[] = [];
+    for (const ref of request.approval.approvers.filter((r) => !isGroupRef(r))) {
+      const person = await this.#o.directory.findUser(ref);
+      if (!person || person.id === request.requester.id) continue;
+      const reference = (await this.#o.conversations.get(person.id)) as Reference | null;
+      if (reference?.user?.id) found.push({ userId: reference.user.id, reference });
+    }
+    return found;
+  }
+}
