@@ -234,12 +234,10 @@ export function requestFormCard(
 ): Card {
   return expand(FORM_TEMPLATE, {
     roles: prefill.roles.join(','),
-    options: roleOptions
-      .slice(0, 100)
-      .map((r) => ({
-        title: safe(`${r.name} (max ${formatDuration(r.maxDuration)})`, 200),
-        value: r.name,
-      })),
+    options: roleOptions.slice(0, 100).map((r) => ({
+      title: safe(`${r.name} (max ${formatDuration(r.maxDuration)})`, 200),
+      value: r.name,
+    })),
     duration: prefill.duration ?? '',
     start: prefill.start ?? '',
     ticket: prefill.ticket ?? '',

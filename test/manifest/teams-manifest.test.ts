@@ -26,7 +26,9 @@ describe('Teams app manifest', () => {
     expect(packaged.bots[0].botId).toBe(APP);
     expect(packaged.validDomains).toEqual(['pim.contoso.com']);
     const broken = { ...shipped, manifestVersion: '1.29', icons: { color: 'color.png' } };
-    expect((await AppManifestUtils.validateAgainstSchema(broken, schema)).length).toBeGreaterThan(0);
+    expect((await AppManifestUtils.validateAgainstSchema(broken, schema)).length).toBeGreaterThan(
+      0,
+    );
   });
 
   it('lists the bot commands and ships valid icons', () => {
