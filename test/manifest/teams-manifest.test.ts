@@ -7,7 +7,7 @@ import { AppManifestUtils } from '@microsoft/app-manifest';
 import { describe, expect, it } from 'vitest';
 import { packageManifest } from '../../scripts/teams-package.ts';
 
-const schema = JSON.parse(readFileSync('../shared/contracts/teams-manifest.schema.json', 'utf8'));
+const schema = JSON.parse(readFileSync('test/schemas/teams-manifest.schema.json', 'utf8'));
 const APP = '3f6c9e2a-1b7d-4c8e-9f0a-5d4c3b2a1908';
 
 /** Width and height from a PNG's IHDR chunk. */

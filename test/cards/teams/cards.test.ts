@@ -19,7 +19,7 @@ import { makeRequest } from '../../support/fixtures.ts';
 
 // The schema names itself with draft-04's `id`; Ajv wants `$id`.
 const { id, ...schema } = JSON.parse(
-  readFileSync('../shared/contracts/adaptive-card.schema.json', 'utf8'),
+  readFileSync('test/schemas/adaptive-card.schema.json', 'utf8'),
 ) as { id?: string };
 const ajv = new Ajv({ strict: false, allErrors: true });
 ajv.addMetaSchema(draft06);

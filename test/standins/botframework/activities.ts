@@ -1,6 +1,6 @@
 /**
  * Inbound Teams activities as the channel posts them to a bot's /api/messages
- * (shapes: ../shared/contracts/teams-botframework.md), and a plain HTTP poster.
+ * (Bot Framework activity schema), and a plain HTTP poster.
  */
 export interface TeamsUser {
   id: string;
