@@ -14,6 +14,7 @@ import { RedisIdentityCache } from '../adapters/redis/identity-cache.ts';
 import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
 import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
 import { RedisRequestStore } from '../adapters/redis/request-store.ts';
+import { scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
 import { BullScheduler } from '../jobs/scheduler.ts';
 import { startRequestWorkers } from '../jobs/workers.ts';
 import type { Config } from './config.ts';
@@ -117,6 +118,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           log,
         });
 
+  const maintenanceOptions = {
+    connection: queueConnection,
+    prefix,
+    log,
+    seen: new RedisReplayGuard(redis, prefix),
+    everyMs: options.policy.alerts.scanEvery * 1000,
+  };
+  const maintenance =
+    config.process === 'web'
+      ? null
+      : {
+          queue: await scheduleMaintenance(maintenanceOptions),
+          worker: startMaintenanceWorker(deps, maintenanceOptions),
+        };
+
   const server = createHttpServer({
     log,
     routes,
@@ -137,6 +153,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       server.closeAllConnections();
       for (const stop of stoppers) await stop();
       await workers?.close();
+      await maintenance?.worker.close();
+      await maintenance?.queue.close();
       await scheduler.close();
       queueConnection.disconnect();
       redis.disconnect();

@@ -4,6 +4,7 @@
  * and the depth of the job queues.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { SecurityAlert } from './core/domain/alert.ts';
 import type { AccessRequest } from './core/domain/request.ts';
 import type { Notifier, RequestChange } from './core/ports/notifier.ts';
 
@@ -32,6 +33,12 @@ export class Metrics {
     name: 'elevate_graph_calls_total',
     help: 'Microsoft Graph calls by HTTP status',
     labelNames: ['status'],
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: 'elevate_security_alerts_total',
+    help: 'Findings posted to the security channel, by kind',
+    labelNames: ['kind'],
     registers: [this.registry],
   });
   readonly graphErrors = new Counter({
@@ -67,5 +74,9 @@ export class OutcomeCounter implements Notifier {
   }
   async requestChanged(_request: AccessRequest, change: RequestChange): Promise<void> {
     this.#metrics.outcomes.inc({ outcome: change });
+  }
+
+  async securityAlert(alert: SecurityAlert): Promise<void> {
+    this.#metrics.alerts.inc({ kind: alert.kind });
   }
 }

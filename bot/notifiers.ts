@@ -1,3 +1,4 @@
+import type { SecurityAlert } from './core/domain/alert.ts';
 import type { AccessRequest } from './core/domain/request.ts';
 import type { Notifier, RequestChange } from './core/ports/notifier.ts';
 
@@ -11,5 +12,9 @@ export class FanOutNotifier implements Notifier {
 
   async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
     await Promise.all(this.#notifiers.map((n) => n.requestChanged(request, change)));
+  }
+
+  async securityAlert(alert: SecurityAlert): Promise<void> {
+    await Promise.all(this.#notifiers.map((n) => n.securityAlert(alert)));
   }
 }

@@ -1,3 +1,4 @@
+import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 
@@ -7,6 +8,12 @@ export class MemoryNotifier implements Notifier {
 
   async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
     this.sent.push({ request, change });
+  }
+
+  readonly alerts: SecurityAlert[] = [];
+
+  async securityAlert(alert: SecurityAlert): Promise<void> {
+    this.alerts.push(alert);
   }
 
   changes(requestId: string): RequestChange[] {

@@ -5,6 +5,7 @@
  * A failed post is logged, never thrown: chat trouble must not undo a decision.
  */
 import type { WebClient } from '@slack/web-api';
+import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import { combinePolicies, rolePolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import { isGroupRef } from '../../bot/core/domain/principal.ts';
@@ -12,7 +13,7 @@ import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Logger } from '../../bot/log.ts';
-import { approvalCard, outcomeMessage } from '../../cards/slack/index.ts';
+import { alertMessage, approvalCard, outcomeMessage } from '../../cards/slack/index.ts';
 import type { MessageRef, MessageRefs } from '../chat/message-refs.ts';
 import type { SlackIdentity } from './identity.ts';
 
@@ -70,6 +71,22 @@ export class SlackNotifier implements Notifier {
           'slack notification failed',
         );
       }
+    }
+  }
+
+  async securityAlert(alert: SecurityAlert): Promise<void> {
+    const channel = this.#o.policy().channels.security.slack;
+    if (!channel) return;
+    try {
+      await this.#o.client.chat.postMessage({
+        channel,
+        ...alertMessage(alert, this.#o.policy().timezone),
+      });
+    } catch (error) {
+      this.#o.log.error(
+        { alert: alert.key, err: error instanceof Error ? error.message : String(error) },
+        'slack alert failed',
+      );
     }
   }
 

@@ -5,6 +5,7 @@
  * A failed post is logged, never thrown.
  */
 import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import { combinePolicies, rolePolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import { isGroupRef } from '../../bot/core/domain/principal.ts';
@@ -12,7 +13,7 @@ import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Logger } from '../../bot/log.ts';
-import { outcomeCard } from '../../cards/teams/index.ts';
+import { alertCard, outcomeCard } from '../../cards/teams/index.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
 import type { TeamsCards } from './render.ts';
@@ -78,6 +79,19 @@ export class TeamsNotifier implements Notifier {
           'teams notification failed',
         );
       }
+    }
+  }
+
+  async securityAlert(alert: SecurityAlert): Promise<void> {
+    const channel = this.#channel(this.#o.policy().channels.security.teams);
+    if (!channel) return;
+    try {
+      await this.#send(channel, alertCard(alert, this.#o.cards.timezone));
+    } catch (error) {
+      this.#o.log.error(
+        { alert: alert.key, err: error instanceof Error ? error.message : String(error) },
+        'teams alert failed',
+      );
     }
   }
 

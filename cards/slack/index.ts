@@ -5,6 +5,7 @@ export { type ApprovalFacts, approvalCard } from './approval.ts';
 export { escapeMrkdwn, safeMrkdwn } from './escape.ts';
 export type { SlackMessage } from './facts.ts';
 export {
+  alertMessage,
   errorMessage,
   helpMessage,
   historyMessage,

@@ -1,7 +1,10 @@
 /** Replies to the asker: help, eligible roles, open requests, history, errors. */
+
+import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
+import { alertLines } from '../alert-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
 import { type Block, clock, roleList, type SlackMessage, statusLine, who } from './facts.ts';
 
@@ -68,6 +71,11 @@ export function statusMessage(
   if (requests.length === 0) return infoMessage('You have no open requests or active grants.');
   const lines = requests.map((r) => `${r.id} · ${roleList(r)} · ${statusLine(r, now, timezone)}`);
   return message(`You have ${requests.length} open request(s).`, chunks(lines));
+}
+
+export function alertMessage(alert: SecurityAlert, timezone: string): SlackMessage {
+  const lines = alertLines(alert, timezone);
+  return message(lines[0] ?? alert.title, chunks(lines));
 }
 
 export function historyMessage(

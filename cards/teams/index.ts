@@ -2,6 +2,7 @@
 export { type ApprovalFacts, approvalCard } from './approval.ts';
 export { escapeMarkdown } from './escape.ts';
 export {
+  alertCard,
   errorCard,
   type FormErrors,
   type FormPrefill,

@@ -1,8 +1,11 @@
 /** Teams replies: outcomes, the request form, help, roles, status, history and errors. */
+
+import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
+import { alertLines } from '../alert-text.ts';
 import { type Audience, outcomeText } from '../outcome-text.ts';
 import { clock, roleList, statusLine, who } from '../wording.ts';
 import { safe } from './escape.ts';
@@ -59,6 +62,11 @@ export function statusCard(
     'Your open requests',
     requests.map((r) => `${r.id} · ${roleList(r)} · ${statusLine(r, now, timezone)}`),
   );
+}
+
+export function alertCard(alert: SecurityAlert, timezone: string): Card {
+  const [title = alert.title, ...rest] = alertLines(alert, timezone);
+  return text(title, rest);
 }
 
 export function historyCard(

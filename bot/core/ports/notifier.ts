@@ -1,3 +1,4 @@
+import type { SecurityAlert } from '../domain/alert.ts';
 import type { AccessRequest } from '../domain/request.ts';
 
 /** What just happened to a request, so a channel can say it in words. */
@@ -21,4 +22,6 @@ export type RequestChange =
  */
 export interface Notifier {
   requestChanged(request: AccessRequest, change: RequestChange): Promise<void>;
+  /** A finding for the security channel on every platform. */
+  securityAlert(alert: SecurityAlert): Promise<void>;
 }

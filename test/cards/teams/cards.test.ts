@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestState } from '../../../bot/core/domain/request.ts';
 import type { RequestChange } from '../../../bot/core/ports/notifier.ts';
 import {
+  alertCard,
   approvalCard,
   type Card,
   errorCard,
@@ -133,6 +134,20 @@ describe('Teams cards', () => {
     );
     expect(JSON.stringify(withErrors)).toContain('Use 30m, 2h or PT2H');
     valid(helpCard());
+    const alert = valid(
+      alertCard(
+        {
+          kind: 'audit_chain_broken',
+          key: 'k',
+          title: 'The audit trail has been tampered with',
+          details: ['Entry 4 is missing.'],
+          action: 'Investigate.',
+          since: NOW,
+        },
+        ZONE,
+      ),
+    );
+    expect(JSON.stringify(alert)).toContain('What to do: Investigate\\\\.');
     valid(
       rolesCard(
         [

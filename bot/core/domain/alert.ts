@@ -1,0 +1,23 @@
+/**
+ * A finding for the security channel: what happened, who, since when, and what to do. `key`
+ * identifies the finding for de-duplication (the same key is not posted again within the
+ * cooldown).
+ */
+export type AlertKind =
+  | 'audit_chain_broken'
+  | 'too_frequent'
+  | 'stale_account'
+  | 'too_many_global_admins'
+  | 'outside_pim'
+  | 'outside_hours'
+  | 'failed_activations';
+
+export interface SecurityAlert {
+  readonly kind: AlertKind;
+  readonly key: string;
+  readonly title: string;
+  readonly details: readonly string[];
+  /** What the security team should do about it. */
+  readonly action: string;
+  readonly since: number | null;
+}
