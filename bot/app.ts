@@ -124,7 +124,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log,
     seen: new RedisReplayGuard(redis, prefix),
     everyMs: options.policy.alerts.scanEvery * 1000,
+    redis,
+    ...(options.policy.siem && config.siemSecret
+      ? { siem: { url: options.policy.siem.url, secret: config.siemSecret } }
+      : {}),
   };
+  if (options.policy.siem && !config.siemSecret)
+    log.warn('policy.yaml names a SIEM but SIEM_SECRET is not set: audit events are not forwarded');
   const maintenance =
     config.process === 'web'
       ? null

@@ -69,6 +69,7 @@ const schema = z.object({
     )
     .default('elevate'),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
+  SIEM_SECRET: optionalText,
   PORT: z.coerce
     .number({ error: 'must be a port number from 0 to 65535' })
     .int('must be a port number from 0 to 65535')
@@ -108,6 +109,8 @@ export interface Config {
   } | null;
   readonly redis: { readonly url: string; readonly prefix: string };
   readonly policyFile: string;
+  /** HMAC key for forwarding audit events to the SIEM (policy `siem.url`). */
+  readonly siemSecret?: string;
   readonly port: number;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly process: Env['ELEVATE_PROCESS'];
@@ -198,6 +201,7 @@ function fromEnv(e: Env): Config {
     azure,
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     policyFile: e.POLICY_FILE,
+    ...(e.SIEM_SECRET ? { siemSecret: e.SIEM_SECRET } : {}),
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     process: e.ELEVATE_PROCESS,

@@ -61,6 +61,7 @@ export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
     auditors: file.auditors ?? [],
     identities: new Map(Object.entries(file.identities ?? {})),
     alerts,
+    ...(file.siem ? { siem: { url: file.siem.url } } : {}),
     timezone,
   });
 }

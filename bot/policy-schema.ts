@@ -164,6 +164,16 @@ const alerts = strict(
   '{ scanEvery: 15m, cooldown: 24h }',
 );
 
+/** Where audit events go; http would send them readable on the way. */
+const httpsUrl = () =>
+  z.string().refine((v) => {
+    try {
+      return new URL(v).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an https:// URL, e.g. https://siem.contoso.com/elevate');
+
 export const policyFileSchema = strict(
   {
     defaults: section(
@@ -194,6 +204,7 @@ export const policyFileSchema = strict(
       }),
     ),
     alerts: section(alerts),
+    siem: section(strict({ url: httpsUrl() }, '{ url: https://siem.contoso.com/elevate }')),
     timezone: timezone().optional(),
   },
   '{ defaults: { … }, roles: { … } }',

@@ -1,6 +1,7 @@
 /**
- * Repeatable maintenance on its own queue: today the audit-chain check, posted to the
- * security channel when broken and not again for the same finding within the cooldown. The
+ * Repeatable maintenance on its own queue: the audit-chain check (a broken chain is posted to
+ * the security channel, not again for the same finding within the cooldown) and forwarding
+ * the audit trail to the SIEM. The
  * job scheduler id is fixed, so every replica that starts registers the same one schedule.
  */
 import { Queue, Worker } from 'bullmq';
@@ -9,6 +10,7 @@ import type { ReplayGuard } from '../adapters/chat/replay-guard.ts';
 import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import type { Logger } from '../bot/log.ts';
+import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
 
 const QUEUE = 'elevate-maintenance';
 
@@ -19,15 +21,31 @@ export interface MaintenanceOptions {
   /** Remembers posted findings for the cooldown (alerts.cooldown). */
   readonly seen: ReplayGuard;
   readonly everyMs: number;
+  /** Forward the audit trail here every few seconds (policy siem.url + SIEM_SECRET). */
+  readonly siem?: SiemTarget;
+  /** Client for the forwarding cursor. */
+  readonly redis?: Redis;
 }
+
+const SIEM_EVERY_MS = 10_000;
 
 export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue> {
   const queue = new Queue(QUEUE, { connection: o.connection, prefix: o.prefix });
+  const opts = { removeOnComplete: true, removeOnFail: 100 };
   await queue.upsertJobScheduler(
     'audit-verify',
     { every: o.everyMs },
-    { name: 'audit-verify', opts: { removeOnComplete: true, removeOnFail: 100 } },
+    { name: 'audit-verify', opts },
   );
+  if (o.siem) {
+    await queue.upsertJobScheduler(
+      'siem-forward',
+      { every: SIEM_EVERY_MS },
+      { name: 'siem-forward', opts },
+    );
+  } else {
+    await queue.removeJobScheduler('siem-forward');
+  }
   return queue;
 }
 
@@ -35,6 +53,11 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
   const worker = new Worker(
     QUEUE,
     async (job) => {
+      if (job.name === 'siem-forward' && o.siem && o.redis) {
+        const sent = await forwardAuditEvents(deps.audit, o.redis, o.prefix, o.siem);
+        if (sent > 0) o.log.info({ sent }, 'audit events forwarded to the SIEM');
+        return;
+      }
       if (job.name !== 'audit-verify') return;
       const { result, alert } = await checkAuditChain(deps);
       o.log.info({ ok: result.ok, entries: result.count }, 'audit chain checked');

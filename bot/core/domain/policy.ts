@@ -63,6 +63,8 @@ export interface Policy {
   /** Platform user id → email, overriding the email lookup. */
   readonly identities: ReadonlyMap<string, string>;
   readonly alerts: AlertsPolicy;
+  /** Every audit event is forwarded here, HMAC-signed (SIEM_SECRET). */
+  readonly siem?: { readonly url: string };
   /** Zone for `at 14:00` when the platform does not tell the user's own. */
   readonly timezone: string;
 }
