@@ -14,28 +14,9 @@ import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Logger } from '../../bot/log.ts';
 import { alertMessage, approvalCard, outcomeMessage } from '../../cards/slack/index.ts';
+import { REQUESTER_CHANGES, runSteps, SECURITY_CHANGES } from '../chat/audiences.ts';
 import type { MessageRef, MessageRefs } from '../chat/message-refs.ts';
 import type { SlackIdentity } from './identity.ts';
-
-/** Changes the security channel hears about. */
-const SECURITY: ReadonlySet<RequestChange> = new Set([
-  'activated',
-  'denied',
-  'failed',
-  'ended',
-  'approval_expired',
-]);
-/** Changes the requester hears about in a DM (their own actions are answered where they acted). */
-const REQUESTER: ReadonlySet<RequestChange> = new Set([
-  'approved',
-  'denied',
-  'approval_expired',
-  'scheduled',
-  'activated',
-  'failed',
-  'reminder',
-  'ended',
-]);
 
 export interface SlackNotifierOptions {
   readonly client: WebClient;
@@ -54,7 +35,6 @@ export class SlackNotifier implements Notifier {
   }
 
   async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
-    const log = this.#o.log.child({ requestId: request.id, change });
     const steps = [
       change === 'submitted'
         ? () => this.#postApprovalCards(request)
@@ -62,16 +42,7 @@ export class SlackNotifier implements Notifier {
       () => this.#tellRequester(request, change),
       () => this.#tellSecurity(request, change),
     ];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (error) {
-        log.error(
-          { err: error instanceof Error ? error.message : String(error) },
-          'slack notification failed',
-        );
-      }
-    }
+    await runSteps(steps, this.#o.log, { requestId: request.id, change, platform: 'slack' });
   }
 
   async securityAlert(alert: SecurityAlert): Promise<void> {
@@ -129,7 +100,7 @@ export class SlackNotifier implements Notifier {
   }
 
   async #tellRequester(request: AccessRequest, change: RequestChange): Promise<void> {
-    if (request.platform !== 'slack' || !REQUESTER.has(change)) return;
+    if (request.platform !== 'slack' || !REQUESTER_CHANGES.has(change)) return;
     const user = await this.#o.identity.slackUserFor(request.requester);
     if (!user) return;
     await this.#o.client.chat.postMessage({
@@ -140,7 +111,7 @@ export class SlackNotifier implements Notifier {
 
   async #tellSecurity(request: AccessRequest, change: RequestChange): Promise<void> {
     const channel = this.#o.policy().channels.security.slack;
-    if (!channel || !SECURITY.has(change)) return;
+    if (!channel || !SECURITY_CHANGES.has(change)) return;
     await this.#o.client.chat.postMessage({
       channel,
       ...this.#outcome(request, change, 'security'),

@@ -10,7 +10,7 @@ import type { Config } from '../../bot/config.ts';
 
 const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
 
-class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
+export class StrictAuthentication extends ConfigurationBotFrameworkAuthentication {
   override async authenticateRequest(
     activity: Activity,
     authHeader: string,

@@ -14,27 +14,10 @@ import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Logger } from '../../bot/log.ts';
 import { alertCard, outcomeCard } from '../../cards/teams/index.ts';
+import { REQUESTER_CHANGES, runSteps, SECURITY_CHANGES } from '../chat/audiences.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
 import type { TeamsCards } from './render.ts';
-
-const SECURITY: ReadonlySet<RequestChange> = new Set([
-  'activated',
-  'denied',
-  'failed',
-  'ended',
-  'approval_expired',
-]);
-const REQUESTER: ReadonlySet<RequestChange> = new Set([
-  'approved',
-  'denied',
-  'approval_expired',
-  'scheduled',
-  'activated',
-  'failed',
-  'reminder',
-  'ended',
-]);
 
 export interface TeamsNotifierOptions {
   readonly adapter: CloudAdapter;
@@ -66,20 +49,7 @@ export class TeamsNotifier implements Notifier {
       () => this.#tellRequester(request, change),
       () => this.#tellSecurity(request, change),
     ];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (error) {
-        this.#o.log.error(
-          {
-            requestId: request.id,
-            change,
-            err: error instanceof Error ? error.message : String(error),
-          },
-          'teams notification failed',
-        );
-      }
-    }
+    await runSteps(steps, this.#o.log, { requestId: request.id, change, platform: 'teams' });
   }
 
   async securityAlert(alert: SecurityAlert): Promise<void> {
@@ -147,14 +117,14 @@ export class TeamsNotifier implements Notifier {
   }
 
   async #tellRequester(request: AccessRequest, change: RequestChange): Promise<void> {
-    if (request.platform !== 'teams' || !REQUESTER.has(change)) return;
+    if (request.platform !== 'teams' || !REQUESTER_CHANGES.has(change)) return;
     const reference = (await this.#o.conversations.get(request.requester.id)) as Reference | null;
     if (reference) await this.#send(reference, this.#outcome(request, change, 'requester'));
   }
 
   async #tellSecurity(request: AccessRequest, change: RequestChange): Promise<void> {
     const channel = this.#channel(this.#o.policy().channels.security.teams);
-    if (channel && SECURITY.has(change))
+    if (channel && SECURITY_CHANGES.has(change))
       await this.#send(channel, this.#outcome(request, change, 'security'));
   }
 

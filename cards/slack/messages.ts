@@ -4,6 +4,7 @@ import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
+import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
 import { type Block, clock, roleList, type SlackMessage, statusLine, who } from './facts.ts';
@@ -35,14 +36,7 @@ export const errorMessage = (error: AppError): SlackMessage =>
 
 export const infoMessage = (text: string): SlackMessage => message(text, [plainSection(text)]);
 
-export interface RoleRowView {
-  readonly name: string;
-  readonly scope: string;
-  readonly maxDuration: number;
-  readonly approval: boolean;
-  readonly quorum: number;
-  readonly eligibleUntil: number | null;
-}
+export type RoleRowView = RoleRow;
 
 export function rolesMessage(
   rows: readonly RoleRowView[],

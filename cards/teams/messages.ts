@@ -5,6 +5,7 @@ import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
+import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { type Audience, outcomeText } from '../outcome-text.ts';
 import { clock, roleList, statusLine, who } from '../wording.ts';
@@ -29,14 +30,7 @@ export const helpCard = (): Card =>
     ],
   });
 
-export interface RoleRowView {
-  readonly name: string;
-  readonly scope: string;
-  readonly maxDuration: number;
-  readonly approval: boolean;
-  readonly quorum: number;
-  readonly eligibleUntil: number | null;
-}
+export type RoleRowView = RoleRow;
 
 export function rolesCard(rows: readonly RoleRowView[], _now: number, timezone: string): Card {
   if (rows.length === 0)

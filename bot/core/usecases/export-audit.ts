@@ -7,6 +7,7 @@ import type { Principal } from '../domain/principal.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
+import { actorEvent } from './record.ts';
 
 const PAGE = 1_000;
 
@@ -15,35 +16,12 @@ export async function exportAudit(
   asker: Principal,
   since: number | null,
 ): Promise<Result<AsyncIterable<AuditEvent>, AppError>> {
+  const now = deps.clock.now();
   if (!(await deps.directory.isAnyOf(asker.id, deps.policy().auditors))) {
-    await deps.audit.append({
-      at: deps.clock.now(),
-      action: 'history.refused',
-      requestId: null,
-      actor: asker,
-      requester: null,
-      targets: [],
-      state: null,
-      reason: null,
-      ticket: null,
-      platform: null,
-      details: { subject: 'export' },
-    });
+    await deps.audit.append(actorEvent(now, 'history.refused', asker, { subject: 'export' }));
     return err(appError('export.not_allowed'));
   }
-  await deps.audit.append({
-    at: deps.clock.now(),
-    action: 'history.exported',
-    requestId: null,
-    actor: asker,
-    requester: null,
-    targets: [],
-    state: null,
-    reason: null,
-    ticket: null,
-    platform: null,
-    details: { since },
-  });
+  await deps.audit.append(actorEvent(now, 'history.exported', asker, { since }));
   return ok(events(deps, since));
 }
 

@@ -9,6 +9,7 @@ import { type AppError, appError } from '../errors.ts';
 import { cursorOf, type Page } from '../ports/request-store.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
+import { actorEvent } from './record.ts';
 
 export const HISTORY_PAGE = 20;
 /** How many store pages one history page may read when a role filter thins them out. */
@@ -33,19 +34,16 @@ export async function history(
   const own =
     q.subject.kind === 'me' || (q.subject.kind === 'user' && q.subject.principal.id === q.asker.id);
   if (!own && !(await deps.directory.isAnyOf(q.asker.id, overseers(deps.policy())))) {
-    await deps.audit.append({
-      at: deps.clock.now(),
-      action: 'history.refused',
-      requestId: null,
-      actor: q.asker,
-      requester: q.subject.kind === 'user' ? q.subject.principal : null,
-      targets: [],
-      state: null,
-      reason: null,
-      ticket: null,
-      platform: null,
-      details: { subject: q.subject.kind },
-    });
+    const subject = q.subject.kind === 'user' ? q.subject.principal : null;
+    await deps.audit.append(
+      actorEvent(
+        deps.clock.now(),
+        'history.refused',
+        q.asker,
+        { subject: q.subject.kind },
+        subject,
+      ),
+    );
     return err(appError('history.not_allowed'));
   }
   const subjectId =

@@ -32,6 +32,29 @@ export function auditEvent(
   };
 }
 
+/** An audit event about someone's action that is not a request transition (a refused look, an export). */
+export function actorEvent(
+  at: number,
+  action: AuditAction,
+  actor: Principal,
+  details: AuditEventInput['details'],
+  requester: Principal | null = null,
+): AuditEventInput {
+  return {
+    at,
+    action,
+    requestId: null,
+    actor,
+    requester,
+    targets: [],
+    state: null,
+    reason: null,
+    ticket: null,
+    platform: null,
+    details,
+  };
+}
+
 /** How many times a lost compare-and-set is re-read and retried before giving up. */
 const ATTEMPTS = 5;
 
