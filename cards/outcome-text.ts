@@ -45,6 +45,8 @@ export function outcomeText(
       return `${subject} request ${r.id} for ${roles} was denied by ${r.denial ? who(r.denial.by) : 'an approver'}: ${r.denial?.reason ?? ''}`;
     case 'canceled':
       return `${subject} request ${r.id} for ${roles} was canceled.`;
+    case 'escalated':
+      return `Nobody decided ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} request ${r.id} for ${roles} in time; it now goes to the backup approvers too.`;
     case 'approval_expired':
       return `${subject} request ${r.id} for ${roles} expired: nobody decided in time. Ask again if you still need it.`;
     case 'failed':

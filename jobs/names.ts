@@ -7,6 +7,7 @@ export const REQUEST_JOBS: readonly JobName[] = [
   'remind',
   'expire',
   'approval-timeout',
+  'escalation-timeout',
 ];
 
 /** BullMQ refuses `:` in ids and all-digit ids; request ids are neither, so this is safe. */
@@ -29,4 +30,5 @@ export const ATTEMPTS: Readonly<Record<JobName, number>> = {
   remind: 3,
   expire: 40,
   'approval-timeout': 10,
+  'escalation-timeout': 10,
 };

@@ -5,6 +5,7 @@ import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { end } from '../bot/core/usecases/end.ts';
 import {
   abandonActivation,
+  approvalTimedOut,
   assignmentsVisible,
   expireApproval,
   remind,
@@ -52,6 +53,8 @@ export async function processRequestJob(
     case 'expire':
       return settle(await end(deps, requestId, 'expired', null));
     case 'approval-timeout':
+      return settle(await approvalTimedOut(deps, requestId));
+    case 'escalation-timeout':
       return settle(await expireApproval(deps, requestId));
   }
 }

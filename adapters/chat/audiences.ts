@@ -12,6 +12,7 @@ export const SECURITY_CHANGES: ReadonlySet<RequestChange> = new Set([
   'failed',
   'ended',
   'approval_expired',
+  'escalated',
 ]);
 
 /** Changes the requester hears about directly (their own actions are answered where they acted). */
@@ -19,6 +20,7 @@ export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
   'approved',
   'denied',
   'approval_expired',
+  'escalated',
   'scheduled',
   'activated',
   'failed',

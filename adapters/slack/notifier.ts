@@ -36,7 +36,7 @@ export class SlackNotifier implements Notifier {
 
   async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
     const steps = [
-      change === 'submitted'
+      change === 'submitted' || change === 'escalated'
         ? () => this.#postApprovalCards(request)
         : () => this.#updateCards(request),
       () => this.#tellRequester(request, change),

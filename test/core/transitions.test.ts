@@ -61,7 +61,15 @@ describe('request state machine', () => {
 
   it('counts distinct approvals up to the quorum', () => {
     const quorum2 = inState('pending_approval', {
-      approval: { required: true, approvers: [], quorum: 2, timeoutAt: null },
+      approval: {
+        required: true,
+        approvers: [],
+        quorum: 2,
+        timeoutAt: null,
+        escalateTo: [],
+        escalated: false,
+        timeoutSeconds: 3600,
+      },
     });
     const one = transition(quorum2, { type: 'approve', by: people.bob }, NOW);
     if (!one.ok) throw new Error(one.error.message);

@@ -13,6 +13,7 @@ export type AuditAction =
   | 'request.denied'
   | 'request.canceled'
   | 'request.approval_expired'
+  | 'request.escalated'
   | 'request.scheduled'
   | 'grant.activating'
   | 'grant.activated'

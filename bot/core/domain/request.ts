@@ -43,6 +43,11 @@ export interface ApprovalSnapshot {
   readonly approvers: readonly PrincipalRef[];
   readonly quorum: number;
   readonly timeoutAt: number | null;
+  /** Backup approvers asked when nobody decided in time (policy approval.escalateTo). */
+  readonly escalateTo: readonly PrincipalRef[];
+  readonly escalated: boolean;
+  /** Seconds each approval round may take. */
+  readonly timeoutSeconds: number;
 }
 
 export interface Failure {

@@ -13,6 +13,7 @@ export type Transition =
   | { readonly type: 'deny'; readonly by: Principal; readonly reason: string }
   | { readonly type: 'cancel'; readonly by: Principal }
   | { readonly type: 'expire_approval' }
+  | { readonly type: 'escalate' }
   | { readonly type: 'schedule' }
   | { readonly type: 'start_activation' }
   | { readonly type: 'activated'; readonly endsAt: number }
@@ -26,6 +27,7 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
   deny: ['pending_approval'],
   cancel: ['pending_approval', 'approved', 'scheduled'],
   expire_approval: ['pending_approval'],
+  escalate: ['pending_approval'],
   schedule: ['approved'],
   start_activation: ['approved', 'scheduled'],
   activated: ['activating'],
@@ -39,6 +41,7 @@ const ACTION_WORDS: Record<Transition['type'], string> = {
   deny: 'denied',
   cancel: 'canceled',
   expire_approval: 'expired',
+  escalate: 'escalated',
   schedule: 'scheduled',
   start_activation: 'activated',
   activated: 'activated',
@@ -89,6 +92,13 @@ export function transition(
       return next({ state: 'canceled', canceledBy: t.by });
     case 'expire_approval':
       return next({ state: 'approval_expired' });
+    case 'escalate': {
+      const approvers = [
+        ...new Set([...request.approval.approvers, ...request.approval.escalateTo]),
+      ];
+      const timeoutAt = now + request.approval.timeoutSeconds * 1000;
+      return next({ approval: { ...request.approval, approvers, escalated: true, timeoutAt } });
+    }
     case 'schedule':
       return next({ state: 'scheduled' });
     case 'start_activation':

@@ -9,6 +9,7 @@ export type RequestChange =
   | 'denied'
   | 'canceled'
   | 'approval_expired'
+  | 'escalated'
   | 'scheduled'
   | 'activated'
   | 'failed'

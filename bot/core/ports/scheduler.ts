@@ -1,4 +1,11 @@
-export type JobName = 'activate' | 'verify' | 'remind' | 'expire' | 'approval-timeout';
+export type JobName =
+  | 'activate'
+  | 'verify'
+  | 'remind'
+  | 'expire'
+  | 'approval-timeout'
+  /** The deadline of the backup approvers, after an escalation. */
+  | 'escalation-timeout';
 
 /**
  * Time-driven work. Jobs carry only the request id and re-read the request when they run; a

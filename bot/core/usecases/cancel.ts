@@ -3,7 +3,7 @@ import type { AccessRequest } from '../domain/request.ts';
 import type { AppError } from '../errors.ts';
 import type { Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
-import { applyTransition } from './record.ts';
+import { applyTransition, cancelApprovalTimers } from './record.ts';
 
 /** The requester withdraws a request that is not active yet; its pending jobs go with it. */
 export async function cancel(
@@ -19,7 +19,7 @@ export async function cancel(
     by,
   );
   if (!saved.ok) return saved;
-  await deps.scheduler.cancel('approval-timeout', requestId);
+  await cancelApprovalTimers(deps, requestId);
   await deps.scheduler.cancel('activate', requestId);
   await deps.notifier.requestChanged(saved.value, 'canceled');
   return saved;

@@ -9,7 +9,7 @@ import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { startApproved } from './proceed.ts';
-import { applyTransition } from './record.ts';
+import { applyTransition, cancelApprovalTimers } from './record.ts';
 
 async function mayDecide(
   deps: CoreDeps,
@@ -52,7 +52,7 @@ export async function approve(
     await deps.notifier.requestChanged(request, 'approval_added');
     return saved;
   }
-  await deps.scheduler.cancel('approval-timeout', request.id);
+  await cancelApprovalTimers(deps, request.id);
   await deps.notifier.requestChanged(request, 'approved');
   return startApproved(deps, request);
 }
@@ -74,7 +74,7 @@ export async function deny(
     approver,
   );
   if (!saved.ok) return saved;
-  await deps.scheduler.cancel('approval-timeout', requestId);
+  await cancelApprovalTimers(deps, requestId);
   await deps.notifier.requestChanged(saved.value, 'denied');
   return saved;
 }

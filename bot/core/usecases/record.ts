@@ -86,3 +86,9 @@ export async function applyTransition(
   }
   return err(appError('request.changed_meanwhile', { id: requestId }));
 }
+
+/** A decided or withdrawn request needs neither approval deadline any more. */
+export async function cancelApprovalTimers(deps: CoreDeps, requestId: string): Promise<void> {
+  await deps.scheduler.cancel('approval-timeout', requestId);
+  await deps.scheduler.cancel('escalation-timeout', requestId);
+}

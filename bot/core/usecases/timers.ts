@@ -28,6 +28,38 @@ export async function expireApproval(
   return expired;
 }
 
+/**
+ * The approval deadline passed: the first time, backup approvers (escalateTo) are added and
+ * get the card, with a fresh deadline; when there are none, or they did not decide either,
+ * the request lapses.
+ */
+export async function approvalTimedOut(
+  deps: CoreDeps,
+  requestId: string,
+): Promise<Result<AccessRequest, AppError>> {
+  const current = await deps.store.get(requestId);
+  if (!current) return err(appError('request.not_found', { id: requestId }));
+  if (current.state !== 'pending_approval') return ok(current);
+  if (current.approval.escalated || current.approval.escalateTo.length === 0)
+    return expireApproval(deps, requestId);
+  const escalated = await applyTransition(
+    deps,
+    requestId,
+    { type: 'escalate' },
+    'request.escalated',
+    null,
+    (next) => ({
+      escalateTo: next.approval.escalateTo.join(', '),
+    }),
+  );
+  if (!escalated.ok) return escalated;
+  const timeoutAt = escalated.value.approval.timeoutAt;
+  // A new id: the approval-timeout job running this call still holds its own.
+  if (timeoutAt !== null) await deps.scheduler.schedule('escalation-timeout', requestId, timeoutAt);
+  await deps.notifier.requestChanged(escalated.value, 'escalated');
+  return escalated;
+}
+
 /** Tells the requester the grant ends soon, if it is still active and has not ended yet. */
 export async function remind(
   deps: CoreDeps,
