@@ -1,7 +1,7 @@
 /**
  * Repeatable maintenance on its own queue: the audit-chain check (a broken chain is posted to
- * the security channel, not again for the same finding within the cooldown) and forwarding
- * the audit trail to the SIEM. The
+ * the security channel, not again for the same finding within the cooldown), reconcile (at
+ * start and every five minutes) and forwarding the audit trail to the SIEM. The
  * job scheduler id is fixed, so every replica that starts registers the same one schedule.
  */
 import { Queue, Worker } from 'bullmq';
@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { ReplayGuard } from '../adapters/chat/replay-guard.ts';
 import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
+import { reconcile } from '../bot/core/usecases/reconcile.ts';
 import type { Logger } from '../bot/log.ts';
 import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
 
@@ -28,6 +29,7 @@ export interface MaintenanceOptions {
 }
 
 const SIEM_EVERY_MS = 10_000;
+const RECONCILE_EVERY_MS = 5 * 60_000;
 
 export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue> {
   const queue = new Queue(QUEUE, { connection: o.connection, prefix: o.prefix });
@@ -46,6 +48,14 @@ export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue>
   } else {
     await queue.removeJobScheduler('siem-forward');
   }
+  await queue.upsertJobScheduler(
+    'reconcile',
+    { every: RECONCILE_EVERY_MS },
+    { name: 'reconcile', opts },
+  );
+  // Also right away: a restart is exactly when timers may have been lost. Harmless if
+  // several replicas start at once: reconcile is idempotent.
+  await queue.add('reconcile', {}, opts);
   return queue;
 }
 
@@ -56,6 +66,11 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
       if (job.name === 'siem-forward' && o.siem && o.redis) {
         const sent = await forwardAuditEvents(deps.audit, o.redis, o.prefix, o.siem);
         if (sent > 0) o.log.info({ sent }, 'audit events forwarded to the SIEM');
+        return;
+      }
+      if (job.name === 'reconcile') {
+        const report = await reconcile(deps);
+        o.log.info(report, 'reconciled open requests');
         return;
       }
       if (job.name !== 'audit-verify') return;

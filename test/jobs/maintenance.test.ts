@@ -66,3 +66,42 @@ describe('scheduled audit-chain check', () => {
     expect(t.notifier.alerts).toEqual([]);
   });
 });
+
+describe('scheduled reconcile', () => {
+  it('runs at start and puts lost timers back', async () => {
+    const audit = new RedisAuditLog(redis.redis, redis.prefix);
+    const t = testTenant({ store: new RedisRequestStore(redis.redis, redis.prefix), audit });
+    const { submit } = await import('../../bot/core/usecases/submit.ts');
+    const { people, roles } = await import('../support/tenant.ts');
+    const r = await submit(t.deps, {
+      requester: people.alice,
+      platform: 'slack',
+      roles: [roles.exchange],
+      scope: '/',
+      durationSeconds: 3600,
+      startAt: null,
+      ticket: null,
+      reason: 'planned maintenance work',
+    });
+    if (!r.ok) throw new Error(r.error.message);
+    t.scheduler.takeDue(Number.MAX_SAFE_INTEGER);
+    const options = {
+      connection: redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis,
+      prefix: redis.prefix,
+      log: createLogger('debug'),
+      seen: new RedisReplayGuard(redis.redis, redis.prefix),
+      everyMs: 60_000,
+    };
+    closers.push({ close: async () => options.connection.disconnect() });
+    closers.push(await scheduleMaintenance(options));
+    closers.push(startMaintenanceWorker(t.deps, options));
+    await waitFor(
+      () =>
+        t.scheduler
+          .pending()
+          .some((j) => j.job === 'approval-timeout' && j.requestId === r.value.id),
+      5_000,
+      'timer restored',
+    );
+  });
+});

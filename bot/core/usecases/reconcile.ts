@@ -1,0 +1,78 @@
+/**
+ * Puts every open request's timers back, and ends grants that outlived their end: after a
+ * Redis restore, a lost job, or a worker that died mid-activation, the store stays the truth
+ * and nothing that should happen later is lost. Scheduling is idempotent (deterministic job
+ * ids), so running this often costs nothing.
+ */
+import type { AccessRequest } from '../domain/request.ts';
+import { activate } from './activate.ts';
+import type { CoreDeps } from './deps.ts';
+import { end } from './end.ts';
+import { scheduleEndTimers } from './grant-timers.ts';
+
+/** An activation older than this with no outcome is taken to be abandoned by a dead worker. */
+const STALE_ACTIVATION_MS = 5 * 60_000;
+
+export interface ReconcileReport {
+  readonly checked: number;
+  readonly rescheduled: number;
+  readonly overdueEnded: readonly string[];
+  readonly resumed: readonly string[];
+}
+
+export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
+  const open = await deps.store.listInStates([
+    'pending_approval',
+    'approved',
+    'scheduled',
+    'activating',
+    'active',
+  ]);
+  const now = deps.clock.now();
+  let rescheduled = 0;
+  const overdueEnded: string[] = [];
+  const resumed: string[] = [];
+  for (const r of open) {
+    switch (r.state) {
+      case 'pending_approval':
+        if (r.approval.timeoutAt !== null) {
+          await deps.scheduler.schedule(
+            r.approval.escalated ? 'escalation-timeout' : 'approval-timeout',
+            r.id,
+            r.approval.timeoutAt,
+          );
+          rescheduled += 1;
+        }
+        break;
+      case 'approved':
+      case 'scheduled':
+        await deps.scheduler.schedule(
+          'activate',
+          r.id,
+          r.startAt !== null && r.startAt > now ? r.startAt : now,
+        );
+        rescheduled += 1;
+        break;
+      case 'activating':
+        if (now - r.updatedAt > STALE_ACTIVATION_MS) {
+          await activate(deps, r.id, { resume: true });
+          resumed.push(r.id);
+        }
+        break;
+      case 'active':
+        if (await endIfOverdue(deps, r, now)) overdueEnded.push(r.id);
+        else if (r.endsAt !== null) {
+          await scheduleEndTimers(deps, r, r.endsAt);
+          rescheduled += 1;
+        }
+        break;
+    }
+  }
+  return { checked: open.length, rescheduled, overdueEnded, resumed };
+}
+
+async function endIfOverdue(deps: CoreDeps, r: AccessRequest, now: number): Promise<boolean> {
+  if (r.endsAt === null || r.endsAt > now) return false;
+  const ended = await end(deps, r.id, 'overdue_removed', null);
+  return ended.ok && ended.value.endReason === 'overdue_removed';
+}
