@@ -195,6 +195,11 @@ function fromEnv(e: Env): Config {
       'AZURE_TENANT_ID is missing: Graph needs the tenant id with AZURE_CLIENT_ID. Set both, or neither for the sandbox.',
     );
   }
+  if ((slack || teams) && !azure) {
+    throw new ConfigError(
+      'AZURE_TENANT_ID and AZURE_CLIENT_ID are missing: a chat platform is configured but elevate needs Microsoft Graph to grant roles. Set them (README: app registration), or unset the chat variables for the sandbox.',
+    );
+  }
   return {
     slack,
     teams,

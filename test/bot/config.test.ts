@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../bot/config.ts';
 
+const AZURE = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' };
+
 const fails = (env: Record<string, string>): string => {
   try {
     loadConfig(env);
@@ -50,7 +52,7 @@ describe('loadConfig', () => {
   it('refuses half a Slack configuration', () => {
     expect(fails({ SLACK_SIGNING_SECRET: 'abc' })).toMatch(/^SLACK_BOT_TOKEN is missing/);
     expect(fails({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(/^SLACK_SIGNING_SECRET is missing/);
-    const socket = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' });
+    const socket = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1', ...AZURE });
     expect(socket.slack?.appToken).toBe('xapp-1');
     expect(socket.sandbox).toBe(false);
   });
@@ -58,9 +60,19 @@ describe('loadConfig', () => {
   it('needs a tenant for a single-tenant Teams bot and for Graph', () => {
     expect(fails({ MICROSOFT_APP_ID: 'app' })).toMatch(/^MICROSOFT_APP_TENANT_ID is missing/);
     expect(
-      loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'MultiTenant' }).teams?.appType,
+      loadConfig({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'MultiTenant', ...AZURE }).teams
+        ?.appType,
     ).toBe('MultiTenant');
     expect(fails({ AZURE_CLIENT_ID: 'c' })).toMatch(/^AZURE_TENANT_ID is missing/);
+  });
+
+  it('refuses a chat platform without Microsoft Graph', () => {
+    expect(fails({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' })).toMatch(
+      /^AZURE_TENANT_ID and AZURE_CLIENT_ID are missing/,
+    );
+    expect(fails({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' })).toMatch(
+      /^AZURE_TENANT_ID and AZURE_CLIENT_ID are missing/,
+    );
   });
 
   it('accepts a Redis Cluster hash tag as prefix and nothing else with braces', () => {
