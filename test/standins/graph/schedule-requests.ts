@@ -1,0 +1,186 @@
+/**
+ * POST roleAssignmentScheduleRequests as PIM handles it: validation of the body, the policy
+ * rules for admin and self activations, and the resulting assignment.
+ */
+import { randomUUID } from 'node:crypto';
+import { graphError, policyFailed } from './errors.ts';
+import type { GraphCall, Reply } from './routes.ts';
+import { isoSeconds, needs } from './routes.ts';
+import type { Tenant } from './tenant.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ok = (body: unknown, status = 200): Reply => ({ status, body });
+
+const ACTIONS = new Set([
+  'adminassign',
+  'adminremove',
+  'adminextend',
+  'adminupdate',
+  'selfactivate',
+  'selfdeactivate',
+]);
+
+export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
+  const cid = call.clientRequestId;
+  const denied = needs(call, [
+    'RoleManagement.ReadWrite.Directory',
+    'RoleAssignmentSchedule.ReadWrite.Directory',
+  ]);
+  if (denied) return denied;
+  const b = call.body ?? {};
+  const action = typeof b.action === 'string' ? b.action : '';
+  const principalId = typeof b.principalId === 'string' ? b.principalId : '';
+  const roleId = typeof b.roleDefinitionId === 'string' ? b.roleDefinitionId : '';
+  const scope = typeof b.directoryScopeId === 'string' ? b.directoryScopeId : '';
+  if (!ACTIONS.has(action.toLowerCase()))
+    return graphError(400, 'BadRequest', `Invalid action '${action}'.`, cid);
+  if (!GUID.test(principalId) || !roleId || !scope)
+    return graphError(
+      400,
+      'BadRequest',
+      'principalId, roleDefinitionId and directoryScopeId are required.',
+      cid,
+    );
+  const role = t.roles.get(roleId);
+  if (!role)
+    return graphError(404, 'RoleNotFound', `The role definition '${roleId}' was not found.`, cid);
+  if (!t.users.has(principalId) && !t.groups.has(principalId))
+    return graphError(400, 'InvalidPrincipal', `Principal '${principalId}' does not exist.`, cid);
+  const verb = action.toLowerCase();
+  const live = t
+    .live()
+    .find(
+      (a) =>
+        a.principalId === principalId &&
+        a.roleDefinitionId === roleId &&
+        a.directoryScopeId === scope,
+    );
+  if (verb === 'adminremove' || verb === 'selfdeactivate') {
+    if (!live)
+      return graphError(
+        400,
+        'RoleAssignmentDoesNotExist',
+        'The Role assignment does not exist.',
+        cid,
+      );
+    t.assignments = t.assignments.filter((a) => a !== live);
+    return ok(record(t, b, 'Revoked', live.id), 201);
+  }
+  // Disabled definitions cannot be assigned; Graph answers with a validation error.
+  if (role.isEnabled === false)
+    return graphError(
+      400,
+      'RoleNotAssignable',
+      `The role '${role.displayName}' is not enabled for assignment.`,
+      cid,
+    );
+  const schedule = (b.scheduleInfo ?? {}) as {
+    startDateTime?: string;
+    expiration?: { type?: string; duration?: string; endDateTime?: string };
+  };
+  const start = schedule.startDateTime ? Date.parse(schedule.startDateTime) : t.now();
+  if (Number.isNaN(start))
+    return graphError(400, 'BadRequest', 'scheduleInfo.startDateTime is not a date.', cid);
+  const type = (schedule.expiration?.type ?? 'noExpiration').toLowerCase();
+  let seconds: number | null = null;
+  if (type === 'afterduration') {
+    seconds = isoSeconds(schedule.expiration?.duration ?? '');
+    if (seconds === null)
+      return graphError(
+        400,
+        'BadRequest',
+        `Invalid duration '${schedule.expiration?.duration}'.`,
+        cid,
+      );
+  } else if (type === 'afterdatetime') {
+    seconds = (Date.parse(schedule.expiration?.endDateTime ?? '') - start) / 1000;
+  } else if (type !== 'noexpiration') {
+    return graphError(
+      400,
+      'BadRequest',
+      `Invalid expiration type '${schedule.expiration?.type}'.`,
+      cid,
+    );
+  }
+  const policy = t.policies.get(roleId) ?? {};
+  const self = verb.startsWith('self');
+  const failed: string[] = [];
+  const max =
+    isoSeconds(
+      (self ? policy.maximumDuration : policy.adminMaximumDuration) ?? (self ? 'PT8H' : 'P365D'),
+    ) ?? 0;
+  const justified = typeof b.justification === 'string' && b.justification.trim() !== '';
+  if (self) {
+    const eligible = t
+      .liveEligibilities()
+      .some(
+        (e) =>
+          e.roleDefinitionId === roleId &&
+          (e.principalId === principalId || t.groupsOf(principalId).has(e.principalId)),
+      );
+    if (!eligible) failed.push('EligibilityRule');
+    if (policy.mfa) failed.push('MfaRule');
+    if (policy.ticketing && !(b.ticketInfo as { ticketNumber?: string } | undefined)?.ticketNumber)
+      failed.push('TicketingRule');
+  }
+  if ((self ? policy.justification : policy.adminJustification) && !justified)
+    failed.push('JustificationRule');
+  if (seconds === null ? self : seconds > max) failed.push('ExpirationRule');
+  if (failed.length > 0) return policyFailed(failed, cid);
+  if (live && verb !== 'adminextend' && verb !== 'adminupdate')
+    return graphError(400, 'RoleAssignmentExists', 'The Role assignment already exists.', cid);
+  const end = seconds === null ? null : new Date(start + seconds * 1000).toISOString();
+  if (live && (verb === 'adminextend' || verb === 'adminupdate')) {
+    live.endDateTime = end;
+    return ok(record(t, b, 'Provisioned', live.id), 201);
+  }
+  if (verb === 'adminextend' || verb === 'adminupdate')
+    return graphError(
+      400,
+      'RoleAssignmentDoesNotExist',
+      'The Role assignment does not exist.',
+      cid,
+    );
+  const id = randomUUID();
+  t.assignments.push({
+    id,
+    principalId,
+    roleDefinitionId: roleId,
+    directoryScopeId: scope,
+    startDateTime: new Date(start).toISOString(),
+    endDateTime: end,
+    justification: justified ? String(b.justification) : null,
+    viaSchedule: true,
+  });
+  return ok(record(t, b, self ? 'Granted' : 'Provisioned', id), 201);
+}
+
+function record(
+  t: Tenant,
+  b: Record<string, unknown>,
+  status: string,
+  scheduleId: string,
+): Record<string, unknown> {
+  const entity = {
+    '@odata.context':
+      'https://graph.microsoft.com/v1.0/$metadata#roleManagement/directory/roleAssignmentScheduleRequests/$entity',
+    id: randomUUID(),
+    status,
+    createdDateTime: new Date(t.now()).toISOString(),
+    completedDateTime: new Date(t.now()).toISOString(),
+    approvalId: null,
+    customData: null,
+    action: b.action,
+    principalId: b.principalId,
+    roleDefinitionId: b.roleDefinitionId,
+    directoryScopeId: b.directoryScopeId,
+    appScopeId: null,
+    isValidationOnly: false,
+    targetScheduleId: scheduleId,
+    justification: b.justification ?? null,
+    scheduleInfo: b.scheduleInfo ?? null,
+    ticketInfo: b.ticketInfo ?? { ticketNumber: null, ticketSystem: null },
+  };
+  t.requestLog.push(entity);
+  return entity;
+}
