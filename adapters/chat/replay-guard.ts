@@ -18,8 +18,13 @@ export class MemoryReplayGuard implements ReplayGuard {
 
   async firstSeen(key: string, ttlSeconds: number): Promise<boolean> {
     const now = this.#now();
-    for (const [k, until] of this.#seen) if (until <= now) this.#seen.delete(k);
-    if (this.#seen.has(key)) return false;
+    // Insertion order is expiry order for a fixed window, so pruning stops at the first live key.
+    for (const [k, until] of this.#seen) {
+      if (until > now) break;
+      this.#seen.delete(k);
+    }
+    if ((this.#seen.get(key) ?? 0) > now) return false;
+    this.#seen.delete(key);
     this.#seen.set(key, now + ttlSeconds * 1000);
     return true;
   }
