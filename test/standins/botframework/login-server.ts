@@ -17,7 +17,7 @@ export type OriginHandler = (
 export async function startLoginServer(
   handle: OriginHandler,
 ): Promise<{ origin: string; close(): Promise<void> }> {
-  const { cert, key } = await loadTestTls();
+  const { cert, key } = loadTestTls();
   const server = createServer({ cert, key }, (req, res) => {
     handle(req, res, origin).catch((err: unknown) => {
       sendJson(res, 500, errorBody('ServiceError', String(err)));
