@@ -1,43 +1,93 @@
 /**
- * The Microsoft Graph client: the SDK's middleware chain with our retry settings. 429, 503
- * and 504 are retried honouring Retry-After, a few times and never for long; past that the
- * call throws and the job that made it retries later, so a request is delayed, not lost.
+ * The Microsoft Graph client: the SDK's own middleware (authentication, retry, redirect,
+ * telemetry, fetch) with our limits. 429, 503 and 504 are retried honouring Retry-After, a
+ * few times and never for long; a longer wait, a hung connection or retries running out make
+ * the call throw, and the job that made it retries later: a request is delayed, never lost.
  */
-import type { TokenCredential } from '@azure/identity';
+import type { AccessToken, TokenCredential } from '@azure/identity';
 import {
   AuthenticationHandler,
   Client,
+  type Context,
   HTTPMessageHandler,
   type Middleware,
   RedirectHandler,
   RetryHandler,
   RetryHandlerOptions,
+  TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import { retryAfterSeconds } from './errors.ts';
+import { GraphStats } from './stats.ts';
 
-const GRAPH = 'https://graph.microsoft.com';
-/** Longest Retry-After we wait out inside one call; longer ones go back to the job queue. */
-export const MAX_WAIT_SECONDS = 30;
+export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
 export interface GraphClientOptions {
   readonly baseUrl?: string;
+  /** Retries of one call after 429/503/504 (the SDK allows at most 10). */
   readonly maxRetries?: number;
-  /** Base delay between retries without Retry-After, seconds. */
-  readonly retryDelay?: number;
-  /** Told the status of every HTTP response Graph gives (retries included), for metrics. */
-  readonly onResponse?: (status: number) => void;
+  /** Base of the exponential backoff when the service sends no Retry-After, seconds. */
+  readonly retryDelaySeconds?: number;
+  /** Longest Retry-After waited out inside a call; a longer one throws for the job to retry. */
+  readonly maxWaitSeconds?: number;
+  /** One HTTP attempt that takes longer is aborted (and thrown). */
+  readonly attemptTimeoutMs?: number;
+  readonly stats?: GraphStats;
 }
 
-/** Sits next to the network so it sees every attempt, retries included. */
-function counting(onResponse: (status: number) => void): Middleware {
+/** A call is bounded: at most 3 waits of at most 8 s each, and 20 s for any one attempt. */
+const DEFAULTS = {
+  maxRetries: 3,
+  retryDelaySeconds: 1,
+  maxWaitSeconds: 8,
+  attemptTimeoutMs: 20_000,
+};
+
+/** Next to the network, so it sees every attempt (retries included) and bounds each one. */
+function attempts(stats: GraphStats, timeoutMs: number): Middleware {
   let next: Middleware | undefined;
   return {
-    async execute(context) {
-      await next?.execute(context);
-      if (context.response) onResponse(context.response.status);
+    async execute(context: Context) {
+      const options = context.options ?? {};
+      options.signal = AbortSignal.timeout(timeoutMs);
+      context.options = options;
+      const headers = (options.headers ?? {}) as Record<string, string>;
+      const retry = headers['Retry-Attempt'] !== undefined;
+      try {
+        await next?.execute(context);
+      } catch (error) {
+        stats.record(null, retry);
+        throw error;
+      }
+      stats.record(context.response?.status ?? null, retry);
     },
-    setNext(middleware) {
+    setNext(middleware: Middleware) {
       next = middleware;
+    },
+  };
+}
+
+/**
+ * One token request at a time: MSAL caches tokens but does not join concurrent cold requests,
+ * so a burst at start-up would ask Entra once per call. Also counts failed sign-ins, which
+ * happen before any Graph request and so pass no middleware.
+ */
+function sharedSignIn(credential: TokenCredential, stats: GraphStats): TokenCredential {
+  const pending = new Map<string, Promise<AccessToken | null>>();
+  return {
+    getToken(scopes, options) {
+      const key = [scopes].flat().join(' ');
+      const inFlight = pending.get(key);
+      if (inFlight) return inFlight;
+      const token = credential
+        .getToken(scopes, options)
+        .catch((error: unknown) => {
+          stats.signInFailed();
+          throw error;
+        })
+        .finally(() => pending.delete(key));
+      pending.set(key, token);
+      return token;
     },
   };
 }
@@ -46,36 +96,33 @@ export function createGraphClient(
   credential: TokenCredential,
   options: GraphClientOptions = {},
 ): Client {
-  const base = (options.baseUrl ?? GRAPH).replace(/\/+$/, '');
-  const host = new URL(base).hostname;
+  const o = { ...DEFAULTS, ...options };
+  const stats = options.stats ?? new GraphStats();
+  const baseUrl = (options.baseUrl ?? GRAPH_BASE_URL).replace(/\/+$/, '');
+  const base = new URL(baseUrl);
+  const scope = `${base.origin}/.default`;
   const auth = new AuthenticationHandler(
-    new TokenCredentialAuthenticationProvider(credential, { scopes: [`${GRAPH}/.default`] }),
+    new TokenCredentialAuthenticationProvider(sharedSignIn(credential, stats), { scopes: [scope] }),
   );
   const retry = new RetryHandler(
-    new RetryHandlerOptions(
-      options.retryDelay ?? 1,
-      options.maxRetries ?? 3,
-      (_delay, _attempt, _request, _options, response) => {
-        const after = Number(response.headers.get('Retry-After') ?? 0);
-        return Number.isNaN(after) || after <= MAX_WAIT_SECONDS;
-      },
-    ),
+    new RetryHandlerOptions(o.retryDelaySeconds, o.maxRetries, (...args) => {
+      const response = args[4];
+      const wait = retryAfterSeconds(response.headers.get('retry-after'));
+      return wait === null || wait <= o.maxWaitSeconds;
+    }),
   );
-  const redirect = new RedirectHandler();
-  auth.setNext(retry);
-  retry.setNext(redirect);
-  const network = new HTTPMessageHandler();
-  if (options.onResponse) {
-    const count = counting(options.onResponse);
-    redirect.setNext(count);
-    count.setNext?.(network);
-  } else {
-    redirect.setNext(network);
-  }
   return Client.initWithMiddleware({
-    middleware: auth,
-    baseUrl: `${base}/`,
+    middleware: [
+      auth,
+      retry,
+      new RedirectHandler(),
+      new TelemetryHandler(),
+      attempts(stats, o.attemptTimeoutMs),
+      new HTTPMessageHandler(),
+    ],
+    baseUrl,
     defaultVersion: 'v1.0',
-    ...(host === 'graph.microsoft.com' ? {} : { customHosts: new Set([host]) }),
+    // The SDK attaches the token only for Graph's own hosts and these.
+    ...(base.hostname === 'graph.microsoft.com' ? {} : { customHosts: new Set([base.hostname]) }),
   });
 }

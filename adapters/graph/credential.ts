@@ -1,7 +1,8 @@
 /**
- * The credential the bot signs in to Entra with, chosen from configuration: certificate,
- * client secret, workload identity (federated token file) or managed identity. Token caching
- * and refresh are the SDK's.
+ * The credential the bot signs in to Entra with, chosen from configuration. A certificate wins
+ * over a secret (it is what the README recommends for a Tier-0 app); a federated token file
+ * means workload identity (AKS); with neither, a managed identity. Token caching and refresh
+ * are the SDK's.
  */
 import {
   ClientCertificateCredential,
@@ -15,7 +16,19 @@ import type { Config } from '../../bot/config.ts';
 export type AzureConfig = NonNullable<Config['azure']>;
 export type CredentialKind = 'certificate' | 'secret' | 'workload' | 'managed';
 
-const MICROSOFT_HOSTS = /(^|\.)(microsoftonline\.(com|us)|chinacloudapi\.cn|microsoftonline\.de)$/i;
+/** Authority hosts MSAL knows without asking (msal-common AuthorityMetadata). */
+const MICROSOFT_AUTHORITIES = new Set([
+  'login.microsoftonline.com',
+  'login.windows.net',
+  'login.microsoft.com',
+  'sts.windows.net',
+  'login.partner.microsoftonline.cn',
+  'login.chinacloudapi.cn',
+  'login.microsoftonline.de',
+  'login.microsoftonline.us',
+  'login.usgovcloudapi.net',
+  'login-us.microsoftonline.com',
+]);
 
 export function credentialKind(azure: AzureConfig): CredentialKind {
   if (azure.certificatePath) return 'certificate';
@@ -24,17 +37,25 @@ export function credentialKind(azure: AzureConfig): CredentialKind {
   return 'managed';
 }
 
+/**
+ * `authorityHost` and, for a host MSAL does not know (a stand-in, a private cloud),
+ * `disableInstanceDiscovery`: otherwise MSAL asks the real login.microsoftonline.com about it.
+ */
+export function authorityOptions(authorityHost: string | undefined): {
+  authorityHost?: string;
+  disableInstanceDiscovery?: boolean;
+} {
+  if (!authorityHost) return {};
+  const host = new URL(authorityHost).hostname.toLowerCase();
+  return MICROSOFT_AUTHORITIES.has(host)
+    ? { authorityHost }
+    : { authorityHost, disableInstanceDiscovery: true };
+}
+
 export function createCredential(azure: AzureConfig): TokenCredential {
   const tenantId = azure.tenantId ?? '';
   const clientId = azure.clientId ?? '';
-  const host = azure.authorityHost;
-  // MSAL looks up an unknown authority at the real login.microsoftonline.com unless told not to.
-  const authority = host
-    ? {
-        authorityHost: host,
-        disableInstanceDiscovery: !MICROSOFT_HOSTS.test(new URL(host).hostname),
-      }
-    : {};
+  const authority = authorityOptions(azure.authorityHost);
   switch (credentialKind(azure)) {
     case 'certificate':
       return new ClientCertificateCredential(
@@ -53,6 +74,8 @@ export function createCredential(azure: AzureConfig): TokenCredential {
         ...authority,
       });
     case 'managed':
+      // IMDS or the App Service endpoint, not the authority host: a user-assigned identity is
+      // picked by AZURE_CLIENT_ID, a system-assigned one when it is unset.
       return new ManagedIdentityCredential(clientId ? { clientId } : {});
   }
 }

@@ -1,8 +1,8 @@
 /**
- * Users and groups in Entra ID through Graph. Lookups are cached briefly in memory; group
- * membership is transitive (checkMemberGroups, 20 groups a call).
+ * Users and groups in Entra ID through Graph. User lookups are cached briefly in memory (a
+ * disabled account stops counting within that time); group membership is asked at the moment
+ * it matters, transitively.
  */
-import type { Client } from '@microsoft/microsoft-graph-client';
 import {
   groupIdOf,
   isGroupRef,
@@ -10,72 +10,92 @@ import {
   type PrincipalRef,
 } from '../../bot/core/domain/principal.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
-import { failureOf } from './errors.ts';
+import { memberGroups } from './member-groups.ts';
+import { type GraphReader, literal, segment } from './reader.ts';
 import { TtlCache } from './ttl-cache.ts';
 
 interface GraphUser {
-  id: string;
-  displayName: string;
-  userPrincipalName: string;
-  mail?: string | null;
-  accountEnabled?: boolean;
+  readonly id: string;
+  readonly displayName: string | null;
+  readonly userPrincipalName: string;
+  readonly mail?: string | null;
+  readonly accountEnabled?: boolean | null;
+}
+
+export interface GraphDirectoryOptions {
+  readonly now?: () => number;
+  /** How long a found user is trusted. */
+  readonly ttlMs?: number;
+  /** How long "no such user" is trusted; short, so a new account is found soon. */
+  readonly missTtlMs?: number;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
 const SELECT = 'id,displayName,userPrincipalName,mail,accountEnabled';
-const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 export class GraphDirectory implements DirectoryLookup {
-  readonly #client: Client;
+  readonly #reader: GraphReader;
   readonly #users: TtlCache<GraphUser | null>;
 
-  constructor(client: Client, now: () => number = Date.now, ttlMs = 5 * 60_000) {
-    this.#client = client;
-    this.#users = new TtlCache(ttlMs, now);
+  constructor(reader: GraphReader, options: GraphDirectoryOptions = {}) {
+    this.#reader = reader;
+    const ttl = options.ttlMs ?? 2 * 60_000;
+    const missTtl = options.missTtlMs ?? 30_000;
+    this.#users = new TtlCache(ttl, {
+      ...(options.now ? { now: options.now } : {}),
+      ttlFor: (user) => (user ? ttl : missTtl),
+    });
   }
 
   async findUser(idOrEmail: string): Promise<Principal | null> {
-    const user = await this.#users.get(idOrEmail.toLowerCase(), () => this.#fetch(idOrEmail));
+    const user = await this.#user(idOrEmail);
     if (!user || user.accountEnabled === false) return null;
     return {
       id: user.id,
-      displayName: user.displayName,
+      displayName: user.displayName ?? user.userPrincipalName,
       email: user.mail ?? user.userPrincipalName,
     };
   }
 
   async isAnyOf(principalId: string, refs: readonly PrincipalRef[]): Promise<boolean> {
-    const user = await this.#users.get(principalId.toLowerCase(), () => this.#fetch(principalId));
+    if (refs.length === 0) return false;
+    const user = await this.#user(principalId);
+    // A disabled account approves nothing, whatever its chat account still says.
     if (!user || user.accountEnabled === false) return false;
-    const names = [user.userPrincipalName, user.mail ?? ''].map((n) => n.toLowerCase());
-    if (refs.some((r) => !isGroupRef(r) && names.includes(r.toLowerCase()))) return true;
+    const names = new Set(
+      [user.id, user.userPrincipalName, user.mail ?? ''].map((n) => n.toLowerCase()),
+    );
+    if (refs.some((r) => !isGroupRef(r) && names.has(r.trim().toLowerCase()))) return true;
     const groups = refs.filter(isGroupRef).map(groupIdOf);
-    for (let i = 0; i < groups.length; i += 20) {
-      const reply = (await this.#client
-        .api(`/users/${user.id}/checkMemberGroups`)
-        .post({ groupIds: groups.slice(i, i + 20) })) as { value: string[] };
-      if (reply.value.length > 0) return true;
-    }
-    return false;
+    if (groups.length === 0) return false;
+    const mine = await memberGroups(this.#reader, user.id, groups, { firstOnly: true });
+    return mine.size > 0;
   }
 
-  async #fetch(idOrEmail: string): Promise<GraphUser | null> {
-    try {
-      if (GUID.test(idOrEmail) || !idOrEmail.includes('@')) {
-        return (await this.#client
-          .api(`/users/${encodeURIComponent(idOrEmail)}`)
-          .select(SELECT)
-          .get()) as GraphUser;
-      }
-      const found = (await this.#client
-        .api('/users')
-        .filter(`mail eq ${quote(idOrEmail)} or userPrincipalName eq ${quote(idOrEmail)}`)
-        .select(SELECT)
-        .get()) as { value: GraphUser[] };
-      return found.value[0] ?? null;
-    } catch (error) {
-      if (failureOf(error).status === 404) return null;
-      throw error;
-    }
+  #user(idOrEmail: string): Promise<GraphUser | null> {
+    const key = idOrEmail.trim().toLowerCase();
+    return this.#users.get(key, async () => {
+      const user = await this.#lookup(idOrEmail.trim());
+      if (user && user.id.toLowerCase() !== key) this.#users.set(user.id.toLowerCase(), user);
+      return user;
+    });
+  }
+
+  async #lookup(text: string): Promise<GraphUser | null> {
+    const isId = GUID.test(text);
+    if (!isId && !EMAIL.test(text)) return null;
+    // An object id or a UPN is a key: one direct read.
+    const user = await this.#reader.get<GraphUser>(`/users/${segment(text)}`, 'users', {
+      select: SELECT,
+    });
+    if (user || isId) return user;
+    // Not a UPN: an email address (mail), as Slack profiles give it.
+    const found = await this.#reader.list<GraphUser>('/users', 'users', {
+      filter: `mail eq ${literal(text)} or userPrincipalName eq ${literal(text)}`,
+      select: SELECT,
+    });
+    // Two accounts with one address: guessing could let the wrong person act.
+    return found.length === 1 ? (found[0] ?? null) : null;
   }
 }

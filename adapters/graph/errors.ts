@@ -1,77 +1,149 @@
 /**
- * Graph errors in the words of the catalogue. Expected refusals become AppErrors (Result);
- * throttling, outages and network errors that outlived the SDK's retries are thrown, so the
- * job that made the call retries it later.
+ * Graph and Entra sign-in errors in the words of the catalogue. An expected refusal (PIM
+ * policy, missing permission, unknown object, bad credential) becomes an AppError; throttling,
+ * outages and network errors that outlived the SDK's retries are thrown, so the job that made
+ * the call retries it later and the request is delayed, never lost.
  */
 import { type AppError, appError } from '../../bot/core/errors.ts';
 
-/** What each call needs, to name the missing permission in a 403. */
+/** What each kind of call needs, so a 403 names the permission to consent to. */
 export const PERMISSIONS = {
-  activate: 'RoleManagement.ReadWrite.Directory (or RoleAssignmentSchedule.ReadWrite.Directory)',
-  assignments: 'RoleManagement.Read.Directory',
-  eligibility: 'RoleEligibilitySchedule.Read.Directory',
-  policy: 'RoleManagementPolicy.Read.Directory',
-  roles: 'RoleManagement.Read.Directory',
-  users: 'User.Read.All',
-  groups: 'GroupMember.Read.All',
+  activate: {
+    permission: 'RoleManagement.ReadWrite.Directory',
+    action: 'grant or remove roles in PIM',
+  },
+  assignments: {
+    permission: 'RoleManagement.Read.Directory',
+    action: 'read active role assignments',
+  },
+  eligibility: {
+    permission: 'RoleEligibilitySchedule.Read.Directory',
+    action: 'read PIM eligibilities',
+  },
+  policy: { permission: 'RoleManagementPolicy.Read.Directory', action: 'read PIM role settings' },
+  roles: { permission: 'RoleManagement.Read.Directory', action: 'read role definitions' },
+  users: { permission: 'User.Read.All', action: 'look up users' },
+  groups: { permission: 'GroupMember.Read.All', action: 'check group membership' },
 } as const;
 export type GraphCallKind = keyof typeof PERMISSIONS;
 
 export interface GraphFailure {
+  /** HTTP status; -1 when no response came (network, or the sign-in failed before the call). */
   readonly status: number;
   readonly code: string;
   readonly message: string;
+  /** Seconds the service asked us to wait, when it said. */
+  readonly retryAfterSeconds: number | null;
 }
 
-/** The status, code and message of whatever the Graph client or identity library threw. */
+/** A read Graph refused for a reason retrying will not fix; carries the catalogue error. */
+export class GraphRefusedError extends Error {
+  override readonly name = 'GraphRefusedError';
+  readonly appError: AppError;
+  constructor(error: AppError, options?: ErrorOptions) {
+    super(error.message, options);
+    this.appError = error;
+  }
+}
+
+/** Graph or Entra is throttling, down or unreachable: retry later (after `retryAfterSeconds`). */
+export class GraphUnavailableError extends Error {
+  override readonly name = 'GraphUnavailableError';
+  readonly status: number;
+  readonly retryAfterSeconds: number | null;
+  constructor(failure: GraphFailure, options?: ErrorOptions) {
+    super(
+      `Microsoft Graph unavailable (${failure.status === -1 ? failure.code : failure.status}): ${failure.message}`,
+      options,
+    );
+    this.status = failure.status;
+    this.retryAfterSeconds = failure.retryAfterSeconds;
+  }
+}
+
+const SIGN_IN_CODES = new Set(['AuthenticationError', 'AuthenticationRequiredError']);
+const AADSTS = /\bAADSTS\d+/;
+
+/** Retry-After as seconds (it may be a number, fractional, or an HTTP date). */
+export function retryAfterSeconds(
+  value: string | null | undefined,
+  now = Date.now(),
+): number | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (!Number.isNaN(seconds)) return Math.max(0, seconds);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, (at - now) / 1000);
+}
+
+/** The status, code and message of whatever the Graph client (or, through it, MSAL) threw. */
 export function failureOf(error: unknown): GraphFailure {
   const e = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
-  const status = typeof e.statusCode === 'number' ? e.statusCode : -1;
-  let code = typeof e.code === 'string' ? e.code : '';
-  const original = typeof e.message === 'string' ? e.message : String(error);
-  let message = original;
-  if (typeof e.body === 'string') {
-    try {
-      const body = JSON.parse(e.body) as { error?: { code?: string; message?: string } };
-      code = body.error?.code ?? code;
-      message = body.error?.message ?? message;
-    } catch {
-      // Not JSON: keep what the SDK said.
-    }
-  }
-  // @azure/identity's errors reach us wrapped by the Graph client as
-  // AuthenticationRequiredError; the message still carries the AADSTS code.
-  const signIn =
-    e.name === 'AuthenticationError' ||
-    e.name === 'CredentialUnavailableError' ||
-    code === 'AuthenticationRequiredError' ||
-    /\bAADSTS\d+|invalid_client|unauthorized_client/.test(original);
-  if (signIn) code = 'AuthenticationFailed';
-  return { status, code, message };
+  const headers = e.headers as { get?: (name: string) => string | null } | undefined;
+  return {
+    status: typeof e.statusCode === 'number' ? e.statusCode : -1,
+    code: typeof e.code === 'string' ? e.code : typeof e.name === 'string' ? e.name : 'Error',
+    message: typeof e.message === 'string' ? e.message : String(error),
+    retryAfterSeconds: retryAfterSeconds(headers?.get?.('retry-after')),
+  };
 }
 
-const RULES = /policy rules failed: (\[.*\])/;
+/**
+ * Entra refused the bot's own sign-in (bad secret or certificate, unknown app or tenant).
+ * MSAL's error reaches us wrapped by the Graph client with status -1, its name as the code.
+ */
+export function isSignInRefused(f: GraphFailure): boolean {
+  return (
+    f.status === 401 || (f.status === -1 && (SIGN_IN_CODES.has(f.code) || AADSTS.test(f.message)))
+  );
+}
 
-/** An AppError for a refusal, or null when the failure must be thrown (retry later). */
-export function refusal(failure: GraphFailure, call: GraphCallKind, role: string): AppError | null {
-  if (failure.code === 'AuthenticationFailed' || failure.status === 401)
-    return appError('graph.sign_in_failed');
-  if (failure.status === 403)
-    return appError('graph.permission_missing', { permission: PERMISSIONS[call] });
-  if (failure.code === 'RoleAssignmentRequestPolicyValidationFailed') {
-    const rules = JSON.parse(RULES.exec(failure.message)?.[1] ?? '[]') as string[];
-    if (rules.includes('EligibilityRule'))
-      return appError('policy.not_eligible', { role, scope: '/' });
-    if (rules.includes('MfaRule')) return appError('graph.mfa_required', { role });
-    if (rules.includes('ExpirationRule')) return appError('graph.duration_rejected', { role });
-    if (rules.includes('JustificationRule'))
-      return appError('graph.justification_rejected', { role });
-    if (rules.includes('TicketingRule')) return appError('graph.ticket_rejected', { role });
+/** The Entra error code (AADSTS…) of a failed sign-in, for the log; never the secret. */
+export const entraCode = (f: GraphFailure): string | null => AADSTS.exec(f.message)?.[0] ?? null;
+
+/** Throttled, down or unreachable: worth retrying later. */
+export function isTransient(f: GraphFailure): boolean {
+  return f.status === -1 ? !isSignInRefused(f) : f.status === 429 || f.status >= 500;
+}
+
+const RULES = /policy rules failed: (\[[^\]]*\])/;
+/** The order a person has to fix things in: eligibility first, duration and text last. */
+const RULE_ERRORS: readonly [string, (role: string) => AppError][] = [
+  ['EligibilityRule', (role) => appError('policy.not_eligible', { role, scope: '/' })],
+  ['MfaRule', (role) => appError('graph.mfa_required', { role })],
+  ['ExpirationRule', (role) => appError('graph.duration_rejected', { role })],
+  ['JustificationRule', (role) => appError('graph.justification_rejected', { role })],
+  ['TicketingRule', (role) => appError('graph.ticket_rejected', { role })],
+];
+
+/** The rule names in `The following policy rules failed: ["ExpirationRule", …]`. */
+export function failedRules(message: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(RULES.exec(message)?.[1] ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
   }
-  if (failure.code === 'RoleNotAssignable' || failure.code === 'RoleNotFound')
-    return appError('graph.not_assignable', { role });
-  if (failure.status === 404) return appError('graph.not_found', { what: role });
-  if (failure.status === 400)
-    return appError('grant.failed', { role, detail: `${failure.code}: ${failure.message}` });
+}
+
+/**
+ * The catalogue error for a refusal, or null when the failure is not one (transient, or not
+ * understood): the caller throws it then. `subject` names what was asked for (a role name).
+ */
+export function refusal(f: GraphFailure, call: GraphCallKind, subject: string): AppError | null {
+  if (isSignInRefused(f)) return appError('graph.sign_in_failed');
+  if (f.status === 403) return appError('graph.permission_missing', PERMISSIONS[call]);
+  if (f.code === 'RoleAssignmentRequestPolicyValidationFailed') {
+    const rules = failedRules(f.message);
+    const known = RULE_ERRORS.find(([rule]) => rules.includes(rule));
+    return known ? known[1](subject) : appError('graph.policy_rejected', { role: subject, rules });
+  }
+  // The stand-in's code for a disabled definition; Graph words it as a validation error too.
+  if (
+    f.code === 'RoleNotAssignable' ||
+    (f.status === 400 && /not (enabled|assignable)/i.test(f.message))
+  )
+    return appError('graph.not_assignable', { role: subject });
+  if (f.status === 404) return appError('graph.not_found', { what: `\`${subject}\`` });
   return null;
 }

@@ -1,26 +1,48 @@
 /** Microsoft Graph, assembled from configuration: credential, client, directory and PIM. */
 import type { Logger } from '../../bot/log.ts';
-import { createGraphClient } from './client.ts';
+import { createGraphClient, GRAPH_BASE_URL } from './client.ts';
 import { type AzureConfig, createCredential, credentialKind } from './credential.ts';
 import { GraphDirectory } from './directory.ts';
 import { GraphPrivileges } from './privileges.ts';
+import { GraphReader } from './reader.ts';
+import { GraphStats } from './stats.ts';
 
+export { GraphRefusedError, GraphUnavailableError } from './errors.ts';
+export type { GraphStatsSnapshot } from './stats.ts';
+export type { GraphDirectory, GraphPrivileges, GraphStats };
+
+export interface Graph {
+  readonly privileges: GraphPrivileges;
+  readonly directory: GraphDirectory;
+  readonly stats: GraphStats;
+}
+
+/**
+ * `onResponse` hears the HTTP status of every Graph attempt (the Prometheus counters);
+ * `stats` counts the same by outcome for whoever holds the returned object.
+ */
 export function createGraph(
   azure: AzureConfig,
   log: Logger,
   onResponse?: (status: number) => void,
-) {
-  const credential = createCredential(azure);
-  const client = createGraphClient(credential, {
-    ...(azure.graphBaseUrl ? { baseUrl: azure.graphBaseUrl } : {}),
-    ...(onResponse ? { onResponse } : {}),
-  });
-  log.info(
+): Graph {
+  const baseUrl = azure.graphBaseUrl ?? GRAPH_BASE_URL;
+  const stats = new GraphStats(onResponse);
+  const client = createGraphClient(createCredential(azure), { baseUrl, stats });
+  const graphLog = log.child({ component: 'graph' });
+  const reader = new GraphReader(client, baseUrl, graphLog);
+  // Names and hosts only: the credential itself never reaches the log.
+  graphLog.info(
     {
       credential: credentialKind(azure),
-      graph: azure.graphBaseUrl ?? 'https://graph.microsoft.com',
+      authority: azure.authorityHost ?? 'https://login.microsoftonline.com',
+      graph: baseUrl,
     },
     'microsoft graph configured',
   );
-  return { directory: new GraphDirectory(client), privileges: new GraphPrivileges(client) };
+  return {
+    privileges: new GraphPrivileges(reader, { log: graphLog }),
+    directory: new GraphDirectory(reader),
+    stats,
+  };
 }

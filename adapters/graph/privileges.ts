@@ -1,10 +1,9 @@
 /**
- * Entra PIM for directory roles through Graph: eligibility, PIM's own rules, and grants as
- * admin assignments with an expiry. A grant is recognised as ours by the request id in its
- * justification, so a POST retried after a lost response never grants twice.
+ * Entra PIM for directory roles through Graph: role definitions, eligibility (direct and
+ * through groups), PIM's own rules, active assignments, and grants (grants.ts). Reads that
+ * Graph refuses throw GraphRefusedError with the catalogue message; outages throw
+ * GraphUnavailableError for the job to retry.
  */
-import type { Client } from '@microsoft/microsoft-graph-client';
-import { toIsoDuration } from '../../bot/core/domain/duration.ts';
 import type { PimRules } from '../../bot/core/domain/policy.ts';
 import type { RoleEntry, Target } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
@@ -14,292 +13,149 @@ import type {
   GrantRequest,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
-import { err, ok, type Result } from '../../bot/core/result.ts';
-import { failureOf, type GraphCallKind, refusal } from './errors.ts';
+import type { Result } from '../../bot/core/result.ts';
+import type { Logger } from '../../bot/log.ts';
+import { liveInstances } from './assignments.ts';
+import { GraphRefusedError } from './errors.ts';
+import { PimGrants } from './grants.ts';
+import {
+  current,
+  endOf,
+  ROLE_MANAGEMENT,
+  type RoleDefinition,
+  type ScheduleInstance,
+} from './graph-types.ts';
+import { GroupEligibility } from './group-eligibility.ts';
+import { type GraphReader, literal, together } from './reader.ts';
+import {
+  assignmentOf,
+  type RoleMember,
+  roleMembers,
+  standingAssignments,
+  targetOf,
+} from './role-holders.ts';
 import { type PolicyRule, pimRules } from './rules.ts';
 import { TtlCache } from './ttl-cache.ts';
 
-const BASE = '/roleManagement/directory';
-const q = (v: string) => `'${v.replace(/'/g, "''")}'`;
-
-interface Instance {
-  principalId: string;
-  roleDefinitionId: string;
-  directoryScopeId: string;
-  startDateTime: string;
-  endDateTime: string | null;
-  memberType?: string;
-  assignmentType?: string;
-}
-interface ScheduleRequest {
-  action: string;
-  status: string;
-  principalId: string;
-  roleDefinitionId: string;
-  directoryScopeId: string;
-  justification: string | null;
-  scheduleInfo: { startDateTime?: string; expiration?: { duration?: string } } | null;
+export interface GraphPrivilegesOptions {
+  readonly now?: () => number;
+  /** Role definitions change rarely: an hour by default. */
+  readonly rolesTtlMs?: number;
+  readonly rulesTtlMs?: number;
+  /** The eligibilities held by groups, shared by everybody's lookups. */
+  readonly groupEligibilityTtlMs?: number;
+  readonly log?: Logger;
 }
 
 export class GraphPrivileges implements PrivilegeProvider {
-  readonly #client: Client;
+  readonly #reader: GraphReader;
+  readonly #now: () => number;
   readonly #roles: TtlCache<RoleEntry[]>;
   readonly #rules: TtlCache<PimRules>;
-  readonly #groupEligibility: TtlCache<Instance[]>;
+  readonly #groups: GroupEligibility;
+  readonly #grants: PimGrants;
 
-  constructor(client: Client, now: () => number = Date.now, roleTtlMs = 3_600_000) {
-    this.#client = client;
-    this.#roles = new TtlCache(roleTtlMs, now);
-    this.#rules = new TtlCache(5 * 60_000, now);
-    this.#groupEligibility = new TtlCache(60_000, now);
+  constructor(reader: GraphReader, options: GraphPrivilegesOptions = {}) {
+    this.#reader = reader;
+    const now = options.now ?? Date.now;
+    this.#now = now;
+    this.#roles = new TtlCache(options.rolesTtlMs ?? 3_600_000, { now, staleOnError: true });
+    this.#rules = new TtlCache(options.rulesTtlMs ?? 5 * 60_000, { now });
+    this.#groups = new GroupEligibility(reader, now, options.groupEligibilityTtlMs ?? 60_000);
+    this.#grants = new PimGrants(reader, now, options.log);
   }
 
+  /** Every directory role, disabled ones too: a name should resolve, PIM says why not. */
   listRoles(): Promise<readonly RoleEntry[]> {
     return this.#roles.get('roles', async () => {
-      const all = await this.#all<{ id: string; displayName: string; isEnabled?: boolean }>(
-        `${BASE}/roleDefinitions`,
+      const all = await this.#reader.list<RoleDefinition>(
+        `${ROLE_MANAGEMENT}/roleDefinitions`,
         'roles',
+        { select: 'id,displayName,isEnabled' },
       );
-      return all
-        .filter((r) => r.isEnabled !== false)
-        .map((r) => ({ kind: 'directoryRole', id: r.id, name: r.displayName, aliases: [] }));
+      return all.map((r) => ({
+        kind: 'directoryRole',
+        id: r.id,
+        name: r.displayName,
+        aliases: [],
+      }));
     });
   }
 
   async eligibilities(principalId: string): Promise<readonly Eligibility[]> {
-    const direct = await this.#all<Instance>(
-      `${BASE}/roleEligibilityScheduleInstances`,
-      'eligibility',
-      `principalId eq ${q(principalId)}`,
-    );
-    const viaGroups = await this.#viaGroups(principalId);
-    const roles = await this.listRoles();
-    return [...direct, ...viaGroups].flatMap((i) => {
-      const role = roles.find((r) => r.id === i.roleDefinitionId);
-      if (!role) return [];
-      const target: Target = {
-        kind: 'directoryRole',
-        id: role.id,
-        name: role.name,
-        scope: i.directoryScopeId,
-      };
-      return [{ target, endsAt: i.endDateTime ? Date.parse(i.endDateTime) : null }];
+    const [direct, viaGroups, roles] = await together([
+      this.#reader.list<ScheduleInstance>(
+        `${ROLE_MANAGEMENT}/roleEligibilityScheduleInstances`,
+        'eligibility',
+        { filter: `principalId eq ${literal(principalId)}` },
+      ),
+      this.#groups.of(principalId),
+      this.listRoles(),
+    ]);
+    const now = this.#now();
+    // One entry per role and scope, lasting as long as the longest way it is held.
+    const byTarget = new Map<string, Eligibility>();
+    for (const i of [...direct, ...viaGroups].filter((x) => current(x, now))) {
+      const key = `${i.roleDefinitionId}|${i.directoryScopeId}`;
+      const endsAt = endOf(i);
+      const seen = byTarget.get(key);
+      if (seen && (seen.endsAt === null || (endsAt !== null && endsAt <= seen.endsAt))) continue;
+      byTarget.set(key, { target: targetOf(i, roles), endsAt });
+    }
+    return [...byTarget.values()];
+  }
+
+  /** PIM's rules for activating the role; directory role policies are tenant-wide (`/`). */
+  async rules(target: Target): Promise<PimRules> {
+    if (target.kind !== 'directoryRole')
+      throw new GraphRefusedError(appError('graph.unsupported_target', { kind: target.kind }));
+    return this.#rules.get(target.id, async () => {
+      const found = await this.#reader.list<{ policy?: { rules?: PolicyRule[] } | null }>(
+        '/policies/roleManagementPolicyAssignments',
+        'policy',
+        {
+          filter: `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${literal(target.id)}`,
+          expand: 'policy($expand=rules)',
+        },
+      );
+      return pimRules(found[0]?.policy?.rules ?? []);
     });
   }
 
-  rules(target: Target): Promise<PimRules> {
-    return this.#rules.get(`${target.id}|${target.scope}`, async () => {
-      const filter = `scopeId eq ${q(target.scope)} and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${q(target.id)}`;
-      const found = (await this.#call('policy', () =>
-        this.#client
-          .api('/policies/roleManagementPolicyAssignments')
-          .filter(filter)
-          .expand('policy($expand=rules)')
-          .get(),
-      )) as { value: { policy?: { rules?: PolicyRule[] } }[] };
-      return pimRules(found.value[0]?.policy?.rules ?? []);
-    });
+  activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
+    return this.#grants.activate(grant);
   }
 
-  async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
-    if (grant.target.kind !== 'directoryRole')
-      return err(appError('graph.unsupported_target', { kind: grant.target.kind }));
-    const body = {
-      action: 'adminAssign',
-      principalId: grant.principalId,
-      roleDefinitionId: grant.target.id,
-      directoryScopeId: grant.target.scope,
-      justification: grant.justification,
-      ...(grant.ticket
-        ? { ticketInfo: { ticketNumber: grant.ticket, ticketSystem: 'elevate' } }
-        : {}),
-      scheduleInfo: {
-        startDateTime: new Date(grant.startAt).toISOString(),
-        expiration: { type: 'afterDuration', duration: toIsoDuration(grant.durationSeconds) },
-      },
-    };
-    const sent = await this.#post(body, grant.target.name);
-    if (sent.ok) return ok({ endsAt: grant.startAt + grant.durationSeconds * 1000 });
-    if (sent.error === 'missing')
-      return err(appError('grant.not_active', { role: grant.target.name }));
-    if (sent.error !== 'exists') return err(sent.error);
-    const ours = await this.#ourGrant(grant);
-    return ours
-      ? ok({ endsAt: ours })
-      : err(appError('graph.already_active', { role: grant.target.name }));
-  }
-
-  async extend(
+  extend(
     grant: GrantRequest,
     endsAt: number,
   ): Promise<Result<{ readonly endsAt: number }, AppError>> {
-    const sent = await this.#post(
-      {
-        action: 'adminExtend',
-        principalId: grant.principalId,
-        roleDefinitionId: grant.target.id,
-        directoryScopeId: grant.target.scope,
-        justification: grant.justification,
-        scheduleInfo: {
-          startDateTime: new Date(grant.startAt).toISOString(),
-          expiration: {
-            type: 'afterDuration',
-            duration: toIsoDuration(Math.round((endsAt - grant.startAt) / 1000)),
-          },
-        },
-      },
-      grant.target.name,
-    );
-    if (sent.ok) return ok({ endsAt });
-    return err(
-      sent.error === 'exists' || sent.error === 'missing'
-        ? appError('grant.not_active', { role: grant.target.name })
-        : sent.error,
-    );
+    return this.#grants.extend(grant, endsAt);
   }
 
-  async deactivate(principalId: string, target: Target): Promise<Result<void, AppError>> {
-    const sent = await this.#post(
-      {
-        action: 'adminRemove',
-        principalId,
-        roleDefinitionId: target.id,
-        directoryScopeId: target.scope,
-      },
-      target.name,
-    );
-    if (sent.ok || sent.error === 'missing') return ok(undefined);
-    return sent.error === 'exists' ? ok(undefined) : err(sent.error);
+  deactivate(
+    principalId: string,
+    target: Target,
+    requestId: string,
+  ): Promise<Result<void, AppError>> {
+    return this.#grants.deactivate(principalId, target, requestId);
   }
 
   async activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]> {
-    const live = await this.#all<Instance>(
-      `${BASE}/roleAssignmentScheduleInstances`,
-      'assignments',
-      `principalId eq ${q(principalId)}`,
-    );
-    const roles = await this.listRoles();
-    return live.map((i) => ({
-      principalId: i.principalId,
-      target: {
-        kind: 'directoryRole',
-        id: i.roleDefinitionId,
-        name: roles.find((r) => r.id === i.roleDefinitionId)?.name ?? i.roleDefinitionId,
-        scope: i.directoryScopeId,
-      },
-      startAt: Date.parse(i.startDateTime),
-      endsAt: i.endDateTime ? Date.parse(i.endDateTime) : null,
-      viaSchedule: i.assignmentType !== 'Assigned',
-    }));
+    const [live, roles] = await together([
+      liveInstances(this.#reader, principalId, this.#now()),
+      this.listRoles(),
+    ]);
+    return live.map((i) => assignmentOf(i, roles));
   }
 
-  /** Everyone holding a directory role right now (for the too-many-admins alert). */
-  async roleMembers(roleDefinitionId: string): Promise<{ id: string; displayName: string }[]> {
-    const roles = await this.#all<{ id: string }>(
-      '/directoryRoles',
-      'roles',
-      `roleTemplateId eq ${q(roleDefinitionId)}`,
-    );
-    const [role] = roles;
-    return role
-      ? this.#all<{ id: string; displayName: string }>(
-          `/directoryRoles/${role.id}/members`,
-          'roles',
-        )
-      : [];
+  /** Role holders PIM does not time-box, for the "assigned outside PIM" alert. */
+  async standingAssignments(): Promise<readonly ActiveAssignment[]> {
+    return standingAssignments(this.#reader, await this.listRoles(), this.#now());
   }
 
-  async #post(
-    body: Record<string, unknown>,
-    role: string,
-  ): Promise<{ ok: true } | { ok: false; error: AppError | 'exists' | 'missing' }> {
-    try {
-      await this.#client.api(`${BASE}/roleAssignmentScheduleRequests`).post(body);
-      return { ok: true };
-    } catch (error) {
-      const failure = failureOf(error);
-      if (failure.code === 'RoleAssignmentExists') return { ok: false, error: 'exists' };
-      if (failure.code === 'RoleAssignmentDoesNotExist') return { ok: false, error: 'missing' };
-      const refused = refusal(failure, 'activate', role);
-      if (refused) return { ok: false, error: refused };
-      throw error;
-    }
-  }
-
-  /** The end of a live grant this request made earlier (its POST's response was lost), or null. */
-  async #ourGrant(grant: GrantRequest): Promise<number | null> {
-    const requests = await this.#all<ScheduleRequest>(
-      `${BASE}/roleAssignmentScheduleRequests`,
-      'assignments',
-      `principalId eq ${q(grant.principalId)}`,
-    );
-    const mark = `elevate ${grant.requestId}`;
-    const ours = requests.find(
-      (r) =>
-        r.action === 'adminAssign' &&
-        r.roleDefinitionId === grant.target.id &&
-        r.directoryScopeId === grant.target.scope &&
-        (r.justification ?? '').includes(mark),
-    );
-    if (!ours) return null;
-    const live = (await this.activeAssignments(grant.principalId)).find(
-      (a) => a.target.id === grant.target.id && a.target.scope === grant.target.scope,
-    );
-    return live?.endsAt ?? null;
-  }
-
-  /** Eligibilities held through groups the user is in (transitively). */
-  async #viaGroups(principalId: string): Promise<Instance[]> {
-    const groupHeld = await this.#groupEligibility.get('all', async () =>
-      (await this.#all<Instance>(`${BASE}/roleEligibilityScheduleInstances`, 'eligibility')).filter(
-        (i) => i.memberType === 'Group',
-      ),
-    );
-    const groups = [...new Set(groupHeld.map((i) => i.principalId))];
-    const mine = new Set<string>();
-    for (let i = 0; i < groups.length; i += 20) {
-      const reply = (await this.#call('groups', () =>
-        this.#client
-          .api(`/users/${principalId}/checkMemberGroups`)
-          .post({ groupIds: groups.slice(i, i + 20) }),
-      )) as { value: string[] };
-      for (const id of reply.value) mine.add(id);
-    }
-    return groupHeld.filter((i) => mine.has(i.principalId)).map((i) => ({ ...i, principalId }));
-  }
-
-  async #all<T>(path: string, kind: GraphCallKind, filter?: string): Promise<T[]> {
-    const out: T[] = [];
-    let page = (await this.#call(kind, () => {
-      const request = this.#client.api(path);
-      return (filter ? request.filter(filter) : request).get();
-    })) as { value: T[]; '@odata.nextLink'?: string };
-    out.push(...page.value);
-    while (page['@odata.nextLink']) {
-      const next = page['@odata.nextLink'];
-      page = (await this.#call(kind, () => this.#client.api(next).get())) as typeof page;
-      out.push(...page.value);
-    }
-    return out;
-  }
-
-  /** Reads: a refusal (403 and the like) is thrown as an Error carrying the catalogue message. */
-  async #call<T>(kind: GraphCallKind, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const refused = refusal(failureOf(error), kind, kind);
-      if (refused) throw new GraphRefusal(refused);
-      throw error;
-    }
-  }
-}
-
-/** A read Graph refused; carries the catalogue error so adapters can show its message. */
-export class GraphRefusal extends Error {
-  readonly appError: AppError;
-  constructor(error: AppError) {
-    super(error.message);
-    this.appError = error;
+  /** Everyone holding a built-in directory role now (the too-many-admins alert). */
+  roleMembers(roleDefinitionId: string): Promise<readonly RoleMember[]> {
+    return roleMembers(this.#reader, roleDefinitionId);
   }
 }

@@ -122,23 +122,29 @@ const catalogue = {
 
   // --- graph ----------------------------------------------------------------------------
   'graph.duration_rejected': (p: { role: string }) =>
-    `Entra PIM refused the duration for \`${p.role}\`: it is longer than the role's PIM setting allows. Ask for less time.`,
+    `Entra PIM refused the duration for \`${p.role}\`: it is longer than the role's PIM settings allow for assignments. Ask for less time, or ask your identity team to raise the maximum in the role's PIM settings.`,
   'graph.justification_rejected': (p: { role: string }) =>
-    `Entra PIM requires a justification for \`${p.role}\`. Add a reason and try again.`,
+    `Entra PIM requires a justification for \`${p.role}\` and did not accept the one sent. Add a reason after the duration and try again.`,
   'graph.ticket_rejected': (p: { role: string }) =>
-    `Entra PIM requires ticket information for \`${p.role}\`. Add \`ticket <id>\` and try again.`,
+    `Entra PIM requires ticket information for \`${p.role}\`. Add \`ticket <id>\`, e.g. \`ticket INC-4711\`, and try again.`,
   'graph.mfa_required': (p: { role: string }) =>
-    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, which the bot cannot do for you. Ask the bot administrators to set \`mode: delegated\` or an approval step-up for this role.`,
+    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and the bot's app sign-in cannot give it. Ask the bot administrators to set \`mode: delegated\` for this role (you then activate with your own MFA sign-in), or to rely on \`approval.stepUp\` and turn off PIM's MFA requirement for assignments.`,
+  'graph.policy_rejected': (p: { role: string; rules: readonly string[] }) =>
+    `Entra PIM's settings for \`${p.role}\` refused the activation (failed: ${list(p.rules)}). Ask your identity team to check the role's PIM settings.`,
   'graph.not_assignable': (p: { role: string }) =>
-    `\`${p.role}\` cannot be assigned in Entra (disabled or not assignable). Ask your identity team to check the role definition.`,
-  'graph.permission_missing': (p: { permission: string }) =>
-    `elevate lacks the Microsoft Graph application permission ${p.permission}. An Entra administrator must add it to the bot's app registration and grant admin consent.`,
+    `\`${p.role}\` cannot be assigned in Entra: its role definition is disabled or not assignable. Ask your identity team to enable it, or request another role (\`/elevate roles\` lists yours).`,
+  'graph.permission_missing': (p: { permission: string; action: string }) =>
+    `elevate cannot ${p.action}: its app registration lacks the Microsoft Graph application permission \`${p.permission}\`. An Entra administrator must add it (API permissions, Microsoft Graph, Application permissions) and grant admin consent; then try again.`,
   'graph.not_found': (p: { what: string }) =>
-    `Entra ID has no ${p.what}. Check the name or id and try again.`,
+    `Entra ID has no ${p.what}; it may have been deleted. Check the name or id and try again.`,
   'graph.sign_in_failed': () =>
-    'The bot cannot sign in to Microsoft Entra (check AZURE_TENANT_ID, AZURE_CLIENT_ID and the credential). Nothing was changed.',
-  'graph.already_active': (p: { role: string }) =>
-    `\`${p.role}\` is already active for you outside this request, so nothing was changed. \`/elevate status\` shows your grants.`,
+    'elevate cannot sign in to Microsoft Entra, so nothing was changed. The bot administrators should check AZURE_TENANT_ID, AZURE_CLIENT_ID and the credential (secret, certificate or managed identity); the log names the Entra error code.',
+  'graph.already_active': (p: { role: string; until?: number | null }) =>
+    `\`${p.role}\` is already active for you in Entra${p.until === undefined ? '' : p.until === null ? ' with no end date' : ` until ${new Date(p.until).toISOString().slice(0, 16).replace('T', ' ')} UTC`}, granted outside this request, so nothing was changed. \`/elevate status\` shows your grants.`,
+  'graph.not_granted': (p: { role: string; status: string }) =>
+    `Entra PIM took the request for \`${p.role}\` but did not grant it (status \`${p.status}\`), so nothing is active. Ask your identity team to look at the request in PIM, then try again.`,
+  'graph.rejected': (p: { role: string; code: string }) =>
+    `Entra refused the change to \`${p.role}\` (\`${p.code}\`), so nothing was changed. Try again; if it keeps failing, the bot administrators find the details in the log.`,
   'graph.unsupported_target': (p: { kind: string }) =>
     `Activating ${p.kind} targets is not supported yet. Request a directory role instead.`,
 

@@ -1,0 +1,227 @@
+/**
+ * Grants through PIM: the exact request Graph receives, idempotence after a lost response,
+ * removal, and every refusal as a catalogue error.
+ */
+import { describe, expect, it } from 'vitest';
+import { GraphUnavailableError } from '../../../adapters/graph/errors.ts';
+import { ALICE, BOB, EXCHANGE, exchange, GLOBAL, grant, START, useGraph } from './graph-fixture.ts';
+
+const env = useGraph();
+const REQUESTS = '/roleManagement/directory/roleAssignmentScheduleRequests';
+const posts = () => env.graphCalls(REQUESTS, 'POST');
+const global = { ...exchange, id: GLOBAL, name: 'Global Administrator' };
+
+describe('activate', () => {
+  it('sends adminAssign exactly as PIM expects and answers with the end', async () => {
+    const { privileges } = env.adapter();
+    expect(await privileges.activate(grant())).toEqual({
+      ok: true,
+      value: { endsAt: START + 7_200_000 },
+    });
+    expect(posts().map((c) => c.body)).toEqual([
+      {
+        action: 'adminAssign',
+        principalId: ALICE,
+        roleDefinitionId: EXCHANGE,
+        directoryScopeId: '/',
+        justification: grant().justification,
+        ticketInfo: { ticketNumber: 'INC-4711', ticketSystem: 'elevate' },
+        scheduleInfo: {
+          startDateTime: '2026-11-23T09:00:00.000Z',
+          expiration: { type: 'afterDuration', duration: 'PT2H' },
+        },
+      },
+    ]);
+    expect(env.graph.tenant.activeAssignments()).toMatchObject([
+      { principalId: ALICE, roleDefinitionId: EXCHANGE, endDateTime: '2026-11-23T11:00:00.000Z' },
+    ]);
+  });
+
+  it('sends no ticketInfo without a ticket, and odd durations in ISO 8601', async () => {
+    const { privileges } = env.adapter();
+    await privileges.activate(grant({ ticket: null, durationSeconds: 5_430 }));
+    const body = posts()[0]?.body as Record<string, unknown>;
+    expect(body).not.toHaveProperty('ticketInfo');
+    expect(body.scheduleInfo).toEqual({
+      startDateTime: '2026-11-23T09:00:00.000Z',
+      expiration: { type: 'afterDuration', duration: 'PT1H30M30S' },
+    });
+  });
+
+  it('treats the assignment this request made already as done, without a second grant', async () => {
+    const { privileges } = env.adapter();
+    await privileges.activate(grant());
+    env.now += 60_000;
+    expect(await privileges.activate(grant({ startAt: env.now }))).toEqual({
+      ok: true,
+      value: { endsAt: START + 7_200_000 },
+    });
+    expect(env.graph.tenant.activeAssignments()).toHaveLength(1);
+  });
+
+  it('refuses when the role is active for another reason, saying until when', async () => {
+    const { privileges } = env.adapter();
+    await privileges.activate(grant());
+    const other = await privileges.activate(
+      grant({ requestId: 'R0000002', justification: 'other | via elevate R0000002' }),
+    );
+    expect(other).toMatchObject({ ok: false, error: { code: 'graph.already_active' } });
+    expect(other.ok || other.error.message).toContain('until 2026-11-23 11:00 UTC');
+    // A request id that merely starts like ours is not ours.
+    expect(
+      await privileges.activate(
+        grant({ requestId: 'R000000', justification: 'via elevate R000000' }),
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'graph.already_active' } });
+    env.graph.tenant.addPermanentAssignment({ principalId: BOB, roleDefinitionId: EXCHANGE });
+    const standing = await privileges.activate(grant({ principalId: BOB }));
+    expect(standing.ok || standing.error.message).toContain('with no end date');
+    expect(env.graph.tenant.activeAssignments()).toHaveLength(2);
+  });
+
+  it('a POST whose answer was lost is retried by the SDK and grants once', async () => {
+    env.graph.faults.failAfterCommit(1, REQUESTS);
+    const { privileges } = env.adapter();
+    expect(await privileges.activate(grant())).toEqual({
+      ok: true,
+      value: { endsAt: START + 7_200_000 },
+    });
+    expect(posts().map((c) => c.status)).toEqual([503, 400]);
+    expect(env.graph.tenant.activeAssignments()).toHaveLength(1);
+  });
+
+  it('when every answer is lost it throws, and the job retry finds the grant made', async () => {
+    env.graph.faults.failAfterCommit(2, REQUESTS);
+    const { privileges } = env.adapter({ client: { maxRetries: 1 } });
+    await expect(privileges.activate(grant())).rejects.toBeInstanceOf(GraphUnavailableError);
+    expect(env.graph.tenant.activeAssignments()).toHaveLength(1);
+    expect(await privileges.activate(grant())).toMatchObject({ ok: true });
+    expect(env.graph.tenant.activeAssignments()).toHaveLength(1);
+  });
+
+  it('does not grant targets Graph does not serve yet', async () => {
+    const { privileges } = env.adapter();
+    for (const kind of ['groupMember', 'groupOwner', 'azureRole'] as const) {
+      expect(await privileges.activate(grant({ target: { ...exchange, kind } }))).toMatchObject({
+        ok: false,
+        error: { code: 'graph.unsupported_target' },
+      });
+    }
+    expect(posts()).toEqual([]);
+  });
+});
+
+describe('refusals', () => {
+  it("PIM's duration and justification rules", async () => {
+    env.graph.tenant.setPolicy(EXCHANGE, {
+      adminMaximumDuration: 'PT1H',
+      adminJustification: true,
+    });
+    const { privileges } = env.adapter();
+    expect(await privileges.activate(grant())).toMatchObject({
+      ok: false,
+      error: { code: 'graph.duration_rejected' },
+    });
+    expect(
+      await privileges.activate(grant({ durationSeconds: 1800, justification: ' ' })),
+    ).toMatchObject({ ok: false, error: { code: 'graph.justification_rejected' } });
+    expect(env.graph.tenant.activeAssignments()).toEqual([]);
+  });
+
+  it('a disabled role definition, and one that does not exist', async () => {
+    env.graph.tenant.addRoleDefinition({
+      id: GLOBAL,
+      displayName: 'Global Administrator',
+      isEnabled: false,
+    });
+    const { privileges } = env.adapter();
+    const disabled = await privileges.activate(grant({ target: global }));
+    expect(disabled).toMatchObject({ ok: false, error: { code: 'graph.not_assignable' } });
+    expect(disabled.ok || disabled.error.message).toContain('disabled or not assignable');
+    expect(
+      await privileges.activate(
+        grant({
+          target: { ...exchange, id: '00000000-0000-4000-8000-00000000dead', name: 'Gone' },
+        }),
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'graph.not_found' } });
+  });
+
+  it('a missing permission, named with the admin-consent step', async () => {
+    env.graph.tenant.revokePermission('RoleManagement.ReadWrite.Directory');
+    const refused = await env.adapter().privileges.activate(grant());
+    expect(refused).toMatchObject({ ok: false, error: { code: 'graph.permission_missing' } });
+    expect(refused.ok || refused.error.message).toMatch(
+      /`RoleManagement\.ReadWrite\.Directory`.*grant admin consent/,
+    );
+  });
+
+  it('anything else PIM refuses, by its code', async () => {
+    const refused = await env
+      .adapter()
+      .privileges.activate(grant({ principalId: '00000000-0000-4000-8000-0000000000ff' }));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'graph.rejected' } });
+    expect(refused.ok || refused.error.message).toContain('`InvalidPrincipal`');
+  });
+});
+
+describe('deactivate and extend', () => {
+  it('removes with adminRemove; an assignment already gone is success', async () => {
+    const { privileges } = env.adapter();
+    await privileges.activate(grant());
+    expect(await privileges.deactivate(ALICE, exchange, 'R0000001')).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(posts().at(-1)?.body).toEqual({
+      action: 'adminRemove',
+      principalId: ALICE,
+      roleDefinitionId: EXCHANGE,
+      directoryScopeId: '/',
+      justification: 'ended by elevate R0000001',
+    });
+    expect(env.graph.tenant.activeAssignments()).toEqual([]);
+    // Gone already: PIM answers RoleAssignmentDoesNotExist, which is what the caller wanted.
+    expect(await privileges.deactivate(ALICE, exchange, 'R0000001')).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(posts().map((c) => c.status)).toEqual([201, 201, 400]);
+  });
+
+  it('never removes an assignment the request did not make', async () => {
+    env.graph.tenant.addPermanentAssignment({ principalId: BOB, roleDefinitionId: GLOBAL });
+    const { privileges } = env.adapter();
+    expect(await privileges.deactivate(BOB, global, 'R0000009')).toMatchObject({ ok: true });
+    await privileges.activate(
+      grant({ requestId: 'R0000002', justification: 'via elevate R0000002' }),
+    );
+    env.now += 3_600_000 * 3;
+    await privileges.activate(grant({ startAt: env.now, justification: 'via elevate R0000003' }));
+    // R0000002's grant has ended; the live one is R0000003's.
+    expect(await privileges.deactivate(ALICE, exchange, 'R0000002')).toMatchObject({ ok: true });
+    expect(env.graph.tenant.activeAssignments()).toHaveLength(2);
+    expect(posts().filter((c) => (c.body as { action: string }).action === 'adminRemove')).toEqual(
+      [],
+    );
+  });
+
+  it('extends with adminExtend to the new end; a grant no longer there cannot be', async () => {
+    const { privileges } = env.adapter();
+    await privileges.activate(grant());
+    expect(await privileges.extend(grant(), START + 3 * 3_600_000)).toEqual({
+      ok: true,
+      value: { endsAt: START + 3 * 3_600_000 },
+    });
+    expect(posts().at(-1)?.body).toMatchObject({
+      action: 'adminExtend',
+      scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT3H' } },
+    });
+    expect(env.graph.tenant.activeAssignments()[0]?.endDateTime).toBe('2026-11-23T12:00:00.000Z');
+    await privileges.deactivate(ALICE, exchange, 'R0000001');
+    expect(await privileges.extend(grant(), START + 4 * 3_600_000)).toMatchObject({
+      ok: false,
+      error: { code: 'grant.not_active' },
+    });
+  });
+});
