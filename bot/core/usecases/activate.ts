@@ -108,14 +108,15 @@ async function fail(
 /** What PIM records as the reason: enough to trace the grant back without the bot. */
 export function justification(request: AccessRequest): string {
   const approvers = request.approvals.map((a) => a.by.email ?? a.by.displayName);
-  const parts = [
-    request.reason,
-    `requested by ${request.requester.email ?? request.requester.displayName} via elevate ${request.id}`,
+  // The `elevate <id>` mark comes first: it is how a retried activation recognises its own
+  // grant, so PIM's 500-character cap may only ever shorten the other facts.
+  const facts = [
+    `elevate ${request.id}, requested by ${request.requester.email ?? request.requester.displayName}`,
     approvers.length > 0 ? `approved by ${approvers.join(', ')}` : 'no approval required',
     request.ticket ? `ticket ${request.ticket}` : '',
+    request.reason,
   ];
-  // PIM caps justification at 500 characters.
-  return parts
+  return facts
     .filter((p) => p !== '')
     .join(' | ')
     .slice(0, 500);

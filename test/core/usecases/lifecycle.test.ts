@@ -201,3 +201,13 @@ describe('cancel', () => {
     });
   });
 });
+
+describe('justification written to PIM', () => {
+  it('keeps the request mark however long the reason is', async () => {
+    const { justification } = await import('../../../bot/core/usecases/activate.ts');
+    const { makeRequest } = await import('../../support/fixtures.ts');
+    const text = justification(makeRequest({ id: 'R0000077', reason: 'x'.repeat(2_000) }));
+    expect(text.length).toBeLessThanOrEqual(500);
+    expect(text.startsWith('elevate R0000077, requested by')).toBe(true);
+  });
+});
