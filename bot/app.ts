@@ -39,6 +39,17 @@ export interface AppOptions {
   readonly policy: Policy;
   readonly log: Logger;
   readonly clock?: Clock;
+  /** More chat surfaces beside Slack and Teams (the sandbox console). */
+  readonly platforms?: readonly ChatSurface[];
+  /** Listen on this address only (the sandbox: localhost); all interfaces by default. */
+  readonly host?: string;
+}
+
+/** A chat surface the composition root can mount: its notifier, its routes, its start. */
+export interface ChatSurface {
+  readonly notifier: Notifier;
+  readonly routes: ReadonlyMap<string, Handler>;
+  start(deps: CoreDeps): Promise<void>;
 }
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
@@ -95,6 +106,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     starters.push((deps) => teams.start(deps));
   }
 
+  for (const surface of options.platforms ?? []) {
+    notifiers.push(surface.notifier);
+    for (const [route, handler] of surface.routes) routes.set(route, handler);
+    starters.push((deps) => surface.start(deps));
+  }
+
   const scheduler = new BullScheduler(queueConnection, prefix, clock);
   metrics.queueDepth(() => scheduler.depth());
   const deps: CoreDeps = {
@@ -148,7 +165,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       { name: 'queues', check: async () => void (await scheduler.depth()) },
     ],
   });
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
+  await new Promise<void>((resolve) => server.listen(config.port, options.host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,

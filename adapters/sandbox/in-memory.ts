@@ -1,0 +1,60 @@
+/**
+ * The sandbox without Redis: the same core and Graph adapter on the in-memory store, audit
+ * log and scheduler, with the timers run in this process. One process only; nothing survives
+ * a restart.
+ */
+import type { AddressInfo } from 'node:net';
+import type { ChatSurface } from '../../bot/app.ts';
+import type { Config } from '../../bot/config.ts';
+import type { Policy } from '../../bot/core/domain/policy.ts';
+import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
+import type { Logger } from '../../bot/log.ts';
+import { FanOutNotifier } from '../../bot/notifiers.ts';
+import { createHttpServer } from '../../bot/server.ts';
+import { createGraph } from '../graph/index.ts';
+import { MemoryAuditLog } from '../memory/audit-log.ts';
+import { systemClock } from '../memory/clock.ts';
+import { randomIds } from '../memory/ids.ts';
+import { MemoryRequestStore } from '../memory/request-store.ts';
+import { MemoryScheduler } from '../memory/scheduler.ts';
+import { startTimerLoop } from './timer-loop.ts';
+
+export interface InMemoryOptions {
+  readonly config: Config;
+  readonly policy: Policy;
+  readonly log: Logger;
+  readonly surface: ChatSurface;
+  readonly host: string;
+}
+
+export async function startInMemory(o: InMemoryOptions) {
+  if (!o.config.azure) throw new Error('the sandbox tenant is not configured');
+  const graph = createGraph(o.config.azure, o.log);
+  const audit = new MemoryAuditLog();
+  const scheduler = new MemoryScheduler();
+  const deps: CoreDeps = {
+    store: new MemoryRequestStore(audit),
+    audit,
+    directory: graph.directory,
+    privileges: graph.privileges,
+    notifier: new FanOutNotifier([o.surface.notifier]),
+    scheduler,
+    clock: systemClock,
+    ids: randomIds,
+    policy: () => o.policy,
+  };
+  await o.surface.start(deps);
+  const stopTimers = startTimerLoop(deps, scheduler, o.log);
+  const server = createHttpServer({ log: o.log, routes: o.surface.routes, checks: [] });
+  await new Promise<void>((resolve) => server.listen(o.config.port, o.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    deps,
+    async close() {
+      stopTimers();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The sandbox: `npm start` with no Slack, Teams or Azure credentials. A simulated tenant is
+ * served over HTTPS on 127.0.0.1 (a CA made at start and trusted by this process only) and
+ * reached through the real Graph adapter; the console at http://localhost:PORT/ is a chat
+ * surface like Slack and Teams. With Redis reachable the bot runs exactly as in production
+ * (BullMQ workers, maintenance jobs) under its own key prefix; without, on the in-memory
+ * adapters and an in-process timer loop, and the console says so.
+ */
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { Redis } from 'ioredis';
+import { type ChatSurface, startApp } from '../../bot/app.ts';
+import type { Config } from '../../bot/config.ts';
+import type { Policy } from '../../bot/core/domain/policy.ts';
+import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
+import type { Logger } from '../../bot/log.ts';
+import { loadPolicy } from '../../bot/policy-file.ts';
+import { systemClock } from '../memory/clock.ts';
+import { TeamsCards } from '../teams/render.ts';
+import { ConsoleNotifier } from './console-notifier.ts';
+import { consoleRoutes } from './console-routes.ts';
+import { Feed } from './feed.ts';
+import { type GraphStandIn, startGraphStandIn } from './graph/index.ts';
+import { startInMemory } from './in-memory.ts';
+import { makeLocalTls } from './local-tls.ts';
+import { seedTenant } from './seed.ts';
+
+export const SANDBOX_POLICY = new URL('./policy.yaml', import.meta.url).pathname;
+export const SANDBOX_PREFIX = 'elevate-sandbox';
+
+export interface Sandbox {
+  readonly url: string;
+  readonly storage: 'redis' | 'memory';
+  readonly tenant: GraphStandIn;
+  readonly deps: CoreDeps;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  readonly config: Config;
+  readonly log: Logger;
+  /** Defaults to the sandbox's own policy, with demo-sized durations. */
+  readonly policy?: Policy;
+  /** Key prefix in Redis, cleared at start (default `elevate-sandbox`). */
+  readonly prefix?: string;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const { log } = options;
+  const prefix = options.prefix ?? SANDBOX_PREFIX;
+  const policy = options.policy ?? loadPolicy(SANDBOX_POLICY);
+  const tls = await makeLocalTls('elevate sandbox CA', 30);
+  setDefaultCACertificates([
+    ...getCACertificates('default'),
+    ...getCACertificates('extra'),
+    tls.ca,
+  ]);
+  const tenant = await startGraphStandIn({ tls });
+  seedTenant(tenant, Date.now());
+  const config: Config = {
+    ...options.config,
+    azure: {
+      tenantId: tenant.tenantId,
+      clientId: tenant.clientId,
+      clientSecret: tenant.clientSecret,
+      authorityHost: tenant.authorityHost,
+      graphBaseUrl: tenant.graphBaseUrl,
+    },
+    redis: { url: options.config.redis.url, prefix },
+  };
+  const redis = await reachableRedis(config.redis.url);
+  const storage = redis ? 'redis' : 'memory';
+  const banner = redis
+    ? null
+    : `No Redis at ${config.redis.url}: requests, audit trail and timers are kept in memory and lost when the sandbox stops. Start Redis to run on the production storage.`;
+  if (redis) await clearSandboxKeys(redis, prefix, log);
+  redis?.disconnect();
+
+  const feed = new Feed();
+  const cards = new TeamsCards(systemClock, () => policy);
+  let core: CoreDeps | null = null;
+  const surface: ChatSurface = {
+    notifier: new ConsoleNotifier(
+      feed,
+      cards,
+      () => core,
+      () => policy,
+    ),
+    routes: consoleRoutes({ feed, cards, core: () => core, banner }),
+    start: async (deps) => {
+      core = deps;
+    },
+  };
+  const app = redis
+    ? await startApp({ config, policy, log, platforms: [surface], host: '127.0.0.1' })
+    : await startInMemory({ config, policy, log, surface, host: '127.0.0.1' });
+  const url = app.url;
+  log.info(
+    { url, storage },
+    `elevate sandbox on ${url}/ — no Slack, Teams or Azure credentials set, so the tenant is simulated`,
+  );
+  if (banner) log.warn(banner);
+  return {
+    url,
+    storage,
+    tenant,
+    deps: app.deps,
+    async close() {
+      await app.close();
+      await tenant.close();
+    },
+  };
+}
+
+async function reachableRedis(url: string): Promise<Redis | null> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch {
+    redis.disconnect();
+    return null;
+  }
+}
+
+/** The simulated tenant is new on every start, so yesterday's sandbox requests would not match it. */
+async function clearSandboxKeys(redis: Redis, prefix: string, log: Logger): Promise<void> {
+  let cursor = '0';
+  let removed = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length > 0) removed += await redis.unlink(...keys);
+  } while (cursor !== '0');
+  if (removed > 0) log.info({ removed, prefix }, 'cleared the previous sandbox run');
+}

@@ -1,0 +1,109 @@
+/**
+ * The sandbox's simulated tenant: a requester, two approvers, an auditor, a dormant account,
+ * the directory roles they are eligible for, PIM's settings for them and sign-in activity.
+ * Everything the console shows comes through the real Graph adapter from this.
+ */
+import type { GraphStandIn } from './graph/index.ts';
+
+export type SandboxRole = 'requester' | 'approver' | 'auditor';
+
+export interface SandboxPerson {
+  readonly id: string;
+  readonly name: string;
+  readonly upn: string;
+  /** What the console offers this person to do (the policy is what actually decides). */
+  readonly role: SandboxRole;
+  readonly about: string;
+  /** Days since the last sign-in; null: never signed in. */
+  readonly lastSignInDaysAgo: number | null;
+}
+
+export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
+  {
+    id: '5a1ce000-0000-4000-8000-00000000a11c',
+    name: 'Alice Admin',
+    upn: 'alice@contoso.example',
+    role: 'requester',
+    about: 'IT operations; eligible for Exchange, Helpdesk and Global Administrator',
+    lastSignInDaysAgo: 0,
+  },
+  {
+    id: '5a1ce000-0000-4000-8000-0000000000b0',
+    name: 'Bob Approver',
+    upn: 'bob@contoso.example',
+    role: 'approver',
+    about: 'Security lead; approves requests',
+    lastSignInDaysAgo: 1,
+  },
+  {
+    id: '5a1ce000-0000-4000-8000-0000000ca201',
+    name: 'Carol Backup',
+    upn: 'carol@contoso.example',
+    role: 'approver',
+    about: 'Backup approver; asked when Bob does not answer in time',
+    lastSignInDaysAgo: 2,
+  },
+  {
+    id: '5a1ce000-0000-4000-8000-00000000e214',
+    name: 'Erin Auditor',
+    upn: 'erin@contoso.example',
+    role: 'auditor',
+    about: 'Internal audit; reads everyone’s history and exports the audit trail',
+    lastSignInDaysAgo: 5,
+  },
+  {
+    id: '5a1ce000-0000-4000-8000-000000057a1e',
+    name: 'Sam Dormant',
+    upn: 'sam@contoso.example',
+    role: 'requester',
+    about: 'Left the team months ago; still eligible (a stale account)',
+    lastSignInDaysAgo: 200,
+  },
+];
+
+export const SANDBOX_ROLES = {
+  exchange: { id: '29232cdf-9323-42fd-ade2-1d097af3e4de', name: 'Exchange Administrator' },
+  helpdesk: { id: '729827e3-9c14-49f7-bb1b-9608f156bbb8', name: 'Helpdesk Administrator' },
+  global: { id: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator' },
+  security: { id: '194ae4cb-b126-40b2-bd5b-6091b380977d', name: 'Security Administrator' },
+} as const;
+
+const DAY = 86_400_000;
+
+export function seedTenant(graph: GraphStandIn, now: number): void {
+  for (const p of SANDBOX_PEOPLE) {
+    graph.tenant.addUser({
+      id: p.id,
+      displayName: p.name,
+      userPrincipalName: p.upn,
+      mail: p.upn,
+      lastSignInDateTime:
+        p.lastSignInDaysAgo === null
+          ? null
+          : new Date(now - p.lastSignInDaysAgo * DAY).toISOString(),
+    });
+  }
+  for (const role of Object.values(SANDBOX_ROLES)) {
+    graph.tenant.addRoleDefinition({ id: role.id, displayName: role.name });
+  }
+  const [alice, bob, carol, , sam] = SANDBOX_PEOPLE.map((p) => p.id);
+  const eligible = (principalId: string | undefined, ...roles: { id: string }[]) => {
+    for (const role of roles)
+      if (principalId) graph.tenant.addEligibility({ principalId, roleDefinitionId: role.id });
+  };
+  const { exchange, helpdesk, global, security } = SANDBOX_ROLES;
+  eligible(alice, exchange, helpdesk, global);
+  eligible(bob, security, global);
+  eligible(carol, security);
+  eligible(sam, exchange, global);
+  // PIM's own settings: the stricter of these and the sandbox policy applies.
+  graph.tenant.setPolicy(global.id, {
+    maximumDuration: 'PT2H',
+    justification: true,
+    ticketing: true,
+  });
+  graph.tenant.setPolicy(exchange.id, { maximumDuration: 'PT8H', justification: true });
+  // Someone made a permanent assignment in the portal: reconcile and alerts report it.
+  if (carol)
+    graph.tenant.addPermanentAssignment({ principalId: carol, roleDefinitionId: helpdesk.id });
+}

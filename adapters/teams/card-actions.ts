@@ -1,0 +1,89 @@
+/**
+ * Adaptive Card actions (Action.Execute verb + data) run against the core, answered with the
+ * card to show in place of the one clicked. Free of botbuilder: Teams' invoke handler and the
+ * sandbox console both call this. Who acted comes from the caller's authentication, never
+ * from card data.
+ */
+import { parseDuration } from '../../bot/core/domain/duration.ts';
+import type { Principal } from '../../bot/core/domain/principal.ts';
+import type { AccessRequest, Platform } from '../../bot/core/domain/request.ts';
+import { type AppError, appError } from '../../bot/core/errors.ts';
+import type { Result } from '../../bot/core/result.ts';
+import { handleCommand } from '../../bot/core/usecases/chat-command.ts';
+import { approve, deny } from '../../bot/core/usecases/decide.ts';
+import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
+import { end } from '../../bot/core/usecases/end.ts';
+import { extend } from '../../bot/core/usecases/extend.ts';
+import type { Card } from '../../cards/teams/index.ts';
+import type { TeamsCards } from './render.ts';
+import { renderTeamsReply } from './replies.ts';
+
+export interface CardAction {
+  readonly verb: string;
+  readonly data: Record<string, unknown>;
+}
+
+export async function runCardAction(
+  core: CoreDeps,
+  cards: TeamsCards,
+  who: Principal,
+  platform: Platform,
+  action: CardAction,
+): Promise<Card> {
+  const { data } = action;
+  const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+  let outcome: Result<AccessRequest, AppError>;
+  switch (action.verb) {
+    case 'approve':
+      outcome = await approve(core, requestId, who);
+      break;
+    case 'deny':
+      outcome = await deny(
+        core,
+        requestId,
+        who,
+        typeof data.denyReason === 'string' ? data.denyReason : '',
+      );
+      break;
+    case 'deactivate':
+      outcome = await end(core, requestId, 'deactivated', who);
+      break;
+    case 'extend': {
+      const seconds = parseDuration(typeof data.extendBy === 'string' ? data.extendBy : '');
+      outcome = seconds
+        ? await extend(core, requestId, who, seconds)
+        : {
+            ok: false,
+            error: appError('command.bad_duration', { text: String(data.extendBy ?? '') }),
+          };
+      break;
+    }
+    case 'refresh': {
+      const request = await core.store.get(requestId);
+      outcome = request
+        ? { ok: true, value: request }
+        : { ok: false, error: appError('request.not_found', { id: requestId }) };
+      break;
+    }
+    case 'request': {
+      const text = cards.formToCommand(data);
+      if (!text.ok) return text.error;
+      const reply = await handleCommand(core, { principal: who, platform }, text.value);
+      return renderTeamsReply(reply, cards);
+    }
+    default:
+      return cards.error(
+        appError('command.bad_argument', {
+          command: 'card',
+          text: String(action.verb),
+          example: '/elevate help',
+        }),
+      );
+  }
+  if (!outcome.ok) {
+    const current = await core.store.get(requestId);
+    // The card shows the current state; the reason the action was refused goes on top.
+    return current ? cards.approvalWithNotice(current, outcome.error) : cards.error(outcome.error);
+  }
+  return cards.approval(outcome.value);
+}

@@ -1,0 +1,122 @@
+/**
+ * The sandbox without Redis: the console says so, and the whole flow still runs on the
+ * in-memory adapters and the in-process timer loop, through the real Graph adapter and the
+ * simulated tenant.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../adapters/sandbox/index.ts';
+import { SANDBOX_PEOPLE } from '../../adapters/sandbox/seed.ts';
+import { loadConfig } from '../../bot/config.ts';
+import { createLogger } from '../../bot/log.ts';
+
+const [alice, bob, , erin, sam] = SANDBOX_PEOPLE.map((p) => p.id);
+let sandbox: Sandbox;
+
+interface Item {
+  id: number;
+  said?: string;
+  card?: unknown;
+  approvalFor?: string;
+}
+interface State {
+  banner: string | null;
+  feeds: { security: Item[]; approvals: Item[]; chat: Item[] };
+}
+
+const post = async (path: string, body: unknown) => {
+  const res = await fetch(`${sandbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+};
+const state = async (as = '') =>
+  (await (await fetch(`${sandbox.url}/api/state?as=${as}`)).json()) as State;
+const text = (x: unknown) => JSON.stringify(x);
+
+beforeAll(async () => {
+  // Nothing listens on port 1: the sandbox falls back to memory.
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', REDIS_URL: 'redis://127.0.0.1:1' });
+  sandbox = await startSandbox({ config, log: createLogger('silent') });
+}, 30_000);
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+describe('sandbox on the in-memory adapters', () => {
+  it('shows a banner saying state is kept in memory', async () => {
+    expect(sandbox.storage).toBe('memory');
+    expect((await state()).banner).toMatch(/No Redis at redis:\/\/127\.0\.0\.1:1.*in memory/);
+  });
+
+  it('runs request → approve → activate → deactivate, with the grant made and removed in the tenant', async () => {
+    const asked = await post('/api/command', {
+      as: alice,
+      text: '/elevate Exchange Administrator 10m fixing mail flow INC-4711',
+    });
+    expect(text(asked.body)).toMatch(/sent to the approvers/);
+    const card = (await state(bob)).feeds.chat.find((i) => i.approvalFor);
+    expect(card).toBeDefined();
+    const requestId = card?.approvalFor ?? '';
+    const approved = await post('/api/action', {
+      as: bob,
+      itemId: card?.id,
+      verb: 'approve',
+      data: { requestId },
+    });
+    expect(approved.status).toBe(200);
+    await expect
+      .poll(async () => text((await state()).feeds.security), { timeout: 10_000 })
+      .toMatch(/activated Exchange Administrator/);
+    const held = () =>
+      sandbox.tenant.tenant.activeAssignments().filter((a) => a.principalId === alice);
+    expect(held()).toHaveLength(1);
+
+    const ended = await post('/api/command', {
+      as: alice,
+      text: `/elevate deactivate ${requestId}`,
+    });
+    expect(ended.status).toBe(200);
+    await expect.poll(() => held().length, { timeout: 10_000 }).toBe(0);
+    expect(text((await state()).feeds.security)).toMatch(/ended|deactivated/i);
+  });
+
+  it('lets nobody approve their own request, and says why on the card', async () => {
+    await post('/api/command', {
+      as: bob,
+      text: '/elevate Global Administrator 10m break glass test INC-1',
+    });
+    const own = (await state(bob)).feeds.chat.at(-1);
+    const requestId = /request (\w+)/i.exec(text(own?.card))?.[1] ?? '';
+    const tried = await post('/api/action', {
+      as: bob,
+      itemId: 0,
+      verb: 'approve',
+      data: { requestId },
+    });
+    expect(text(tried.body)).toMatch(/own request/i);
+  });
+
+  it("refuses someone else's history to a requester and gives auditors the CSV export", async () => {
+    const refused = await post('/api/command', { as: sam, text: '/elevate history all' });
+    expect(text(refused.body)).toMatch(/approvers and auditors/i);
+    const asked = await post('/api/command', { as: erin, text: '/elevate export' });
+    expect(text(asked.body)).toMatch(/download the CSV/);
+    const csv = await fetch(`${sandbox.url}/api/export.csv?as=${erin}`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const body = await csv.text();
+    expect(body.split('\r\n')[0]).toMatch(/^time,requester,role,action/);
+    expect(body).toMatch(/Exchange Administrator/);
+    expect((await fetch(`${sandbox.url}/api/export.csv?as=${sam}`)).status).toBe(403);
+  });
+
+  it('answers bad input with a clear error instead of acting', async () => {
+    expect((await post('/api/command', { text: 'help' })).status).toBe(400);
+    const stranger = await post('/api/command', { as: 'someone-else', text: 'help' });
+    expect(stranger.body.error).toMatch(/pick one of the sandbox people/);
+    const badVerb = await post('/api/action', { as: alice, itemId: 0, verb: 'launch', data: {} });
+    expect(text(badVerb.body)).toMatch(/launch/);
+  });
+});
