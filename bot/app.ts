@@ -5,6 +5,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
+import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
+import { rateLimitWait } from '../adapters/chat/outbox.ts';
 import { systemClock } from '../adapters/memory/clock.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
@@ -12,9 +14,16 @@ import { connectRedis } from '../adapters/redis/connection.ts';
 import { RedisConversationRefs } from '../adapters/redis/conversation-refs.ts';
 import { RedisIdentityCache } from '../adapters/redis/identity-cache.ts';
 import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
+import { RedisOutbox } from '../adapters/redis/outbox.ts';
 import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
 import { RedisRequestStore } from '../adapters/redis/request-store.ts';
 import { scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
+import {
+  NotifyQueue,
+  notifyQueue,
+  type PlatformDelivery,
+  startNotifyWorker,
+} from '../jobs/notify.ts';
 import { BullScheduler } from '../jobs/scheduler.ts';
 import { startRequestWorkers } from '../jobs/workers.ts';
 import type { Config } from './config.ts';
@@ -70,6 +79,18 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const metrics = new Metrics();
   const graph = await loadGraph(config, log, metrics);
   const notifiers: Notifier[] = [new OutcomeCounter(metrics)];
+  const notify = notifyQueue(queueConnection, prefix);
+  const queued = new NotifyQueue(notify, [
+    ...(config.slack ? (['slack'] as const) : []),
+    ...(config.teams ? (['teams'] as const) : []),
+  ]);
+  const outbox = new RedisOutbox({
+    redis,
+    prefix,
+    rateLimit: rateLimitWait,
+    scheduleDigest: (platform, channel, at) => queued.scheduleDigest(platform, channel, at),
+  });
+  const deliveries = new Map<ChatPlatform, PlatformDelivery>();
   const routes = new Map<string, Handler>();
   const starters: ((deps: CoreDeps) => Promise<void>)[] = [];
   const stoppers: (() => Promise<void>)[] = [];
@@ -84,8 +105,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       directory: graph.directory,
       clock,
       log,
+      outbox,
+      takeDigest: (channel) => outbox.takeDigest('slack', channel),
     });
-    notifiers.push(slack.notifier);
+    deliveries.set('slack', {
+      notifier: slack.notifier,
+      flushDigest: (channel) => slack.notifier.flushDigest(channel),
+    });
     if (slack.route) routes.set('POST /slack/events', slack.route);
     starters.push((deps) => slack.start(deps));
     stoppers.push(() => slack.stop());
@@ -100,8 +126,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       directory: graph.directory,
       clock,
       log,
+      outbox,
+      takeDigest: (channel) => outbox.takeDigest('teams', channel),
     });
-    notifiers.push(teams.notifier);
+    deliveries.set('teams', {
+      notifier: teams.notifier,
+      flushDigest: (channel) => teams.notifier.flushDigest(channel),
+    });
     routes.set('POST /api/messages', teams.route);
     starters.push((deps) => teams.start(deps));
   }
@@ -112,8 +143,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     starters.push((deps) => surface.start(deps));
   }
 
+  // Slack and Teams hear of changes through the notify queue; other surfaces directly.
+  if (deliveries.size > 0) notifiers.push(queued);
   const scheduler = new BullScheduler(queueConnection, prefix, clock);
-  metrics.queueDepth(() => scheduler.depth());
+  metrics.queueDepth(async () => (await scheduler.depth()) + (await queued.depth()));
   const deps: CoreDeps = {
     store,
     audit,
@@ -132,6 +165,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       : startRequestWorkers(deps, {
           connection: queueConnection.duplicate({ maxRetriesPerRequest: null }) as Redis,
           prefix,
+          log,
+        });
+
+  const notifyWorker =
+    config.process === 'web' || deliveries.size === 0
+      ? null
+      : startNotifyWorker({
+          connection: queueConnection.duplicate({ maxRetriesPerRequest: null }) as Redis,
+          prefix,
+          store,
+          platforms: deliveries,
           log,
         });
 
@@ -176,6 +220,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       server.closeAllConnections();
       for (const stop of stoppers) await stop();
       await workers?.close();
+      await notifyWorker?.close();
+      await notify.close();
       await maintenance?.worker.close();
       await maintenance?.queue.close();
       await scheduler.close();

@@ -1,6 +1,6 @@
 /**
  * Who hears about which change, the same on every platform, and running a change's steps so
- * that one failed post does not stop the others (chat trouble never undoes a decision).
+ * that one failed post does not stop the others.
  */
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Logger } from '../../bot/log.ts';
@@ -28,19 +28,33 @@ export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
   'ended',
 ]);
 
+/**
+ * Runs every step even when one fails (one bad channel must not silence the others), then
+ * throws the first failure so the notify job is retried; done-keys make the retry skip what
+ * was already sent.
+ */
 export async function runSteps(
   steps: readonly (() => Promise<void>)[],
   log: Logger,
   context: Record<string, unknown>,
 ): Promise<void> {
+  let first: unknown = null;
   for (const step of steps) {
     try {
       await step();
     } catch (error) {
-      log.error(
+      first ??= error;
+      log.warn(
         { ...context, err: error instanceof Error ? error.message : String(error) },
-        'notification failed',
+        'notification step failed',
       );
     }
   }
+  if (first !== null) throw first;
+}
+
+/** The one-line messages a busy channel collected, as one message's lines. */
+export function digestLines(lines: readonly string[], more: boolean): string[] {
+  const head = `${lines.length}${more ? '+' : ''} updates arrived while this channel was busy:`;
+  return [head, ...lines.map((line) => `• ${line}`)];
 }

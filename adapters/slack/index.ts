@@ -4,22 +4,22 @@
  * SLACK_API_URL, the identity mapping and the notifier. Loaded only when Slack is configured.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Config } from '../../bot/config.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
-import type { Notifier } from '../../bot/core/ports/notifier.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { Logger } from '../../bot/log.ts';
 import type { IdentityCache } from '../chat/identity-cache.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
+import { directOutbox, type Outbox } from '../chat/outbox.ts';
 import type { ReplayGuard } from '../chat/replay-guard.ts';
 import { registerHandlers } from './handlers.ts';
 import { SlackIdentity } from './identity.ts';
 import { slackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
-import { SlackNotifier } from './notifier.ts';
+import { SlackNotifier, type SlackNotifierOptions } from './notifier.ts';
 
 export interface SlackParts {
   readonly refs: MessageRefs;
@@ -29,10 +29,13 @@ export interface SlackParts {
   readonly directory: DirectoryLookup;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Pace, 429 and done-keys for every message out (the notify queue's); direct by default. */
+  readonly outbox?: Outbox;
+  readonly takeDigest?: SlackNotifierOptions['takeDigest'];
 }
 
 export interface Slack {
-  readonly notifier: Notifier;
+  readonly notifier: SlackNotifier;
   /** The POST /slack/events route; null in Socket Mode. */
   readonly route:
     | ((req: IncomingMessage, res: ServerResponse, log: Logger) => Promise<void>)
@@ -67,8 +70,18 @@ export function createSlack(config: NonNullable<Config['slack']>, parts: SlackPa
     parts.identityCache,
     () => parts.policy().identities,
   );
+  // Outbound messages get their own client that reports a 429 instead of sleeping through
+  // it, so the notify queue can honour Retry-After without holding a worker.
+  const outbound = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    logger,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 },
+  });
   const notifier = new SlackNotifier({
-    client: app.client,
+    client: outbound,
+    outbox: parts.outbox ?? directOutbox,
+    ...(parts.takeDigest ? { takeDigest: parts.takeDigest } : {}),
     refs: parts.refs,
     identity,
     policy: parts.policy,

@@ -1,8 +1,9 @@
 /**
- * Slack's side of every request change. Cards are projections of the stored request: the
- * approval card is posted once per channel (create-once claim) and re-rendered everywhere it
- * was sent on every change; people and the security channel get the outcome in words.
- * A failed post is logged, never thrown: chat trouble must not undo a decision.
+ * Slack's side of every request change, run by the notify worker. Cards are projections of the
+ * stored request: the approval card is posted once per channel (create-once claim) and
+ * re-rendered everywhere it was sent on every change; people and the security channel get the
+ * outcome in words. Every call goes through the outbox (pace, 429, done-keys, digests); a
+ * failure is thrown after the other steps ran, and the job retries.
  */
 import type { WebClient } from '@slack/web-api';
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
@@ -13,9 +14,17 @@ import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Logger } from '../../bot/log.ts';
-import { alertMessage, approvalCard, outcomeMessage } from '../../cards/slack/index.ts';
-import { REQUESTER_CHANGES, runSteps, SECURITY_CHANGES } from '../chat/audiences.ts';
+import { alertLines } from '../../cards/alert-text.ts';
+import {
+  alertMessage,
+  approvalCard,
+  outcomeMessage,
+  outcomeText,
+  safeMrkdwn,
+} from '../../cards/slack/index.ts';
+import { digestLines, REQUESTER_CHANGES, runSteps, SECURITY_CHANGES } from '../chat/audiences.ts';
 import type { MessageRef, MessageRefs } from '../chat/message-refs.ts';
+import type { Outbox } from '../chat/outbox.ts';
 import type { SlackIdentity } from './identity.ts';
 
 export interface SlackNotifierOptions {
@@ -25,6 +34,11 @@ export interface SlackNotifierOptions {
   readonly policy: () => Policy;
   readonly clock: Clock;
   readonly log: Logger;
+  readonly outbox: Outbox;
+  /** The lines a busy channel collected (RedisOutbox.takeDigest); absent without digests. */
+  readonly takeDigest?: (
+    channel: string,
+  ) => Promise<{ lines: string[]; more: boolean; commit(): Promise<void> }>;
 }
 
 export class SlackNotifier implements Notifier {
@@ -34,31 +48,50 @@ export class SlackNotifier implements Notifier {
     this.#o = options;
   }
 
-  async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
+  async requestChanged(
+    request: AccessRequest,
+    change: RequestChange,
+    occurrence = `${request.id}-${change}-v${request.version}`,
+  ): Promise<void> {
     const steps = [
       change === 'submitted' || change === 'escalated'
         ? () => this.#postApprovalCards(request)
         : () => this.#updateCards(request),
-      () => this.#tellRequester(request, change),
-      () => this.#tellSecurity(request, change),
+      () => this.#tellRequester(request, change, occurrence),
+      () => this.#tellSecurity(request, change, occurrence),
     ];
     await runSteps(steps, this.#o.log, { requestId: request.id, change, platform: 'slack' });
   }
 
-  async securityAlert(alert: SecurityAlert): Promise<void> {
+  async securityAlert(alert: SecurityAlert, occurrence = alert.key): Promise<void> {
     const channel = this.#o.policy().channels.security.slack;
     if (!channel) return;
-    try {
-      await this.#o.client.chat.postMessage({
+    const timezone = this.#o.policy().timezone;
+    await this.#o.outbox.send(
+      {
+        platform: 'slack',
         channel,
-        ...alertMessage(alert, this.#o.policy().timezone),
-      });
-    } catch (error) {
-      this.#o.log.error(
-        { alert: alert.key, err: error instanceof Error ? error.message : String(error) },
-        'slack alert failed',
-      );
-    }
+        once: `${occurrence}:security`,
+        digest: alertLines(alert, timezone).slice(0, 2).join(' '),
+      },
+      async () =>
+        void (await this.#o.client.chat.postMessage({ channel, ...alertMessage(alert, timezone) })),
+    );
+  }
+
+  /** Posts what a busy channel collected as one message; false when nothing was waiting. */
+  async flushDigest(channel: string): Promise<boolean> {
+    const digest = await this.#o.takeDigest?.(channel);
+    if (!digest || digest.lines.length === 0) return false;
+    const text = digestLines(digest.lines, digest.more)
+      .map((line) => safeMrkdwn(line, 400))
+      .join('\n');
+    await this.#o.outbox.send(
+      { platform: 'slack', channel },
+      async () => void (await this.#o.client.chat.postMessage({ channel, text })),
+    );
+    await digest.commit();
+    return true;
   }
 
   async #postApprovalCards(request: AccessRequest): Promise<void> {
@@ -73,7 +106,10 @@ export class SlackNotifier implements Notifier {
     for (const target of targets) {
       if (!(await this.#o.refs.claim(request.id, 'slack', target, 'approval'))) continue;
       try {
-        const posted = await this.#o.client.chat.postMessage({ channel: target, ...card });
+        let posted: { ts?: string; channel?: string } = {};
+        await this.#o.outbox.send({ platform: 'slack', channel: target }, async () => {
+          posted = await this.#o.client.chat.postMessage({ channel: target, ...card });
+        });
         if (posted.ts && posted.channel) {
           await this.#o.refs.save(request.id, {
             platform: 'slack',
@@ -94,28 +130,50 @@ export class SlackNotifier implements Notifier {
       (r: MessageRef) => r.platform === 'slack' && r.kind === 'approval',
     );
     const card = this.#approvalCard(request);
-    await Promise.all(
-      refs.map((r) => this.#o.client.chat.update({ channel: r.channel, ts: r.messageId, ...card })),
-    );
+    for (const r of refs) {
+      await this.#o.outbox.send(
+        { platform: 'slack', channel: r.channel },
+        async () =>
+          void (await this.#o.client.chat.update({ channel: r.channel, ts: r.messageId, ...card })),
+      );
+    }
   }
 
-  async #tellRequester(request: AccessRequest, change: RequestChange): Promise<void> {
+  async #tellRequester(
+    request: AccessRequest,
+    change: RequestChange,
+    occurrence: string,
+  ): Promise<void> {
     if (request.platform !== 'slack' || !REQUESTER_CHANGES.has(change)) return;
     const user = await this.#o.identity.slackUserFor(request.requester);
     if (!user) return;
-    await this.#o.client.chat.postMessage({
-      channel: user,
-      ...this.#outcome(request, change, 'requester'),
-    });
+    const message = this.#outcome(request, change, 'requester');
+    await this.#o.outbox.send(
+      { platform: 'slack', channel: user, once: `${occurrence}:requester` },
+      async () => void (await this.#o.client.chat.postMessage({ channel: user, ...message })),
+    );
   }
 
-  async #tellSecurity(request: AccessRequest, change: RequestChange): Promise<void> {
+  async #tellSecurity(
+    request: AccessRequest,
+    change: RequestChange,
+    occurrence: string,
+  ): Promise<void> {
     const channel = this.#o.policy().channels.security.slack;
     if (!channel || !SECURITY_CHANGES.has(change)) return;
-    await this.#o.client.chat.postMessage({
-      channel,
-      ...this.#outcome(request, change, 'security'),
-    });
+    const message = this.#outcome(request, change, 'security');
+    const line = outcomeText(
+      request,
+      change,
+      'security',
+      {},
+      this.#o.clock.now(),
+      this.#o.policy().timezone,
+    );
+    await this.#o.outbox.send(
+      { platform: 'slack', channel, once: `${occurrence}:security`, digest: line },
+      async () => void (await this.#o.client.chat.postMessage({ channel, ...message })),
+    );
   }
 
   #approvalCard(request: AccessRequest) {

@@ -13,10 +13,11 @@ import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { Logger } from '../../bot/log.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
+import { directOutbox, type Outbox } from '../chat/outbox.ts';
 import { botAuthentication } from './auth.ts';
 import { TeamsBot } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';
-import { TeamsNotifier } from './notifier.ts';
+import { TeamsNotifier, type TeamsNotifierOptions } from './notifier.ts';
 import { TeamsCards } from './render.ts';
 
 export interface TeamsParts {
@@ -26,6 +27,9 @@ export interface TeamsParts {
   readonly directory: DirectoryLookup;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Pace, 429 and done-keys for every message out (the notify queue's); direct by default. */
+  readonly outbox?: Outbox;
+  readonly takeDigest?: TeamsNotifierOptions['takeDigest'];
 }
 
 export function createTeams(config: NonNullable<Config['teams']>, parts: TeamsParts) {
@@ -51,6 +55,8 @@ export function createTeams(config: NonNullable<Config['teams']>, parts: TeamsPa
     cards,
     policy: parts.policy,
     log,
+    outbox: parts.outbox ?? directOutbox,
+    ...(parts.takeDigest ? { takeDigest: parts.takeDigest } : {}),
   });
   let bot: TeamsBot | null = null;
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

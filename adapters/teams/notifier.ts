@@ -2,7 +2,8 @@
  * Teams' side of every request change, proactively: the approval card posted once to the
  * approvals channel and to approvers who have talked to the bot, updated in place
  * (updateActivity) on every change; outcomes to the requester and the security channel.
- * A failed post is logged, never thrown.
+ * Every call goes through the outbox (pace, 429, done-keys, digests); a failure is thrown after
+ * the other steps ran, and the notify job retries.
  */
 import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
@@ -13,10 +14,13 @@ import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Logger } from '../../bot/log.ts';
-import { alertCard, outcomeCard } from '../../cards/teams/index.ts';
-import { REQUESTER_CHANGES, runSteps, SECURITY_CHANGES } from '../chat/audiences.ts';
+import { alertLines } from '../../cards/alert-text.ts';
+import { outcomeText } from '../../cards/outcome-text.ts';
+import { alertCard, outcomeCard, textCard } from '../../cards/teams/index.ts';
+import { digestLines, REQUESTER_CHANGES, runSteps, SECURITY_CHANGES } from '../chat/audiences.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
+import type { Outbox } from '../chat/outbox.ts';
 import type { TeamsCards } from './render.ts';
 
 export interface TeamsNotifierOptions {
@@ -30,6 +34,11 @@ export interface TeamsNotifierOptions {
   readonly cards: TeamsCards;
   readonly policy: () => Policy;
   readonly log: Logger;
+  readonly outbox: Outbox;
+  /** The lines a busy channel collected (RedisOutbox.takeDigest); absent without digests. */
+  readonly takeDigest?: (
+    channel: string,
+  ) => Promise<{ lines: string[]; more: boolean; commit(): Promise<void> }>;
 }
 
 type Reference = Partial<ConversationReference>;
@@ -41,28 +50,39 @@ export class TeamsNotifier implements Notifier {
     this.#o = options;
   }
 
-  async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
+  async requestChanged(
+    request: AccessRequest,
+    change: RequestChange,
+    occurrence = `${request.id}-${change}-v${request.version}`,
+  ): Promise<void> {
     const steps = [
       change === 'submitted' || change === 'escalated'
         ? () => this.#postApprovalCards(request)
         : () => this.#updateCards(request),
-      () => this.#tellRequester(request, change),
-      () => this.#tellSecurity(request, change),
+      () => this.#tellRequester(request, change, occurrence),
+      () => this.#tellSecurity(request, change, occurrence),
     ];
     await runSteps(steps, this.#o.log, { requestId: request.id, change, platform: 'teams' });
   }
 
-  async securityAlert(alert: SecurityAlert): Promise<void> {
+  async securityAlert(alert: SecurityAlert, occurrence = alert.key): Promise<void> {
     const channel = this.#channel(this.#o.policy().channels.security.teams);
     if (!channel) return;
-    try {
-      await this.#send(channel, alertCard(alert, this.#o.cards.timezone));
-    } catch (error) {
-      this.#o.log.error(
-        { alert: alert.key, err: error instanceof Error ? error.message : String(error) },
-        'teams alert failed',
-      );
-    }
+    const timezone = this.#o.cards.timezone;
+    await this.#send(channel, alertCard(alert, timezone), {
+      once: `${occurrence}:security`,
+      digest: alertLines(alert, timezone).slice(0, 2).join(' '),
+    });
+  }
+
+  /** Posts what a busy channel collected as one message; false when nothing was waiting. */
+  async flushDigest(conversationId: string): Promise<boolean> {
+    const channel = this.#channel(conversationId);
+    const digest = await this.#o.takeDigest?.(conversationId);
+    if (!channel || !digest || digest.lines.length === 0) return false;
+    await this.#send(channel, textCard(digestLines(digest.lines, digest.more).join('\n\n')));
+    await digest.commit();
+    return true;
   }
 
   async #postApprovalCards(request: AccessRequest): Promise<void> {
@@ -106,26 +126,50 @@ export class TeamsNotifier implements Notifier {
         this.#channel(ref.channel) ??
         (await this.#referenceForConversation(ref.channel, approvers));
       if (!reference) continue;
-      await this.#o.adapter.continueConversationAsync(this.#o.appId, reference, async (context) => {
-        await context.updateActivity({
-          id: ref.messageId,
-          type: 'message',
-          attachments: [CardFactory.adaptiveCard(card)],
-        });
-      });
+      await this.#o.outbox.send({ platform: 'teams', channel: ref.channel }, () =>
+        this.#o.adapter.continueConversationAsync(this.#o.appId, reference, async (context) => {
+          await context.updateActivity({
+            id: ref.messageId,
+            type: 'message',
+            attachments: [CardFactory.adaptiveCard(card)],
+          });
+        }),
+      );
     }
   }
 
-  async #tellRequester(request: AccessRequest, change: RequestChange): Promise<void> {
+  async #tellRequester(
+    request: AccessRequest,
+    change: RequestChange,
+    occurrence: string,
+  ): Promise<void> {
     if (request.platform !== 'teams' || !REQUESTER_CHANGES.has(change)) return;
     const reference = (await this.#o.conversations.get(request.requester.id)) as Reference | null;
-    if (reference) await this.#send(reference, this.#outcome(request, change, 'requester'));
+    if (reference)
+      await this.#send(reference, this.#outcome(request, change, 'requester'), {
+        once: `${occurrence}:requester`,
+      });
   }
 
-  async #tellSecurity(request: AccessRequest, change: RequestChange): Promise<void> {
+  async #tellSecurity(
+    request: AccessRequest,
+    change: RequestChange,
+    occurrence: string,
+  ): Promise<void> {
     const channel = this.#channel(this.#o.policy().channels.security.teams);
-    if (channel && SECURITY_CHANGES.has(change))
-      await this.#send(channel, this.#outcome(request, change, 'security'));
+    if (!channel || !SECURITY_CHANGES.has(change)) return;
+    const line = outcomeText(
+      request,
+      change,
+      'security',
+      {},
+      this.#o.cards.now,
+      this.#o.cards.timezone,
+    );
+    await this.#send(channel, this.#outcome(request, change, 'security'), {
+      once: `${occurrence}:security`,
+      digest: line,
+    });
   }
 
   #outcome(request: AccessRequest, change: RequestChange, audience: 'requester' | 'security') {
@@ -142,11 +186,18 @@ export class TeamsNotifier implements Notifier {
     );
   }
 
-  async #send(reference: Reference, card: Record<string, unknown>): Promise<string | undefined> {
+  async #send(
+    reference: Reference,
+    card: Record<string, unknown>,
+    options: { readonly once?: string; readonly digest?: string } = {},
+  ): Promise<string | undefined> {
     let id: string | undefined;
-    await this.#o.adapter.continueConversationAsync(this.#o.appId, reference, async (context) => {
-      id = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
-    });
+    const channel = reference.conversation?.id ?? '';
+    await this.#o.outbox.send({ platform: 'teams', channel, ...options }, () =>
+      this.#o.adapter.continueConversationAsync(this.#o.appId, reference, async (context) => {
+        id = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+      }),
+    );
     return id;
   }
 

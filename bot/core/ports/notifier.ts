@@ -22,7 +22,11 @@ export type RequestChange =
  * from `request` and update every card already sent for it.
  */
 export interface Notifier {
-  requestChanged(request: AccessRequest, change: RequestChange): Promise<void>;
+  /**
+   * `occurrence` names this one change (request, change, version) when a delivery may be
+   * retried, so that a retry never posts the same message twice.
+   */
+  requestChanged(request: AccessRequest, change: RequestChange, occurrence?: string): Promise<void>;
   /** A finding for the security channel on every platform. */
-  securityAlert(alert: SecurityAlert): Promise<void>;
+  securityAlert(alert: SecurityAlert, occurrence?: string): Promise<void>;
 }

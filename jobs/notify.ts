@@ -1,0 +1,166 @@
+/**
+ * All chat output goes through the notify queue: the core's notifier only adds a job per
+ * platform, and workers deliver it through that platform's notifier and outbox (pacing,
+ * 429 Retry-After, digests, done-keys). So a burst queues instead of failing, a slow or
+ * throttled platform never holds up a decision, and a crashed worker's deliveries are retried
+ * without posting twice. Job ids are deterministic: the same change enqueued twice (a
+ * replayed transition, two replicas) is one job.
+ */
+import { createHash } from 'node:crypto';
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
+import { RetryLater } from '../adapters/chat/outbox.ts';
+import type { SecurityAlert } from '../bot/core/domain/alert.ts';
+import type { AccessRequest } from '../bot/core/domain/request.ts';
+import type { Notifier, RequestChange } from '../bot/core/ports/notifier.ts';
+import type { RequestStore } from '../bot/core/ports/request-store.ts';
+import type { Logger } from '../bot/log.ts';
+
+export const NOTIFY_QUEUE = 'elevate-notify';
+
+export type NotifyJob =
+  | {
+      readonly type: 'change';
+      readonly platform: ChatPlatform;
+      readonly requestId: string;
+      readonly change: RequestChange;
+      readonly occurrence: string;
+    }
+  | {
+      readonly type: 'alert';
+      readonly platform: ChatPlatform;
+      readonly alert: SecurityAlert;
+      readonly occurrence: string;
+    }
+  | { readonly type: 'digest'; readonly platform: ChatPlatform; readonly channel: string };
+
+/** A platform's notifier plus the way it posts a digest of one-line messages. */
+export interface PlatformDelivery {
+  readonly notifier: Notifier;
+  /** Posts the lines waiting for `channel` as one message; false when there were none. */
+  flushDigest(channel: string): Promise<boolean>;
+}
+
+const OPTIONS = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: true,
+  removeOnFail: { age: 7 * 86_400 },
+} as const;
+
+const safeId = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 24);
+
+/** The core's Notifier in production: one job per platform and change. */
+export class NotifyQueue implements Notifier {
+  readonly #queue: Queue<NotifyJob>;
+  readonly #platforms: readonly ChatPlatform[];
+  readonly #now: () => number;
+
+  constructor(queue: Queue<NotifyJob>, platforms: readonly ChatPlatform[], now = Date.now) {
+    this.#queue = queue;
+    this.#platforms = platforms;
+    this.#now = now;
+  }
+
+  async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
+    const occurrence = `${request.id}-${change}-v${request.version}`;
+    await this.#queue.addBulk(
+      this.#platforms.map((platform) => ({
+        name: 'change',
+        data: { type: 'change', platform, requestId: request.id, change, occurrence },
+        opts: { ...OPTIONS, jobId: `notify-${platform}-${occurrence}` },
+      })),
+    );
+  }
+
+  async securityAlert(alert: SecurityAlert): Promise<void> {
+    // The alert's cooldown already decided this is worth saying; this id only makes a retried
+    // enqueue of the same scan result one job.
+    const occurrence = `alert-${safeId(alert.key)}-${Math.floor(this.#now() / 60_000)}`;
+    await this.#queue.addBulk(
+      this.#platforms.map((platform) => ({
+        name: 'alert',
+        data: { type: 'alert', platform, alert, occurrence },
+        opts: { ...OPTIONS, jobId: `${platform}-${occurrence}` },
+      })),
+    );
+  }
+
+  /**
+   * One flush per channel and 5-second window: a burst schedules it once; lines that arrive
+   * while a flush runs get the next window's. A flush that finds nothing posts nothing.
+   */
+  async scheduleDigest(platform: ChatPlatform, channel: string, at: number): Promise<void> {
+    await this.#queue.add(
+      'digest',
+      { type: 'digest', platform, channel },
+      {
+        ...OPTIONS,
+        jobId: `digest-${platform}-${safeId(channel)}-${Math.floor(at / 5_000)}`,
+        delay: Math.max(0, at - this.#now()),
+      },
+    );
+  }
+
+  async depth(): Promise<number> {
+    return this.#queue.getJobCountByTypes('waiting', 'delayed', 'active');
+  }
+}
+
+export function notifyQueue(connection: Redis, prefix: string): Queue<NotifyJob> {
+  return new Queue<NotifyJob>(NOTIFY_QUEUE, { connection, prefix });
+}
+
+export interface NotifyWorkerOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly store: RequestStore;
+  readonly platforms: ReadonlyMap<ChatPlatform, PlatformDelivery>;
+  readonly log: Logger;
+  readonly concurrency?: number;
+}
+
+export function startNotifyWorker(o: NotifyWorkerOptions): Worker<NotifyJob> {
+  const worker = new Worker<NotifyJob>(
+    NOTIFY_QUEUE,
+    async (job, token) => {
+      try {
+        await deliver(o, job);
+      } catch (error) {
+        if (!(error instanceof RetryLater)) throw error;
+        // Rate limited: come back when the channel is free, without spending an attempt.
+        o.log.info({ job: job.id, ms: error.ms }, error.message);
+        await job.moveToDelayed(Date.now() + error.ms, token);
+        throw new DelayedError();
+      }
+    },
+    { connection: o.connection, prefix: o.prefix, concurrency: o.concurrency ?? 20 },
+  );
+  worker.on('failed', (job, error) =>
+    o.log.warn({ job: job?.id, attempt: job?.attemptsMade, err: error.message }, 'notify failed'),
+  );
+  worker.on('error', (error) => o.log.error({ err: error.message }, 'notify worker error'));
+  return worker;
+}
+
+async function deliver(o: NotifyWorkerOptions, job: Job<NotifyJob>): Promise<void> {
+  const data = job.data;
+  const platform = o.platforms.get(data.platform);
+  if (!platform) return;
+  switch (data.type) {
+    case 'change': {
+      // Cards are projections: render the request as it is now, not as it was when queued.
+      const request = await o.store.get(data.requestId);
+      if (request) await platform.notifier.requestChanged(request, data.change, data.occurrence);
+      return;
+    }
+    case 'alert':
+      return platform.notifier.securityAlert(data.alert, data.occurrence);
+    case 'digest': {
+      const flushed = await platform.flushDigest(data.channel);
+      if (flushed) o.log.info({ platform: data.platform, channel: data.channel }, 'digest posted');
+      return;
+    }
+  }
+}
