@@ -200,9 +200,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           worker: startMaintenanceWorker(deps, maintenanceOptions),
         };
 
+  // A worker process serves health, readiness and metrics only; chat arrives at web replicas.
   const server = createHttpServer({
     log,
-    routes,
+    routes: config.process === 'worker' ? new Map() : routes,
     metrics,
     checks: [
       { name: 'redis', check: async () => void (await redis.ping()) },

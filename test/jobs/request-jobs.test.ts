@@ -104,6 +104,24 @@ describe('request jobs on BullMQ', () => {
     expect(s.notifier.changes(id)).toEqual(['approved', 'activated', 'reminder', 'ended']);
   });
 
+  it('runs the same on a Redis Cluster hash-tag prefix ({elevate-…}), every key in one slot', async () => {
+    await redis.cleanup();
+    redis = await freshRedis({ name: '{elevate-test-*}' });
+    const s = setup();
+    s.workers();
+    const submitted = await ask(s.deps, 1);
+    if (!submitted.ok) throw new Error(submitted.error.message);
+    const id = submitted.value.id;
+    await waitFor(async () => (await s.deps.store.get(id))?.state === 'ended', 8_000, 'expiry');
+    expect(s.privileges.activateCalls).toBe(1);
+    expect(s.privileges.deactivateCalls).toBe(1);
+    const keys = await redis.redis.keys(`${redis.prefix}*`);
+    expect(keys.length).toBeGreaterThan(0);
+    // Every key carries the tag, so Cluster puts them all in the slot of `{elevate-test-…}`.
+    expect(keys.every((k) => k.startsWith(redis.prefix))).toBe(true);
+    expect(new Set(keys.map((k) => k.slice(0, k.indexOf('}') + 1))).size).toBe(1);
+  });
+
   it('keeps one job per timer and request however often it is scheduled', async () => {
     const s = setup();
     const runAt = s.clock.now() + 60_000;
