@@ -30,6 +30,7 @@ import type { Config } from './config.ts';
 import type { Policy } from './core/domain/policy.ts';
 import type { Clock } from './core/ports/clock.ts';
 import type { Notifier } from './core/ports/notifier.ts';
+import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
 import type { Logger } from './log.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
@@ -186,6 +187,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     seen: new RedisReplayGuard(redis, prefix),
     everyMs: options.policy.alerts.scanEvery * 1000,
     redis,
+    overview: graph.overview,
     ...(options.policy.siem && config.siemSecret
       ? { siem: { url: options.policy.siem.url, secret: config.siemSecret } }
       : {}),
@@ -237,7 +239,7 @@ async function loadGraph(
   config: Config,
   log: Logger,
   metrics: Metrics,
-): Promise<Pick<CoreDeps, 'directory' | 'privileges'>> {
+): Promise<Pick<CoreDeps, 'directory' | 'privileges'> & { overview: TenantOverview }> {
   if (!config.azure)
     throw new Error('Microsoft Graph is not configured: set AZURE_TENANT_ID and AZURE_CLIENT_ID');
   const { createGraph } = await import('../adapters/graph/index.ts');

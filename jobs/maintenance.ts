@@ -1,12 +1,15 @@
 /**
- * Repeatable maintenance on its own queue: the audit-chain check (a broken chain is posted to
- * the security channel, not again for the same finding within the cooldown), reconcile (at
- * start and every five minutes) and forwarding the audit trail to the SIEM. The
+ * Repeatable maintenance on its own queue: the audit-chain check and the alerts scan (findings
+ * go to the security channel, not again for the same finding within the cooldown), reconcile
+ * (at start and every five minutes) and forwarding the audit trail to the SIEM. The
  * job scheduler id is fixed, so every replica that starts registers the same one schedule.
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ReplayGuard } from '../adapters/chat/replay-guard.ts';
+import type { SecurityAlert } from '../bot/core/domain/alert.ts';
+import type { TenantOverview } from '../bot/core/ports/tenant-overview.ts';
+import { scanForAlerts } from '../bot/core/usecases/alerts-scan.ts';
 import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { reconcile } from '../bot/core/usecases/reconcile.ts';
@@ -26,6 +29,8 @@ export interface MaintenanceOptions {
   readonly siem?: SiemTarget;
   /** Client for the forwarding cursor. */
   readonly redis?: Redis;
+  /** The tenant as a whole, for alerts-scan (every `everyMs`); without it the scan is off. */
+  readonly overview?: TenantOverview;
 }
 
 const SIEM_EVERY_MS = 10_000;
@@ -48,6 +53,15 @@ export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue>
   } else {
     await queue.removeJobScheduler('siem-forward');
   }
+  if (o.overview) {
+    await queue.upsertJobScheduler(
+      'alerts-scan',
+      { every: o.everyMs },
+      { name: 'alerts-scan', opts },
+    );
+  } else {
+    await queue.removeJobScheduler('alerts-scan');
+  }
   await queue.upsertJobScheduler(
     'reconcile',
     { every: RECONCILE_EVERY_MS },
@@ -68,6 +82,12 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
         if (sent > 0) o.log.info({ sent }, 'audit events forwarded to the SIEM');
         return;
       }
+      if (job.name === 'alerts-scan' && o.overview) {
+        const findings = await scanForAlerts(deps, o.overview);
+        const posted = await postNew(deps, o, findings);
+        o.log.info({ findings: findings.length, posted }, 'alerts scan done');
+        return;
+      }
       if (job.name === 'reconcile') {
         const report = await reconcile(deps);
         o.log.info(report, 'reconciled open requests');
@@ -76,12 +96,25 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
       if (job.name !== 'audit-verify') return;
       const { result, alert } = await checkAuditChain(deps);
       o.log.info({ ok: result.ok, entries: result.count }, 'audit chain checked');
-      if (alert && (await o.seen.firstSeen(`alert:${alert.key}`, deps.policy().alerts.cooldown))) {
-        await deps.notifier.securityAlert(alert);
-      }
+      if (alert) await postNew(deps, o, [alert]);
     },
     { connection: o.connection, prefix: o.prefix, concurrency: 1 },
   );
   worker.on('error', (error) => o.log.error({ err: error.message }, 'maintenance worker error'));
   return worker;
+}
+
+/** Posts the findings not already posted within the cooldown; returns how many it posted. */
+export async function postNew(
+  deps: CoreDeps,
+  o: Pick<MaintenanceOptions, 'seen'>,
+  alerts: readonly SecurityAlert[],
+): Promise<number> {
+  let posted = 0;
+  for (const alert of alerts) {
+    if (!(await o.seen.firstSeen(`alert:${alert.key}`, deps.policy().alerts.cooldown))) continue;
+    await deps.notifier.securityAlert(alert);
+    posted += 1;
+  }
+  return posted;
 }

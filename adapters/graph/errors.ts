@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   roles: { permission: 'RoleManagement.Read.Directory', action: 'read role definitions' },
   users: { permission: 'User.Read.All', action: 'look up users' },
   groups: { permission: 'GroupMember.Read.All', action: 'check group membership' },
+  signIns: { permission: 'AuditLog.Read.All', action: 'read sign-in activity' },
 } as const;
 export type GraphCallKind = keyof typeof PERMISSIONS;
 

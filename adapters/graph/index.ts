@@ -3,17 +3,19 @@ import type { Logger } from '../../bot/log.ts';
 import { createGraphClient, GRAPH_BASE_URL } from './client.ts';
 import { type AzureConfig, createCredential, credentialKind } from './credential.ts';
 import { GraphDirectory } from './directory.ts';
+import { GraphOverview } from './overview.ts';
 import { GraphPrivileges } from './privileges.ts';
 import { GraphReader } from './reader.ts';
 import { GraphStats } from './stats.ts';
 
 export { GraphRefusedError, GraphUnavailableError } from './errors.ts';
 export type { GraphStatsSnapshot } from './stats.ts';
-export type { GraphDirectory, GraphPrivileges, GraphStats };
+export type { GraphDirectory, GraphOverview, GraphPrivileges, GraphStats };
 
 export interface Graph {
   readonly privileges: GraphPrivileges;
   readonly directory: GraphDirectory;
+  readonly overview: GraphOverview;
   readonly stats: GraphStats;
 }
 
@@ -40,9 +42,11 @@ export function createGraph(
     },
     'microsoft graph configured',
   );
+  const privileges = new GraphPrivileges(reader, { log: graphLog });
   return {
-    privileges: new GraphPrivileges(reader, { log: graphLog }),
+    privileges,
     directory: new GraphDirectory(reader),
+    overview: new GraphOverview(reader, () => privileges.listRoles()),
     stats,
   };
 }

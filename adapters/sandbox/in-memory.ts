@@ -7,10 +7,13 @@ import type { AddressInfo } from 'node:net';
 import type { ChatSurface } from '../../bot/app.ts';
 import type { Config } from '../../bot/config.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
+import { scanForAlerts } from '../../bot/core/usecases/alerts-scan.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { Logger } from '../../bot/log.ts';
 import { FanOutNotifier } from '../../bot/notifiers.ts';
 import { createHttpServer } from '../../bot/server.ts';
+import { postNew } from '../../jobs/maintenance.ts';
+import { MemoryReplayGuard } from '../chat/replay-guard.ts';
 import { createGraph } from '../graph/index.ts';
 import { MemoryAuditLog } from '../memory/audit-log.ts';
 import { systemClock } from '../memory/clock.ts';
@@ -45,6 +48,17 @@ export async function startInMemory(o: InMemoryOptions) {
   };
   await o.surface.start(deps);
   const stopTimers = startTimerLoop(deps, scheduler, o.log);
+  // The alerts scan, as the maintenance queue runs it in production.
+  const seen = new MemoryReplayGuard();
+  const scan = async () => {
+    const findings = await scanForAlerts(deps, graph.overview);
+    await postNew(deps, { seen }, findings);
+  };
+  const scanning = setInterval(
+    () => void scan().catch((e: Error) => o.log.warn({ err: e.message }, 'alerts scan failed')),
+    o.policy.alerts.scanEvery * 1000,
+  );
+  void scan().catch((e: Error) => o.log.warn({ err: e.message }, 'alerts scan failed'));
   const server = createHttpServer({ log: o.log, routes: o.surface.routes, checks: [] });
   await new Promise<void>((resolve) => server.listen(o.config.port, o.host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -53,6 +67,7 @@ export async function startInMemory(o: InMemoryOptions) {
     deps,
     async close() {
       stopTimers();
+      clearInterval(scanning);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
     },

@@ -9,6 +9,7 @@ export type AlertKind =
   | 'stale_account'
   | 'too_many_global_admins'
   | 'outside_pim'
+  | 'activated_outside_bot'
   | 'outside_hours'
   | 'failed_activations';
 

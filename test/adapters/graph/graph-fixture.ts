@@ -6,6 +6,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { createGraphClient, type GraphClientOptions } from '../../../adapters/graph/client.ts';
 import { type AzureConfig, createCredential } from '../../../adapters/graph/credential.ts';
 import { GraphDirectory, type GraphDirectoryOptions } from '../../../adapters/graph/directory.ts';
+import { GraphOverview } from '../../../adapters/graph/overview.ts';
 import {
   GraphPrivileges,
   type GraphPrivilegesOptions,
@@ -62,7 +63,12 @@ export interface Env {
     client?: GraphClientOptions;
     privileges?: GraphPrivilegesOptions;
     directory?: GraphDirectoryOptions;
-  }): { privileges: GraphPrivileges; directory: GraphDirectory; stats: GraphStats };
+  }): {
+    privileges: GraphPrivileges;
+    directory: GraphDirectory;
+    overview: GraphOverview;
+    stats: GraphStats;
+  };
 }
 
 /** A fresh stand-in per test with Alice (eligible for Exchange), Bob (disabled) and Carol. */
@@ -97,9 +103,11 @@ export function useGraph(): Env {
       });
       const reader = new GraphReader(client, env.graph.graphBaseUrl);
       const now = () => env.now;
+      const privileges = new GraphPrivileges(reader, { now, ...options.privileges });
       return {
-        privileges: new GraphPrivileges(reader, { now, ...options.privileges }),
+        privileges,
         directory: new GraphDirectory(reader, { now, ...options.directory }),
+        overview: new GraphOverview(reader, () => privileges.listRoles(), now),
         stats,
       };
     },
