@@ -18,6 +18,13 @@ export interface WorkerOptions {
   /** Base and cap of the exponential backoff between attempts. */
   readonly backoff?: { readonly baseMs: number; readonly maxMs: number };
   readonly concurrency?: number;
+  /**
+   * How long a worker's claim on a running job lasts without renewal, and how often workers
+   * look for jobs whose claim lapsed (their worker died). Together they bound how late a job
+   * caught by a crash runs after another worker is up: 10 s + 5 s by default.
+   */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
 }
 
 export interface RequestWorkers {
@@ -32,6 +39,10 @@ export function startRequestWorkers(deps: CoreDeps, options: WorkerOptions): Req
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 10,
+        lockDuration: options.lockDurationMs ?? 10_000,
+        stalledInterval: options.stalledIntervalMs ?? 5_000,
+        // A job whose worker died is run again (it is idempotent); give up only on a loop.
+        maxStalledCount: 5,
         settings: {
           backoffStrategy: (attemptsMade: number) =>
             Math.min(maxMs, baseMs * 2 ** Math.max(0, attemptsMade - 1)),

@@ -10,9 +10,11 @@ import { approve, deny } from '../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { end } from '../../bot/core/usecases/end.ts';
 import { extend } from '../../bot/core/usecases/extend.ts';
+import { historyPage } from '../../bot/core/usecases/history-paging.ts';
 import type { Logger } from '../../bot/log.ts';
 import { denyReasonModal, errorMessage, requestModal } from '../../cards/slack/index.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
+import { decodeHistoryState } from '../chat/history-state.ts';
 import type { SlackIdentity } from './identity.ts';
 import { renderReply } from './replies.ts';
 import { formFields, requestFromForm } from './request-form.ts';
@@ -117,6 +119,21 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
       : who;
     if (!result.ok) await tellClicker(respond, result.error);
   });
+
+  // Previous / Next on a history reply. The value is client-sent state: decoded strictly, and
+  // the page is read as the clicker, so a forged value is refused just like a typed command.
+  for (const actionId of ['elevate_history_prev', 'elevate_history_next']) {
+    app.action(actionId, async ({ body, action, ack, respond }) => {
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id);
+      if (!who.ok) return void (await tellClicker(respond, who.error));
+      const state = decodeHistoryState(actionValue(action));
+      if (!state) return void (await tellClicker(respond, appError('history.bad_cursor')));
+      const reply = await historyPage(h.core, who.value.principal, state);
+      if (reply.kind === 'error') return void (await tellClicker(respond, reply.error));
+      await respond({ replace_original: true, ...render(reply, who.value.timezone) });
+    });
+  }
 
   app.view('elevate_deny_reason', async ({ ack, view, body, client }) => {
     const reason = view.state.values.reason?.value?.value?.trim() ?? '';

@@ -11,6 +11,7 @@ import {
   type SlackMessage,
   statusMessage,
 } from '../../cards/slack/index.ts';
+import { encodePaging } from '../chat/history-state.ts';
 
 export function renderReply(
   reply: Exclude<Reply, { kind: 'form' | 'export' }>,
@@ -42,6 +43,6 @@ export function renderReply(
     case 'extended':
       return outcomeMessage(reply.request, 'extended', 'requester', {}, now, timezone);
     case 'history':
-      return historyMessage(reply.page.items, reply.page.next !== null, now, timezone);
+      return historyMessage(reply.page.items, encodePaging(reply.paging), now, timezone);
   }
 }

@@ -14,7 +14,9 @@ import { approve, deny } from '../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { end } from '../../bot/core/usecases/end.ts';
 import { extend } from '../../bot/core/usecases/extend.ts';
+import { historyPage } from '../../bot/core/usecases/history-paging.ts';
 import type { Card } from '../../cards/teams/index.ts';
+import { decodeHistoryState } from '../chat/history-state.ts';
 import type { TeamsCards } from './render.ts';
 import { renderTeamsReply } from './replies.ts';
 
@@ -64,6 +66,15 @@ export async function runCardAction(
         ? { ok: true, value: request }
         : { ok: false, error: appError('request.not_found', { id: requestId }) };
       break;
+    }
+    case 'historyPage': {
+      // Client-sent state, decoded strictly; the page is read as the clicker, who may not be
+      // the person the card was first shown to.
+      const state = decodeHistoryState(data.state);
+      const reply = state
+        ? await historyPage(core, who, state)
+        : { kind: 'error' as const, error: appError('history.bad_cursor') };
+      return renderTeamsReply(reply, cards);
     }
     case 'request': {
       const text = cards.formToCommand(data);

@@ -10,6 +10,7 @@ import {
   rolesCard,
   statusCard,
 } from '../../cards/teams/index.ts';
+import { encodePaging } from '../chat/history-state.ts';
 import type { TeamsCards } from './render.ts';
 
 export async function renderTeamsReply(reply: Reply, cards: TeamsCards): Promise<Card> {
@@ -24,7 +25,7 @@ export async function renderTeamsReply(reply: Reply, cards: TeamsCards): Promise
     case 'status':
       return statusCard(reply.requests, now, timezone);
     case 'history':
-      return historyCard(reply.page.items, reply.page.next !== null, now, timezone);
+      return historyCard(reply.page.items, encodePaging(reply.paging), now, timezone);
     case 'form':
       return requestFormCard(
         {

@@ -7,6 +7,7 @@ export type { SlackMessage } from './facts.ts';
 export {
   alertMessage,
   errorMessage,
+  type HistoryPager,
   helpMessage,
   historyMessage,
   infoMessage,

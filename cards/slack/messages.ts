@@ -72,23 +72,52 @@ export function alertMessage(alert: SecurityAlert, timezone: string): SlackMessa
   return message(lines[0] ?? alert.title, chunks(lines));
 }
 
+/** A history page's number and the encoded states its Previous / Next buttons carry. */
+export interface HistoryPager {
+  readonly page: number;
+  readonly previous: string | null;
+  readonly next: string | null;
+}
+
 export function historyMessage(
   requests: readonly AccessRequest[],
-  hasMore: boolean,
+  pager: HistoryPager,
   now: number,
   timezone: string,
 ): SlackMessage {
-  if (requests.length === 0) return infoMessage('No activations match.');
+  if (requests.length === 0 && pager.previous === null) return infoMessage('No activations match.');
   const lines = requests.map(
     (r) =>
       `${clock(r.createdAt, timezone)} · ${r.id} · ${who(r.requester)} · ${roleList(r)} · ${formatDuration(r.durationSeconds)} · ${statusLine(r, now, timezone)} · ${r.reason}${r.ticket ? ` · ${r.ticket}` : ''}`,
   );
+  const label = `Page ${pager.page}${pager.next === null ? ' (the last)' : ''}`;
+  const footer: Block[] = [{ type: 'context', elements: [{ type: 'plain_text', text: label }] }];
+  const buttons = [
+    ...(pager.previous === null
+      ? []
+      : [{ id: 'elevate_history_prev', text: 'Previous', value: pager.previous }]),
+    ...(pager.next === null
+      ? []
+      : [{ id: 'elevate_history_next', text: 'Next', value: pager.next }]),
+  ];
+  if (buttons.length > 0)
+    footer.push({
+      type: 'actions',
+      block_id: 'history_pages',
+      elements: buttons.map((b) => ({
+        type: 'button',
+        action_id: b.id,
+        value: b.value,
+        text: { type: 'plain_text', text: b.text },
+      })),
+    });
+  // The footer goes last and always survives the 50-block limit: without it there is no way on.
   return message(
-    `${requests.length} activation(s)${hasMore ? ', more available' : ''}.`,
-    chunks([
-      ...lines,
-      ...(hasMore ? ['More: run the command again with an earlier `since`.'] : []),
-    ]),
+    `${requests.length} activation(s), page ${pager.page}${pager.next === null ? '' : ', more available'}.`,
+    [
+      ...chunks(lines.length > 0 ? lines : ['No more activations.']).slice(0, 50 - footer.length),
+      ...footer,
+    ],
   );
 }
 

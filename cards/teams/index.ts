@@ -6,6 +6,7 @@ export {
   errorCard,
   type FormErrors,
   type FormPrefill,
+  type HistoryPager,
   helpCard,
   historyCard,
   outcomeCard,

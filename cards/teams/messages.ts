@@ -63,20 +63,56 @@ export function alertCard(alert: SecurityAlert, timezone: string): Card {
   return text(title, rest);
 }
 
+/** A history page's number and the encoded states its Previous / Next buttons carry. */
+export interface HistoryPager {
+  readonly page: number;
+  readonly previous: string | null;
+  readonly next: string | null;
+}
+
+const HISTORY_TEMPLATE: Card = {
+  type: 'AdaptiveCard',
+  $schema: SCHEMA,
+  version: '1.5',
+  body: [
+    { type: 'TextBlock', text: '${title}', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', $data: '${lines}', text: '${$data}', wrap: true, spacing: 'Small' },
+  ],
+  actions: [
+    {
+      $when: "${previous != ''}",
+      type: 'Action.Execute',
+      title: 'Previous',
+      verb: 'historyPage',
+      data: { state: '${previous}' },
+    },
+    {
+      $when: "${next != ''}",
+      type: 'Action.Execute',
+      title: 'Next',
+      verb: 'historyPage',
+      data: { state: '${next}' },
+    },
+  ],
+};
+
 export function historyCard(
   requests: readonly AccessRequest[],
-  hasMore: boolean,
+  pager: HistoryPager,
   now: number,
   timezone: string,
 ): Card {
-  if (requests.length === 0) return textCard('No activations match.');
-  return text('Activations', [
-    ...requests.map(
-      (r) =>
-        `${clock(r.createdAt, timezone)} · ${r.id} · ${who(r.requester)} · ${roleList(r)} · ${formatDuration(r.durationSeconds)} · ${statusLine(r, now, timezone)} · ${r.reason}`,
-    ),
-    ...(hasMore ? ['More: ask again with an earlier `since`.'] : []),
-  ]);
+  if (requests.length === 0 && pager.previous === null) return textCard('No activations match.');
+  const lines = requests.map(
+    (r) =>
+      `${clock(r.createdAt, timezone)} · ${r.id} · ${who(r.requester)} · ${roleList(r)} · ${formatDuration(r.durationSeconds)} · ${statusLine(r, now, timezone)} · ${r.reason}`,
+  );
+  return expand(HISTORY_TEMPLATE, {
+    title: `Activations · page ${pager.page}${pager.next === null ? ' (the last)' : ''}`,
+    lines: (lines.length > 0 ? lines : ['No more activations.']).map((l) => safe(l, 3000)),
+    previous: pager.previous ?? '',
+    next: pager.next ?? '',
+  });
 }
 
 const OUTCOME_TEMPLATE: Card = {

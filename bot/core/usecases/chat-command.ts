@@ -9,13 +9,13 @@ import type { AuditEvent } from '../domain/audit.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, Platform } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
-import type { Page } from '../ports/request-store.ts';
 import { cancel } from './cancel.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
 import { exportAudit } from './export-audit.ts';
 import { extend } from './extend.ts';
 import { type HistoryQuery, history } from './history.ts';
+import { firstState, type HistoryReply, pagingOf } from './history-paging.ts';
 import { eligibleRoles, openRequests, type RoleRow, roleCatalogue } from './queries.ts';
 import { submit } from './submit.ts';
 
@@ -28,7 +28,7 @@ export type Reply =
   | { readonly kind: 'submitted'; readonly request: AccessRequest }
   | { readonly kind: 'canceled'; readonly request: AccessRequest }
   | { readonly kind: 'deactivated'; readonly request: AccessRequest }
-  | { readonly kind: 'history'; readonly page: Page<AccessRequest>; readonly query: HistoryQuery }
+  | HistoryReply
   | { readonly kind: 'extended'; readonly request: AccessRequest }
   | {
       readonly kind: 'export';
@@ -130,7 +130,12 @@ async function showHistory(
   const query: HistoryQuery = { asker: asker.principal, subject, roleId, since };
   const page = await history(deps, query);
   return page.ok
-    ? { kind: 'history', page: page.value, query }
+    ? {
+        kind: 'history',
+        page: page.value,
+        query,
+        paging: pagingOf(firstState(query), page.value.next),
+      }
     : { kind: 'error', error: page.error };
 }
 

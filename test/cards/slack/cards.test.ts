@@ -99,6 +99,46 @@ describe('outcomes', () => {
   });
 });
 
+describe('history', () => {
+  const buttonsWithValues = (m: { blocks: unknown[] }) =>
+    m.blocks
+      .flatMap((b) =>
+        (b as { type: string }).type === 'actions'
+          ? (b as { elements: { action_id: string; value: string }[] }).elements
+          : [],
+      )
+      .map((e) => [e.action_id, e.value]);
+
+  it('labels the page and offers Previous / Next carrying the encoded state', () => {
+    const rows = [makeRequest(), makeRequest()];
+    const middle = historyMessage(rows, { page: 2, previous: 'back', next: 'on' }, NOW, ZONE);
+    expect(buttonsWithValues(middle)).toEqual([
+      ['elevate_history_prev', 'back'],
+      ['elevate_history_next', 'on'],
+    ]);
+    expect(JSON.stringify(middle.blocks)).toContain('Page 2');
+    expect(middle.text).toBe('2 activation(s), page 2, more available.');
+    const first = historyMessage(rows, { page: 1, previous: null, next: 'on' }, NOW, ZONE);
+    expect(buttons(first)).toEqual(['elevate_history_next']);
+    const last = historyMessage(rows, { page: 3, previous: 'back', next: null }, NOW, ZONE);
+    expect(buttons(last)).toEqual(['elevate_history_prev']);
+    expect(JSON.stringify(last.blocks)).toContain('Page 3 (the last)');
+    expect(
+      buttons(historyMessage(rows, { page: 1, previous: null, next: null }, NOW, ZONE)),
+    ).toEqual([]);
+    expect(historyMessage([], { page: 1, previous: null, next: null }, NOW, ZONE).text).toBe(
+      'No activations match.',
+    );
+  });
+
+  it('keeps the buttons within 50 blocks however long the rows are', () => {
+    const rows = Array.from({ length: 20 }, () => makeRequest({ reason: 'x'.repeat(3000) }));
+    const m = historyMessage(rows, { page: 2, previous: 'back', next: 'on' }, NOW, ZONE);
+    expect(m.blocks.length).toBeLessThanOrEqual(50);
+    expect(buttons(m)).toEqual(['elevate_history_prev', 'elevate_history_next']);
+  });
+});
+
 const HOSTILE = [
   '<!channel> look',
   '<!here|here>',
@@ -128,7 +168,7 @@ describe('injection', () => {
         approvalCard(r, facts, NOW, ZONE),
         outcomeMessage(r, 'denied', 'security', {}, NOW, ZONE),
         statusMessage([r], NOW, ZONE),
-        historyMessage([r], false, NOW, ZONE),
+        historyMessage([r], { page: 2, previous: '{"v":1}', next: '{"v":1}' }, NOW, ZONE),
       ];
       for (const m of messages) {
         for (const t of texts(m.blocks)) {

@@ -165,8 +165,32 @@ describe('Teams cards', () => {
       ),
     );
     valid(statusCard([makeRequest()], NOW, ZONE));
-    valid(historyCard([makeRequest()], true, NOW, ZONE));
+    valid(historyCard([makeRequest()], { page: 1, previous: null, next: '{"v":1}' }, NOW, ZONE));
     valid(errorCard({ code: 'request.not_found', message: 'There is no request R1.' }));
+  });
+
+  it('history card: a page label, and Previous / Next carrying the state verbatim', () => {
+    const state = '{"v":1,"s":"all","r":null,"t":null,"p":3,"c":["1700000000000:R0000042"]}';
+    const pager = (previous: string | null, next: string | null) => ({ page: 2, previous, next });
+    const both = valid(historyCard([makeRequest()], pager(state, `${state} `), NOW, ZONE));
+    expect(JSON.stringify(both.body)).toContain('Activations · page 2');
+    expect(verbs(both)).toEqual(['historyPage', 'historyPage']);
+    expect(
+      (both.actions as { title: string; data: unknown }[]).map((a) => [a.title, a.data]),
+    ).toEqual([
+      ['Previous', { state }],
+      ['Next', { state: `${state} ` }],
+    ]);
+    const last = valid(historyCard([makeRequest()], pager(state, null), NOW, ZONE));
+    expect((last.actions as { title: string }[]).map((a) => a.title)).toEqual(['Previous']);
+    expect(JSON.stringify(last.body)).toContain('page 2 (the last)');
+    const only = valid(
+      historyCard([makeRequest()], { page: 1, previous: null, next: null }, NOW, ZONE),
+    );
+    expect(verbs(only)).toEqual([]);
+    const emptied = valid(historyCard([], pager(state, null), NOW, ZONE));
+    expect(JSON.stringify(emptied.body)).toContain('No more activations');
+    expect(verbs(emptied)).toEqual(['historyPage']);
   });
 
   it('keeps hostile text from formatting, linking, mentioning or expanding', () => {
