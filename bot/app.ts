@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
+import { EXPORT_PATH, ExportLinks, exportLinkRoute } from '../adapters/chat/export-links.ts';
 import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
 import { rateLimitWait } from '../adapters/chat/outbox.ts';
 import { systemClock } from '../adapters/memory/clock.ts';
@@ -17,6 +18,7 @@ import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
 import { RedisOutbox } from '../adapters/redis/outbox.ts';
 import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
 import { RedisRequestStore } from '../adapters/redis/request-store.ts';
+import { sharedKey } from '../adapters/redis/shared-key.ts';
 import { scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
 import {
   NotifyQueue,
@@ -94,6 +96,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const deliveries = new Map<ChatPlatform, PlatformDelivery>();
   const routes = new Map<string, Handler>();
   const starters: ((deps: CoreDeps) => Promise<void>)[] = [];
+  let core: CoreDeps | null = null;
   const stoppers: (() => Promise<void>)[] = [];
 
   if (config.slack) {
@@ -120,6 +123,18 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   if (config.teams) {
     const { createTeams } = await import('../adapters/teams/index.ts');
+    const exportLinks = config.publicUrl
+      ? new ExportLinks({
+          baseUrl: config.publicUrl,
+          key: sharedKey(redis, prefix, 'export-links'),
+          used: new RedisReplayGuard(redis, prefix),
+        })
+      : undefined;
+    if (exportLinks)
+      routes.set(
+        `GET ${EXPORT_PATH}`,
+        exportLinkRoute(exportLinks, () => core),
+      );
     const teams = createTeams(config.teams, {
       refs: new RedisMessageRefs(redis, prefix),
       conversations: new RedisConversationRefs(redis, prefix),
@@ -129,6 +144,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       log,
       outbox,
       takeDigest: (channel) => outbox.takeDigest('teams', channel),
+      ...(exportLinks ? { exportLinks } : {}),
     });
     deliveries.set('teams', {
       notifier: teams.notifier,
@@ -159,6 +175,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ids: randomIds,
     policy,
   };
+  core = deps;
   for (const start of starters) await start(deps);
   const workers =
     config.process === 'web'

@@ -70,6 +70,7 @@ const schema = z.object({
     .default('elevate'),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
   SIEM_SECRET: optionalText,
+  PUBLIC_URL: optionalUrl(['https:', 'http:']),
   PORT: z.coerce
     .number({ error: 'must be a port number from 0 to 65535' })
     .int('must be a port number from 0 to 65535')
@@ -111,6 +112,8 @@ export interface Config {
   readonly policyFile: string;
   /** HMAC key for forwarding audit events to the SIEM (policy `siem.url`). */
   readonly siemSecret?: string;
+  /** Where people reach this bot from outside (https://elevate.contoso.com): export links. */
+  readonly publicUrl?: string;
   readonly port: number;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly process: Env['ELEVATE_PROCESS'];
@@ -207,6 +210,7 @@ function fromEnv(e: Env): Config {
     redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
     policyFile: e.POLICY_FILE,
     ...(e.SIEM_SECRET ? { siemSecret: e.SIEM_SECRET } : {}),
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     process: e.ELEVATE_PROCESS,

@@ -17,8 +17,9 @@ import type { Result } from '../../bot/core/result.ts';
 import { handleCommand } from '../../bot/core/usecases/chat-command.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { Logger } from '../../bot/log.ts';
-import type { Card } from '../../cards/teams/index.ts';
+import { type Card, exportLinkCard } from '../../cards/teams/index.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
+import { type ExportLinks, LINK_MINUTES } from '../chat/export-links.ts';
 import { runCardAction } from './card-actions.ts';
 import type { TeamsCards } from './render.ts';
 import { renderTeamsReply } from './replies.ts';
@@ -28,6 +29,8 @@ export interface TeamsBotDeps {
   readonly conversations: ConversationRefs;
   readonly cards: TeamsCards;
   readonly log: Logger;
+  /** Signed download links for `export` (needs PUBLIC_URL); without, the reply says so. */
+  readonly exportLinks?: ExportLinks;
 }
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -60,7 +63,10 @@ export class TeamsBot extends ActivityHandler {
       { principal: who.value, platform: 'teams' },
       text,
     );
-    const card = await renderTeamsReply(reply, this.#d.cards);
+    const card =
+      reply.kind === 'export' && this.#d.exportLinks
+        ? exportLinkCard(await this.#d.exportLinks.create(who.value.id, reply.since), LINK_MINUTES)
+        : await renderTeamsReply(reply, this.#d.cards);
     await this.#sendCard(context, card);
   }
 

@@ -12,6 +12,7 @@ import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { Logger } from '../../bot/log.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
+import type { ExportLinks } from '../chat/export-links.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
 import { directOutbox, type Outbox } from '../chat/outbox.ts';
 import { botAuthentication } from './auth.ts';
@@ -30,6 +31,7 @@ export interface TeamsParts {
   /** Pace, 429 and done-keys for every message out (the notify queue's); direct by default. */
   readonly outbox?: Outbox;
   readonly takeDigest?: TeamsNotifierOptions['takeDigest'];
+  readonly exportLinks?: ExportLinks;
 }
 
 export function createTeams(config: NonNullable<Config['teams']>, parts: TeamsParts) {
@@ -71,7 +73,13 @@ export function createTeams(config: NonNullable<Config['teams']>, parts: TeamsPa
     notifier,
     route,
     async start(core: CoreDeps) {
-      bot = new TeamsBot({ core, conversations: parts.conversations, cards, log });
+      bot = new TeamsBot({
+        core,
+        conversations: parts.conversations,
+        cards,
+        log,
+        ...(parts.exportLinks ? { exportLinks: parts.exportLinks } : {}),
+      });
     },
   };
 }

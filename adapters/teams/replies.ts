@@ -57,8 +57,9 @@ export async function renderTeamsReply(reply: Reply, cards: TeamsCards): Promise
     case 'extended':
       return outcomeCard(reply.request, 'extended', 'requester', {}, now, timezone);
     case 'export':
+      // Delivered as a link by the bot (see bot.ts); without PUBLIC_URL there is none to give.
       return cards.text(
-        'The audit export is delivered in Slack or through the bot administrators for now; Teams file delivery is not available yet.',
+        'The audit export is delivered as a download link, and this bot has no public address set (PUBLIC_URL). Ask the bot administrators, or use /elevate export in Slack.',
       );
   }
 }

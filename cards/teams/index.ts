@@ -4,6 +4,7 @@ export { escapeMarkdown } from './escape.ts';
 export {
   alertCard,
   errorCard,
+  exportLinkCard,
   type FormErrors,
   type FormPrefill,
   type HistoryPager,

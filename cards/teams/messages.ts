@@ -283,3 +283,21 @@ export function requestFormCard(
     errors: Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, safe(v ?? '', 500)])),
   });
 }
+
+const EXPORT_LINK_TEMPLATE: Card = {
+  type: 'AdaptiveCard',
+  $schema: SCHEMA,
+  version: '1.5',
+  body: [
+    { type: 'TextBlock', text: 'The audit export is ready', weight: 'Bolder', wrap: true },
+    { type: 'TextBlock', text: '${note}', wrap: true, spacing: 'Small' },
+  ],
+  actions: [{ type: 'Action.OpenUrl', title: 'Download CSV', url: '${url}' }],
+};
+
+/** The audit export as a link the bot serves (Teams bots cannot post files to channels). */
+export const exportLinkCard = (url: string, minutes: number): Card =>
+  expand(EXPORT_LINK_TEMPLATE, {
+    url,
+    note: `The link works once, for the next ${minutes} minutes. It is recorded in the audit trail when used.`,
+  });

@@ -1,0 +1,122 @@
+/**
+ * The audit export in Teams: a signed, expiring, one-time link the bot serves. Following it
+ * streams the CSV after checking again that the person is an auditor; a reused, altered or
+ * expired link is refused with a message saying what to do.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExportLinks } from '../../adapters/chat/export-links.ts';
+import { MemoryReplayGuard } from '../../adapters/chat/replay-guard.ts';
+import { type RunningApp, startApp } from '../../bot/app.ts';
+import { loadConfig } from '../../bot/config.ts';
+import { createLogger } from '../../bot/log.ts';
+import {
+  type BotConnectorStandIn,
+  messageActivity,
+  postActivity,
+  startBotConnectorStandIn,
+} from '../standins/botframework/index.ts';
+import type { GraphStandIn } from '../standins/graph/index.ts';
+import { type FreshRedis, freshRedis } from '../support/redis.ts';
+import { waitFor } from '../support/wait.ts';
+import { graphEnv, startTenant, TENANT, testPolicy } from './world.ts';
+
+let graph: GraphStandIn;
+let connector: BotConnectorStandIn;
+let redis: FreshRedis;
+let app: RunningApp;
+
+beforeAll(async () => {
+  graph = await startTenant();
+  connector = await startBotConnectorStandIn();
+  redis = await freshRedis();
+  const config = loadConfig({
+    ...graphEnv(graph, redis.prefix),
+    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+    TEAMS_SERVICE_URL: connector.serviceUrl,
+    PUBLIC_URL: 'https://elevate.contoso.example/',
+  });
+  app = await startApp({ config, policy: testPolicy(), log: createLogger('silent') });
+});
+afterAll(async () => {
+  await app?.close();
+  await connector?.close();
+  await graph?.close();
+  await redis?.cleanup();
+});
+
+type Person = (typeof TENANT)[keyof typeof TENANT];
+
+async function say(p: Person, text: string): Promise<Record<string, unknown>> {
+  const conversation = {
+    id: `a:1-${p.slack}`,
+    conversationType: 'personal' as const,
+    tenantId: 't',
+  };
+  const before = connector.activitiesIn(conversation.id).length;
+  const activity = messageActivity({
+    text,
+    from: { id: `29:${p.slack}`, name: p.name, aadObjectId: p.id },
+    conversation,
+    serviceUrl: connector.serviceUrl,
+  });
+  expect((await postActivity(`${app.url}/api/messages`, activity)).status).toBe(200);
+  const reply = await waitFor(() => connector.activitiesIn(conversation.id)[before], 5_000);
+  return reply.activity as Record<string, unknown>;
+}
+
+/** The link on the card, pointed at the running bot instead of its public name. */
+const linkIn = (activity: Record<string, unknown>) => {
+  const url = /"url":"(https:\/\/elevate\.contoso\.example[^"]+)"/.exec(
+    JSON.stringify(activity),
+  )?.[1];
+  if (!url) throw new Error(`no export link in ${JSON.stringify(activity)}`);
+  const parsed = new URL(url);
+  return `${app.url}${parsed.pathname}${parsed.search}`;
+};
+
+describe('Teams audit export by link', () => {
+  it('gives an auditor a one-time link that streams the CSV', async () => {
+    const card = await say(TENANT.carol, 'export since 30d');
+    expect(JSON.stringify(card)).toMatch(/Action\.OpenUrl/);
+    expect(JSON.stringify(card)).toMatch(/works once, for the next 15 minutes/);
+    const link = linkIn(card);
+    const first = await fetch(link);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/text\/csv/);
+    const csv = await first.text();
+    expect(csv.split('\r\n')[0]).toMatch(/^time,requester,role,action/);
+    expect(csv).toMatch(/history\.exported/);
+    const again = await fetch(link);
+    expect(again.status).toBe(410);
+    expect(((await again.json()) as { error: string }).error).toMatch(
+      /used already.*\/elevate export/,
+    );
+  });
+
+  it('refuses an altered link, and an export to someone who is not an auditor', async () => {
+    const link = linkIn(await say(TENANT.carol, 'export'));
+    const token = new URL(link).searchParams.get('t') ?? '';
+    const [body = '', signature = ''] = token.split('.');
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    const forged = Buffer.from(JSON.stringify({ ...claims, a: TENANT.dave.id })).toString(
+      'base64url',
+    );
+    const altered = await fetch(`${app.url}/export/audit.csv?t=${forged}.${signature}`);
+    expect(altered.status).toBe(403);
+    expect(((await altered.json()) as { error: string }).error).toMatch(/not valid/);
+    expect(JSON.stringify(await say(TENANT.dave, 'export'))).toMatch(/auditor/i);
+  });
+
+  it('says a link has expired after 15 minutes', async () => {
+    let now = Date.now();
+    const links = new ExportLinks({
+      baseUrl: 'https://x',
+      key: async () => Buffer.alloc(32, 7),
+      used: new MemoryReplayGuard(),
+      now: () => now,
+    });
+    const token = new URL(await links.create(TENANT.carol.id, null)).searchParams.get('t') ?? '';
+    now += 15 * 60_000 + 1;
+    expect(await links.check(token)).toMatchObject({ ok: false, status: 410, why: /expired/ });
+  });
+});
