@@ -42,11 +42,7 @@ export interface RecordedCall {
 }
 
 type Fault = {
-  kind: 'throttle' | 'unavailable' | 'after_commit' | 'slow_after_commit';
-  /** Only calls with this method (any when unset). */
-  method?: string;
-  /** slow_after_commit: how long the answer is held back after the change is made. */
-  delayMs?: number;
+  kind: 'throttle' | 'unavailable' | 'after_commit';
   count: number;
   retryAfter?: number;
   prefix: string;
@@ -79,8 +75,6 @@ export interface GraphStandIn {
     throttle(count: number, retryAfterSeconds: number, pathPrefix?: string): void;
     unavailable(count: number, retryAfterSeconds?: number, pathPrefix?: string): void;
     failAfterCommit(count: number, pathPrefix?: string): void;
-    /** Makes the change, then holds the answer back `delayMs` (a caller that dies meanwhile). */
-    slowAfterCommit(count: number, delayMs: number, pathPrefix?: string, method?: string): void;
   };
   readonly calls: readonly RecordedCall[];
   clearCalls(): void;
@@ -148,11 +142,8 @@ export async function startGraphStandIn(options: GraphStandInOptions = {}): Prom
       return done(e.status, e.body);
     }
     const graphPath = path.slice('/v1.0'.length);
-    const fault = faults.find(
-      (f) =>
-        f.count > 0 && graphPath.startsWith(f.prefix) && (!f.method || f.method === req.method),
-    );
-    if (fault && (fault.kind === 'throttle' || fault.kind === 'unavailable')) {
+    const fault = faults.find((f) => f.count > 0 && graphPath.startsWith(f.prefix));
+    if (fault && fault.kind !== 'after_commit') {
       fault.count -= 1;
       const reply =
         fault.kind === 'throttle'
@@ -175,10 +166,6 @@ export async function startGraphStandIn(options: GraphStandInOptions = {}): Prom
       ...(cid ? { clientRequestId: cid } : {}),
     };
     const reply = route(t, call);
-    if (fault?.kind === 'slow_after_commit') {
-      fault.count -= 1;
-      await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 0));
-    }
     if (fault && fault.kind === 'after_commit') {
       fault.count -= 1;
       const lost = graphError(503, 'serviceNotAvailable', 'Service is unavailable.', cid);
@@ -272,12 +259,6 @@ export async function startGraphStandIn(options: GraphStandInOptions = {}): Prom
       unavailable: (count, retryAfter, prefix) =>
         addFault('unavailable', count, prefix, retryAfter),
       failAfterCommit: (count, prefix) => addFault('after_commit', count, prefix),
-      slowAfterCommit: (count, delayMs, prefix = '', method) => {
-        faults = [
-          ...faults.filter((f) => f.count > 0),
-          { kind: 'slow_after_commit', count, prefix, delayMs, ...(method ? { method } : {}) },
-        ];
-      },
     },
     get calls() {
       return calls;
