@@ -15,6 +15,7 @@ import type { Logger } from '../../bot/log.ts';
 import { denyReasonModal, errorMessage, requestModal } from '../../cards/slack/index.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
 import { decodeHistoryState } from '../chat/history-state.ts';
+import { uploadStream } from './export-upload.ts';
 import type { SlackIdentity } from './identity.ts';
 import { renderReply } from './replies.ts';
 import { formFields, requestFromForm } from './request-form.ts';
@@ -179,11 +180,10 @@ async function sendExport(
   now: number,
 ): Promise<void> {
   const dm = await client.conversations.open({ users: userId });
-  await client.filesUploadV2({
-    channel_id: dm.channel?.id ?? userId,
-    file: auditCsv(events),
+  await uploadStream(client, auditCsv(events), {
+    channelId: dm.channel?.id ?? userId,
     filename: `elevate-audit-${new Date(now).toISOString().slice(0, 10)}.csv`,
     title: 'elevate audit trail',
-    initial_comment: 'The audit trail you asked for (RFC 4180 CSV).',
+    comment: 'The audit trail you asked for (RFC 4180 CSV).',
   });
 }
