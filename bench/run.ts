@@ -19,6 +19,7 @@ import {
   startSlackStandIn,
 } from '../test/standins/slack/index.ts';
 import { testTenant } from '../test/support/tenant.ts';
+import { benchExport } from './export.ts';
 
 const SECRET = 'bench-signing-secret';
 /** Replies after the ack go here; the stand-in refuses them past five, which the bench ignores. */
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
   bare.close();
   bot.close();
   await api.close();
+  console.log(await benchExport());
   process.exit(0);
 }
 
