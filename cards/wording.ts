@@ -56,3 +56,35 @@ export function statusLine(r: AccessRequest, now: number, timezone: string): str
     }
   }
 }
+
+/** States whose status line already names the approvers. */
+const APPROVERS_SAID = new Set(['submitted', 'pending_approval', 'approved', 'scheduled']);
+
+/**
+ * One past request for `history`: asked when, id, requester, roles and scope, duration, when
+ * it started, where it stands (end or time left, or the outcome), approvers, ticket, reason.
+ */
+export function historyLine(r: AccessRequest, now: number, timezone: string): string {
+  const start = r.activatedAt ?? null;
+  const approvers = APPROVERS_SAID.has(r.state)
+    ? null
+    : r.approvals.length > 0
+      ? `approved by ${r.approvals.map((a) => who(a.by)).join(', ')}`
+      : r.approval.required
+        ? null
+        : 'no approval needed';
+  return [
+    clock(r.createdAt, timezone),
+    r.id,
+    who(r.requester),
+    roleList(r),
+    formatDuration(r.durationSeconds),
+    start === null ? null : `started ${clock(start, timezone)}`,
+    statusLine(r, now, timezone),
+    approvers,
+    r.ticket ? `ticket ${r.ticket}` : null,
+    `reason: ${r.reason}`,
+  ]
+    .filter((part) => part !== null)
+    .join(' · ');
+}

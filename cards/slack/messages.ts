@@ -6,8 +6,9 @@ import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
+import { historyLine } from '../wording.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
-import { type Block, clock, roleList, type SlackMessage, statusLine, who } from './facts.ts';
+import { type Block, clock, roleList, type SlackMessage, statusLine } from './facts.ts';
 
 const plainSection = (text: string): Block => ({
   type: 'section',
@@ -86,10 +87,7 @@ export function historyMessage(
   timezone: string,
 ): SlackMessage {
   if (requests.length === 0 && pager.previous === null) return infoMessage('No activations match.');
-  const lines = requests.map(
-    (r) =>
-      `${clock(r.createdAt, timezone)} · ${r.id} · ${who(r.requester)} · ${roleList(r)} · ${formatDuration(r.durationSeconds)} · ${statusLine(r, now, timezone)} · ${r.reason}${r.ticket ? ` · ${r.ticket}` : ''}`,
-  );
+  const lines = requests.map((r) => historyLine(r, now, timezone));
   const label = `Page ${pager.page}${pager.next === null ? ' (the last)' : ''}`;
   const footer: Block[] = [{ type: 'context', elements: [{ type: 'plain_text', text: label }] }];
   const buttons = [

@@ -8,7 +8,7 @@ import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { type Audience, outcomeText } from '../outcome-text.ts';
-import { clock, roleList, statusLine, who } from '../wording.ts';
+import { clock, historyLine, roleList, statusLine } from '../wording.ts';
 import { safe } from './escape.ts';
 import { type Card, expand, SCHEMA, TEXT_TEMPLATE } from './template.ts';
 
@@ -103,10 +103,7 @@ export function historyCard(
   timezone: string,
 ): Card {
   if (requests.length === 0 && pager.previous === null) return textCard('No activations match.');
-  const lines = requests.map(
-    (r) =>
-      `${clock(r.createdAt, timezone)} · ${r.id} · ${who(r.requester)} · ${roleList(r)} · ${formatDuration(r.durationSeconds)} · ${statusLine(r, now, timezone)} · ${r.reason}`,
-  );
+  const lines = requests.map((r) => historyLine(r, now, timezone));
   return expand(HISTORY_TEMPLATE, {
     title: `Activations · page ${pager.page}${pager.next === null ? ' (the last)' : ''}`,
     lines: (lines.length > 0 ? lines : ['No more activations.']).map((l) => safe(l, 3000)),
