@@ -50,6 +50,7 @@ export function mergeRolePolicy(base: RolePolicy, patch: RolePatch): RolePolicy 
     timeout: a.timeout ?? base.approval.timeout,
     escalateTo: a.escalateTo ?? base.approval.escalateTo,
     ...(stepUp === undefined ? {} : { stepUp }),
+    extensions: a.extensions ?? base.approval.extensions ?? 'allow',
   };
   const pattern =
     patch.ticket?.pattern === undefined ? base.ticket.pattern : (patch.ticket.pattern ?? undefined);

@@ -55,6 +55,12 @@ const approval = strict(
     escalateTo: principalList().optional(),
     /** null turns off a stepUp inherited from the defaults. */
     stepUp: duration().nullable().optional(),
+    extensions: z
+      .enum(['allow', 'reapprove'], {
+        error: (iss) =>
+          `expected allow or reapprove, found ${shown(iss.input)}; reapprove sends each extend to the approvers`,
+      })
+      .optional(),
   },
   '{ required: true, approvers: [secops@contoso.com], quorum: 1, timeout: 1h }',
 );

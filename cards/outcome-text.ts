@@ -40,7 +40,12 @@ export function outcomeText(
     case 'reminder':
       return `${roles} ends in ${left(r.endsAt ?? now, now)} (${clock(r.endsAt ?? now, timezone)}). Extend it with \`/elevate extend ${r.id} 30m\` or end it now with \`/elevate deactivate ${r.id}\`.`;
     case 'extended':
+    case 'extension_approved':
       return `${subject} grant ${r.id} of ${roles} now ends ${clock(r.endsAt ?? now, timezone)}.`;
+    case 'extension_requested':
+      return `${subject} grant ${r.id} of ${roles} asks for ${formatDuration(r.extension?.seconds ?? 0)} more; the approvers have been asked. It still ends ${clock(r.endsAt ?? now, timezone)} unless they approve.`;
+    case 'extension_denied':
+      return `The extension of ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} grant ${r.id} of ${roles} was denied; it ends ${clock(r.endsAt ?? now, timezone)} as planned.`;
     case 'denied':
       return `${subject} request ${r.id} for ${roles} was denied by ${r.denial ? who(r.denial.by) : 'an approver'}: ${r.denial?.reason ?? ''}`;
     case 'canceled':

@@ -18,6 +18,10 @@ export const roleList = (r: AccessRequest): string =>
 export const who = (p: { displayName: string; email?: string }): string =>
   p.displayName || p.email || 'someone';
 
+/** Whether approvers can act on it now: a new request, or more time for an active grant. */
+export const awaitingDecision = (r: AccessRequest): boolean =>
+  r.state === 'pending_approval' || (r.state === 'active' && !!r.extension);
+
 /** One line saying where the request stands (plain text: names and reasons inside it). */
 export function statusLine(r: AccessRequest, now: number, timezone: string): string {
   const approvers = r.approvals.map((a) => who(a.by)).join(', ');
@@ -34,7 +38,11 @@ export function statusLine(r: AccessRequest, now: number, timezone: string): str
     case 'activating':
       return 'Activating in Entra PIM…';
     case 'active':
-      return `Active until ${clock(r.endsAt ?? now, timezone)} (${left(r.endsAt ?? now, now)} left).`;
+      return `Active until ${clock(r.endsAt ?? now, timezone)} (${left(r.endsAt ?? now, now)} left).${
+        r.extension
+          ? ` Asks to extend by ${formatDuration(r.extension.seconds)}: ${r.extension.approvals.length} of ${r.approval.quorum} approvals.`
+          : ''
+      }`;
     case 'denied':
       return `Denied by ${r.denial ? who(r.denial.by) : 'an approver'}: ${r.denial?.reason ?? ''}`;
     case 'canceled':

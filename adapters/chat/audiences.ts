@@ -26,6 +26,8 @@ export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
   'failed',
   'reminder',
   'ended',
+  'extension_approved',
+  'extension_denied',
 ]);
 
 /**

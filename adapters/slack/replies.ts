@@ -41,7 +41,14 @@ export function renderReply(
     case 'deactivated':
       return outcomeMessage(reply.request, 'ended', 'requester', {}, now, timezone);
     case 'extended':
-      return outcomeMessage(reply.request, 'extended', 'requester', {}, now, timezone);
+      return outcomeMessage(
+        reply.request,
+        reply.request.extension ? 'extension_requested' : 'extended',
+        'requester',
+        {},
+        now,
+        timezone,
+      );
     case 'history':
       return historyMessage(reply.page.items, encodePaging(reply.paging), now, timezone);
   }

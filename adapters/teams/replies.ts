@@ -55,7 +55,14 @@ export async function renderTeamsReply(reply: Reply, cards: TeamsCards): Promise
     case 'deactivated':
       return outcomeCard(reply.request, 'ended', 'requester', {}, now, timezone);
     case 'extended':
-      return outcomeCard(reply.request, 'extended', 'requester', {}, now, timezone);
+      return outcomeCard(
+        reply.request,
+        reply.request.extension ? 'extension_requested' : 'extended',
+        'requester',
+        {},
+        now,
+        timezone,
+      );
     case 'export':
       // Delivered as a link by the bot (see bot.ts); without PUBLIC_URL there is none to give.
       return cards.text(

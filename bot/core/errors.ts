@@ -88,6 +88,8 @@ const catalogue = {
   'request.which_one': (p: { ids: readonly string[] }) =>
     `You have several active grants: ${list(p.ids)}. Name one, e.g. \`/elevate deactivate ${p.ids[0] ?? 'R…'}\`.`,
   'request.deny_reason_required': () => 'Say why you deny it: the requester reads your reason.',
+  'request.extension_pending': (p: { id: string }) =>
+    `Request \`${p.id}\` already has an extension waiting for the approvers. Wait for their answer, or \`/elevate status\` to see it.`,
   'request.changed_meanwhile': (p: { id: string }) =>
     `Request \`${p.id}\` changed while you acted. Look at the updated card and try again if still needed.`,
 

@@ -6,7 +6,15 @@
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
-import { type Block, clock, roleList, type SlackMessage, statusLine, who } from './facts.ts';
+import {
+  awaitingDecision,
+  type Block,
+  clock,
+  roleList,
+  type SlackMessage,
+  statusLine,
+  who,
+} from './facts.ts';
 
 export interface ApprovalFacts {
   readonly maxDuration: number;
@@ -47,7 +55,7 @@ export function approvalCard(
     { type: 'section', text: plain(`Reason: ${r.reason}`, 3000) },
     { type: 'context', elements: [plain(`${status} · Request ${r.id}`, 2000)] },
   ];
-  if (r.state === 'pending_approval') {
+  if (awaitingDecision(r)) {
     blocks.push({
       type: 'actions',
       block_id: 'decision',

@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import { clock, roleList, statusLine, who } from '../wording.ts';
+import { awaitingDecision, clock, roleList, statusLine, who } from '../wording.ts';
 import { safe } from './escape.ts';
 import { type Card, expand, SCHEMA } from './template.ts';
 
@@ -79,7 +79,7 @@ export function approvalCard(
 ): Card {
   return expand(TEMPLATE, {
     id: r.id,
-    pending: r.state === 'pending_approval',
+    pending: awaitingDecision(r),
     approverIds: approverIds.slice(0, MAX_REFRESH_USERS),
     title: safe(`${who(r.requester)} asks for ${roleList(r)}`, 300),
     facts: [

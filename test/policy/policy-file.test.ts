@@ -24,6 +24,7 @@ describe('policy.example.yaml', () => {
         quorum: 1,
         timeout: 1 * H,
         escalateTo: ['secops-lead@contoso.com'],
+        extensions: 'allow',
       },
       justification: { required: true, minLength: 10 },
       ticket: { required: false, pattern: '^(INC|CHG)-?\\d+$' },
@@ -50,7 +51,7 @@ describe('policy.example.yaml', () => {
     expect(global).toEqual({
       ...policy.defaults,
       maxDuration: 1 * H,
-      approval: { ...policy.defaults.approval, quorum: 2 },
+      approval: { ...policy.defaults.approval, quorum: 2, extensions: 'reapprove' },
     });
     const helpdesk = policy.roles.get('Helpdesk Administrator')?.policy;
     expect(helpdesk?.approval).toEqual({ ...policy.defaults.approval, required: false });
@@ -96,6 +97,7 @@ describe('defaults', () => {
         quorum: 1,
         timeout: 1 * H,
         escalateTo: [],
+        extensions: 'allow',
       },
       justification: { required: true, minLength: 10 },
       ticket: { required: false },
@@ -193,6 +195,7 @@ describe('per-role merge', () => {
       timeout: 2 * H,
       escalateTo: [],
       stepUp: 15 * M,
+      extensions: 'allow',
     });
     expect(security?.justification).toEqual({ required: true, minLength: 40 });
     expect(security?.ticket).toEqual({ required: false, pattern: '^INC\\d+$' });

@@ -19,6 +19,9 @@ export type AuditAction =
   | 'grant.activated'
   | 'grant.failed'
   | 'grant.extended'
+  | 'grant.extension_requested'
+  | 'grant.extension_approval_added'
+  | 'grant.extension_denied'
   | 'grant.ended'
   | 'history.refused'
   | 'history.exported';

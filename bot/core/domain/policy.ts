@@ -13,6 +13,8 @@ export interface ApprovalRule {
   readonly escalateTo: readonly PrincipalRef[];
   /** Seconds: an approval counts only after an MFA sign-in this recent. Undefined: off. */
   readonly stepUp?: number;
+  /** `reapprove`: extending an active grant needs the approvers again (when approval is required). */
+  readonly extensions?: 'allow' | 'reapprove';
 }
 
 export interface RolePolicy {

@@ -50,6 +50,13 @@ export interface ApprovalSnapshot {
   readonly timeoutSeconds: number;
 }
 
+/** More time asked for an active grant, waiting for the approvers (policy extensions: reapprove). */
+export interface PendingExtension {
+  readonly seconds: number;
+  readonly askedAt: number;
+  readonly approvals: readonly Decision[];
+}
+
 export interface Failure {
   readonly code: string;
   readonly message: string;
@@ -79,6 +86,8 @@ export interface AccessRequest {
   readonly endedAt: number | null;
   readonly endReason: EndReason | null;
   readonly failure: Failure | null;
+  /** An extension waiting for approval; absent or null when none. */
+  readonly extension?: PendingExtension | null;
 }
 
 export const isTerminal = (r: AccessRequest): boolean => TERMINAL_STATES.has(r.state);

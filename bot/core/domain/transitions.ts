@@ -19,7 +19,10 @@ export type Transition =
   | { readonly type: 'activated'; readonly endsAt: number }
   | { readonly type: 'fail'; readonly failure: Failure }
   | { readonly type: 'end'; readonly reason: EndReason }
-  | { readonly type: 'extend'; readonly endsAt: number };
+  | { readonly type: 'extend'; readonly endsAt: number }
+  | { readonly type: 'ask_extension'; readonly seconds: number }
+  | { readonly type: 'approve_extension'; readonly by: Principal }
+  | { readonly type: 'deny_extension'; readonly by: Principal; readonly reason: string };
 
 /** Which states each transition may leave from. Anything else is refused. */
 const FROM: Record<Transition['type'], readonly RequestState[]> = {
@@ -34,6 +37,9 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
   fail: ['activating'],
   end: ['active'],
   extend: ['active'],
+  ask_extension: ['active'],
+  approve_extension: ['active'],
+  deny_extension: ['active'],
 };
 
 const ACTION_WORDS: Record<Transition['type'], string> = {
@@ -48,6 +54,9 @@ const ACTION_WORDS: Record<Transition['type'], string> = {
   fail: 'marked failed',
   end: 'ended',
   extend: 'extended',
+  ask_extension: 'extended',
+  approve_extension: 'extended',
+  deny_extension: 'extended',
 };
 
 export function transition(
@@ -108,7 +117,8 @@ export function transition(
     case 'fail':
       return next({ state: 'failed', failure: t.failure });
     case 'end':
-      return next({ state: 'ended', endedAt: now, endReason: t.reason });
+      // A pending extension lapses with the grant.
+      return next({ state: 'ended', endedAt: now, endReason: t.reason, extension: null });
     case 'extend':
       if (t.endsAt <= (request.endsAt ?? 0)) {
         return err(
@@ -119,6 +129,30 @@ export function transition(
           }),
         );
       }
-      return next({ endsAt: t.endsAt });
+      return next({ endsAt: t.endsAt, extension: null });
+    case 'ask_extension':
+      if (request.extension) return err(appError('request.extension_pending', { id: request.id }));
+      return next({ extension: { seconds: t.seconds, askedAt: now, approvals: [] } });
+    case 'approve_extension': {
+      const pending = request.extension;
+      if (!pending)
+        return err(appError('request.already_decided', { id: request.id, state: request.state }));
+      if (t.by.id === request.requester.id) return err(appError('request.self_approval'));
+      if (pending.approvals.some((a) => a.by.id === t.by.id))
+        return err(appError('request.already_approved_by_you'));
+      return next({
+        extension: { ...pending, approvals: [...pending.approvals, { by: t.by, at: now }] },
+      });
+    }
+    case 'deny_extension':
+      if (!request.extension)
+        return err(appError('request.already_decided', { id: request.id, state: request.state }));
+      if (t.by.id === request.requester.id) return err(appError('request.self_approval'));
+      if (t.reason.trim() === '') return err(appError('request.deny_reason_required'));
+      return next({ extension: null });
   }
 }
+
+/** Whether a pending extension has its approvals and should be carried out. */
+export const extensionApproved = (r: AccessRequest): boolean =>
+  !!r.extension && r.extension.approvals.length >= r.approval.quorum;

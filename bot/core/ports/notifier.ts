@@ -14,6 +14,9 @@ export type RequestChange =
   | 'activated'
   | 'failed'
   | 'extended'
+  | 'extension_requested'
+  | 'extension_approved'
+  | 'extension_denied'
   | 'reminder'
   | 'ended';
 

@@ -1,6 +1,8 @@
 /**
  * The requester needs more time: the grant's end moves in PIM, the reminder and expiry move
- * with it. The total time active stays within the role's effective maximum.
+ * with it. The total time active stays within the role's effective maximum. When a role's
+ * policy says `extensions: reapprove`, the extension waits for the approvers first (the
+ * approval card shows it; decide.ts carries it out).
  */
 import { effectivePolicy, rolePolicy } from '../domain/effective-policy.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -44,13 +46,40 @@ export async function extend(
       );
     }
   }
+  if (await needsReapproval(deps, current)) {
+    const asked = await applyTransition(
+      deps,
+      requestId,
+      { type: 'ask_extension', seconds },
+      'grant.extension_requested',
+      by,
+      { addedSeconds: seconds },
+    );
+    if (!asked.ok) return asked;
+    await deps.notifier.requestChanged(asked.value, 'extension_requested');
+    return asked;
+  }
+  return carryOut(deps, current, seconds, by);
+}
+
+/** Moves the end in PIM and the timers with it; the checks have been made. */
+export async function carryOut(
+  deps: CoreDeps,
+  current: AccessRequest,
+  seconds: number,
+  by: Principal,
+  change: 'extended' | 'extension_approved' = 'extended',
+): Promise<Result<AccessRequest, AppError>> {
+  const requestId = current.id;
+  const activatedAt = current.activatedAt ?? deps.clock.now();
+  const endsAt = Math.max(current.endsAt ?? 0, deps.clock.now()) + seconds * 1000;
   for (const target of current.targets) {
     const moved = await deps.privileges.extend(
       {
         principalId: current.requester.id,
         target,
-        startAt: current.activatedAt,
-        durationSeconds: Math.round((endsAt - current.activatedAt) / 1000),
+        startAt: activatedAt,
+        durationSeconds: Math.round((endsAt - activatedAt) / 1000),
         justification: justification(current),
         ticket: current.ticket,
         requestId,
@@ -74,6 +103,13 @@ export async function extend(
   await deps.scheduler.cancel('remind', requestId);
   await deps.scheduler.cancel('expire', requestId);
   await scheduleEndTimers(deps, saved.value, endsAt);
-  await deps.notifier.requestChanged(saved.value, 'extended');
+  await deps.notifier.requestChanged(saved.value, change);
   return saved;
+}
+
+async function needsReapproval(deps: CoreDeps, r: AccessRequest): Promise<boolean> {
+  if (!r.approval.required) return false;
+  return r.targets.some(
+    (t) => rolePolicy(deps.policy(), t.name).approval.extensions === 'reapprove',
+  );
 }
