@@ -5,7 +5,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { submit } from '../../bot/core/usecases/submit.ts';
 import { createLogger } from '../../bot/log.ts';
@@ -13,28 +12,12 @@ import { queueName } from '../../jobs/names.ts';
 import { BullScheduler } from '../../jobs/scheduler.ts';
 import { type RequestWorkers, startRequestWorkers } from '../../jobs/workers.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
-import { people, roles, testPolicy, testTenant } from '../support/tenant.ts';
+import { people, roles, testTenant } from '../support/tenant.ts';
 import { waitFor } from '../support/wait.ts';
+import { reliabilityPolicy } from './fixtures/reliability-policy.ts';
 
 /** Helpdesk without approval and with durations short enough to watch expire. */
-const quick: Policy = {
-  ...testPolicy,
-  roles: new Map([
-    ...testPolicy.roles,
-    [
-      'Helpdesk Administrator',
-      {
-        aliases: [],
-        policy: {
-          ...testPolicy.defaults,
-          minDuration: 1,
-          reminderBefore: 1,
-          approval: { ...testPolicy.defaults.approval, required: false },
-        },
-      },
-    ],
-  ]),
-};
+const quick = reliabilityPolicy;
 
 let redis: FreshRedis;
 const open: { close(): Promise<void> }[] = [];
