@@ -1,7 +1,7 @@
 /**
  * The sandbox in a real browser (Debian's chromium through playwright-core): Alice asks for
  * a role, Bob approves from the card, and the activation shows up in the security channel and
- * in the history panel. The page renders every card with the adaptivecards package. A
+ * in the history panel, next to the security scan's findings. The page renders every card with the adaptivecards package. A
  * screenshot of the end state is saved to test-results/.
  */
 import { existsSync, mkdirSync } from 'node:fs';
@@ -75,6 +75,10 @@ describe('sandbox console in a browser', () => {
     const history = page.getByTestId('history');
     await expect.poll(() => history.textContent()).toMatch(/Exchange Administrator/);
     await expect.poll(() => history.textContent()).toMatch(/Alice Admin/);
+
+    // The security scan's findings about the simulated tenant are there too.
+    await expect.poll(() => security.textContent(), { timeout: 20_000 }).toMatch(/stale account/);
+    await expect.poll(() => security.textContent()).toMatch(/outside PIM/);
 
     // The grant is real in the simulated tenant, made through the Graph adapter.
     const alice = '5a1ce000-0000-4000-8000-00000000a11c';
