@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { ChatSurface } from '../../bot/app.ts';
 import type { Config } from '../../bot/config.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
-import { scanForAlerts } from '../../bot/core/usecases/alerts-scan.ts';
+import { scanForAlerts } from '../../bot/core/usecases/alerts/scan.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { Logger } from '../../bot/log.ts';
 import { FanOutNotifier } from '../../bot/notifiers.ts';

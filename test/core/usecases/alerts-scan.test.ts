@@ -7,7 +7,7 @@ import { MemoryTenantOverview } from '../../../adapters/memory/tenant-overview.t
 import type { SecurityAlert } from '../../../bot/core/domain/alert.ts';
 import type { AlertsPolicy, Policy } from '../../../bot/core/domain/policy.ts';
 import type { AccessRequest } from '../../../bot/core/domain/request.ts';
-import { GLOBAL_ADMINISTRATOR, scanForAlerts } from '../../../bot/core/usecases/alerts-scan.ts';
+import { GLOBAL_ADMINISTRATOR, scanForAlerts } from '../../../bot/core/usecases/alerts/scan.ts';
 import { makeEvent, makeRequest } from '../../support/fixtures.ts';
 import { people, roles, target, testPolicy, testTenant } from '../../support/tenant.ts';
 
