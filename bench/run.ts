@@ -19,6 +19,7 @@ import {
   startSlackStandIn,
 } from '../test/standins/slack/index.ts';
 import { testTenant } from '../test/support/tenant.ts';
+import { benchExpiry } from './expiry.ts';
 import { benchExport } from './export.ts';
 
 const SECRET = 'bench-signing-secret';
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
   bot.close();
   await api.close();
   console.log(await benchExport());
+  console.log(await benchExpiry(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'));
   process.exit(0);
 }
 
