@@ -1,7 +1,8 @@
 /**
- * The audit export in Teams: a signed, expiring, one-time link the bot serves. Following it
- * streams the CSV after checking again that the person is an auditor; a reused, altered or
- * expired link is refused with a message saying what to do.
+ * Teams beyond the request cards: the audit export as a signed, expiring, one-time link the
+ * bot serves (following it streams the CSV after checking again that the person is an
+ * auditor; a reused, altered or expired link is refused with a message saying what to do),
+ * and security alerts posted to the security channel through the notify queue.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportLinks } from '../../adapters/chat/export-links.ts';
@@ -118,5 +119,25 @@ describe('Teams audit export by link', () => {
     const token = new URL(await links.create(TENANT.carol.id, null)).searchParams.get('t') ?? '';
     now += 15 * 60_000 + 1;
     expect(await links.check(token)).toMatchObject({ ok: false, status: 410, why: /expired/ });
+  });
+});
+
+describe('Teams security alerts', () => {
+  it('posts an alert card to the security channel: what, who, since when, what to do', async () => {
+    const channel = '19:security@thread.tacv2';
+    const before = connector.activitiesIn(channel).length;
+    await app.deps.notifier.securityAlert({
+      kind: 'stale_account',
+      key: `stale_account:${TENANT.dave.id}`,
+      title: 'Dave Outsider (dave@contoso.com) may be a stale account',
+      details: ['No sign-in for 120 days, and no activation through elevate in 90 days.'],
+      action: 'Confirm the person still needs these roles.',
+      since: Date.UTC(2026, 6, 26),
+    });
+    const posted = await waitFor(() => connector.activitiesIn(channel)[before], 10_000, 'alert');
+    const text = JSON.stringify(posted.activity);
+    expect(text).toMatch(/may be a stale account/);
+    expect(text).toMatch(/Since: Sun 26 Jul/);
+    expect(text).toMatch(/What to do: Confirm the person still needs these roles/);
   });
 });
