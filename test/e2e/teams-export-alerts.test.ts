@@ -140,4 +140,24 @@ describe('Teams security alerts', () => {
     expect(text).toMatch(/Since: Sun 26 Jul/);
     expect(text).toMatch(/What to do: Confirm the person still needs these roles/);
   });
+
+  it('waits out a 429 from the Bot Connector and posts the alert once', async () => {
+    const channel = '19:security@thread.tacv2';
+    const before = connector.activitiesIn(channel).length;
+    connector.throttle(1, 1);
+    await app.deps.notifier.securityAlert({
+      kind: 'outside_pim',
+      key: `outside_pim:${TENANT.dave.id}:throttled`,
+      title: 'Dave Outsider (dave@contoso.com) holds Helpdesk Administrator outside PIM',
+      details: ['A permanent assignment at scope /.'],
+      action: 'Convert it to a PIM eligibility.',
+      since: null,
+    });
+    await waitFor(() => connector.activitiesIn(channel).length > before, 15_000, 'the alert');
+    await new Promise((r) => setTimeout(r, 1_500));
+    const posted = connector.activitiesIn(channel).slice(before);
+    expect(posted).toHaveLength(1);
+    expect(JSON.stringify(posted[0]?.activity)).toMatch(/outside PIM/);
+    expect(connector.calls.some((c) => c.status === 429)).toBe(true);
+  });
 });
