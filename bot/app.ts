@@ -169,7 +169,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     audit,
     directory: graph.directory,
     privileges: graph.privileges,
-    notifier: new FanOutNotifier(notifiers),
+    notifier: new FanOutNotifier(notifiers, log),
     scheduler,
     clock,
     ids: randomIds,

@@ -1,20 +1,42 @@
 import type { SecurityAlert } from './core/domain/alert.ts';
 import type { AccessRequest } from './core/domain/request.ts';
 import type { Notifier, RequestChange } from './core/ports/notifier.ts';
+import type { Logger } from './log.ts';
 
-/** Every configured platform hears every change; each decides what concerns it. */
+/**
+ * Every configured platform hears every change; each decides what concerns it. A notifier
+ * that fails (Redis gone between the change and queueing its messages) is logged, not
+ * thrown: the change itself is stored and audited, and telling the person who acted that it
+ * failed would be wrong.
+ */
 export class FanOutNotifier implements Notifier {
   readonly #notifiers: readonly Notifier[];
+  readonly #log: Logger;
 
-  constructor(notifiers: readonly Notifier[]) {
+  constructor(notifiers: readonly Notifier[], log: Logger) {
     this.#notifiers = notifiers;
+    this.#log = log;
   }
 
   async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
-    await Promise.all(this.#notifiers.map((n) => n.requestChanged(request, change)));
+    await this.#each((n) => n.requestChanged(request, change), { requestId: request.id, change });
   }
 
   async securityAlert(alert: SecurityAlert): Promise<void> {
-    await Promise.all(this.#notifiers.map((n) => n.securityAlert(alert)));
+    await this.#each((n) => n.securityAlert(alert), { alert: alert.key });
+  }
+
+  async #each(call: (n: Notifier) => Promise<void>, context: Record<string, unknown>) {
+    const results = await Promise.allSettled(this.#notifiers.map(call));
+    for (const result of results) {
+      if (result.status === 'rejected')
+        this.#log.error(
+          {
+            ...context,
+            err: result.reason instanceof Error ? result.reason.message : String(result.reason),
+          },
+          'notification could not be sent or queued',
+        );
+    }
   }
 }

@@ -40,7 +40,7 @@ export async function startInMemory(o: InMemoryOptions) {
     audit,
     directory: graph.directory,
     privileges: graph.privileges,
-    notifier: new FanOutNotifier([o.surface.notifier]),
+    notifier: new FanOutNotifier([o.surface.notifier], o.log),
     scheduler,
     clock: systemClock,
     ids: randomIds,
