@@ -83,7 +83,13 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
         return;
       }
       if (job.name === 'alerts-scan' && o.overview) {
-        const findings = await scanForAlerts(deps, o.overview);
+        // A refused read (say AuditLog.Read.All not granted) skips its check, not the others.
+        const findings = await scanForAlerts(deps, o.overview, (check, error) =>
+          o.log.error(
+            { check, err: error instanceof Error ? error.message : String(error) },
+            'alerts scan: a check could not run',
+          ),
+        );
         const posted = await postNew(deps, o, findings);
         o.log.info({ findings: findings.length, posted }, 'alerts scan done');
         return;

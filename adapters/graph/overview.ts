@@ -1,7 +1,9 @@
 /**
  * The tenant as a whole for the security scan: every eligibility and every assignment holding
  * now (one paged read each), and users' last sign-in (signInActivity, which needs
- * AuditLog.Read.All and is read one user at a time: Graph refuses it in filtered lists).
+ * AuditLog.Read.All). Sign-ins are read one user at a time by object id, a few at once: a
+ * group's id is simply not found, and Graph returns signInActivity for a single user only when
+ * addressed by id, not by UPN.
  */
 import type { RoleEntry } from '../../bot/core/domain/target.ts';
 import type { ActiveAssignment } from '../../bot/core/ports/privilege-provider.ts';

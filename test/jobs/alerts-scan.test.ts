@@ -2,6 +2,7 @@
  * alerts-scan as the maintenance queue runs it on real Redis and BullMQ: repeatable, each
  * finding posted once, and not again within the cooldown however often the scan runs.
  */
+import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryTenantOverview } from '../../adapters/memory/tenant-overview.ts';
@@ -64,5 +65,50 @@ describe('alerts-scan job', () => {
     overview.signIns.set(people.dave.id, null);
     await waitFor(() => t.notifier.alerts.length === 3, 5_000, 'the new finding');
     expect(t.notifier.alerts[2]?.key).toBe(`stale_account:${people.dave.id}`);
+  });
+
+  it('posts the findings of the other checks when one cannot run, and logs which', async () => {
+    const t = testTenant({
+      store: new RedisRequestStore(redis.redis, redis.prefix),
+      audit: new RedisAuditLog(redis.redis, redis.prefix),
+    });
+    const overview = new MemoryTenantOverview();
+    overview.activeHolders = [
+      {
+        principalId: people.dave.id,
+        target: target(roles.exchange),
+        startAt: 0,
+        endsAt: null,
+        viaSchedule: false,
+      },
+    ];
+    overview.lastSignIns = async () => {
+      throw new Error('Graph refused: grant AuditLog.Read.All');
+    };
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _e, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const options = {
+      connection: redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis,
+      prefix: redis.prefix,
+      log: createLogger('error', sink),
+      seen: new RedisReplayGuard(redis.redis, redis.prefix),
+      everyMs: 100,
+      overview,
+    };
+    closers.push({ close: async () => options.connection.disconnect() });
+    closers.push(await scheduleMaintenance(options));
+    closers.push(startMaintenanceWorker(t.deps, options));
+    await waitFor(() => t.notifier.alerts.length >= 1, 5_000, 'the standing assignment');
+    expect(t.notifier.alerts.map((a) => a.kind)).toEqual(['outside_pim']);
+    await waitFor(() => lines.length > 0, 5_000, 'the logged check');
+    expect(lines[0]).toMatchObject({
+      check: 'stale_account',
+      err: expect.stringMatching(/AuditLog/),
+    });
   });
 });

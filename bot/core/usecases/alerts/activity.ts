@@ -70,14 +70,25 @@ export function outsideHours(
     }));
 }
 
+/**
+ * Whether `at` falls in business hours in the policy's zone (luxon, so DST days are right).
+ * `from` after `to` is a shift across midnight: the hours after midnight belong to the day the
+ * shift began.
+ */
 export function withinHours(at: number, hours: NonNullable<AlertsPolicy['outsideHours']>): boolean {
   const local = DateTime.fromMillis(at, { zone: hours.timezone });
-  if (!hours.days.includes(local.weekday)) return false;
   const minute = local.hour * 60 + local.minute;
-  const [fromH = 0, fromM = 0] = hours.from.split(':').map(Number);
-  const [toH = 0, toM = 0] = hours.to.split(':').map(Number);
-  return minute >= fromH * 60 + fromM && minute < toH * 60 + toM;
+  const from = minutesOf(hours.from);
+  const to = minutesOf(hours.to);
+  const workday = (d: DateTime) => hours.days.includes(d.weekday);
+  if (from < to) return workday(local) && minute >= from && minute < to;
+  return (workday(local) && minute >= from) || (workday(local.minus({ days: 1 })) && minute < to);
 }
+
+const minutesOf = (hhmm: string) => {
+  const [h = 0, m = 0] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+};
 
 export function failedActivations(
   recent: readonly AccessRequest[],

@@ -29,8 +29,7 @@ export async function staleAccounts(
   const alerts: SecurityAlert[] = [];
   for (const [userId, last] of signIns) {
     if (last !== null && last >= cutoff) continue;
-    const asked = await deps.store.listByUser(userId, { limit: 1, since: cutoff });
-    if (asked.items.length > 0) continue;
+    if (await activatedSince(deps, userId, cutoff)) continue;
     const roles = [
       ...new Set(
         [...eligible, ...active].filter((h) => h.principalId === userId).map((h) => h.target.name),
@@ -41,9 +40,7 @@ export async function staleAccounts(
       key: `stale_account:${userId}`,
       title: `${await names.of(userId)} may be a stale account`,
       details: [
-        last === null
-          ? 'Never signed in.'
-          : `No sign-in for ${Math.floor((now - last) / DAY)} days, and no activation through elevate in ${policy.staleAccounts.days} days.`,
+        `${last === null ? 'Never signed in' : `No sign-in for ${Math.floor((now - last) / DAY)} days`}, and no activation through elevate in ${policy.staleAccounts.days} days.`,
         `Holds or may activate: ${roles.join(', ')}.`,
       ],
       action:
@@ -52,6 +49,24 @@ export async function staleAccounts(
     });
   }
   return alerts;
+}
+
+/**
+ * Whether the user had a role activated through elevate since `cutoff`. Only an activation
+ * counts: a request that was denied or lapsed shows a chat account in use, not the Entra one.
+ */
+async function activatedSince(deps: CoreDeps, userId: string, cutoff: number): Promise<boolean> {
+  let before: string | undefined;
+  do {
+    const page = await deps.store.listByUser(userId, {
+      limit: 100,
+      since: cutoff,
+      ...(before ? { before } : {}),
+    });
+    if (page.items.some((r) => r.activatedAt !== null && r.activatedAt >= cutoff)) return true;
+    before = page.next ?? undefined;
+  } while (before);
+  return false;
 }
 
 export async function tooManyGlobalAdmins(
@@ -66,9 +81,11 @@ export async function tooManyGlobalAdmins(
     ),
   ];
   const everyone = new Set([...eligible, ...active].map((h) => h.principalId)).size;
-  const percent = everyone === 0 ? 0 : Math.round((admins.length * 1000) / everyone) / 10;
   const { max, percent: maxPercent } = policy.tooManyGlobalAdmins;
-  if (admins.length <= max && percent <= maxPercent) return [];
+  // Compared unrounded: 50.04% is over a 50% limit even though it is shown as 50%.
+  const overPercent = admins.length * 100 > maxPercent * everyone;
+  if (admins.length <= max && !overPercent) return [];
+  const percent = everyone === 0 ? 0 : Math.round((admins.length * 1000) / everyone) / 10;
   return [
     {
       kind: 'too_many_global_admins',
