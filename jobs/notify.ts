@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { occurrenceOf } from '../adapters/chat/audiences.ts';
 import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
 import { RetryLater } from '../adapters/chat/outbox.ts';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
@@ -64,7 +65,7 @@ export class NotifyQueue implements Notifier {
   }
 
   async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
-    const occurrence = `${request.id}-${change}-v${request.version}`;
+    const occurrence = occurrenceOf(request, change);
     await this.#queue.addBulk(
       this.#platforms.map((platform) => ({
         name: 'change',

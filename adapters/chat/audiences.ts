@@ -2,8 +2,17 @@
  * Who hears about which change, the same on every platform, and running a change's steps so
  * that one failed post does not stop the others.
  */
+import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Logger } from '../../bot/log.ts';
+
+/** Names one change of one request, for done-keys and notify job ids. */
+export const occurrenceOf = (request: AccessRequest, change: RequestChange): string =>
+  `${request.id}-${change}-v${request.version}`;
+
+/** Changes that post the approval card to (new) approvers; every other change updates it. */
+export const postsApprovalCard = (change: RequestChange): boolean =>
+  change === 'submitted' || change === 'escalated';
 
 /** Changes the security channel hears about. */
 export const SECURITY_CHANGES: ReadonlySet<RequestChange> = new Set([

@@ -12,7 +12,7 @@ import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { alertCard, outcomeCard } from '../../cards/teams/index.ts';
-import { REQUESTER_CHANGES, SECURITY_CHANGES } from '../chat/audiences.ts';
+import { postsApprovalCard, REQUESTER_CHANGES, SECURITY_CHANGES } from '../chat/audiences.ts';
 import type { TeamsCards } from '../teams/render.ts';
 import type { Feed } from './feed.ts';
 
@@ -32,7 +32,7 @@ export class ConsoleNotifier implements Notifier {
 
   async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
     const card = this.#cards.approval(request);
-    if (change === 'submitted' || change === 'escalated') {
+    if (postsApprovalCard(change)) {
       const at = this.#cards.now;
       const posted = new Set(
         this.#feed.read('approvals').flatMap((i) => (i.approvalFor === request.id ? [i.feed] : [])),

@@ -22,7 +22,14 @@ import {
   outcomeText,
   safeMrkdwn,
 } from '../../cards/slack/index.ts';
-import { digestLines, REQUESTER_CHANGES, runSteps, SECURITY_CHANGES } from '../chat/audiences.ts';
+import {
+  digestLines,
+  occurrenceOf,
+  postsApprovalCard,
+  REQUESTER_CHANGES,
+  runSteps,
+  SECURITY_CHANGES,
+} from '../chat/audiences.ts';
 import type { MessageRef, MessageRefs } from '../chat/message-refs.ts';
 import type { Outbox } from '../chat/outbox.ts';
 import type { SlackIdentity } from './identity.ts';
@@ -51,10 +58,10 @@ export class SlackNotifier implements Notifier {
   async requestChanged(
     request: AccessRequest,
     change: RequestChange,
-    occurrence = `${request.id}-${change}-v${request.version}`,
+    occurrence = occurrenceOf(request, change),
   ): Promise<void> {
     const steps = [
-      change === 'submitted' || change === 'escalated'
+      postsApprovalCard(change)
         ? () => this.#postApprovalCards(request)
         : () => this.#updateCards(request),
       () => this.#tellRequester(request, change, occurrence),

@@ -17,7 +17,14 @@ import type { Logger } from '../../bot/log.ts';
 import { alertLines } from '../../cards/alert-text.ts';
 import { outcomeText } from '../../cards/outcome-text.ts';
 import { alertCard, outcomeCard, textCard } from '../../cards/teams/index.ts';
-import { digestLines, REQUESTER_CHANGES, runSteps, SECURITY_CHANGES } from '../chat/audiences.ts';
+import {
+  digestLines,
+  occurrenceOf,
+  postsApprovalCard,
+  REQUESTER_CHANGES,
+  runSteps,
+  SECURITY_CHANGES,
+} from '../chat/audiences.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
 import type { Outbox } from '../chat/outbox.ts';
@@ -53,10 +60,10 @@ export class TeamsNotifier implements Notifier {
   async requestChanged(
     request: AccessRequest,
     change: RequestChange,
-    occurrence = `${request.id}-${change}-v${request.version}`,
+    occurrence = occurrenceOf(request, change),
   ): Promise<void> {
     const steps = [
-      change === 'submitted' || change === 'escalated'
+      postsApprovalCard(change)
         ? () => this.#postApprovalCards(request)
         : () => this.#updateCards(request),
       () => this.#tellRequester(request, change, occurrence),
