@@ -32,7 +32,16 @@ async function command(who: (typeof TENANT)[keyof typeof TENANT], text: string) 
 
 describe('Slack audit export', () => {
   it('uploads the CSV to the auditor by external upload, streamed', async () => {
-    await command(TENANT.alice, 'Helpdesk Administrator 1h resetting a locked account, ="x"');
+    const requested = await command(
+      TENANT.alice,
+      'Helpdesk Administrator 1h resetting a locked account, ="x"',
+    );
+    // The ack comes first; the request is stored by the time its reply is sent.
+    await waitFor(
+      () => world.slack.responses.find((r) => r.url === requested),
+      10_000,
+      'the request',
+    );
     await command(TENANT.carol, 'export since 30d');
     const file = await waitFor(
       () => world.slack.files.find((f) => f.completed),
