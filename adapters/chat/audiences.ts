@@ -1,43 +1,15 @@
 /**
- * Who hears about which change, the same on every platform, and running a change's steps so
- * that one failed post does not stop the others.
+ * Running a change's steps so that one failed post does not stop the others, and the wording
+ * of a digest. Who hears about which change is a core rule (bot/core/domain/audiences.ts).
  */
-import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import type { RequestChange } from '../../bot/core/ports/notifier.ts';
-import type { Logger } from '../../bot/log.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 
-/** Names one change of one request, for done-keys and notify job ids. */
-export const occurrenceOf = (request: AccessRequest, change: RequestChange): string =>
-  `${request.id}-${change}-v${request.version}`;
-
-/** Changes that post the approval card to (new) approvers; every other change updates it. */
-export const postsApprovalCard = (change: RequestChange): boolean =>
-  change === 'submitted' || change === 'escalated';
-
-/** Changes the security channel hears about. */
-export const SECURITY_CHANGES: ReadonlySet<RequestChange> = new Set([
-  'activated',
-  'denied',
-  'failed',
-  'ended',
-  'approval_expired',
-  'escalated',
-]);
-
-/** Changes the requester hears about directly (their own actions are answered where they acted). */
-export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
-  'approved',
-  'denied',
-  'approval_expired',
-  'escalated',
-  'scheduled',
-  'activated',
-  'failed',
-  'reminder',
-  'ended',
-  'extension_approved',
-  'extension_denied',
-]);
+export {
+  occurrenceOf,
+  postsApprovalCard,
+  REQUESTER_CHANGES,
+  SECURITY_CHANGES,
+} from '../../bot/core/domain/audiences.ts';
 
 /**
  * Runs every step even when one fails (one bad channel must not silence the others), then

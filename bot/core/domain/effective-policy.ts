@@ -125,3 +125,15 @@ function combinePatterns(patterns: readonly (string | undefined)[]): string | un
 function defined<T>(values: readonly (T | undefined)[]): T[] {
   return values.filter((v): v is T => v !== undefined);
 }
+
+/**
+ * The local policy that covers a whole request (every target's, combined), as the chat
+ * surfaces show it: limits on the card, propagation in the outcome. One place, so Slack, Teams
+ * and the console cannot disagree.
+ */
+export function requestPolicy(
+  policy: Policy,
+  request: { readonly targets: readonly { readonly name: string }[] },
+): RolePolicy {
+  return combinePolicies(request.targets.map((t) => rolePolicy(policy, t.name)));
+}

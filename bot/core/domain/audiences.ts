@@ -1,0 +1,49 @@
+/**
+ * Who hears about which change of a request, the same on every chat platform: approvers see
+ * the approval card, the requester hears the outcome, the security channel sees what matters.
+ */
+
+import type { RequestChange } from '../ports/notifier.ts';
+import type { AccessRequest } from './request.ts';
+
+/** Names one change of one request, for done-keys and notify job ids. */
+export const occurrenceOf = (request: AccessRequest, change: RequestChange): string =>
+  `${request.id}-${change}-v${request.version}`;
+
+/** Changes that post the approval card to (new) approvers; every change updates the cards sent. */
+export const postsApprovalCard = (change: RequestChange): boolean =>
+  change === 'submitted' || change === 'escalated';
+
+/** Changes the security channel hears about. */
+export const SECURITY_CHANGES: ReadonlySet<RequestChange> = new Set([
+  'activated',
+  'denied',
+  'failed',
+  'ended',
+  'approval_expired',
+  'escalated',
+]);
+
+/** Changes the requester hears about directly (their own actions are answered where they acted). */
+export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
+  'approved',
+  'denied',
+  'approval_expired',
+  'escalated',
+  'scheduled',
+  'activated',
+  'failed',
+  'reminder',
+  'ended',
+  'extension_approved',
+  'extension_denied',
+]);
+
+/**
+ * The approvers who should have the card now, as policy references (emails or `group:<id>`):
+ * the request's approvers, and after escalation its backups too.
+ */
+export const currentApprovers = (request: AccessRequest): readonly string[] =>
+  request.approval.escalated
+    ? [...new Set([...request.approval.approvers, ...request.approval.escalateTo])]
+    : request.approval.approvers;
