@@ -13,8 +13,8 @@ import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { alertCard, outcomeCard } from '../../cards/teams/index.ts';
 import { postsApprovalCard, REQUESTER_CHANGES, SECURITY_CHANGES } from '../chat/audiences.ts';
+import type { Feed } from '../console/feed.ts';
 import type { TeamsCards } from '../teams/render.ts';
-import type { Feed } from './feed.ts';
 
 export class ConsoleNotifier implements Notifier {
   readonly #feed: Feed;

@@ -14,14 +14,17 @@ import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { Logger } from '../../bot/log.ts';
 import { loadPolicy } from '../../bot/policy-file.ts';
+import { consoleRoutes } from '../console/console-routes.ts';
+import { Feed } from '../console/feed.ts';
+import {
+  type EntraSim as GraphStandIn,
+  startEntraSim as startGraphStandIn,
+} from '../entra-sim/index.ts';
+import { makeLocalTls } from '../entra-sim/local-tls.ts';
 import { systemClock } from '../memory/clock.ts';
 import { TeamsCards } from '../teams/render.ts';
 import { ConsoleNotifier } from './console-notifier.ts';
-import { consoleRoutes } from './console-routes.ts';
-import { Feed } from './feed.ts';
-import { type GraphStandIn, startGraphStandIn } from './graph/index.ts';
 import { startInMemory } from './in-memory.ts';
-import { makeLocalTls } from './local-tls.ts';
 import { seedTenant } from './seed.ts';
 
 export const SANDBOX_POLICY = new URL('./policy.yaml', import.meta.url).pathname;

@@ -3,7 +3,7 @@
  * the directory roles they are eligible for, PIM's settings for them and sign-in activity.
  * Everything the console shows comes through the real Graph adapter from this.
  */
-import type { GraphStandIn } from './graph/index.ts';
+import type { EntraSim as GraphStandIn } from '../entra-sim/index.ts';
 
 export type SandboxRole = 'requester' | 'approver' | 'auditor';
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeLocalTls } from '../../adapters/sandbox/local-tls.ts';
+import { makeLocalTls } from '../../adapters/entra-sim/local-tls.ts';
 
 export async function makeTestCa(
   dir: string,

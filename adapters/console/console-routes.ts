@@ -17,11 +17,11 @@ import { exportAudit } from '../../bot/core/usecases/export-audit.ts';
 import { overseers } from '../../bot/core/usecases/history.ts';
 import { type Handler, json } from '../../bot/server.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
+import { SANDBOX_PEOPLE } from '../sandbox/seed.ts';
 import { runCardAction } from '../teams/card-actions.ts';
 import type { TeamsCards } from '../teams/render.ts';
 import { renderTeamsReply } from '../teams/replies.ts';
 import type { Feed, FeedName } from './feed.ts';
-import { SANDBOX_PEOPLE } from './seed.ts';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), 'web');
 const RENDERER = join(

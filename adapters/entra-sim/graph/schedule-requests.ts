@@ -3,13 +3,11 @@
  * rules for admin and self activations, and the resulting assignment.
  */
 import { randomUUID } from 'node:crypto';
+import type { Tenant } from '../tenant.ts';
+import { type GraphCall, isoSeconds, needs, ok, type Reply } from './call.ts';
 import { graphError, policyFailed } from './errors.ts';
-import type { GraphCall, Reply } from './routes.ts';
-import { isoSeconds, needs } from './routes.ts';
-import type { Tenant } from './tenant.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ok = (body: unknown, status = 200): Reply => ({ status, body });
 
 const ACTIONS = new Set([
   'adminassign',

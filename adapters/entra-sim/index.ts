@@ -1,0 +1,76 @@
+/**
+ * A simulated Entra tenant: sign-in (OpenID discovery, client-credentials tokens) and the
+ * Microsoft Graph PIM subset on one port, for the real @azure/identity and Graph client. The
+ * sandbox serves it when no Azure credentials are set; the tests serve it over HTTPS with a
+ * throwaway CA and build their fault injection and call recording on `middleware`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { graphReply, isGraphPath } from './graph/service.ts';
+import { startSimServer } from './http-server.ts';
+import { Login } from './login.ts';
+import type { SimMiddleware } from './sim-request.ts';
+import { Tenant } from './tenant.ts';
+import { type TenantAdmin, tenantAdmin } from './tenant-admin.ts';
+
+export type { SimMiddleware, SimReply, SimRequest } from './sim-request.ts';
+export type { TenantAdmin } from './tenant-admin.ts';
+
+export interface EntraSimOptions {
+  readonly tenantId?: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly tokenLifetimeSeconds?: number;
+  readonly now?: () => number;
+  /** Serve HTTPS with this certificate (MSAL insists on an https authority); HTTP without. */
+  readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  /** Run around every request, first one outermost. */
+  readonly middleware?: readonly SimMiddleware[];
+}
+
+export interface EntraSim {
+  readonly authorityHost: string;
+  readonly graphBaseUrl: string;
+  readonly host: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tenant: TenantAdmin;
+  close(): Promise<void>;
+}
+
+export async function startEntraSim(options: EntraSimOptions = {}): Promise<EntraSim> {
+  const now = options.now ?? Date.now;
+  const app = {
+    tenantId: options.tenantId ?? randomUUID(),
+    clientId: options.clientId ?? randomUUID(),
+    clientSecret: options.clientSecret ?? randomBytes(18).toString('base64url'),
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+  };
+  const t = new Tenant(now);
+  const login = new Login(app, now, () => t.permissions);
+  const middleware = options.middleware ?? [];
+  let origin = '';
+  const server = await startSimServer({
+    tls: options.tls,
+    middleware: () => middleware,
+    graphAuth: (pathname, headers) => {
+      if (!isGraphPath(pathname)) return null;
+      const token = login.token(headers.authorization);
+      return token !== undefined && token.expires > now();
+    },
+    handle: (req) =>
+      login.handle(req, origin) ??
+      graphReply(t, req, login.token(req.headers.authorization), now()),
+  });
+  origin = server.origin;
+  return {
+    authorityHost: origin,
+    graphBaseUrl: origin,
+    host: 'localhost',
+    tenantId: app.tenantId,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    tenant: tenantAdmin(t),
+    close: () => server.close(),
+  };
+}

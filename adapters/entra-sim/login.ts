@@ -1,0 +1,127 @@
+/**
+ * Entra sign-in for the app: OpenID discovery and the client-credentials token endpoint of one
+ * tenant. Tokens are opaque and carry the app's permissions at the time they were issued, so
+ * a permission revoked later still works until the token expires, as in Entra.
+ */
+import { randomBytes } from 'node:crypto';
+import type { SimReply, SimRequest } from './sim-request.ts';
+
+export interface App {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tokenLifetimeSeconds: number;
+}
+
+export interface IssuedToken {
+  readonly permissions: ReadonlySet<string>;
+  readonly expires: number;
+}
+
+export class Login {
+  readonly #app: App;
+  readonly #now: () => number;
+  readonly #permissions: () => ReadonlySet<string>;
+  readonly #tokens = new Map<string, IssuedToken>();
+
+  constructor(app: App, now: () => number, permissions: () => ReadonlySet<string>) {
+    this.#app = app;
+    this.#now = now;
+    this.#permissions = permissions;
+  }
+
+  /** The token behind an `Authorization: Bearer` header, expired ones included. */
+  token(authorization: string | undefined): IssuedToken | undefined {
+    return this.#tokens.get((authorization ?? '').replace(/^Bearer /, ''));
+  }
+
+  /** Answers sign-in requests; null for anything else. */
+  handle(req: SimRequest, origin: string): SimReply | null {
+    const { tenantId } = this.#app;
+    const path = req.pathname;
+    if (path === `/${tenantId}/v2.0/.well-known/openid-configuration`)
+      return { status: 200, body: openIdConfig(origin, tenantId) };
+    if (path === `/${tenantId}/oauth2/v2.0/token` && req.method === 'POST')
+      return this.#tokenReply(new URLSearchParams(req.raw.toString('utf8')));
+    if (/^\/[^/]+\/(v2\.0\/\.well-known|oauth2)/.test(path)) {
+      return {
+        status: 400,
+        body: {
+          error: 'invalid_request',
+          error_description: `AADSTS90002: Tenant '${path.split('/')[1]}' not found.`,
+          error_codes: [90002],
+        },
+      };
+    }
+    return null;
+  }
+
+  #tokenReply(form: URLSearchParams): SimReply {
+    const { clientId, clientSecret, tokenLifetimeSeconds: lifetime } = this.#app;
+    if (form.get('grant_type') !== 'client_credentials')
+      return { status: 400, body: { error: 'unsupported_grant_type' } };
+    if (form.get('client_id') !== clientId) {
+      return {
+        status: 400,
+        body: {
+          error: 'unauthorized_client',
+          error_description: `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found in the directory.`,
+          error_codes: [700016],
+        },
+      };
+    }
+    // Certificate credentials send a signed client assertion; its signature is not checked here.
+    const assertion = form.get('client_assertion');
+    if (form.get('client_secret') !== clientSecret && !assertion) {
+      return {
+        status: 401,
+        body: {
+          error: 'invalid_client',
+          error_description: 'AADSTS7000215: Invalid client secret provided.',
+          error_codes: [7000215],
+        },
+      };
+    }
+    const access = randomBytes(24).toString('base64url');
+    this.#tokens.set(access, {
+      permissions: new Set(this.#permissions()),
+      expires: this.#now() + lifetime * 1000,
+    });
+    return {
+      status: 200,
+      body: {
+        token_type: 'Bearer',
+        expires_in: lifetime,
+        ext_expires_in: lifetime,
+        access_token: access,
+      },
+    };
+  }
+}
+
+function openIdConfig(origin: string, tenant: string) {
+  const base = `${origin}/${tenant}`;
+  return {
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic',
+    ],
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer: `${base}/v2.0`,
+    request_uri_parameter_supported: false,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid', 'oid'],
+    tenant_region_scope: 'EU',
+    cloud_instance_name: 'microsoftonline.com',
+    msgraph_host: 'graph.microsoft.com',
+  };
+}

@@ -1,0 +1,57 @@
+/** Setting up and reading the simulated tenant from outside, as an admin would in the portal. */
+import { randomUUID } from 'node:crypto';
+import type {
+  Assignment,
+  StandInEligibility,
+  StandInGroup,
+  StandInPolicy,
+  StandInRole,
+  StandInUser,
+  Tenant,
+} from './tenant.ts';
+
+export interface TenantAdmin {
+  addUser(u: StandInUser): void;
+  addGroup(g: StandInGroup): void;
+  addRoleDefinition(r: StandInRole): void;
+  addEligibility(e: StandInEligibility): void;
+  setPolicy(roleDefinitionId: string, p: StandInPolicy): void;
+  addPermanentAssignment(a: {
+    principalId: string;
+    roleDefinitionId: string;
+    directoryScopeId?: string;
+  }): void;
+  activeAssignments(): readonly Assignment[];
+  /** Every roleAssignmentScheduleRequest made, as Graph lists them. */
+  requests(): readonly unknown[];
+  /** The application permissions consented for the app (tokens issued from now on). */
+  grantPermissions(perms: string[]): void;
+  revokePermission(perm: string): void;
+}
+
+export function tenantAdmin(t: Tenant): TenantAdmin {
+  return {
+    addUser: (u) => void t.users.set(u.id, u),
+    addGroup: (g) => void t.groups.set(g.id, g),
+    addRoleDefinition: (r) => void t.roles.set(r.id, r),
+    addEligibility: (e) => void t.eligibilities.push(e),
+    setPolicy: (roleId, p) => void t.policies.set(roleId, p),
+    addPermanentAssignment: (a) =>
+      void t.assignments.push({
+        id: randomUUID(),
+        principalId: a.principalId,
+        roleDefinitionId: a.roleDefinitionId,
+        directoryScopeId: a.directoryScopeId ?? '/',
+        startDateTime: new Date(0).toISOString(),
+        endDateTime: null,
+        justification: null,
+        viaSchedule: false,
+      }),
+    activeAssignments: () => t.live(),
+    requests: () => t.requestLog,
+    grantPermissions: (perms) => {
+      t.permissions = new Set(perms);
+    },
+    revokePermission: (perm) => void t.permissions.delete(perm),
+  };
+}
