@@ -90,8 +90,13 @@ export class MemoryPrivileges implements PrivilegeProvider {
         appError('policy.not_eligible', { role: grant.target.name, scope: grant.target.scope }),
       );
     const existing = this.#live(grant.principalId, grant.target);
-    if (existing && existing.requestId === grant.requestId && existing.endsAt !== null) {
-      return ok({ endsAt: existing.endsAt });
+    if (existing) {
+      // As PIM: an assignment this request made already is success, anybody else's a refusal.
+      if (existing.requestId === grant.requestId && existing.endsAt !== null)
+        return ok({ endsAt: existing.endsAt });
+      return err(
+        appError('graph.already_active', { role: grant.target.name, until: existing.endsAt }),
+      );
     }
     const endsAt = grant.startAt + grant.durationSeconds * 1000;
     this.#assignments.push({
@@ -117,19 +122,45 @@ export class MemoryPrivileges implements PrivilegeProvider {
     return ok({ endsAt });
   }
 
-  async deactivate(principalId: string, target: Target): Promise<Result<void, AppError>> {
+  /**
+   * As the Graph adapter: removes the time-bound assignment this request made, or one no
+   * request of this id ever made (records lost); leaves standing assignments and another
+   * request's grant alone.
+   */
+  async deactivate(
+    principalId: string,
+    target: Target,
+    requestId: string,
+  ): Promise<Result<void, AppError>> {
     this.deactivateCalls += 1;
-    this.#assignments = this.#assignments.filter(
-      (a) => !(a.principalId === principalId && sameTarget(a.target, target)),
+    const live = this.#live(principalId, target);
+    if (!live?.viaSchedule) return ok(undefined);
+    const made = this.#assignments.some(
+      (a) =>
+        a.requestId === requestId && a.principalId === principalId && sameTarget(a.target, target),
     );
+    if (made && live.requestId !== requestId) return ok(undefined);
+    this.#assignments = this.#assignments.filter((a) => a !== live);
     return ok(undefined);
   }
 
   async activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]> {
     const now = this.#now();
-    return this.#assignments.filter(
-      (a) => a.principalId === principalId && (a.endsAt === null || a.endsAt > now),
-    );
+    return this.#assignments
+      .filter((a) => a.principalId === principalId && (a.endsAt === null || a.endsAt > now))
+      .map(({ requestId: _made, ...a }) => a);
+  }
+
+  /** An assignment made outside PIM, with no end (a portal assignment). */
+  addStanding(principalId: string, target: Target): void {
+    this.#assignments.push({
+      principalId,
+      target,
+      startAt: 0,
+      endsAt: null,
+      viaSchedule: false,
+      requestId: null,
+    });
   }
 
   #live(principalId: string, target: Target): Assignment | undefined {

@@ -4,6 +4,8 @@
  * Everything the console shows comes through the real Graph adapter from this.
  */
 import type { EntraSim as GraphStandIn } from '../entra-sim/index.ts';
+import { seedWorld } from '../entra-sim/seed.ts';
+import { eligibleFor, type WorldSpec } from '../entra-sim/world.ts';
 
 export type SandboxRole = 'requester' | 'approver' | 'auditor';
 
@@ -70,40 +72,36 @@ export const SANDBOX_ROLES = {
 
 const DAY = 86_400_000;
 
-export function seedTenant(graph: GraphStandIn, now: number): void {
-  for (const p of SANDBOX_PEOPLE) {
-    graph.tenant.addUser({
-      id: p.id,
-      displayName: p.name,
-      userPrincipalName: p.upn,
-      mail: p.upn,
-      lastSignInDateTime:
-        p.lastSignInDaysAgo === null
-          ? null
-          : new Date(now - p.lastSignInDaysAgo * DAY).toISOString(),
-    });
-  }
-  for (const role of Object.values(SANDBOX_ROLES)) {
-    graph.tenant.addRoleDefinition({ id: role.id, displayName: role.name });
-  }
+/** The sandbox's tenant as a world `now`: sign-ins dated back from it. */
+export function sandboxWorld(now: number): WorldSpec {
   const [alice, bob, carol, , sam] = SANDBOX_PEOPLE.map((p) => p.id);
-  const eligible = (principalId: string | undefined, ...roles: { id: string }[]) => {
-    for (const role of roles)
-      if (principalId) graph.tenant.addEligibility({ principalId, roleDefinitionId: role.id });
-  };
   const { exchange, helpdesk, global, security } = SANDBOX_ROLES;
-  eligible(alice, exchange, helpdesk, global);
-  eligible(bob, security, global);
-  eligible(carol, security);
-  eligible(sam, exchange, global);
-  // PIM's own settings: the stricter of these and the sandbox policy applies.
-  graph.tenant.setPolicy(global.id, {
-    maximumDuration: 'PT2H',
-    justification: true,
-    ticketing: true,
-  });
-  graph.tenant.setPolicy(exchange.id, { maximumDuration: 'PT8H', justification: true });
-  // Someone made a permanent assignment in the portal: reconcile and alerts report it.
-  if (carol)
-    graph.tenant.addPermanentAssignment({ principalId: carol, roleDefinitionId: helpdesk.id });
+  const eligible = (id: string | undefined, ...roles: { id: string }[]) =>
+    id ? eligibleFor([id], roles) : [];
+  return {
+    users: SANDBOX_PEOPLE.map((p) => ({
+      id: p.id,
+      name: p.name,
+      upn: p.upn,
+      lastSignIn: p.lastSignInDaysAgo === null ? null : now - p.lastSignInDaysAgo * DAY,
+    })),
+    roles: Object.values(SANDBOX_ROLES),
+    eligible: [
+      ...eligible(alice, exchange, helpdesk, global),
+      ...eligible(bob, security, global),
+      ...eligible(carol, security),
+      ...eligible(sam, exchange, global),
+    ],
+    // PIM's own settings: the stricter of these and the sandbox policy applies.
+    pim: {
+      [global.id]: { maximumDuration: 'PT2H', justification: true, ticketing: true },
+      [exchange.id]: { maximumDuration: 'PT8H', justification: true },
+    },
+    // Someone made a permanent assignment in the portal: reconcile and alerts report it.
+    standing: carol ? [{ principalId: carol, roleId: helpdesk.id }] : [],
+  };
+}
+
+export function seedTenant(graph: GraphStandIn, now: number): void {
+  seedWorld(graph.tenant, sandboxWorld(now));
 }

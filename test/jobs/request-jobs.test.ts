@@ -5,6 +5,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { submit } from '../../bot/core/usecases/submit.ts';
 import { createLogger } from '../../bot/log.ts';
@@ -12,7 +13,7 @@ import { queueName } from '../../jobs/names.ts';
 import { BullScheduler } from '../../jobs/scheduler.ts';
 import { type RequestWorkers, startRequestWorkers } from '../../jobs/workers.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
-import { people, roles, testTenant } from '../support/tenant.ts';
+import { people, roles, target, testTenant } from '../support/tenant.ts';
 import { waitFor } from '../support/wait.ts';
 import { reliabilityPolicy } from './fixtures/reliability-policy.ts';
 
@@ -50,9 +51,9 @@ function setup() {
   return { ...t, deps, scheduler, workers };
 }
 
-const ask = (deps: CoreDeps, seconds: number) =>
+const ask = (deps: CoreDeps, seconds: number, requester: Principal = people.alice) =>
   submit(deps, {
-    requester: people.alice,
+    requester,
     platform: 'slack',
     roles: [roles.helpdesk],
     scope: '/',
@@ -168,7 +169,11 @@ describe('request jobs on BullMQ', () => {
     const s = setup();
     s.workers();
     s.workers();
-    const results = await Promise.all([ask(s.deps, 3600), ask(s.deps, 3600), ask(s.deps, 3600)]);
+    // Three people: Entra holds one assignment per person and role, as the memory PIM does.
+    s.privileges.makeEligible(people.bob.id, target(roles.helpdesk));
+    const results = await Promise.all(
+      [people.alice, people.erin, people.bob].map((p) => ask(s.deps, 3600, p)),
+    );
     const ids = results.map((r) => (r.ok ? r.value.id : ''));
     await waitFor(
       async () => {

@@ -1,15 +1,18 @@
 /**
  * A small tenant for core tests: people, roles, an approver group, and a policy written as
- * the loader would produce it. Everything runs on the in-memory ports.
+ * the loader would produce it. Everything runs on the in-memory ports, seeded from a world
+ * description like the simulated tenant's.
  */
+
+import { eligibleFor, type WorldSpec } from '../../adapters/entra-sim/world.ts';
 import { MemoryAuditLog } from '../../adapters/memory/audit-log.ts';
 import { ManualClock } from '../../adapters/memory/clock.ts';
-import { MemoryDirectory } from '../../adapters/memory/directory.ts';
 import { sequentialIds } from '../../adapters/memory/ids.ts';
 import { MemoryNotifier } from '../../adapters/memory/notifier.ts';
-import { MemoryPrivileges } from '../../adapters/memory/privilege-provider.ts';
+import type { MemoryPrivileges } from '../../adapters/memory/privilege-provider.ts';
 import { MemoryRequestStore } from '../../adapters/memory/request-store.ts';
 import { MemoryScheduler } from '../../adapters/memory/scheduler.ts';
+import { memoryWorld } from '../../adapters/memory/world.ts';
 import type { Policy, RolePolicy } from '../../bot/core/domain/policy.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { RoleEntry, Target } from '../../bot/core/domain/target.ts';
@@ -108,6 +111,17 @@ export const testPolicy: Policy = {
   timezone: 'Europe/Amsterdam',
 };
 
+/** Alice and Erin are eligible for every role; Erin is in SecOps, Alice through a nested group. */
+export const TEST_WORLD: WorldSpec = {
+  users: Object.values(people).map((p) => ({ id: p.id, name: p.displayName, upn: p.email })),
+  groups: [
+    { id: SECOPS_GROUP, name: 'SecOps', members: [people.erin.id, 'g-nested'] },
+    { id: 'g-nested', name: 'SecOps on call', members: [people.alice.id] },
+  ],
+  roles: Object.values(roles).map((r) => ({ id: r.id, name: r.name })),
+  eligible: eligibleFor([people.alice.id, people.erin.id], Object.values(roles)),
+};
+
 export interface TestTenant {
   readonly deps: CoreDeps;
   readonly clock: ManualClock;
@@ -124,15 +138,7 @@ export function testTenant(
   const clock = new ManualClock();
   const audit = stores?.audit ?? new MemoryAuditLog();
   const store = stores?.store ?? new MemoryRequestStore(audit as MemoryAuditLog);
-  const privileges = new MemoryPrivileges(Object.values(roles), () => clock.now());
-  for (const role of Object.values(roles)) {
-    privileges.makeEligible(people.alice.id, target(role));
-    privileges.makeEligible(people.erin.id, target(role));
-  }
-  const directory = new MemoryDirectory(Object.values(people), [
-    { id: SECOPS_GROUP, members: [people.erin.id, 'g-nested'] },
-    { id: 'g-nested', members: [people.alice.id] },
-  ]);
+  const { privileges, directory } = memoryWorld(TEST_WORLD, () => clock.now());
   const scheduler = new MemoryScheduler();
   const notifier = new MemoryNotifier();
   const deps: CoreDeps = {

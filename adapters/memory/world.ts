@@ -1,0 +1,72 @@
+/**
+ * Builds a world (adapters/entra-sim/world.ts) into the in-memory directory and PIM, read the
+ * way the Graph adapter reads the simulated tenant: eligibility held by a group counts for its
+ * members, roles without PIM settings have PIM's defaults (8 hours, nothing else required).
+ */
+
+import { parseDuration } from '../../bot/core/domain/duration.ts';
+import type { PimRules } from '../../bot/core/domain/policy.ts';
+import type { Target } from '../../bot/core/domain/target.ts';
+import type { StandInPolicy } from '../entra-sim/tenant.ts';
+import type { WorldSpec } from '../entra-sim/world.ts';
+import { MemoryDirectory } from './directory.ts';
+import { MemoryPrivileges } from './privilege-provider.ts';
+
+export interface MemoryWorld {
+  readonly directory: MemoryDirectory;
+  readonly privileges: MemoryPrivileges;
+}
+
+export function memoryWorld(world: WorldSpec, now: () => number): MemoryWorld {
+  const directory = new MemoryDirectory(
+    world.users.map((u) => ({
+      id: u.id,
+      displayName: u.name,
+      email: u.mail ?? u.upn,
+      upn: u.upn,
+      ...(u.enabled === false ? { enabled: false } : {}),
+    })),
+    (world.groups ?? []).map((g) => ({ id: g.id, members: g.members })),
+  );
+  const roles = world.roles.map((r) => ({
+    kind: 'directoryRole' as const,
+    id: r.id,
+    name: r.name,
+    aliases: [],
+  }));
+  const privileges = new MemoryPrivileges(roles, now);
+  const target = (roleId: string, scope = '/'): Target => ({
+    kind: 'directoryRole',
+    id: roleId,
+    name: roles.find((r) => r.id === roleId)?.name ?? roleId,
+    scope,
+  });
+  for (const e of world.eligible ?? []) {
+    for (const id of [e.principalId, ...membersOf(world, e.principalId)])
+      privileges.makeEligible(id, target(e.roleId, e.scope), e.endsAt ?? null);
+  }
+  for (const r of world.roles) privileges.setRules(r.id, pimRules(world.pim?.[r.id] ?? {}));
+  for (const a of world.standing ?? []) privileges.addStanding(a.principalId, target(a.roleId));
+  return { directory, privileges };
+}
+
+/** Users in a group, through nested groups; none when `id` is not a group. */
+function membersOf(world: WorldSpec, id: string, seen = new Set<string>()): string[] {
+  const group = world.groups?.find((g) => g.id === id);
+  if (!group || seen.has(id)) return [];
+  seen.add(id);
+  return group.members.flatMap((m) =>
+    world.groups?.some((g) => g.id === m) ? membersOf(world, m, seen) : [m],
+  );
+}
+
+function pimRules(p: StandInPolicy): PimRules {
+  const max = parseDuration(p.maximumDuration ?? 'PT8H');
+  return {
+    ...(max ? { maxDuration: max } : {}),
+    justificationRequired: p.justification === true,
+    ticketRequired: p.ticketing === true,
+    approvalRequired: p.approval === true,
+    mfaRequired: p.mfa === true,
+  };
+}
