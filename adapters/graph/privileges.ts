@@ -5,7 +5,7 @@
  * GraphUnavailableError for the job to retry.
  */
 import type { PimRules } from '../../bot/core/domain/policy.ts';
-import type { RoleEntry, Target } from '../../bot/core/domain/target.ts';
+import { type RoleEntry, scopeCovers, type Target } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type {
   ActiveAssignment,
@@ -13,7 +13,7 @@ import type {
   GrantRequest,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
-import type { Result } from '../../bot/core/result.ts';
+import { err, type Result } from '../../bot/core/result.ts';
 import type { Logger } from '../../bot/log.ts';
 import { liveInstances } from './assignments.ts';
 import { GraphRefusedError } from './errors.ts';
@@ -122,7 +122,24 @@ export class GraphPrivileges implements PrivilegeProvider {
     });
   }
 
-  activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
+  /**
+   * PIM's adminAssign does not ask whether the person is eligible, so the bot does, at the
+   * moment of granting: an eligibility removed or ended since the request was made (a
+   * scheduled start, a slow approval) grants nothing.
+   */
+  async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
+    const { target } = grant;
+    if (target.kind === 'directoryRole') {
+      const held = await this.eligibilities(grant.principalId);
+      const covered = held.some(
+        (e) =>
+          e.target.kind === target.kind &&
+          e.target.id === target.id &&
+          scopeCovers(e.target.scope, target.scope),
+      );
+      if (!covered)
+        return err(appError('policy.not_eligible', { role: target.name, scope: target.scope }));
+    }
     return this.#grants.activate(grant);
   }
 

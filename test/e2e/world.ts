@@ -3,6 +3,9 @@
  * stand-in, a policy, a fresh Redis prefix, and the bot itself started from a Config exactly
  * as `npm start` would, talking to the stand-ins through the real SDK clients.
  */
+
+import { seedWorld } from '../../adapters/entra-sim/seed.ts';
+import { eligibleFor, type WorldSpec } from '../../adapters/entra-sim/world.ts';
 import { type RunningApp, startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/log.ts';
@@ -70,21 +73,17 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** The Entra tenant every end-to-end test starts from. */
+/** The Entra tenant every end-to-end test starts from: Alice eligible for every role. */
+export const E2E_WORLD: WorldSpec = {
+  users: Object.values(TENANT).map((p) => ({ id: p.id, name: p.name, upn: p.upn })),
+  groups: [{ id: APPROVER_GROUP, name: 'SecOps', members: [TENANT.carol.id, TENANT.alice.id] }],
+  roles: Object.values(ROLES),
+  eligible: eligibleFor([TENANT.alice.id], Object.values(ROLES)),
+};
+
 export async function startTenant(): Promise<GraphStandIn> {
   const graph = await startGraphStandIn();
-  for (const p of Object.values(TENANT)) {
-    graph.tenant.addUser({ id: p.id, displayName: p.name, userPrincipalName: p.upn, mail: p.upn });
-  }
-  graph.tenant.addGroup({
-    id: APPROVER_GROUP,
-    displayName: 'SecOps',
-    members: [TENANT.carol.id, TENANT.alice.id],
-  });
-  for (const role of Object.values(ROLES)) {
-    graph.tenant.addRoleDefinition({ id: role.id, displayName: role.name });
-    graph.tenant.addEligibility({ principalId: TENANT.alice.id, roleDefinitionId: role.id });
-  }
+  seedWorld(graph.tenant, E2E_WORLD);
   return graph;
 }
 

@@ -10,6 +10,8 @@ const env = useGraph();
 const REQUESTS = '/roleManagement/directory/roleAssignmentScheduleRequests';
 const posts = () => env.graphCalls(REQUESTS, 'POST');
 const global = { ...exchange, id: GLOBAL, name: 'Global Administrator' };
+const GONE = '00000000-0000-4000-8000-00000000dead';
+const NOBODY = '00000000-0000-4000-8000-0000000000ff';
 
 describe('activate', () => {
   it('sends adminAssign exactly as PIM expects and answers with the end', async () => {
@@ -74,6 +76,7 @@ describe('activate', () => {
       ),
     ).toMatchObject({ ok: false, error: { code: 'graph.already_active' } });
     env.graph.tenant.addPermanentAssignment({ principalId: BOB, roleDefinitionId: EXCHANGE });
+    env.graph.tenant.addEligibility({ principalId: BOB, roleDefinitionId: EXCHANGE });
     const standing = await privileges.activate(grant({ principalId: BOB }));
     expect(standing.ok || standing.error.message).toContain('with no end date');
     expect(env.graph.tenant.activeAssignments()).toHaveLength(2);
@@ -97,6 +100,20 @@ describe('activate', () => {
     expect(env.graph.tenant.activeAssignments()).toHaveLength(1);
     expect(await privileges.activate(grant())).toMatchObject({ ok: true });
     expect(env.graph.tenant.activeAssignments()).toHaveLength(1);
+  });
+
+  it('grants nothing Entra does not list as eligible now, before asking PIM', async () => {
+    const { privileges } = env.adapter();
+    expect(await privileges.activate(grant({ target: global }))).toMatchObject({
+      ok: false,
+      error: { code: 'policy.not_eligible' },
+    });
+    expect(await privileges.activate(grant({ principalId: BOB }))).toMatchObject({
+      ok: false,
+      error: { code: 'policy.not_eligible' },
+    });
+    expect(posts()).toEqual([]);
+    expect(env.graph.tenant.activeAssignments()).toEqual([]);
   });
 
   it('does not grant targets Graph does not serve yet', async () => {
@@ -134,6 +151,8 @@ describe('refusals', () => {
       displayName: 'Global Administrator',
       isEnabled: false,
     });
+    env.graph.tenant.addEligibility({ principalId: ALICE, roleDefinitionId: GLOBAL });
+    env.graph.tenant.addEligibility({ principalId: ALICE, roleDefinitionId: GONE });
     const { privileges } = env.adapter();
     const disabled = await privileges.activate(grant({ target: global }));
     expect(disabled).toMatchObject({ ok: false, error: { code: 'graph.not_assignable' } });
@@ -141,7 +160,7 @@ describe('refusals', () => {
     expect(
       await privileges.activate(
         grant({
-          target: { ...exchange, id: '00000000-0000-4000-8000-00000000dead', name: 'Gone' },
+          target: { ...exchange, id: GONE, name: 'Gone' },
         }),
       ),
     ).toMatchObject({ ok: false, error: { code: 'graph.not_found' } });
@@ -157,9 +176,8 @@ describe('refusals', () => {
   });
 
   it('anything else PIM refuses, by its code', async () => {
-    const refused = await env
-      .adapter()
-      .privileges.activate(grant({ principalId: '00000000-0000-4000-8000-0000000000ff' }));
+    env.graph.tenant.addEligibility({ principalId: NOBODY, roleDefinitionId: EXCHANGE });
+    const refused = await env.adapter().privileges.activate(grant({ principalId: NOBODY }));
     expect(refused).toMatchObject({ ok: false, error: { code: 'graph.rejected' } });
     expect(refused.ok || refused.error.message).toContain('`InvalidPrincipal`');
   });

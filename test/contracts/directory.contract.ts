@@ -1,0 +1,72 @@
+/**
+ * What every DirectoryLookup must do, run by the in-memory directory and by the Graph adapter
+ * over the simulated tenant, both seeded with CONTRACT_WORLD: users by object id, UPN or
+ * email in any case, disabled accounts not found and approving nothing, approvers listed by
+ * email/UPN or as a group the person is in, transitively.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
+import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
+import { CAROL_MAIL, CAROL_UPN, CONTRACT_WORLD, fakeDate, ids } from './entra-world.ts';
+
+export interface DirectoryUnderTest {
+  readonly directory: DirectoryLookup;
+  teardown(): Promise<void>;
+}
+
+const alice = { id: ids.alice, displayName: 'Alice Admin', email: 'alice@contoso.com' };
+const carol = { id: ids.carol, displayName: 'Carol OBrien', email: CAROL_MAIL };
+
+export function directoryContract(
+  name: string,
+  setup: (world: WorldSpec) => Promise<DirectoryUnderTest>,
+): void {
+  describe(`DirectoryLookup contract: ${name}`, () => {
+    let sut: DirectoryUnderTest;
+    let d: DirectoryLookup;
+    let clock: ReturnType<typeof fakeDate>;
+    beforeEach(async () => {
+      clock = fakeDate();
+      sut = await setup(CONTRACT_WORLD);
+      d = sut.directory;
+    });
+    afterEach(async () => {
+      await sut.teardown();
+      clock.restore();
+    });
+
+    it('finds a user by object id, UPN or email, in any case', async () => {
+      expect(await d.findUser(ids.alice)).toEqual(alice);
+      expect(await d.findUser('ALICE@contoso.com')).toEqual(alice);
+      expect(await d.findUser(CAROL_UPN)).toEqual(carol);
+      expect(await d.findUser(CAROL_MAIL.toUpperCase())).toEqual(carol);
+    });
+
+    it('does not find a disabled account, nor one that does not exist', async () => {
+      expect(await d.findUser(ids.bob)).toBeNull();
+      expect(await d.findUser('bob@contoso.com')).toBeNull();
+      expect(await d.findUser('nobody@contoso.com')).toBeNull();
+      expect(await d.findUser('7c3d0a5e-0000-4000-8000-0000000ff0ff')).toBeNull();
+    });
+
+    it('matches approvers listed by email or UPN', async () => {
+      expect(await d.isAnyOf(ids.alice, ['bob@contoso.com', 'Alice@Contoso.com'])).toBe(true);
+      expect(await d.isAnyOf(ids.carol, [CAROL_UPN])).toBe(true);
+      expect(await d.isAnyOf(ids.carol, [CAROL_MAIL])).toBe(true);
+      expect(await d.isAnyOf(ids.dave, ['alice@contoso.com'])).toBe(false);
+      expect(await d.isAnyOf(ids.alice, [])).toBe(false);
+    });
+
+    it('matches group members transitively, and only members', async () => {
+      expect(await d.isAnyOf(ids.alice, [`group:${ids.ops}`])).toBe(true);
+      expect(await d.isAnyOf(ids.alice, [`group:${ids.onCall}`])).toBe(true);
+      expect(await d.isAnyOf(ids.dave, [`group:${ids.ops}`])).toBe(true);
+      expect(await d.isAnyOf(ids.dave, [`group:${ids.onCall}`])).toBe(false);
+      expect(await d.isAnyOf(ids.carol, [`group:${ids.ops}`])).toBe(false);
+    });
+
+    it('a disabled account approves nothing, whatever it is listed as', async () => {
+      expect(await d.isAnyOf(ids.bob, ['bob@contoso.com'])).toBe(false);
+    });
+  });
+}

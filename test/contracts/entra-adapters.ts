@@ -1,0 +1,29 @@
+/** The two implementations the Entra contracts run on, each seeded from one world. */
+import { seedWorld } from '../../adapters/entra-sim/seed.ts';
+import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
+import { createGraph, type Graph } from '../../adapters/graph/index.ts';
+import { memoryWorld } from '../../adapters/memory/world.ts';
+import { createLogger } from '../../bot/log.ts';
+import { startGraphStandIn } from '../standins/graph/index.ts';
+
+export async function memoryEntra(world: WorldSpec) {
+  return { ...memoryWorld(world, () => Date.now()), teardown: async () => {} };
+}
+
+/** The real Graph adapter, as `npm start` builds it, over the simulated tenant. */
+export async function graphEntra(world: WorldSpec): Promise<Graph & { teardown(): Promise<void> }> {
+  // Tokens outlive every clock jump a test makes.
+  const sim = await startGraphStandIn({ tokenLifetimeSeconds: 90 * 86_400 });
+  seedWorld(sim.tenant, world);
+  const graph = createGraph(
+    {
+      tenantId: sim.tenantId,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      authorityHost: sim.authorityHost,
+      graphBaseUrl: sim.graphBaseUrl,
+    },
+    createLogger('silent'),
+  );
+  return { ...graph, teardown: () => sim.close() };
+}
