@@ -36,9 +36,8 @@ export type NotifyJob =
     }
   | { readonly type: 'digest'; readonly platform: ChatPlatform; readonly channel: string };
 
-/** A platform's notifier plus the way it posts a digest of one-line messages. */
-export interface PlatformDelivery {
-  readonly notifier: Notifier;
+/** A platform's notifier, which also posts a digest of one-line messages. */
+export interface PlatformDelivery extends Notifier {
   /** Posts the lines waiting for `channel` as one message; false when there were none. */
   flushDigest(channel: string): Promise<boolean>;
 }
@@ -153,11 +152,11 @@ async function deliver(o: NotifyWorkerOptions, job: Job<NotifyJob>): Promise<voi
     case 'change': {
       // Cards are projections: render the request as it is now, not as it was when queued.
       const request = await o.store.get(data.requestId);
-      if (request) await platform.notifier.requestChanged(request, data.change, data.occurrence);
+      if (request) await platform.requestChanged(request, data.change, data.occurrence);
       return;
     }
     case 'alert':
-      return platform.notifier.securityAlert(data.alert, data.occurrence);
+      return platform.securityAlert(data.alert, data.occurrence);
     case 'digest': {
       const flushed = await platform.flushDigest(data.channel);
       if (flushed) o.log.info({ platform: data.platform, channel: data.channel }, 'digest posted');

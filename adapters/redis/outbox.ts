@@ -14,10 +14,14 @@ export interface Pace {
   readonly platformMs: number;
 }
 
-/** Slack: ~1 message/s per channel. Teams: 7/s and 8 per 2 s per conversation, ~50/s per app. */
+/**
+ * Slack: ~1 message/s per channel. Teams: 7/s and 8 per 2 s per conversation, ~50/s per app.
+ * The console is local and has no limits.
+ */
 export const PACE: Readonly<Record<ChatPlatform, Pace>> = {
   slack: { channelMs: 1_000, platformMs: 20 },
   teams: { channelMs: 250, platformMs: 20 },
+  sandbox: { channelMs: 0, platformMs: 0 },
 };
 
 export interface RedisOutboxOptions {

@@ -3,7 +3,7 @@
  * and the form reader. Keeps bot.ts and the notifier free of rendering details.
  */
 
-import { combinePolicies, rolePolicy } from '../../bot/core/domain/effective-policy.ts';
+import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
@@ -18,19 +18,27 @@ import {
 } from '../../cards/teams/index.ts';
 import { requestFromForm } from '../slack/request-form.ts';
 
+/** The Teams user ids of a request's current approvers, for the card's refresh.userIds. */
+export type ApproverIds = (request: AccessRequest) => Promise<readonly string[]>;
+
 export class TeamsCards {
   readonly #clock: Clock;
   readonly #policy: () => Policy;
+  readonly #approverIds: ApproverIds;
 
-  constructor(clock: Clock, policy: () => Policy) {
+  constructor(clock: Clock, policy: () => Policy, approverIds: ApproverIds = async () => []) {
     this.#clock = clock;
     this.#policy = policy;
+    this.#approverIds = approverIds;
+  }
+
+  /** The approval card as every viewer should see it: refreshed for all current approvers. */
+  async approvalFor(request: AccessRequest): Promise<Card> {
+    return this.approval(request, await this.#approverIds(request));
   }
 
   approval(request: AccessRequest, approverIds: readonly string[] = []): Card {
-    const max = combinePolicies(
-      request.targets.map((t) => rolePolicy(this.#policy(), t.name)),
-    ).maxDuration;
+    const max = requestPolicy(this.#policy(), request).maxDuration;
     return approvalCard(
       request,
       { maxDuration: max, quorum: request.approval.quorum },
@@ -41,8 +49,8 @@ export class TeamsCards {
   }
 
   /** The current card with the reason an action was refused on top. */
-  approvalWithNotice(request: AccessRequest, error: AppError): Card {
-    const card = this.approval(request);
+  async approvalWithNotice(request: AccessRequest, error: AppError): Promise<Card> {
+    const card = await this.approvalFor(request);
     const body = Array.isArray(card.body) ? card.body : [];
     return { ...card, body: [...(errorCard(error).body as unknown[]), ...body] };
   }
