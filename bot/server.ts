@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Logger } from './log.ts';
+import type { Logger } from './core/ports/logger.ts';
 import type { Metrics } from './metrics.ts';
 
 /** `log` carries this HTTP request's id (`httpRequestId`), echoed as the `x-request-id` header. */

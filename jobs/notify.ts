@@ -14,9 +14,9 @@ import { RetryLater } from '../adapters/chat/outbox.ts';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
 import { occurrenceOf } from '../bot/core/domain/audiences.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
+import type { Logger } from '../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../bot/core/ports/notifier.ts';
 import type { RequestStore } from '../bot/core/ports/request-store.ts';
-import type { Logger } from '../bot/log.ts';
 
 export const NOTIFY_QUEUE = 'elevate-notify';
 

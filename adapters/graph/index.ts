@@ -1,5 +1,5 @@
 /** Microsoft Graph, assembled from configuration: credential, client, directory and PIM. */
-import type { Logger } from '../../bot/log.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import { createGraphClient, GRAPH_BASE_URL } from './client.ts';
 import { type AzureConfig, createCredential, credentialKind } from './credential.ts';
 import { GraphDirectory } from './directory.ts';

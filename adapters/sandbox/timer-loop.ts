@@ -4,8 +4,8 @@
  * limits and a short backoff. Fine for one demo process; production uses BullMQ.
  */
 import { UnrecoverableError } from 'bullmq';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
-import type { Logger } from '../../bot/log.ts';
 import { ATTEMPTS, jobId } from '../../jobs/names.ts';
 import { processRequestJob } from '../../jobs/processors.ts';
 import type { MemoryScheduler } from '../memory/scheduler.ts';

@@ -12,8 +12,8 @@ import type { Policy } from '../../bot/core/domain/policy.ts';
 import { isGroupRef } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
-import type { Logger } from '../../bot/log.ts';
 import { alertLines } from '../../cards/alert-text.ts';
 import {
   alertMessage,
