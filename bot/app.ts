@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { EXPORT_PATH, ExportLinks, exportLinkRoute } from '../adapters/chat/export-links.ts';
 import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
 import { rateLimitWait } from '../adapters/chat/outbox.ts';
+import type { Handler } from '../adapters/http/route.ts';
 import { systemClock } from '../adapters/memory/clock.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
@@ -37,7 +38,7 @@ import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
-import { createHttpServer, type Handler } from './server.ts';
+import { createHttpServer } from './server.ts';
 
 export interface RunningApp {
   readonly url: string;

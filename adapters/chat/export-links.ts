@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { exportAudit } from '../../bot/core/usecases/export-audit.ts';
-import { json } from '../../bot/server.ts';
+import { json } from '../http/route.ts';
 import { auditCsv } from './audit-csv.ts';
 import type { ReplayGuard } from './replay-guard.ts';
 
