@@ -5,7 +5,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { Config } from '../../bot/config.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
@@ -20,6 +19,7 @@ import { SlackIdentity } from './identity.ts';
 import { slackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
 import { SlackNotifier, type SlackNotifierOptions } from './notifier.ts';
+import type { SlackSettings } from './settings.ts';
 
 export interface SlackParts {
   readonly refs: MessageRefs;
@@ -45,7 +45,7 @@ export interface Slack {
   stop(): Promise<void>;
 }
 
-export function createSlack(config: NonNullable<Config['slack']>, parts: SlackParts): Slack {
+export function createSlack(config: SlackSettings, parts: SlackParts): Slack {
   const logger = boltLogger(parts.log.child({ platform: 'slack' }));
   const clientOptions = config.apiUrl ? { slackApiUrl: config.apiUrl } : {};
   const socket = config.appToken !== undefined && config.signingSecret === undefined;

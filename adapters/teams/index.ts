@@ -5,7 +5,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudAdapter } from 'botbuilder';
-import type { Config } from '../../bot/config.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
@@ -20,6 +19,7 @@ import { TeamsBot } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';
 import { TeamsNotifier, type TeamsNotifierOptions } from './notifier.ts';
 import { TeamsCards } from './render.ts';
+import type { TeamsSettings } from './settings.ts';
 
 export interface TeamsParts {
   readonly refs: MessageRefs;
@@ -34,7 +34,7 @@ export interface TeamsParts {
   readonly exportLinks?: ExportLinks;
 }
 
-export function createTeams(config: NonNullable<Config['teams']>, parts: TeamsParts) {
+export function createTeams(config: TeamsSettings, parts: TeamsParts) {
   const log = parts.log.child({ platform: 'teams' });
   if (!config.appId) {
     log.warn(
