@@ -15,10 +15,11 @@ import { historyPage } from '../../bot/core/usecases/history-paging.ts';
 import { denyReasonModal, errorMessage, requestModal } from '../../cards/slack/index.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
 import { decodeHistoryState } from '../chat/history-state.ts';
+import { formFields } from '../chat/request-form.ts';
 import { uploadStream } from './export-upload.ts';
 import type { SlackIdentity } from './identity.ts';
 import { renderReply } from './replies.ts';
-import { formFields, requestFromForm } from './request-form.ts';
+import { requestFromForm } from './request-form.ts';
 
 export interface HandlerDeps {
   readonly core: CoreDeps;

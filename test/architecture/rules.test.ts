@@ -26,7 +26,6 @@ const PENDING: readonly string[] = [
   'adapters/sandbox/index.ts: ../../bot/config.ts (adapters see only the core of bot)',
   'adapters/sandbox/index.ts: ../../bot/policy-file.ts (adapters see only the core of bot)',
   'adapters/sandbox/index.ts: ../teams/render.ts (chat platforms are independent)',
-  'adapters/teams/render.ts: ../slack/request-form.ts (chat platforms are independent)',
   'jobs/maintenance.ts: ../adapters/chat/replay-guard.ts (jobs use ports, not adapters)',
   'jobs/notify.ts: ../adapters/chat/message-refs.ts (jobs use ports, not adapters)',
   'jobs/notify.ts: ../adapters/chat/outbox.ts (jobs use ports, not adapters)',
