@@ -3,7 +3,7 @@
  * them, and a create-once claim so a restart or a second replica never posts the same card
  * twice (DESIGN.md "Rules").
  */
-export type ChatPlatform = 'slack' | 'teams';
+import type { ChatPlatform } from '../../bot/core/ports/chat.ts';
 
 export interface MessageRef {
   readonly platform: ChatPlatform;

@@ -6,14 +6,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Policy } from '../../bot/core/domain/policy.ts';
+import type { Outbox } from '../../bot/core/ports/chat.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
+import type { ReplayGuard } from '../../bot/core/ports/replay-guard.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { IdentityCache } from '../chat/identity-cache.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
-import { directOutbox, type Outbox } from '../chat/outbox.ts';
-import type { ReplayGuard } from '../chat/replay-guard.ts';
+import { directOutbox } from '../chat/outbox.ts';
 import { registerHandlers } from './handlers.ts';
 import { SlackIdentity } from './identity.ts';
 import { slackInbound } from './inbound.ts';

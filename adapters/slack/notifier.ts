@@ -11,6 +11,7 @@ import { combinePolicies, rolePolicy } from '../../bot/core/domain/effective-pol
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import { isGroupRef } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { Outbox } from '../../bot/core/ports/chat.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
@@ -31,7 +32,6 @@ import {
   SECURITY_CHANGES,
 } from '../chat/audiences.ts';
 import type { MessageRef, MessageRefs } from '../chat/message-refs.ts';
-import type { Outbox } from '../chat/outbox.ts';
 import type { SlackIdentity } from './identity.ts';
 
 export interface SlackNotifierOptions {

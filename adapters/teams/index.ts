@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudAdapter } from 'botbuilder';
 import type { Policy } from '../../bot/core/domain/policy.ts';
+import type { Outbox } from '../../bot/core/ports/chat.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
@@ -13,7 +14,7 @@ import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { ExportLinks } from '../chat/export-links.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
-import { directOutbox, type Outbox } from '../chat/outbox.ts';
+import { directOutbox } from '../chat/outbox.ts';
 import { botAuthentication } from './auth.ts';
 import { TeamsBot } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';

@@ -11,6 +11,7 @@ import { combinePolicies, rolePolicy } from '../../bot/core/domain/effective-pol
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import { isGroupRef } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { Outbox } from '../../bot/core/ports/chat.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
@@ -27,7 +28,6 @@ import {
 } from '../chat/audiences.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
-import type { Outbox } from '../chat/outbox.ts';
 import type { TeamsCards } from './render.ts';
 
 export interface TeamsNotifierOptions {

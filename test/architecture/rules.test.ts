@@ -26,9 +26,6 @@ const PENDING: readonly string[] = [
   'adapters/sandbox/index.ts: ../../bot/config.ts (adapters see only the core of bot)',
   'adapters/sandbox/index.ts: ../../bot/policy-file.ts (adapters see only the core of bot)',
   'adapters/sandbox/index.ts: ../teams/render.ts (chat platforms are independent)',
-  'jobs/maintenance.ts: ../adapters/chat/replay-guard.ts (jobs use ports, not adapters)',
-  'jobs/notify.ts: ../adapters/chat/message-refs.ts (jobs use ports, not adapters)',
-  'jobs/notify.ts: ../adapters/chat/outbox.ts (jobs use ports, not adapters)',
 ];
 const PENDING_CYCLES: readonly string[] = [
   'adapters/sandbox/graph/routes.ts → adapters/sandbox/graph/schedule-requests.ts → adapters/sandbox/graph/routes.ts',
