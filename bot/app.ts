@@ -5,23 +5,24 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
 import { directOutbox } from '../adapters/chat/outbox.ts';
+import type { Handler } from '../adapters/http/route.ts';
 import { systemClock } from '../adapters/memory/clock.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
 import type { PlatformDelivery } from '../jobs/notify.ts';
 import type { Config } from './config.ts';
 import type { Policy } from './core/domain/policy.ts';
+import type { ChatPlatform } from './core/ports/chat.ts';
 import type { Clock } from './core/ports/clock.ts';
 import type { DirectoryLookup } from './core/ports/directory.ts';
+import type { Logger } from './core/ports/logger.ts';
 import type { Notifier } from './core/ports/notifier.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
-import type { Logger } from './log.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
-import { createHttpServer, type Handler } from './server.ts';
+import { createHttpServer } from './server.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
 

@@ -3,8 +3,7 @@
  * with their routes mounted and their deliveries handed to the notify queue's workers.
  */
 import { EXPORT_PATH, ExportLinks, exportLinkRoute } from '../adapters/chat/export-links.ts';
-import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
-import type { Outbox } from '../adapters/chat/outbox.ts';
+import type { Handler } from '../adapters/http/route.ts';
 import { RedisConversationRefs } from '../adapters/redis/conversation-refs.ts';
 import { RedisIdentityCache } from '../adapters/redis/identity-cache.ts';
 import { RedisOutbox } from '../adapters/redis/outbox.ts';
@@ -12,9 +11,9 @@ import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
 import { sharedKey } from '../adapters/redis/shared-key.ts';
 import type { PlatformDelivery } from '../jobs/notify.ts';
 import type { Config } from './config.ts';
+import type { ChatPlatform, Outbox } from './core/ports/chat.ts';
+import type { Logger } from './core/ports/logger.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
-import type { Logger } from './log.ts';
-import type { Handler } from './server.ts';
 import type { RedisStorage } from './storage.ts';
 
 export interface PlatformContext {

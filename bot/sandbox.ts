@@ -22,8 +22,8 @@ import { TeamsCards } from '../adapters/teams/render.ts';
 import { type ChatSurface, startApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Policy } from './core/domain/policy.ts';
+import type { Logger } from './core/ports/logger.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
-import type { Logger } from './log.ts';
 import { loadPolicy } from './policy-file.ts';
 
 export const SANDBOX_POLICY = new URL('../adapters/sandbox/policy.yaml', import.meta.url).pathname;

@@ -3,17 +3,18 @@
  * deliveries and the maintenance jobs (alerts scan, reconcile, audit check, SIEM); on memory
  * (the sandbox without Redis), the same processors polled in this process.
  */
-import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
+
 import { MemoryReplayGuard } from '../adapters/chat/replay-guard.ts';
 import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
 import { postNew, scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
 import { type PlatformDelivery, startNotifyWorker } from '../jobs/notify.ts';
 import { startTimerLoop } from '../jobs/timer-loop.ts';
 import { startRequestWorkers } from '../jobs/workers.ts';
+import type { ChatPlatform } from './core/ports/chat.ts';
+import type { Logger } from './core/ports/logger.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import { scanForAlerts } from './core/usecases/alerts/scan.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
-import type { Logger } from './log.ts';
 import type { Storage } from './storage.ts';
 
 export interface WorkerContext {

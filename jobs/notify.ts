@@ -9,14 +9,13 @@
 import { createHash } from 'node:crypto';
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
-import { RetryLater } from '../adapters/chat/outbox.ts';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
 import { occurrenceOf } from '../bot/core/domain/audiences.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
+import { type ChatPlatform, RetryLater } from '../bot/core/ports/chat.ts';
+import type { Logger } from '../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../bot/core/ports/notifier.ts';
 import type { RequestStore } from '../bot/core/ports/request-store.ts';
-import type { Logger } from '../bot/log.ts';
 
 export const NOTIFY_QUEUE = 'elevate-notify';
 

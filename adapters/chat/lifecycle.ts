@@ -22,6 +22,7 @@ import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import { isGroupRef, type Principal } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { Outbox } from '../../bot/core/ports/chat.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
@@ -31,7 +32,6 @@ import { outcomeText } from '../../cards/outcome-text.ts';
 import { runSteps } from './audiences.ts';
 import type { MessageRefs } from './message-refs.ts';
 import type { Chat, Messenger, Posted } from './messenger.ts';
-import type { Outbox } from './outbox.ts';
 
 /** The lines a busy channel collected (RedisOutbox.takeDigest). */
 export type TakeDigest = (

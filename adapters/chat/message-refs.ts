@@ -3,8 +3,9 @@
  * them, and a create-once claim so a restart or a second replica never posts the same card
  * twice (DESIGN.md "Rules").
  */
-/** Where a message went: Slack, Teams, or the sandbox console. */
-export type ChatPlatform = 'slack' | 'teams' | 'sandbox';
+import type { ChatPlatform } from '../../bot/core/ports/chat.ts';
+
+export type { ChatPlatform };
 
 export interface MessageRef {
   readonly platform: ChatPlatform;

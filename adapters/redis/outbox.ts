@@ -4,8 +4,13 @@
  * digest is flushed by a delayed notify job (`digest-<platform>-<channel>`), scheduled once.
  */
 import type { Redis } from 'ioredis';
-import type { ChatPlatform } from '../chat/message-refs.ts';
-import { type Outbox, type RateLimitReader, RetryLater, type Send } from '../chat/outbox.ts';
+import {
+  type ChatPlatform,
+  type Outbox,
+  type RateLimitReader,
+  RetryLater,
+  type Send,
+} from '../../bot/core/ports/chat.ts';
 
 export interface Pace {
   /** Minimum gap between two messages to one channel, ms. */

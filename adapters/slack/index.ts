@@ -5,20 +5,21 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { Config } from '../../bot/config.ts';
+import type { Outbox } from '../../bot/core/ports/chat.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
+import type { ReplayGuard } from '../../bot/core/ports/replay-guard.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
-import type { Logger } from '../../bot/log.ts';
 import type { SlackMessage } from '../../cards/slack/index.ts';
 import type { IdentityCache } from '../chat/identity-cache.ts';
 import { ChatNotifier, type TakeDigest } from '../chat/lifecycle.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
-import { directOutbox, type Outbox } from '../chat/outbox.ts';
-import type { ReplayGuard } from '../chat/replay-guard.ts';
+import { directOutbox } from '../chat/outbox.ts';
 import { registerHandlers } from './handlers.ts';
 import { SlackIdentity } from './identity.ts';
 import { slackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
 import { SlackMessenger } from './messenger.ts';
+import type { SlackSettings } from './settings.ts';
 
 export interface SlackParts {
   /** The core, built first: Slack's handlers and notifier are wired to it at construction. */
@@ -43,7 +44,7 @@ export interface Slack {
   stop(): Promise<void>;
 }
 
-export function createSlack(config: NonNullable<Config['slack']>, parts: SlackParts): Slack {
+export function createSlack(config: SlackSettings, parts: SlackParts): Slack {
   const { core } = parts;
   const logger = boltLogger(parts.log.child({ platform: 'slack' }));
   const clientOptions = config.apiUrl ? { slackApiUrl: config.apiUrl } : {};

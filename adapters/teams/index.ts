@@ -5,19 +5,20 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CloudAdapter } from 'botbuilder';
-import type { Config } from '../../bot/config.ts';
+import type { Outbox } from '../../bot/core/ports/chat.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
-import type { Logger } from '../../bot/log.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { ExportLinks } from '../chat/export-links.ts';
 import { ChatNotifier, type TakeDigest } from '../chat/lifecycle.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
-import { directOutbox, type Outbox } from '../chat/outbox.ts';
+import { directOutbox } from '../chat/outbox.ts';
 import { botAuthentication } from './auth.ts';
 import { TeamsBot } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';
 import { TeamsMessenger } from './messenger.ts';
 import { TeamsCards } from './render.ts';
+import type { TeamsSettings } from './settings.ts';
 
 export interface TeamsParts {
   /** The core, built first: the bot and the notifier are wired to it at construction. */
@@ -31,7 +32,7 @@ export interface TeamsParts {
   readonly exportLinks?: ExportLinks;
 }
 
-export function createTeams(config: NonNullable<Config['teams']>, parts: TeamsParts) {
+export function createTeams(config: TeamsSettings, parts: TeamsParts) {
   const { core } = parts;
   const log = parts.log.child({ platform: 'teams' });
   if (!config.appId) {

@@ -16,7 +16,7 @@ import {
   requestFormCard,
   textCard,
 } from '../../cards/teams/index.ts';
-import { requestFromForm } from '../slack/request-form.ts';
+import { type FormFields, requestFromFields } from '../chat/request-form.ts';
 
 /** The Teams user ids of a request's current approvers, for the card's refresh.userIds. */
 export type ApproverIds = (request: AccessRequest) => Promise<readonly string[]>;
@@ -65,26 +65,17 @@ export class TeamsCards {
 
   /** Form values back into command text; problems come back as the form with errors. */
   formToCommand(data: Record<string, unknown>): Result<string, Card> {
-    const field = (name: string) => ({
-      value: { value: typeof data[name] === 'string' ? data[name] : null },
-    });
-    const roles = typeof data.roles === 'string' && data.roles !== '' ? data.roles.split(',') : [];
-    const read = requestFromForm({
-      roles: { value: { selected_options: roles.map((value) => ({ value })) } },
-      duration: field('duration'),
-      start: field('start'),
-      ticket: field('ticket'),
-      reason: field('reason'),
-    });
-    if (read.ok) return ok(read.value);
-    const prefill = {
-      roles,
+    const fields: FormFields = {
+      // Input.ChoiceSet with isMultiSelect submits the chosen values comma-separated.
+      roles: typeof data.roles === 'string' && data.roles !== '' ? data.roles.split(',') : [],
       duration: str(data.duration),
       start: str(data.start),
       ticket: str(data.ticket),
       reason: str(data.reason) ?? '',
     };
-    return err(requestFormCard(prefill, [], read.error));
+    const read = requestFromFields(fields);
+    if (read.ok) return ok(read.value);
+    return err(requestFormCard(fields, [], read.error));
   }
 
   get now(): number {
