@@ -5,7 +5,7 @@
  * retry later) and bugs (rethrown as they came).
  */
 import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
-import type { Logger } from '../../bot/log.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import {
   entraCode,
   failureOf,

@@ -5,20 +5,21 @@
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { type AppError, appError } from '../../bot/core/errors.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import { type Asker, handleCommand, type Reply } from '../../bot/core/usecases/chat-command.ts';
 import { approve, deny } from '../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { end } from '../../bot/core/usecases/end.ts';
 import { extend } from '../../bot/core/usecases/extend.ts';
 import { historyPage } from '../../bot/core/usecases/history-paging.ts';
-import type { Logger } from '../../bot/log.ts';
 import { denyReasonModal, errorMessage, requestModal } from '../../cards/slack/index.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
 import { decodeHistoryState } from '../chat/history-state.ts';
+import { formFields } from '../chat/request-form.ts';
 import { uploadStream } from './export-upload.ts';
 import type { SlackIdentity } from './identity.ts';
 import { renderReply } from './replies.ts';
-import { formFields, requestFromForm } from './request-form.ts';
+import { requestFromForm } from './request-form.ts';
 
 export interface HandlerDeps {
   readonly core: CoreDeps;

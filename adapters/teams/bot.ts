@@ -13,10 +13,10 @@ import {
 } from 'botbuilder';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { Result } from '../../bot/core/result.ts';
 import { handleCommand } from '../../bot/core/usecases/chat-command.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
-import type { Logger } from '../../bot/log.ts';
 import { type Card, exportLinkCard } from '../../cards/teams/index.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import { type ExportLinks, LINK_MINUTES } from '../chat/export-links.ts';

@@ -94,7 +94,9 @@ export async function runCardAction(
   if (!outcome.ok) {
     const current = await core.store.get(requestId);
     // The card shows the current state; the reason the action was refused goes on top.
-    return current ? cards.approvalWithNotice(current, outcome.error) : cards.error(outcome.error);
+    return current
+      ? await cards.approvalWithNotice(current, outcome.error)
+      : cards.error(outcome.error);
   }
-  return cards.approval(outcome.value);
+  return cards.approvalFor(outcome.value);
 }
