@@ -5,10 +5,10 @@
  * content when it changed: its versions as the people watching the console saw them.
  */
 
-import { startSandbox } from '../../../adapters/sandbox/index.ts';
 import { SANDBOX_PEOPLE } from '../../../adapters/sandbox/seed.ts';
 import { loadConfig } from '../../../bot/config.ts';
 import { createLogger } from '../../../bot/log.ts';
+import { startSandbox } from '../../../bot/sandbox.ts';
 import type { PostedCard, SurfaceHarness } from '../../contracts/message-lifecycle.contract.ts';
 import { freshRedis } from '../../support/redis.ts';
 
