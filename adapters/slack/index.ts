@@ -69,6 +69,7 @@ export function createSlack(config: NonNullable<Config['slack']>, parts: SlackPa
     parts.directory,
     parts.identityCache,
     () => parts.policy().identities,
+    parts.log.child({ platform: 'slack' }),
   );
   // Outbound messages get their own client that reports a 429 instead of sleeping through
   // it, so the notify queue can honour Retry-After without holding a worker.
