@@ -8,7 +8,6 @@ import type { Redis } from 'ioredis';
 import { EXPORT_PATH, ExportLinks, exportLinkRoute } from '../adapters/chat/export-links.ts';
 import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
 import { rateLimitWait } from '../adapters/chat/outbox.ts';
-import { systemClock } from '../adapters/memory/clock.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
@@ -19,6 +18,7 @@ import { RedisOutbox } from '../adapters/redis/outbox.ts';
 import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
 import { RedisRequestStore } from '../adapters/redis/request-store.ts';
 import { sharedKey } from '../adapters/redis/shared-key.ts';
+import { systemClock } from '../adapters/system/clock.ts';
 import { scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
 import {
   NotifyQueue,

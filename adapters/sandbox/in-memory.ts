@@ -16,10 +16,10 @@ import { postNew } from '../../jobs/maintenance.ts';
 import { MemoryReplayGuard } from '../chat/replay-guard.ts';
 import { createGraph } from '../graph/index.ts';
 import { MemoryAuditLog } from '../memory/audit-log.ts';
-import { systemClock } from '../memory/clock.ts';
 import { randomIds } from '../memory/ids.ts';
 import { MemoryRequestStore } from '../memory/request-store.ts';
 import { MemoryScheduler } from '../memory/scheduler.ts';
+import { systemClock } from '../system/clock.ts';
 import { startTimerLoop } from './timer-loop.ts';
 
 export interface InMemoryOptions {

@@ -14,7 +14,7 @@ import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import type { Logger } from '../../bot/log.ts';
 import { loadPolicy } from '../../bot/policy-file.ts';
-import { systemClock } from '../memory/clock.ts';
+import { systemClock } from '../system/clock.ts';
 import { TeamsCards } from '../teams/render.ts';
 import { ConsoleNotifier } from './console-notifier.ts';
 import { consoleRoutes } from './console-routes.ts';
