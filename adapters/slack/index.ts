@@ -69,6 +69,7 @@ export function createSlack(config: SlackSettings, parts: SlackParts): Slack {
     core.directory,
     parts.identityCache,
     () => core.policy().identities,
+    parts.log.child({ platform: 'slack' }),
   );
   // Outbound messages get their own client that reports a 429 instead of sleeping through
   // it, so the notify queue can honour Retry-After without holding a worker.

@@ -65,6 +65,11 @@ const catalogue = {
     `You are not eligible for \`${p.role}\`${p.scope === '/' ? '' : ` on \`${p.scope}\``} in Entra PIM. Ask your identity team to make you eligible, then try again.`,
   'policy.no_common_approver': (p: { roles: readonly string[] }) =>
     `No approver in the policy may approve all of ${list(p.roles)} together. Request them separately.`,
+  'policy.mfa_unavailable': (p: {
+    role: string;
+    source: 'mfa.required' | 'approval.stepUp' | 'pim';
+  }) =>
+    `\`${p.role}\` needs an MFA sign-in, which elevate cannot check from chat yet, so it was not granted. Activate it in the Entra portal (PIM), or ${p.source === 'pim' ? "ask your identity team to turn off the MFA (or authentication context) requirement in the role's PIM settings" : `ask the bot administrators to remove \`${p.source}\` for it in policy.yaml`}.`,
   'policy.no_approvers': (p: { role: string }) =>
     `\`${p.role}\` needs approval but the policy names no approvers. Ask the bot's administrators to add approvers to policy.yaml.`,
 
@@ -130,7 +135,7 @@ const catalogue = {
   'graph.ticket_rejected': (p: { role: string }) =>
     `Entra PIM requires ticket information for \`${p.role}\`. Add \`ticket <id>\`, e.g. \`ticket INC-4711\`, and try again.`,
   'graph.mfa_required': (p: { role: string }) =>
-    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and the bot's app sign-in cannot give it. Ask the bot administrators to set \`mode: delegated\` for this role (you then activate with your own MFA sign-in), or to rely on \`approval.stepUp\` and turn off PIM's MFA requirement for assignments.`,
+    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and the bot's app sign-in cannot give it. Activate it in the Entra portal (PIM), or ask your identity team to turn off PIM's MFA requirement for activating this role.`,
   'graph.policy_rejected': (p: { role: string; rules: readonly string[] }) =>
     `Entra PIM's settings for \`${p.role}\` refused the activation (failed: ${list(p.rules)}). Ask your identity team to check the role's PIM settings.`,
   'graph.not_assignable': (p: { role: string }) =>

@@ -50,7 +50,7 @@ export function rolesMessage(
     );
   const lines = rows.map(
     (r) =>
-      `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}`,
+      `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? ', needs MFA — not available from chat yet' : ''}`,
   );
   return message(
     `You can activate ${rows.length} role(s).`,

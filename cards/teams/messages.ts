@@ -41,7 +41,7 @@ export function rolesCard(rows: readonly RoleRowView[], _now: number, timezone: 
     'Roles you can activate',
     rows.map(
       (r) =>
-        `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval(s)` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}`,
+        `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval(s)` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? ', needs MFA — not available from chat yet' : ''}`,
     ),
   );
 }
