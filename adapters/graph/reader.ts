@@ -106,7 +106,11 @@ export class GraphReader {
   #sorted(error: unknown, kind: GraphCallKind, subject: string): Error {
     const failure = this.failureOrThrow(error);
     const refused = refusal(failure, kind, subject);
-    if (refused) return new GraphRefusedError(refused, { cause: error });
+    if (refused)
+      return new GraphRefusedError(refused, {
+        cause: error,
+        fields: { status: failure.status, graphCode: failure.code, entraCode: entraCode(failure) },
+      });
     return error instanceof Error ? error : new Error(String(error));
   }
 
