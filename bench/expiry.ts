@@ -5,9 +5,9 @@
  * appended), minus the grant's end.
  */
 import { Redis } from 'ioredis';
-import { systemClock } from '../adapters/memory/clock.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { RedisRequestStore } from '../adapters/redis/request-store.ts';
+import { systemClock } from '../adapters/system/clock.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { createLogger } from '../bot/log.ts';
 import { BullScheduler } from '../jobs/scheduler.ts';

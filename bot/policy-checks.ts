@@ -1,7 +1,8 @@
 /**
  * The rules of policy.yaml that span fields, checked for the defaults and for every role after
  * merging: minDuration ≤ defaultDuration ≤ maxDuration, reminderBefore < maxDuration,
- * approval required only with approvers, a quorum the listed people can reach, and names
+ * approval required only with approvers, a quorum the listed people can reach, no
+ * `mode: delegated` (accepted by the schema so that it gets its own message), and names
  * (role names and aliases) that point at one role each. A role is only blamed for a conflict
  * it takes part in; one it merely inherits is reported once, under defaults.
  */
@@ -72,6 +73,14 @@ export function checkRolePolicy(policy: RolePolicy, scope: CheckScope): PolicyIs
     true,
     `the reminder must come after the grant starts; write a reminderBefore shorter than ${formatDuration(policy.maxDuration)}, e.g. ${formatDuration(reminderHint)}`,
   );
+
+  if (scope.patch.mode === 'delegated') {
+    issues.push({
+      path: [...scope.path, 'mode'],
+      message:
+        'delegated activation is not available yet; remove `mode: delegated` (or write `mode: app`)',
+    });
+  }
 
   const patch = scope.patch.approval ?? {};
   const { required, approvers, quorum } = policy.approval;

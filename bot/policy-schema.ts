@@ -83,8 +83,7 @@ const rolePolicyFields = {
   mfa: strict({ required: bool().optional() }, '{ required: true }').optional(),
   mode: z
     .enum(['app', 'delegated'], {
-      error: (iss) =>
-        `expected app or delegated, found ${shown(iss.input)}; write mode: app (the default) or mode: delegated`,
+      error: (iss) => `expected app, found ${shown(iss.input)}; write mode: app (the default)`,
     })
     .optional(),
 };

@@ -6,14 +6,14 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ReplayGuard } from '../adapters/chat/replay-guard.ts';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
+import type { Logger } from '../bot/core/ports/logger.ts';
+import type { ReplayGuard } from '../bot/core/ports/replay-guard.ts';
 import type { TenantOverview } from '../bot/core/ports/tenant-overview.ts';
 import { scanForAlerts } from '../bot/core/usecases/alerts/scan.ts';
 import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { reconcile } from '../bot/core/usecases/reconcile.ts';
-import type { Logger } from '../bot/log.ts';
 import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
 
 const QUEUE = 'elevate-maintenance';

@@ -12,6 +12,8 @@ export interface PolicyRule {
   readonly maximumDuration?: string | null;
   readonly enabledRules?: readonly string[] | null;
   readonly setting?: { readonly isApprovalRequired?: boolean | null } | null;
+  /** AuthenticationContext rules: a Conditional Access context, in practice an MFA demand. */
+  readonly isEnabled?: boolean | null;
 }
 
 export function pimRules(rules: readonly PolicyRule[]): PimRules {
@@ -25,7 +27,9 @@ export function pimRules(rules: readonly PolicyRule[]): PimRules {
     ...(max ? { maxDuration: max } : {}),
     justificationRequired: enabled.has('Justification'),
     ticketRequired: enabled.has('Ticketing'),
-    mfaRequired: enabled.has('MultiFactorAuthentication'),
+    mfaRequired:
+      enabled.has('MultiFactorAuthentication') ||
+      byId.get('AuthenticationContext_EndUser_Assignment')?.isEnabled === true,
     approvalRequired: byId.get('Approval_EndUser_Assignment')?.setting?.isApprovalRequired === true,
   };
 }

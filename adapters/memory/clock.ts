@@ -1,7 +1,5 @@
 import type { Clock } from '../../bot/core/ports/clock.ts';
 
-export const systemClock: Clock = { now: () => Date.now() };
-
 /** A clock tests move by hand. */
 export class ManualClock implements Clock {
   #now: number;

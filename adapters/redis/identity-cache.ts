@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { Principal } from '../../bot/core/domain/principal.ts';
-import {
-  IDENTITY_TTL_SECONDS,
-  type IdentityCache,
-  UNKNOWN_IDENTITY_TTL_SECONDS,
-} from '../chat/identity-cache.ts';
+import { type IdentityCache, ttlFor } from '../chat/identity-cache.ts';
 
-/** `<prefix>:identity:<platform user key>` → the Entra user as JSON, or `null`. */
+/**
+ * `<prefix>:identity:<platform user key>` → the Entra user as JSON, or `null`;
+ * `<prefix>:identity-zone:<platform user key>` → the user's time zone;
+ * `<prefix>:chat-user:<platform>:<entra id>` → the chat user id as JSON, or `null`.
+ */
 export class RedisIdentityCache implements IdentityCache {
   readonly #redis: Redis;
   readonly #prefix: string;
@@ -17,12 +17,36 @@ export class RedisIdentityCache implements IdentityCache {
   }
 
   async get(key: string): Promise<Principal | null | undefined> {
-    const value = await this.#redis.get(`${this.#prefix}:identity:${key}`);
-    return value === null ? undefined : (JSON.parse(value) as Principal | null);
+    return this.#read<Principal | null>(`identity:${key}`);
   }
 
   async set(key: string, principal: Principal | null): Promise<void> {
-    const ttl = principal ? IDENTITY_TTL_SECONDS : UNKNOWN_IDENTITY_TTL_SECONDS;
-    await this.#redis.set(`${this.#prefix}:identity:${key}`, JSON.stringify(principal), 'EX', ttl);
+    await this.#write(`identity:${key}`, principal);
+  }
+
+  async zone(key: string): Promise<string | undefined> {
+    const zone = await this.#read<unknown>(`identity-zone:${key}`);
+    return typeof zone === 'string' ? zone : undefined;
+  }
+
+  async setZone(key: string, zone: string): Promise<void> {
+    await this.#write(`identity-zone:${key}`, zone);
+  }
+
+  async chatUser(key: string): Promise<string | null | undefined> {
+    return this.#read<string | null>(`chat-user:${key}`);
+  }
+
+  async setChatUser(key: string, chatUserId: string | null): Promise<void> {
+    await this.#write(`chat-user:${key}`, chatUserId);
+  }
+
+  async #read<T>(key: string): Promise<T | undefined> {
+    const value = await this.#redis.get(`${this.#prefix}:${key}`);
+    return value === null ? undefined : (JSON.parse(value) as T);
+  }
+
+  async #write(key: string, value: unknown): Promise<void> {
+    await this.#redis.set(`${this.#prefix}:${key}`, JSON.stringify(value), 'EX', ttlFor(value));
   }
 }

@@ -7,6 +7,7 @@ import type { AppError } from '../../bot/core/errors.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { historyLine } from '../wording.ts';
+import { slackErrorText } from './error-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
 import { type Block, clock, roleList, type SlackMessage, statusLine } from './facts.ts';
 
@@ -32,8 +33,10 @@ export const helpMessage = (): SlackMessage => ({
   blocks: [{ type: 'section', text: { type: 'mrkdwn', text: HELP } }],
 });
 
-export const errorMessage = (error: AppError): SlackMessage =>
-  message(error.message, [plainSection(error.message)]);
+export const errorMessage = (error: AppError): SlackMessage => {
+  const text = slackErrorText(error);
+  return message(text, [plainSection(text)]);
+};
 
 export const infoMessage = (text: string): SlackMessage => message(text, [plainSection(text)]);
 
@@ -50,7 +53,7 @@ export function rolesMessage(
     );
   const lines = rows.map(
     (r) =>
-      `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}`,
+      `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? ', needs MFA — not available from chat yet' : ''}`,
   );
   return message(
     `You can activate ${rows.length} role(s).`,

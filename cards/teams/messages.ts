@@ -3,7 +3,7 @@
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import type { AppError } from '../../bot/core/errors.ts';
+import { type AppError, errorText } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
@@ -16,7 +16,7 @@ const text = (title: string, lines: readonly string[]): Card =>
   expand(TEXT_TEMPLATE, { title, lines: lines.map((l) => safe(l, 3000)) });
 
 export const textCard = (line: string): Card => text('', [line]);
-export const errorCard = (error: AppError): Card => text('', [error.message]);
+export const errorCard = (error: AppError): Card => text('', [errorText(error)]);
 
 export const helpCard = (): Card =>
   expand(TEXT_TEMPLATE, {
@@ -41,7 +41,7 @@ export function rolesCard(rows: readonly RoleRowView[], _now: number, timezone: 
     'Roles you can activate',
     rows.map(
       (r) =>
-        `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval(s)` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}`,
+        `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval(s)` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? ', needs MFA — not available from chat yet' : ''}`,
     ),
   );
 }

@@ -45,6 +45,7 @@ export const ROLES = {
   exchange: { id: '29232cdf-9323-42fd-ade2-1d097af3e4de', name: 'Exchange Administrator' },
   global: { id: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator' },
   helpdesk: { id: '729827e3-9c14-49f7-bb1b-9608f156bbb8', name: 'Helpdesk Administrator' },
+  security: { id: '194ae4cb-b126-40b2-bd5b-6091b380977d', name: 'Security Administrator' },
 } as const;
 
 export const APPROVER_GROUP = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
@@ -59,6 +60,7 @@ roles:
   Exchange Administrator: { aliases: [exchange, exo], maxDuration: 4h, propagation: 20m }
   Global Administrator: { approval: { quorum: 2 }, maxDuration: 1h }
   Helpdesk Administrator: { approval: { required: false } }
+  Security Administrator: { approval: { required: false }, mfa: { required: true } }
 channels:
   security: { slack: C0SECURITY, teams: "19:security@thread.tacv2" }
   approvals: { slack: C0APPROVALS, teams: "19:approvals@thread.tacv2" }

@@ -9,11 +9,11 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { systemClock } from '../../adapters/memory/clock.ts';
 import { MemoryPrivileges } from '../../adapters/memory/privilege-provider.ts';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
 import { connectRedis } from '../../adapters/redis/connection.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
+import { systemClock } from '../../adapters/system/clock.ts';
 import type { JobName } from '../../bot/core/ports/scheduler.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { submit } from '../../bot/core/usecases/submit.ts';

@@ -180,7 +180,7 @@ describe('per-role merge', () => {
     '    justification: { minLength: 40 }',
     '    ticket: { required: false }',
     '    mfa: { required: true }',
-    '    mode: delegated',
+    '    mode: app',
     '  Reports Reader:',
     '    approval: { approvers: [c@contoso.com], stepUp: null }',
     '    ticket: { pattern: null }',
@@ -200,7 +200,7 @@ describe('per-role merge', () => {
     expect(security?.justification).toEqual({ required: true, minLength: 40 });
     expect(security?.ticket).toEqual({ required: false, pattern: '^INC\\d+$' });
     expect(security?.mfaRequired).toBe(true);
-    expect(security?.mode).toBe('delegated');
+    expect(security?.mode).toBe('app');
   });
 
   it('replaces lists instead of adding to them, and null turns an inherited value off', () => {
@@ -209,6 +209,31 @@ describe('per-role merge', () => {
     expect(reader?.approval.stepUp).toBeUndefined();
     expect(reader?.ticket).toEqual({ required: true });
     expect(policy.defaults.ticket.pattern).toBe('^INC\\d+$');
+  });
+});
+
+describe('mode: delegated', () => {
+  it('is refused at start where it is written, with what to write instead', () => {
+    expect(
+      problems([
+        ...MINIMAL,
+        '  mode: app',
+        'roles:',
+        '  Exchange Administrator:',
+        '    maxDuration: 4h',
+        '    mode: delegated',
+      ]),
+    ).toEqual([
+      'policy.yaml:7:11: roles."Exchange Administrator".mode: delegated activation is not available yet; remove `mode: delegated` (or write `mode: app`)',
+    ]);
+  });
+
+  it('in the defaults is reported once, under defaults, not for every role', () => {
+    expect(
+      problems([...MINIMAL, '  mode: delegated', 'roles:', '  Exchange Administrator: {}']),
+    ).toEqual([
+      'policy.yaml:3:9: defaults.mode: delegated activation is not available yet; remove `mode: delegated` (or write `mode: app`)',
+    ]);
   });
 });
 

@@ -4,10 +4,10 @@
  * simulated tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../adapters/sandbox/index.ts';
-import { SANDBOX_PEOPLE } from '../../adapters/sandbox/seed.ts';
+import { SANDBOX_PEOPLE } from '../../adapters/entra-sim/sandbox-world.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/log.ts';
+import { type Sandbox, startSandbox } from '../../bot/sandbox.ts';
 
 const [alice, bob, , erin, sam] = SANDBOX_PEOPLE.map((p) => p.id);
 let sandbox: Sandbox;

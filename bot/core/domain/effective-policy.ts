@@ -44,6 +44,21 @@ export function effectivePolicy(local: RolePolicy, pim: PimRules): RolePolicy {
   };
 }
 
+/** The setting that makes a role ask for MFA, named as the person who can change it knows it. */
+export type MfaSource = 'mfa.required' | 'approval.stepUp' | 'pim';
+
+/**
+ * Which setting, if any, asks for an MFA sign-in to activate the role: policy.yaml
+ * `mfa.required`, an `approval.stepUp` window (set at all, since it is not checked yet), or
+ * PIM's own MFA or authentication-context rule. Nothing in chat can prove an MFA sign-in yet,
+ * so such a role is refused rather than granted without it.
+ */
+export function mfaDemand(local: RolePolicy, pim: PimRules): MfaSource | null {
+  if (local.mfaRequired) return 'mfa.required';
+  if (local.approval.stepUp !== undefined) return 'approval.stepUp';
+  return pim.mfaRequired ? 'pim' : null;
+}
+
 /**
  * The strictest of several roles' policies, for one request that activates them together.
  *

@@ -4,6 +4,7 @@
  * (`resume`) picks an interrupted activation up again, and the provider treats an assignment
  * that already exists for this request as done.
  */
+import { mfaDemand, rolePolicy } from '../domain/effective-policy.ts';
 import type { AccessRequest } from '../domain/request.ts';
 import type { Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
@@ -34,6 +35,8 @@ export async function activate(
       return started.error.code === 'request.wrong_state' && latest ? ok(latest) : started;
     }
     request = started.value;
+    const refused = await mfaRefusal(deps, request);
+    if (refused) return refuse(deps, request, refused);
   } else if (!(current.state === 'activating' && opts.resume)) {
     return ok(current);
   }
@@ -70,6 +73,41 @@ export async function activate(
   await scheduleEndTimers(deps, request, endsAt);
   await deps.notifier.requestChanged(active.value, 'activated');
   return active;
+}
+
+/**
+ * Submit refuses a role that needs MFA; checked again here because policy.yaml or the role's
+ * PIM settings may have changed while the request waited. Only at a fresh start: a resumed
+ * activation passed this check before it granted anything.
+ */
+async function mfaRefusal(deps: CoreDeps, request: AccessRequest): Promise<AppError | null> {
+  for (const target of request.targets) {
+    const source = mfaDemand(
+      rolePolicy(deps.policy(), target.name),
+      await deps.privileges.rules(target),
+    );
+    if (source) return appError('policy.mfa_unavailable', { role: target.name, source });
+  }
+  return null;
+}
+
+/** Failed before anything was granted; the requester reads the refusal as it is. */
+async function refuse(
+  deps: CoreDeps,
+  request: AccessRequest,
+  error: AppError,
+): Promise<Result<AccessRequest, AppError>> {
+  const failed = await applyTransition(
+    deps,
+    request.id,
+    { type: 'fail', failure: { code: error.code, message: error.message } },
+    'grant.failed',
+    null,
+    { code: error.code },
+  );
+  if (!failed.ok) return failed;
+  await deps.notifier.requestChanged(failed.value, 'failed');
+  return failed;
 }
 
 /** All roles of a request or none: whatever was granted before the failure is taken back. */

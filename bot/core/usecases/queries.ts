@@ -2,7 +2,7 @@
  * Read-only questions people ask the bot: which roles can I activate, what is open, what
  * happened. Answers are data; each chat adapter renders them its own way.
  */
-import { effectivePolicy, rolePolicy } from '../domain/effective-policy.ts';
+import { effectivePolicy, mfaDemand, rolePolicy } from '../domain/effective-policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, RequestState } from '../domain/request.ts';
 import type { RoleEntry } from '../domain/target.ts';
@@ -15,6 +15,8 @@ export interface RoleRow {
   readonly approval: boolean;
   readonly quorum: number;
   readonly eligibleUntil: number | null;
+  /** The role asks for an MFA sign-in, which chat cannot give yet: requests for it are refused. */
+  readonly needsMfa: boolean;
 }
 
 /** The tenant's roles with the aliases policy.yaml gives them: what names are matched against. */
@@ -32,10 +34,9 @@ export async function eligibleRoles(deps: CoreDeps, who: Principal): Promise<Rol
   const eligible = await deps.privileges.eligibilities(who.id);
   const rows = await Promise.all(
     eligible.map(async (e) => {
-      const p = effectivePolicy(
-        rolePolicy(deps.policy(), e.target.name),
-        await deps.privileges.rules(e.target),
-      );
+      const local = rolePolicy(deps.policy(), e.target.name);
+      const pim = await deps.privileges.rules(e.target);
+      const p = effectivePolicy(local, pim);
       return {
         name: e.target.name,
         scope: e.target.scope,
@@ -43,6 +44,7 @@ export async function eligibleRoles(deps: CoreDeps, who: Principal): Promise<Rol
         approval: p.approval.required,
         quorum: p.approval.required ? p.approval.quorum : 0,
         eligibleUntil: e.endsAt,
+        needsMfa: mfaDemand(local, pim) !== null,
       };
     }),
   );

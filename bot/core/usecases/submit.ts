@@ -2,7 +2,12 @@
  * A person asks for one or more roles. Checks eligibility in PIM and the effective policy,
  * stores the request with its audit event, and starts approval or activation.
  */
-import { combinePolicies, effectivePolicy, rolePolicy } from '../domain/effective-policy.ts';
+import {
+  combinePolicies,
+  effectivePolicy,
+  mfaDemand,
+  rolePolicy,
+} from '../domain/effective-policy.ts';
 import type { RolePolicy } from '../domain/policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, Platform } from '../domain/request.ts';
@@ -50,11 +55,19 @@ export async function submit(
   }
 
   const perRole = await Promise.all(
-    targets.map(async (t) => ({
-      target: t,
-      policy: effectivePolicy(rolePolicy(deps.policy(), t.name), await deps.privileges.rules(t)),
-    })),
+    targets.map(async (t) => {
+      const local = rolePolicy(deps.policy(), t.name);
+      const pim = await deps.privileges.rules(t);
+      return { target: t, policy: effectivePolicy(local, pim), mfa: mfaDemand(local, pim) };
+    }),
   );
+  // Before approval: approvers must not spend a decision on a request that cannot be granted.
+  const needsMfa = perRole.find((p) => p.mfa !== null);
+  if (needsMfa?.mfa) {
+    return err(
+      appError('policy.mfa_unavailable', { role: needsMfa.target.name, source: needsMfa.mfa }),
+    );
+  }
   const duration =
     input.durationSeconds ?? combinePolicies(perRole.map((p) => p.policy)).defaultDuration;
   const ticket =

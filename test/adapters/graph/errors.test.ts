@@ -59,8 +59,9 @@ describe('PIM policy rules', () => {
   });
 
   it('explains what to do about MFA and names unknown rules', () => {
+    // Not `mode: delegated` or `approval.stepUp`: both are refused until sign-in from chat exists.
     expect(refusal(policyFailed(['MfaRule']), 'activate', 'X')?.message).toMatch(
-      /mode: delegated.*approval\.stepUp/,
+      /requires multi-factor authentication to activate `X`.*Activate it in the Entra portal \(PIM\)/,
     );
     expect(refusal(policyFailed(['ApprovalRule']), 'activate', 'X')?.message).toContain(
       '`ApprovalRule`',

@@ -158,6 +158,7 @@ describe('Teams cards', () => {
             approval: true,
             quorum: 1,
             eligibleUntil: null,
+            needsMfa: false,
           },
         ],
         NOW,

@@ -3,9 +3,9 @@
  * the directory roles they are eligible for, PIM's settings for them and sign-in activity.
  * Everything the console shows comes through the real Graph adapter from this.
  */
-import type { EntraSim as GraphStandIn } from '../entra-sim/index.ts';
-import { seedWorld } from '../entra-sim/seed.ts';
-import { eligibleFor, type WorldSpec } from '../entra-sim/world.ts';
+import type { EntraSim } from './index.ts';
+import { seedWorld } from './seed.ts';
+import { eligibleFor, type WorldSpec } from './world.ts';
 
 export type SandboxRole = 'requester' | 'approver' | 'auditor';
 
@@ -102,6 +102,6 @@ export function sandboxWorld(now: number): WorldSpec {
   };
 }
 
-export function seedTenant(graph: GraphStandIn, now: number): void {
+export function seedTenant(graph: EntraSim, now: number): void {
   seedWorld(graph.tenant, sandboxWorld(now));
 }
