@@ -128,19 +128,31 @@ export class GraphPrivileges implements PrivilegeProvider {
    * scheduled start, a slow approval) grants nothing.
    */
   async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
-    const { target } = grant;
-    if (target.kind === 'directoryRole') {
-      const held = await this.eligibilities(grant.principalId);
-      const covered = held.some(
-        (e) =>
-          e.target.kind === target.kind &&
-          e.target.id === target.id &&
-          scopeCovers(e.target.scope, target.scope),
-      );
-      if (!covered)
-        return err(appError('policy.not_eligible', { role: target.name, scope: target.scope }));
+    if (grant.target.kind === 'directoryRole') {
+      const refused = await this.#notEligible(grant.principalId, grant.target);
+      if (refused) return err(refused);
     }
     return this.#grants.activate(grant);
+  }
+
+  /** Why `target` may not be granted now; a read Graph refuses is the grant's refusal too. */
+  async #notEligible(principalId: string, target: Target): Promise<AppError | null> {
+    let held: readonly Eligibility[];
+    try {
+      held = await this.eligibilities(principalId);
+    } catch (error) {
+      if (error instanceof GraphRefusedError) return error.appError;
+      throw error;
+    }
+    const covered = held.some(
+      (e) =>
+        e.target.kind === target.kind &&
+        e.target.id === target.id &&
+        scopeCovers(e.target.scope, target.scope),
+    );
+    return covered
+      ? null
+      : appError('policy.not_eligible', { role: target.name, scope: target.scope });
   }
 
   extend(

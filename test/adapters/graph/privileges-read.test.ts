@@ -183,6 +183,7 @@ describe('assignments', () => {
   it('standing ones, for the "assigned outside PIM" alert, and who holds a role', async () => {
     const { privileges } = env.adapter();
     env.graph.tenant.addPermanentAssignment({ principalId: BOB, roleDefinitionId: GLOBAL });
+    env.graph.tenant.addEligibility({ principalId: ALICE, roleDefinitionId: GLOBAL });
     await privileges.activate(
       grant({ target: { ...exchange, id: GLOBAL, name: 'Global Administrator' } }),
     );
