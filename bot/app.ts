@@ -12,12 +12,14 @@ import { randomIds } from '../adapters/memory/ids.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { connectRedis } from '../adapters/redis/connection.ts';
 import { RedisConversationRefs } from '../adapters/redis/conversation-refs.ts';
+import { RedisCooldown } from '../adapters/redis/cooldown.ts';
 import { RedisIdentityCache } from '../adapters/redis/identity-cache.ts';
 import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
 import { RedisOutbox } from '../adapters/redis/outbox.ts';
 import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
 import { RedisRequestStore } from '../adapters/redis/request-store.ts';
 import { sharedKey } from '../adapters/redis/shared-key.ts';
+import { RedisUsedLinks } from '../adapters/redis/used-links.ts';
 import { systemClock } from '../adapters/system/clock.ts';
 import { scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
 import {
@@ -127,7 +129,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       ? new ExportLinks({
           baseUrl: config.publicUrl,
           key: sharedKey(redis, prefix, 'export-links'),
-          used: new RedisReplayGuard(redis, prefix),
+          used: new RedisUsedLinks(redis, prefix),
         })
       : undefined;
     if (exportLinks)
@@ -201,7 +203,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     connection: queueConnection,
     prefix,
     log,
-    seen: new RedisReplayGuard(redis, prefix),
+    cooldown: new RedisCooldown(redis, prefix),
     everyMs: options.policy.alerts.scanEvery * 1000,
     redis,
     overview: graph.overview,

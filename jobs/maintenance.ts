@@ -6,14 +6,14 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ReplayGuard } from '../adapters/chat/replay-guard.ts';
+import type { Cooldown } from '../adapters/chat/cooldown.ts';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
+import type { Logger } from '../bot/core/ports/logger.ts';
 import type { TenantOverview } from '../bot/core/ports/tenant-overview.ts';
 import { scanForAlerts } from '../bot/core/usecases/alerts/scan.ts';
 import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { reconcile } from '../bot/core/usecases/reconcile.ts';
-import type { Logger } from '../bot/log.ts';
 import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
 
 const QUEUE = 'elevate-maintenance';
@@ -23,7 +23,7 @@ export interface MaintenanceOptions {
   readonly prefix: string;
   readonly log: Logger;
   /** Remembers posted findings for the cooldown (alerts.cooldown). */
-  readonly seen: ReplayGuard;
+  readonly cooldown: Cooldown;
   readonly everyMs: number;
   /** Forward the audit trail here every few seconds (policy siem.url + SIEM_SECRET). */
   readonly siem?: SiemTarget;
@@ -113,12 +113,12 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
 /** Posts the findings not already posted within the cooldown; returns how many it posted. */
 export async function postNew(
   deps: CoreDeps,
-  o: Pick<MaintenanceOptions, 'seen'>,
+  o: Pick<MaintenanceOptions, 'cooldown'>,
   alerts: readonly SecurityAlert[],
 ): Promise<number> {
   let posted = 0;
   for (const alert of alerts) {
-    if (!(await o.seen.firstSeen(`alert:${alert.key}`, deps.policy().alerts.cooldown))) continue;
+    if (!(await o.cooldown.start(alert.key, deps.policy().alerts.cooldown))) continue;
     await deps.notifier.securityAlert(alert);
     posted += 1;
   }

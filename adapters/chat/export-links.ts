@@ -13,7 +13,7 @@ import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { exportAudit } from '../../bot/core/usecases/export-audit.ts';
 import { json } from '../../bot/server.ts';
 import { auditCsv } from './audit-csv.ts';
-import type { ReplayGuard } from './replay-guard.ts';
+import type { UsedLinks } from './used-links.ts';
 
 export const EXPORT_PATH = '/export/audit.csv';
 export const LINK_MINUTES = 15;
@@ -32,7 +32,7 @@ export interface ExportLinkOptions {
   /** The signing key, the same on every replica. */
   readonly key: () => Promise<Buffer>;
   /** Remembers used tokens so each works once. */
-  readonly used: ReplayGuard;
+  readonly used: UsedLinks;
   readonly now?: () => number;
 }
 
@@ -84,7 +84,7 @@ export class ExportLinks {
         status: 410,
         why: 'This export link has expired. Ask the bot for a new one (`/elevate export`).',
       };
-    if (!(await this.#o.used.firstSeen(`export-link:${n}`, Math.ceil(LIFETIME_MS / 1000))))
+    if (!(await this.#o.used.use(n, Math.ceil(LIFETIME_MS / 1000))))
       return {
         ok: false,
         status: 410,

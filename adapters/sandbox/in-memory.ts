@@ -13,7 +13,7 @@ import type { Logger } from '../../bot/log.ts';
 import { FanOutNotifier } from '../../bot/notifiers.ts';
 import { createHttpServer } from '../../bot/server.ts';
 import { postNew } from '../../jobs/maintenance.ts';
-import { MemoryReplayGuard } from '../chat/replay-guard.ts';
+import { MemoryCooldown } from '../chat/cooldown.ts';
 import { createGraph } from '../graph/index.ts';
 import { MemoryAuditLog } from '../memory/audit-log.ts';
 import { randomIds } from '../memory/ids.ts';
@@ -49,10 +49,10 @@ export async function startInMemory(o: InMemoryOptions) {
   await o.surface.start(deps);
   const stopTimers = startTimerLoop(deps, scheduler, o.log);
   // The alerts scan, as the maintenance queue runs it in production.
-  const seen = new MemoryReplayGuard();
+  const cooldown = new MemoryCooldown();
   const scan = async () => {
     const findings = await scanForAlerts(deps, graph.overview);
-    await postNew(deps, { seen }, findings);
+    await postNew(deps, { cooldown }, findings);
   };
   const scanning = setInterval(
     () => void scan().catch((e: Error) => o.log.warn({ err: e.message }, 'alerts scan failed')),
