@@ -96,16 +96,14 @@ async function main(): Promise<void> {
   const slack = createSlack(
     { signingSecret: SECRET, botToken: api.botToken, apiUrl: api.apiUrl },
     {
+      core: t.deps,
       refs: new MemoryMessageRefs(),
       identityCache: new MemoryIdentityCache(),
       replayGuard: new MemoryReplayGuard(),
-      policy: () => t.deps.policy(),
-      directory: t.deps.directory,
-      clock: t.deps.clock,
       log,
     },
   );
-  await slack.start(t.deps);
+  await slack.start();
   const route = slack.route;
   if (!route) throw new Error('no HTTP route');
   const bot = createHttpServer({

@@ -1,50 +1,36 @@
 /**
- * The composition root: configuration in, a running bot out. Platform SDKs are imported only
- * when their platform is configured, so an unused platform costs no start-up time or memory.
+ * The composition root: configuration in, a running bot out. Storage first, then the core,
+ * then every chat surface built on the core, then the workers and the HTTP server. Platform
+ * SDKs are imported only when their platform is configured.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
-import { EXPORT_PATH, ExportLinks, exportLinkRoute } from '../adapters/chat/export-links.ts';
-import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
-import { rateLimitWait } from '../adapters/chat/outbox.ts';
+import { directOutbox } from '../adapters/chat/outbox.ts';
+import type { Handler } from '../adapters/http/route.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
-import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
-import { connectRedis } from '../adapters/redis/connection.ts';
-import { RedisConversationRefs } from '../adapters/redis/conversation-refs.ts';
-import { RedisCooldown } from '../adapters/redis/cooldown.ts';
-import { RedisIdentityCache } from '../adapters/redis/identity-cache.ts';
-import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
-import { RedisOutbox } from '../adapters/redis/outbox.ts';
-import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
-import { RedisRequestStore } from '../adapters/redis/request-store.ts';
-import { sharedKey } from '../adapters/redis/shared-key.ts';
-import { RedisUsedLinks } from '../adapters/redis/used-links.ts';
 import { systemClock } from '../adapters/system/clock.ts';
-import { scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
-import {
-  NotifyQueue,
-  notifyQueue,
-  type PlatformDelivery,
-  startNotifyWorker,
-} from '../jobs/notify.ts';
-import { BullScheduler } from '../jobs/scheduler.ts';
-import { startRequestWorkers } from '../jobs/workers.ts';
+import type { PlatformDelivery } from '../jobs/notify.ts';
 import type { Config } from './config.ts';
 import type { Policy } from './core/domain/policy.ts';
+import type { ChatPlatform } from './core/ports/chat.ts';
 import type { Clock } from './core/ports/clock.ts';
+import type { DirectoryLookup } from './core/ports/directory.ts';
+import type { Logger } from './core/ports/logger.ts';
 import type { Notifier } from './core/ports/notifier.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
-import type { Logger } from './log.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
-import { createHttpServer, type Handler } from './server.ts';
+import { mountPlatforms } from './platforms.ts';
+import { createHttpServer } from './server.ts';
+import { memoryStorage, redisStorage, type Storage } from './storage.ts';
+import { startWorkers } from './worker.ts';
 
 export interface RunningApp {
   readonly url: string;
   readonly server: Server;
   readonly deps: CoreDeps;
+  readonly storage: Storage['kind'];
   close(): Promise<void>;
 }
 
@@ -53,207 +39,152 @@ export interface AppOptions {
   readonly policy: Policy;
   readonly log: Logger;
   readonly clock?: Clock;
+  /** `memory` only for the sandbox without Redis: one process, nothing kept. */
+  readonly storage?: Storage['kind'];
   /** More chat surfaces beside Slack and Teams (the sandbox console). */
-  readonly platforms?: readonly ChatSurface[];
+  readonly surfaces?: readonly ChatSurface[];
   /** Listen on this address only (the sandbox: localhost); all interfaces by default. */
   readonly host?: string;
 }
 
-/** A chat surface the composition root can mount: its notifier, its routes, its start. */
+/** What a surface is given to build its notifier before the core exists. */
+export interface SurfaceParts {
+  readonly directory: DirectoryLookup;
+  readonly policy: () => Policy;
+  readonly clock: Clock;
+  readonly log: Logger;
+}
+
+/** A chat surface in this process (the console): told of changes directly, not by queue. */
 export interface ChatSurface {
-  readonly notifier: Notifier;
-  readonly routes: ReadonlyMap<string, Handler>;
-  start(deps: CoreDeps): Promise<void>;
+  notifier(parts: SurfaceParts): Notifier;
+  routes(core: CoreDeps): ReadonlyMap<string, Handler>;
 }
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
   const { config, log } = options;
   const policy = () => options.policy;
   const clock = options.clock ?? systemClock;
-  const redis = connectRedis(config.redis.url);
-  redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis unavailable'));
-  await redis.connect();
-  const queueConnection = redis.duplicate({
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
-  }) as Redis;
-  const prefix = config.redis.prefix;
-
-  const audit = new RedisAuditLog(redis, prefix);
-  const store = new RedisRequestStore(redis, prefix);
   const metrics = new Metrics();
+  if (options.storage === 'memory' && (config.slack || config.teams))
+    throw new Error('Slack and Teams need Redis: memory storage is for the sandbox only');
+  const storage =
+    options.storage === 'memory' ? memoryStorage() : await redisStorage(config, log, clock);
   const graph = await loadGraph(config, log, metrics);
-  const notifiers: Notifier[] = [new OutcomeCounter(metrics)];
-  const notify = notifyQueue(queueConnection, prefix);
-  const queued = new NotifyQueue(notify, [
+  const chat: ChatPlatform[] = [
     ...(config.slack ? (['slack'] as const) : []),
     ...(config.teams ? (['teams'] as const) : []),
-  ]);
-  const outbox = new RedisOutbox({
-    redis,
-    prefix,
-    rateLimit: rateLimitWait,
-    scheduleDigest: (platform, channel, at) => queued.scheduleDigest(platform, channel, at),
-  });
-  const deliveries = new Map<ChatPlatform, PlatformDelivery>();
-  const routes = new Map<string, Handler>();
-  const starters: ((deps: CoreDeps) => Promise<void>)[] = [];
-  let core: CoreDeps | null = null;
-  const stoppers: (() => Promise<void>)[] = [];
-
-  if (config.slack) {
-    const { createSlack } = await import('../adapters/slack/index.ts');
-    const slack = createSlack(config.slack, {
-      refs: new RedisMessageRefs(redis, prefix),
-      identityCache: new RedisIdentityCache(redis, prefix),
-      replayGuard: new RedisReplayGuard(redis, prefix),
-      policy,
-      directory: graph.directory,
-      clock,
-      log,
-      outbox,
-      takeDigest: (channel) => outbox.takeDigest('slack', channel),
-    });
-    deliveries.set('slack', {
-      notifier: slack.notifier,
-      flushDigest: (channel) => slack.notifier.flushDigest(channel),
-    });
-    if (slack.route) routes.set('POST /slack/events', slack.route);
-    starters.push((deps) => slack.start(deps));
-    stoppers.push(() => slack.stop());
-  }
-
-  if (config.teams) {
-    const { createTeams } = await import('../adapters/teams/index.ts');
-    const exportLinks = config.publicUrl
-      ? new ExportLinks({
-          baseUrl: config.publicUrl,
-          key: sharedKey(redis, prefix, 'export-links'),
-          used: new RedisUsedLinks(redis, prefix),
-        })
-      : undefined;
-    if (exportLinks)
-      routes.set(
-        `GET ${EXPORT_PATH}`,
-        exportLinkRoute(exportLinks, () => core),
-      );
-    const teams = createTeams(config.teams, {
-      refs: new RedisMessageRefs(redis, prefix),
-      conversations: new RedisConversationRefs(redis, prefix),
-      policy,
-      directory: graph.directory,
-      clock,
-      log,
-      outbox,
-      takeDigest: (channel) => outbox.takeDigest('teams', channel),
-      ...(exportLinks ? { exportLinks } : {}),
-    });
-    deliveries.set('teams', {
-      notifier: teams.notifier,
-      flushDigest: (channel) => teams.notifier.flushDigest(channel),
-    });
-    routes.set('POST /api/messages', teams.route);
-    starters.push((deps) => teams.start(deps));
-  }
-
-  for (const surface of options.platforms ?? []) {
-    notifiers.push(surface.notifier);
-    for (const [route, handler] of surface.routes) routes.set(route, handler);
-    starters.push((deps) => surface.start(deps));
-  }
-
-  // Slack and Teams hear of changes through the notify queue; other surfaces directly.
-  if (deliveries.size > 0) notifiers.push(queued);
-  const scheduler = new BullScheduler(queueConnection, prefix, clock);
-  metrics.queueDepth(async () => (await scheduler.depth()) + (await queued.depth()));
-  const deps: CoreDeps = {
-    store,
-    audit,
+  ];
+  const queue =
+    storage.kind === 'redis' && chat.length > 0 ? await notifyQueue(storage, chat) : null;
+  const parts = { directory: graph.directory, policy, clock, log };
+  const surfaces = options.surfaces ?? [];
+  const core: CoreDeps = {
+    store: storage.store,
+    audit: storage.audit,
     directory: graph.directory,
     privileges: graph.privileges,
-    notifier: new FanOutNotifier(notifiers, log),
-    scheduler,
+    // Slack and Teams hear of changes through the notify queue; in-process surfaces directly.
+    notifier: new FanOutNotifier(
+      [
+        new OutcomeCounter(metrics),
+        ...(queue ? [queue.notifier] : []),
+        ...surfaces.map((s) => s.notifier(parts)),
+      ],
+      log,
+    ),
+    scheduler: storage.scheduler,
     clock,
     ids: randomIds,
     policy,
   };
-  core = deps;
-  for (const start of starters) await start(deps);
+  const routes = new Map<string, Handler>();
+  for (const surface of surfaces) for (const [r, h] of surface.routes(core)) routes.set(r, h);
+  const platforms =
+    storage.kind === 'redis'
+      ? await mountPlatforms(config, {
+          core,
+          storage,
+          log,
+          routes,
+          outbox: queue?.outbox ?? directOutbox,
+        })
+      : {
+          deliveries: new Map<ChatPlatform, PlatformDelivery>(),
+          start: async () => {},
+          stop: async () => {},
+        };
+  await platforms.start();
+  if (storage.kind === 'redis') {
+    const { scheduler } = storage;
+    metrics.queueDepth(
+      async () => (await scheduler.depth()) + ((await queue?.notifier.depth()) ?? 0),
+    );
+  }
+
+  const siem =
+    options.policy.siem && config.siemSecret
+      ? { url: options.policy.siem.url, secret: config.siemSecret }
+      : undefined;
+  if (options.policy.siem && !config.siemSecret)
+    log.warn('policy.yaml names a SIEM but SIEM_SECRET is not set: audit events are not forwarded');
   const workers =
     config.process === 'web'
       ? null
-      : startRequestWorkers(deps, {
-          connection: queueConnection.duplicate({ maxRetriesPerRequest: null }) as Redis,
-          prefix,
+      : await startWorkers({
+          core,
+          storage,
           log,
+          overview: graph.overview,
+          deliveries: platforms.deliveries,
+          ...(siem ? { siem } : {}),
         });
-
-  const notifyWorker =
-    config.process === 'web' || deliveries.size === 0
-      ? null
-      : startNotifyWorker({
-          connection: queueConnection.duplicate({ maxRetriesPerRequest: null }) as Redis,
-          prefix,
-          store,
-          platforms: deliveries,
-          log,
-        });
-
-  const maintenanceOptions = {
-    connection: queueConnection,
-    prefix,
-    log,
-    cooldown: new RedisCooldown(redis, prefix),
-    everyMs: options.policy.alerts.scanEvery * 1000,
-    redis,
-    overview: graph.overview,
-    ...(options.policy.siem && config.siemSecret
-      ? { siem: { url: options.policy.siem.url, secret: config.siemSecret } }
-      : {}),
-  };
-  if (options.policy.siem && !config.siemSecret)
-    log.warn('policy.yaml names a SIEM but SIEM_SECRET is not set: audit events are not forwarded');
-  const maintenance =
-    config.process === 'web'
-      ? null
-      : {
-          queue: await scheduleMaintenance(maintenanceOptions),
-          worker: startMaintenanceWorker(deps, maintenanceOptions),
-        };
 
   // A worker process serves health, readiness and metrics only; chat arrives at web replicas.
   const server = createHttpServer({
     log,
     routes: config.process === 'worker' ? new Map() : routes,
     metrics,
-    checks: [
-      { name: 'redis', check: async () => void (await redis.ping()) },
-      { name: 'queues', check: async () => void (await scheduler.depth()) },
-    ],
+    checks: storage.checks,
   });
   await new Promise<void>((resolve) => server.listen(config.port, options.host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,
     server,
-    deps,
+    deps: core,
+    storage: storage.kind,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      for (const stop of stoppers) await stop();
+      await platforms.stop();
       await workers?.close();
-      await notifyWorker?.close();
-      await notify.close();
-      await maintenance?.worker.close();
-      await maintenance?.queue.close();
-      await scheduler.close();
-      queueConnection.disconnect();
-      redis.disconnect();
+      await queue?.close();
+      await storage.close();
     },
   };
 }
 
-/** Graph when Azure is configured; the sandbox brings its own simulated tenant. */
+/** The notify queue and the outbox in front of every Slack and Teams send. */
+async function notifyQueue(
+  storage: Extract<Storage, { kind: 'redis' }>,
+  chat: readonly ChatPlatform[],
+) {
+  const { NotifyQueue, notifyQueue: open } = await import('../jobs/notify.ts');
+  const { RedisOutbox } = await import('../adapters/redis/outbox.ts');
+  const { rateLimitWait } = await import('../adapters/chat/outbox.ts');
+  const queue = open(storage.queueConnection, storage.prefix);
+  const notifier = new NotifyQueue(queue, chat);
+  const outbox = new RedisOutbox({
+    redis: storage.redis,
+    prefix: storage.prefix,
+    rateLimit: rateLimitWait,
+    scheduleDigest: (platform, channel, at) => notifier.scheduleDigest(platform, channel, at),
+  });
+  return { notifier, outbox, close: () => queue.close() };
+}
+
+/** Graph when Azure is configured; the sandbox points it at its simulated tenant. */
 async function loadGraph(
   config: Config,
   log: Logger,

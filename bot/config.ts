@@ -4,6 +4,9 @@
  * naming the variable.
  */
 import { z } from 'zod';
+import type { AzureSettings } from '../adapters/graph/settings.ts';
+import type { SlackSettings } from '../adapters/slack/settings.ts';
+import { TEAMS_APP_TYPES, type TeamsSettings } from '../adapters/teams/settings.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -46,9 +49,7 @@ const schema = z.object({
   MICROSOFT_APP_ID: optionalText,
   MICROSOFT_APP_PASSWORD: optionalText,
   MICROSOFT_APP_TENANT_ID: optionalText,
-  MICROSOFT_APP_TYPE: z
-    .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])
-    .default('SingleTenant'),
+  MICROSOFT_APP_TYPE: z.enum(TEAMS_APP_TYPES).default('SingleTenant'),
   TEAMS_SERVICE_URL: optionalUrl(['https:', 'http:']),
   TEAMS_ALLOW_UNAUTHENTICATED: bool.default(false),
   BOT_OPENID_METADATA: optionalUrl(['https:', 'http:']),
@@ -84,30 +85,10 @@ const schema = z.object({
 export type Env = z.infer<typeof schema>;
 
 export interface Config {
-  readonly slack: {
-    readonly signingSecret?: string;
-    readonly botToken?: string;
-    readonly appToken?: string;
-    readonly apiUrl?: string;
-  } | null;
-  readonly teams: {
-    readonly appId?: string;
-    readonly appPassword?: string;
-    readonly tenantId?: string;
-    readonly appType: Env['MICROSOFT_APP_TYPE'];
-    readonly serviceUrl?: string;
-    readonly allowUnauthenticated: boolean;
-    readonly openIdMetadata?: string;
-  } | null;
-  readonly azure: {
-    readonly tenantId?: string;
-    readonly clientId?: string;
-    readonly clientSecret?: string;
-    readonly certificatePath?: string;
-    readonly federatedTokenFile?: string;
-    readonly authorityHost?: string;
-    readonly graphBaseUrl?: string;
-  } | null;
+  /** Each platform's own settings type; null when it is not configured. */
+  readonly slack: SlackSettings | null;
+  readonly teams: TeamsSettings | null;
+  readonly azure: AzureSettings | null;
   readonly redis: { readonly url: string; readonly prefix: string };
   readonly policyFile: string;
   /** HMAC key for forwarding audit events to the SIEM (policy `siem.url`). */
@@ -145,7 +126,7 @@ export function loadConfig(
 }
 
 function fromEnv(e: Env): Config {
-  const slack =
+  const slack: SlackSettings | null =
     e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN
       ? {
           signingSecret: e.SLACK_SIGNING_SECRET,
@@ -165,7 +146,7 @@ function fromEnv(e: Env): Config {
     );
   }
   const teamsOn = Boolean(e.MICROSOFT_APP_ID) || e.TEAMS_ALLOW_UNAUTHENTICATED;
-  const teams = teamsOn
+  const teams: TeamsSettings | null = teamsOn
     ? {
         appId: e.MICROSOFT_APP_ID,
         appPassword: e.MICROSOFT_APP_PASSWORD,
@@ -181,7 +162,7 @@ function fromEnv(e: Env): Config {
       'MICROSOFT_APP_TENANT_ID is missing: a SingleTenant bot needs its tenant id. Set it, or set MICROSOFT_APP_TYPE=MultiTenant.',
     );
   }
-  const azure =
+  const azure: AzureSettings | null =
     e.AZURE_TENANT_ID || e.AZURE_CLIENT_ID
       ? {
           tenantId: e.AZURE_TENANT_ID,

@@ -33,7 +33,7 @@ async function production(config: Config, log: Logger): Promise<() => Promise<vo
 
 /** No credentials at all: the simulated tenant and the console, on the sandbox's own policy. */
 async function sandbox(config: Config, log: Logger): Promise<() => Promise<void>> {
-  const { startSandbox, SANDBOX_POLICY } = await import('../adapters/sandbox/index.ts');
+  const { startSandbox, SANDBOX_POLICY } = await import('./sandbox.ts');
   log.info({ policyFile: SANDBOX_POLICY }, 'no Slack, Teams or Azure credentials: sandbox');
   const running = await startSandbox({ config, log });
   console.log(`\n  elevate sandbox: open ${running.url}/\n`);

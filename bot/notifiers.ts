@@ -1,7 +1,7 @@
 import type { SecurityAlert } from './core/domain/alert.ts';
 import type { AccessRequest } from './core/domain/request.ts';
+import type { Logger } from './core/ports/logger.ts';
 import type { Notifier, RequestChange } from './core/ports/notifier.ts';
-import type { Logger } from './log.ts';
 
 /**
  * Every configured platform hears every change; each decides what concerns it. A notifier

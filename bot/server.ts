@@ -3,16 +3,10 @@
  * routes; health and readiness are answered without touching any SDK.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Logger } from './log.ts';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { type Handler, json } from '../adapters/http/route.ts';
+import type { Logger } from './core/ports/logger.ts';
 import type { Metrics } from './metrics.ts';
-
-/** `log` carries this HTTP request's id (`httpRequestId`), echoed as the `x-request-id` header. */
-export type Handler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  log: Logger,
-) => Promise<void> | void;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -98,13 +92,4 @@ function metricsRoute(metrics: Metrics): Handler {
     res.writeHead(200, { 'content-type': metrics.registry.contentType });
     res.end(body);
   };
-}
-
-export function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

@@ -6,8 +6,8 @@
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Cooldown } from '../adapters/chat/cooldown.ts';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
+import type { Cooldown } from '../bot/core/ports/cooldown.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
 import type { TenantOverview } from '../bot/core/ports/tenant-overview.ts';
 import { scanForAlerts } from '../bot/core/usecases/alerts/scan.ts';

@@ -9,14 +9,13 @@
 import { createHash } from 'node:crypto';
 import { DelayedError, type Job, Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ChatPlatform } from '../adapters/chat/message-refs.ts';
-import { RetryLater } from '../adapters/chat/outbox.ts';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
 import { occurrenceOf } from '../bot/core/domain/audiences.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
+import { type ChatPlatform, RetryLater } from '../bot/core/ports/chat.ts';
+import type { Logger } from '../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../bot/core/ports/notifier.ts';
 import type { RequestStore } from '../bot/core/ports/request-store.ts';
-import type { Logger } from '../bot/log.ts';
 
 export const NOTIFY_QUEUE = 'elevate-notify';
 
@@ -36,9 +35,8 @@ export type NotifyJob =
     }
   | { readonly type: 'digest'; readonly platform: ChatPlatform; readonly channel: string };
 
-/** A platform's notifier plus the way it posts a digest of one-line messages. */
-export interface PlatformDelivery {
-  readonly notifier: Notifier;
+/** A platform's notifier, which also posts a digest of one-line messages. */
+export interface PlatformDelivery extends Notifier {
   /** Posts the lines waiting for `channel` as one message; false when there were none. */
   flushDigest(channel: string): Promise<boolean>;
 }
@@ -153,11 +151,11 @@ async function deliver(o: NotifyWorkerOptions, job: Job<NotifyJob>): Promise<voi
     case 'change': {
       // Cards are projections: render the request as it is now, not as it was when queued.
       const request = await o.store.get(data.requestId);
-      if (request) await platform.notifier.requestChanged(request, data.change, data.occurrence);
+      if (request) await platform.requestChanged(request, data.change, data.occurrence);
       return;
     }
     case 'alert':
-      return platform.notifier.securityAlert(data.alert, data.occurrence);
+      return platform.securityAlert(data.alert, data.occurrence);
     case 'digest': {
       const flushed = await platform.flushDigest(data.channel);
       if (flushed) o.log.info({ platform: data.platform, channel: data.channel }, 'digest posted');

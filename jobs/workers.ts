@@ -5,9 +5,9 @@
  */
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../bot/core/ports/logger.ts';
 import type { JobName } from '../bot/core/ports/scheduler.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
-import type { Logger } from '../bot/log.ts';
 import { ATTEMPTS, type JobData, queueName, REQUEST_JOBS } from './names.ts';
 import { processRequestJob } from './processors.ts';
 

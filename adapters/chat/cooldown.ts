@@ -1,13 +1,6 @@
-/**
- * Keeps a repeated alert from being posted again within policy.yaml `alerts.cooldown`: the
- * same finding on every scan would otherwise flood the security channel.
- */
+/** The alert cooldown in one process: the sandbox and tests. */
+import type { Cooldown } from '../../bot/core/ports/cooldown.ts';
 import { MemoryOnceKeys } from './once-keys.ts';
-
-export interface Cooldown {
-  /** True if `key` is not cooling down, which starts its cooldown of `seconds`; else false. */
-  start(key: string, seconds: number): Promise<boolean>;
-}
 
 export class MemoryCooldown implements Cooldown {
   readonly #keys: MemoryOnceKeys;

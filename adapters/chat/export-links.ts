@@ -9,11 +9,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
+import type { UsedLinks } from '../../bot/core/ports/used-links.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { exportAudit } from '../../bot/core/usecases/export-audit.ts';
-import { json } from '../../bot/server.ts';
+import { json } from '../http/route.ts';
 import { auditCsv } from './audit-csv.ts';
-import type { UsedLinks } from './used-links.ts';
 
 export const EXPORT_PATH = '/export/audit.csv';
 export const LINK_MINUTES = 15;

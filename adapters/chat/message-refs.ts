@@ -3,13 +3,15 @@
  * them, and a create-once claim so a restart or a second replica never posts the same card
  * twice (DESIGN.md "Rules").
  */
-export type ChatPlatform = 'slack' | 'teams';
+import type { ChatPlatform } from '../../bot/core/ports/chat.ts';
+
+export type { ChatPlatform };
 
 export interface MessageRef {
   readonly platform: ChatPlatform;
-  /** Slack channel id or Teams conversation id. */
+  /** Slack channel id, Teams conversation id, or console feed name. */
   readonly channel: string;
-  /** Slack message ts or Teams activity id. */
+  /** Slack message ts, Teams activity id, or console item id. */
   readonly messageId: string;
   /** What the message shows, so the renderer picks the right card. */
   readonly kind: 'approval' | 'requester';

@@ -9,35 +9,10 @@
  * - digest: when a channel is so far behind that a message would wait long, a message that
  *   can be said in one line is added to the channel's digest instead, posted as one message
  *   when the channel is free again. Nothing is dropped.
+ * The types (`Outbox`, `Send`, `RetryLater`) are the port in bot/core/ports/chat.ts; the Redis
+ * outbox is adapters/redis/outbox.ts.
  */
-import type { ChatPlatform } from './message-refs.ts';
-
-export interface Send {
-  readonly platform: ChatPlatform;
-  readonly channel: string;
-  /** Identifies this message for its whole life; a repeated send with it is skipped. */
-  readonly once?: string;
-  /** The message in one line, when it may go into a digest instead. */
-  readonly digest?: string;
-}
-
-/** Thrown to have the notify job run again after `ms` (the channel is rate limited). */
-export class RetryLater extends Error {
-  readonly ms: number;
-  constructor(ms: number, why: string) {
-    super(`${why}; retrying in ${Math.ceil(ms / 1000)} s`);
-    this.name = 'RetryLater';
-    this.ms = ms;
-  }
-}
-
-/** A rate-limit answer from a platform SDK, as the wait it asks for (ms), or null. */
-export type RateLimitReader = (error: unknown) => number | null;
-
-export interface Outbox {
-  /** Sends through `post` unless already sent, pacing the channel. Returns false if skipped or digested. */
-  send(message: Send, post: () => Promise<void>): Promise<boolean>;
-}
+import type { Outbox, RateLimitReader } from '../../bot/core/ports/chat.ts';
 
 /** Sends at once: the in-memory sandbox and tests that exercise a notifier on its own. */
 export const directOutbox: Outbox = {

@@ -1,13 +1,6 @@
-/**
- * The export links that have been followed, so that each works once (export-links.ts). A link
- * is remembered for as long as it would otherwise still be valid.
- */
+/** The used export links in one process: tests. */
+import type { UsedLinks } from '../../bot/core/ports/used-links.ts';
 import { MemoryOnceKeys } from './once-keys.ts';
-
-export interface UsedLinks {
-  /** True the first time the link with this nonce is used; false every time after. */
-  use(nonce: string, validForSeconds: number): Promise<boolean>;
-}
 
 export class MemoryUsedLinks implements UsedLinks {
   readonly #keys: MemoryOnceKeys;

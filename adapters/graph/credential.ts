@@ -11,9 +11,8 @@ import {
   type TokenCredential,
   WorkloadIdentityCredential,
 } from '@azure/identity';
-import type { Config } from '../../bot/config.ts';
+import type { AzureSettings } from './settings.ts';
 
-export type AzureConfig = NonNullable<Config['azure']>;
 export type CredentialKind = 'certificate' | 'secret' | 'workload' | 'managed';
 
 /** Authority hosts MSAL knows without asking (msal-common AuthorityMetadata). */
@@ -30,7 +29,7 @@ const MICROSOFT_AUTHORITIES = new Set([
   'login-us.microsoftonline.com',
 ]);
 
-export function credentialKind(azure: AzureConfig): CredentialKind {
+export function credentialKind(azure: AzureSettings): CredentialKind {
   if (azure.certificatePath) return 'certificate';
   if (azure.clientSecret) return 'secret';
   if (azure.federatedTokenFile) return 'workload';
@@ -52,7 +51,7 @@ export function authorityOptions(authorityHost: string | undefined): {
     : { authorityHost, disableInstanceDiscovery: true };
 }
 
-export function createCredential(azure: AzureConfig): TokenCredential {
+export function createCredential(azure: AzureSettings): TokenCredential {
   const tenantId = azure.tenantId ?? '';
   const clientId = azure.clientId ?? '';
   const authority = authorityOptions(azure.authorityHost);

@@ -2,9 +2,11 @@
  * Graph and Entra sign-in errors in the words of the catalogue. An expected refusal (PIM
  * policy, missing permission, unknown object, bad credential) becomes an AppError; throttling,
  * outages and network errors that outlived the SDK's retries are thrown, so the job that made
- * the call retries it later and the request is delayed, never lost.
+ * the call retries it later and the request is delayed, never lost. Both thrown kinds are
+ * ServiceErrors, so a chat handler shows the person their catalogue message.
  */
 import { type AppError, appError } from '../../bot/core/errors.ts';
+import { type SafeFields, ServiceError } from '../../bot/core/service-error.ts';
 
 /** What each kind of call needs, so a 403 names the permission to consent to. */
 export const PERMISSIONS = {
@@ -38,25 +40,24 @@ export interface GraphFailure {
 }
 
 /** A read Graph refused for a reason retrying will not fix; carries the catalogue error. */
-export class GraphRefusedError extends Error {
+export class GraphRefusedError extends ServiceError {
   override readonly name = 'GraphRefusedError';
-  readonly appError: AppError;
-  constructor(error: AppError, options?: ErrorOptions) {
-    super(error.message, options);
-    this.appError = error;
+  constructor(error: AppError, options?: ErrorOptions & { fields?: SafeFields }) {
+    super(error, options);
   }
 }
 
 /** Graph or Entra is throttling, down or unreachable: retry later (after `retryAfterSeconds`). */
-export class GraphUnavailableError extends Error {
+export class GraphUnavailableError extends ServiceError {
   override readonly name = 'GraphUnavailableError';
   readonly status: number;
   readonly retryAfterSeconds: number | null;
   constructor(failure: GraphFailure, options?: ErrorOptions) {
-    super(
-      `Microsoft Graph unavailable (${failure.status === -1 ? failure.code : failure.status}): ${failure.message}`,
-      options,
-    );
+    super(appError('graph.unavailable'), {
+      ...options,
+      message: `Microsoft Graph unavailable (${failure.status === -1 ? failure.code : failure.status}): ${failure.message}`,
+      fields: { status: failure.status, graphCode: failure.code },
+    });
     this.status = failure.status;
     this.retryAfterSeconds = failure.retryAfterSeconds;
   }

@@ -5,9 +5,9 @@
 import { toIsoDuration } from '../../bot/core/domain/duration.ts';
 import type { Target } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
-import type { Logger } from '../../bot/log.ts';
 import {
   instanceFor,
   isOurs,

@@ -1,11 +1,12 @@
 /** Microsoft Graph, assembled from configuration: credential, client, directory and PIM. */
-import type { Logger } from '../../bot/log.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import { createGraphClient, GRAPH_BASE_URL } from './client.ts';
-import { type AzureConfig, createCredential, credentialKind } from './credential.ts';
+import { createCredential, credentialKind } from './credential.ts';
 import { GraphDirectory } from './directory.ts';
 import { GraphOverview } from './overview.ts';
 import { GraphPrivileges } from './privileges.ts';
 import { GraphReader } from './reader.ts';
+import type { AzureSettings } from './settings.ts';
 import { GraphStats } from './stats.ts';
 
 export { GraphRefusedError, GraphUnavailableError } from './errors.ts';
@@ -24,7 +25,7 @@ export interface Graph {
  * `stats` counts the same by outcome for whoever holds the returned object.
  */
 export function createGraph(
-  azure: AzureConfig,
+  azure: AzureSettings,
   log: Logger,
   onResponse?: (status: number) => void,
 ): Graph {

@@ -7,6 +7,7 @@
 import type { PimRules } from '../../bot/core/domain/policy.ts';
 import type { RoleEntry, Target } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import type {
   ActiveAssignment,
   Eligibility,
@@ -14,7 +15,6 @@ import type {
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
 import type { Result } from '../../bot/core/result.ts';
-import type { Logger } from '../../bot/log.ts';
 import { liveInstances } from './assignments.ts';
 import { GraphRefusedError } from './errors.ts';
 import { PimGrants } from './grants.ts';

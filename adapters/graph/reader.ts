@@ -5,7 +5,7 @@
  * retry later) and bugs (rethrown as they came).
  */
 import type { Client, GraphRequest } from '@microsoft/microsoft-graph-client';
-import type { Logger } from '../../bot/log.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import {
   entraCode,
   failureOf,
@@ -106,7 +106,11 @@ export class GraphReader {
   #sorted(error: unknown, kind: GraphCallKind, subject: string): Error {
     const failure = this.failureOrThrow(error);
     const refused = refusal(failure, kind, subject);
-    if (refused) return new GraphRefusedError(refused, { cause: error });
+    if (refused)
+      return new GraphRefusedError(refused, {
+        cause: error,
+        fields: { status: failure.status, graphCode: failure.code, entraCode: entraCode(failure) },
+      });
     return error instanceof Error ? error : new Error(String(error));
   }
 

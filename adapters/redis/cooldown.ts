@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Cooldown } from '../chat/cooldown.ts';
+import type { Cooldown } from '../../bot/core/ports/cooldown.ts';
 import { RedisOnceKeys } from './once-keys.ts';
 
 /** `<prefix>:cooldown:<key>` while a posted alert is cooling down. */

@@ -1,10 +1,6 @@
 import type { Redis } from 'ioredis';
-import {
-  type ChatPlatform,
-  claimKey,
-  type MessageRef,
-  type MessageRefs,
-} from '../chat/message-refs.ts';
+import type { ChatPlatform } from '../../bot/core/ports/chat.ts';
+import { claimKey, type MessageRef, type MessageRefs } from '../chat/message-refs.ts';
 
 /** Kept well past any grant's end so late updates (expiry, reconcile) still find their cards. */
 const TTL_SECONDS = 90 * 86_400;

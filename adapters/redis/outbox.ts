@@ -4,8 +4,13 @@
  * digest is flushed by a delayed notify job (`digest-<platform>-<channel>`), scheduled once.
  */
 import type { Redis } from 'ioredis';
-import type { ChatPlatform } from '../chat/message-refs.ts';
-import { type Outbox, type RateLimitReader, RetryLater, type Send } from '../chat/outbox.ts';
+import {
+  type ChatPlatform,
+  type Outbox,
+  type RateLimitReader,
+  RetryLater,
+  type Send,
+} from '../../bot/core/ports/chat.ts';
 
 export interface Pace {
   /** Minimum gap between two messages to one channel, ms. */
@@ -14,10 +19,14 @@ export interface Pace {
   readonly platformMs: number;
 }
 
-/** Slack: ~1 message/s per channel. Teams: 7/s and 8 per 2 s per conversation, ~50/s per app. */
+/**
+ * Slack: ~1 message/s per channel. Teams: 7/s and 8 per 2 s per conversation, ~50/s per app.
+ * The console is local and has no limits.
+ */
 export const PACE: Readonly<Record<ChatPlatform, Pace>> = {
   slack: { channelMs: 1_000, platformMs: 20 },
   teams: { channelMs: 250, platformMs: 20 },
+  sandbox: { channelMs: 0, platformMs: 0 },
 };
 
 export interface RedisOutboxOptions {

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { ReplayGuard } from '../chat/replay-guard.ts';
+import type { ReplayGuard } from '../../bot/core/ports/replay-guard.ts';
 import { RedisOnceKeys } from './once-keys.ts';
 
 /** `<prefix>:seen:<key>` while a signed request could still be replayed. */

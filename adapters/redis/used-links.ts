@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { UsedLinks } from '../chat/used-links.ts';
+import type { UsedLinks } from '../../bot/core/ports/used-links.ts';
 import { RedisOnceKeys } from './once-keys.ts';
 
 /** `<prefix>:used-link:<nonce>` once an export link has been followed, until it expires. */

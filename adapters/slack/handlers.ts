@@ -1,24 +1,27 @@
 /**
  * The /elevate command, the card buttons and the two modals. Every handler acks first
  * (Slack's 3 s) and works after; who acted is the signed request's user, never a payload value.
+ * Every handler runs `guarded` (guard.ts): what throws reaches the person, with a reference.
  */
 import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { type AppError, appError } from '../../bot/core/errors.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 import { type Asker, handleCommand, type Reply } from '../../bot/core/usecases/chat-command.ts';
 import { approve, deny } from '../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { end } from '../../bot/core/usecases/end.ts';
 import { extend } from '../../bot/core/usecases/extend.ts';
 import { historyPage } from '../../bot/core/usecases/history-paging.ts';
-import type { Logger } from '../../bot/log.ts';
 import { denyReasonModal, errorMessage, requestModal } from '../../cards/slack/index.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
 import { decodeHistoryState } from '../chat/history-state.ts';
+import { formFields } from '../chat/request-form.ts';
 import { uploadStream } from './export-upload.ts';
+import { type ActionArgs, type CommandArgs, guarded, type ViewArgs } from './guard.ts';
 import type { SlackIdentity } from './identity.ts';
 import { renderReply } from './replies.ts';
-import { formFields, requestFromForm } from './request-form.ts';
+import { requestFromForm } from './request-form.ts';
 
 export interface HandlerDeps {
   readonly core: CoreDeps;
@@ -59,110 +62,133 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
     };
   };
   const render = (reply: Reply, timezone?: string) =>
-    reply.kind === 'form' || reply.kind === 'export'
-      ? errorMessage(appError('command.missing_reason'))
-      : renderReply(reply, h.core.clock.now(), timezone ?? h.core.policy().timezone);
+    renderReply(reply, h.core.clock.now(), timezone ?? h.core.policy().timezone);
 
-  app.command('/elevate', async ({ command, ack, respond, client }) => {
-    await ack();
-    const who = await asker(command.team_id, command.user_id);
-    if (!who.ok)
-      return void (await respond({ response_type: 'ephemeral', ...errorMessage(who.error) }));
-    const reply = await handleCommand(h.core, who.value, command.text);
-    if (reply.kind === 'form') {
-      const roles = reply.roles.map((r) => ({ name: r.name, maxDuration: r.maxDuration }));
-      await client.views.open({
-        trigger_id: command.trigger_id,
-        view: requestModal(formFields(reply.command), roles),
-      });
-      return;
-    }
-    if (reply.kind === 'export') {
-      await sendExport(client, command.user_id, reply.events, h.core.clock.now());
-      return void (await respond({
-        response_type: 'ephemeral',
-        text: 'The audit trail is on its way to your direct messages.',
-      }));
-    }
-    await respond({ response_type: 'ephemeral', ...render(reply, who.value.timezone) });
-  });
+  app.command(
+    '/elevate',
+    guarded<CommandArgs>(h.log, 'command', async ({ command, ack, respond, client }) => {
+      await ack();
+      const who = await asker(command.team_id, command.user_id);
+      if (!who.ok)
+        return void (await respond({ response_type: 'ephemeral', ...errorMessage(who.error) }));
+      const reply = await handleCommand(h.core, who.value, command.text);
+      if (reply.kind === 'form') {
+        const roles = reply.roles.map((r) => ({ name: r.name, maxDuration: r.maxDuration }));
+        await client.views.open({
+          trigger_id: command.trigger_id,
+          view: requestModal(formFields(reply.command), roles),
+        });
+        return;
+      }
+      if (reply.kind === 'export') {
+        await sendExport(client, command.user_id, reply.events, h.core.clock.now());
+        return void (await respond({
+          response_type: 'ephemeral',
+          text: 'The audit trail is on its way to your direct messages.',
+        }));
+      }
+      await respond({ response_type: 'ephemeral', ...render(reply, who.value.timezone) });
+    }),
+  );
 
-  app.action('elevate_approve', async ({ body, action, ack, respond }) => {
-    await ack();
-    const who = await asker(body.team?.id ?? '', body.user.id);
-    const result = who.ok ? await approve(h.core, actionValue(action), who.value.principal) : who;
-    if (!result.ok) await tellClicker(respond, result.error);
-  });
+  app.action(
+    'elevate_approve',
+    guarded<ActionArgs>(h.log, 'approve', async ({ body, action, ack, respond }) => {
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id);
+      const result = who.ok ? await approve(h.core, actionValue(action), who.value.principal) : who;
+      if (!result.ok) await tellClicker(respond, result.error);
+    }),
+  );
 
-  app.action('elevate_deny', async ({ body, action, ack, client }) => {
-    await ack();
-    if ('trigger_id' in body)
-      await client.views.open({
-        trigger_id: body.trigger_id,
-        view: denyReasonModal(actionValue(action)),
-      });
-  });
+  app.action(
+    'elevate_deny',
+    guarded<ActionArgs>(h.log, 'deny', async ({ body, action, ack, client }) => {
+      await ack();
+      if ('trigger_id' in body)
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: denyReasonModal(actionValue(action)),
+        });
+    }),
+  );
 
-  app.action('elevate_extend', async ({ body, action, ack, respond }) => {
-    await ack();
-    const who = await asker(body.team?.id ?? '', body.user.id);
-    const result = who.ok
-      ? await extend(h.core, actionValue(action), who.value.principal, 30 * 60)
-      : who;
-    if (!result.ok) await tellClicker(respond, result.error);
-  });
+  app.action(
+    'elevate_extend',
+    guarded<ActionArgs>(h.log, 'extend', async ({ body, action, ack, respond }) => {
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id);
+      const result = who.ok
+        ? await extend(h.core, actionValue(action), who.value.principal, 30 * 60)
+        : who;
+      if (!result.ok) await tellClicker(respond, result.error);
+    }),
+  );
 
-  app.action('elevate_deactivate', async ({ body, action, ack, respond }) => {
-    await ack();
-    const who = await asker(body.team?.id ?? '', body.user.id);
-    const result = who.ok
-      ? await end(h.core, actionValue(action), 'deactivated', who.value.principal)
-      : who;
-    if (!result.ok) await tellClicker(respond, result.error);
-  });
+  app.action(
+    'elevate_deactivate',
+    guarded<ActionArgs>(h.log, 'deactivate', async ({ body, action, ack, respond }) => {
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id);
+      const result = who.ok
+        ? await end(h.core, actionValue(action), 'deactivated', who.value.principal)
+        : who;
+      if (!result.ok) await tellClicker(respond, result.error);
+    }),
+  );
 
   // Previous / Next on a history reply. The value is client-sent state: decoded strictly, and
   // the page is read as the clicker, so a forged value is refused just like a typed command.
   for (const actionId of ['elevate_history_prev', 'elevate_history_next']) {
-    app.action(actionId, async ({ body, action, ack, respond }) => {
-      await ack();
-      const who = await asker(body.team?.id ?? '', body.user.id);
-      if (!who.ok) return void (await tellClicker(respond, who.error));
-      const state = decodeHistoryState(actionValue(action));
-      if (!state) return void (await tellClicker(respond, appError('history.bad_cursor')));
-      const reply = await historyPage(h.core, who.value.principal, state);
-      if (reply.kind === 'error') return void (await tellClicker(respond, reply.error));
-      await respond({ replace_original: true, ...render(reply, who.value.timezone) });
-    });
+    app.action(
+      actionId,
+      guarded<ActionArgs>(h.log, actionId, async ({ body, action, ack, respond }) => {
+        await ack();
+        const who = await asker(body.team?.id ?? '', body.user.id);
+        if (!who.ok) return void (await tellClicker(respond, who.error));
+        const state = decodeHistoryState(actionValue(action));
+        if (!state) return void (await tellClicker(respond, appError('history.bad_cursor')));
+        const reply = await historyPage(h.core, who.value.principal, state);
+        if (reply.kind === 'error') return void (await tellClicker(respond, reply.error));
+        await respond({ replace_original: true, ...render(reply, who.value.timezone) });
+      }),
+    );
   }
 
-  app.view('elevate_deny_reason', async ({ ack, view, body, client }) => {
-    const reason = view.state.values.reason?.value?.value?.trim() ?? '';
-    if (reason === '')
-      return void (await ack({
-        response_action: 'errors',
-        errors: { reason: 'Say why: the requester reads this.' },
-      }));
-    await ack();
-    const who = await asker(body.team?.id ?? '', body.user.id);
-    const result = who.ok
-      ? await deny(h.core, view.private_metadata, who.value.principal, reason)
-      : who;
-    if (!result.ok)
-      await client.chat.postMessage({ channel: body.user.id, ...errorMessage(result.error) });
-  });
+  app.view(
+    'elevate_deny_reason',
+    guarded<ViewArgs>(h.log, 'deny_reason', async ({ ack, view, body, client }) => {
+      const reason = view.state.values.reason?.value?.value?.trim() ?? '';
+      if (reason === '')
+        return void (await ack({
+          response_action: 'errors',
+          errors: { reason: 'Say why: the requester reads this.' },
+        }));
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id);
+      const result = who.ok
+        ? await deny(h.core, view.private_metadata, who.value.principal, reason)
+        : who;
+      if (!result.ok)
+        await client.chat.postMessage({ channel: body.user.id, ...errorMessage(result.error) });
+    }),
+  );
 
-  app.view('elevate_request', async ({ ack, view, body, client }) => {
-    const parsed = requestFromForm(view.state.values);
-    if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.error }));
-    await ack();
-    const who = await asker(body.team?.id ?? '', body.user.id);
-    const message = who.ok
-      ? render(await handleCommand(h.core, who.value, parsed.value), who.value.timezone)
-      : errorMessage(who.error);
-    await client.chat.postMessage({ channel: body.user.id, ...message });
-  });
+  app.view(
+    'elevate_request',
+    guarded<ViewArgs>(h.log, 'request_form', async ({ ack, view, body, client }) => {
+      const parsed = requestFromForm(view.state.values);
+      if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.error }));
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id);
+      const message = who.ok
+        ? render(await handleCommand(h.core, who.value, parsed.value), who.value.timezone)
+        : errorMessage(who.error);
+      await client.chat.postMessage({ channel: body.user.id, ...message });
+    }),
+  );
 
+  // Only what fails outside a listener (Bolt's own middleware) still ends here.
   app.error(async (error) => {
     h.log.error({ err: error.message, code: error.code }, 'slack handler failed');
   });

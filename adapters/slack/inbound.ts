@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidSlackRequest } from '@slack/bolt';
-import type { Logger } from '../../bot/log.ts';
-import type { ReplayGuard } from '../chat/replay-guard.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
+import type { ReplayGuard } from '../../bot/core/ports/replay-guard.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const WINDOW_SECONDS = 5 * 60;

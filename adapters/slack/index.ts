@@ -5,47 +5,47 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { Config } from '../../bot/config.ts';
-import type { Policy } from '../../bot/core/domain/policy.ts';
-import type { Clock } from '../../bot/core/ports/clock.ts';
-import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
+import type { Outbox } from '../../bot/core/ports/chat.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
+import type { ReplayGuard } from '../../bot/core/ports/replay-guard.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
-import type { Logger } from '../../bot/log.ts';
+import type { SlackMessage } from '../../cards/slack/index.ts';
 import type { IdentityCache } from '../chat/identity-cache.ts';
+import { ChatNotifier, type TakeDigest } from '../chat/lifecycle.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
-import { directOutbox, type Outbox } from '../chat/outbox.ts';
-import type { ReplayGuard } from '../chat/replay-guard.ts';
+import { directOutbox } from '../chat/outbox.ts';
 import { registerHandlers } from './handlers.ts';
 import { SlackIdentity } from './identity.ts';
 import { slackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
-import { SlackNotifier, type SlackNotifierOptions } from './notifier.ts';
+import { SlackMessenger } from './messenger.ts';
+import type { SlackSettings } from './settings.ts';
 
 export interface SlackParts {
+  /** The core, built first: Slack's handlers and notifier are wired to it at construction. */
+  readonly core: CoreDeps;
   readonly refs: MessageRefs;
   readonly identityCache: IdentityCache;
   readonly replayGuard: ReplayGuard;
-  readonly policy: () => Policy;
-  readonly directory: DirectoryLookup;
-  readonly clock: Clock;
   readonly log: Logger;
   /** Pace, 429 and done-keys for every message out (the notify queue's); direct by default. */
   readonly outbox?: Outbox;
-  readonly takeDigest?: SlackNotifierOptions['takeDigest'];
+  readonly takeDigest?: TakeDigest;
 }
 
 export interface Slack {
-  readonly notifier: SlackNotifier;
+  readonly notifier: ChatNotifier<SlackMessage>;
   /** The POST /slack/events route; null in Socket Mode. */
   readonly route:
     | ((req: IncomingMessage, res: ServerResponse, log: Logger) => Promise<void>)
     | null;
-  /** Wires the handlers to the core; call once the core dependencies exist. */
-  start(core: CoreDeps): Promise<void>;
+  /** Initialises Bolt (and connects in Socket Mode). */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function createSlack(config: NonNullable<Config['slack']>, parts: SlackParts): Slack {
+export function createSlack(config: SlackSettings, parts: SlackParts): Slack {
+  const { core } = parts;
   const logger = boltLogger(parts.log.child({ platform: 'slack' }));
   const clientOptions = config.apiUrl ? { slackApiUrl: config.apiUrl } : {};
   const socket = config.appToken !== undefined && config.signingSecret === undefined;
@@ -66,9 +66,9 @@ export function createSlack(config: NonNullable<Config['slack']>, parts: SlackPa
   });
   const identity = new SlackIdentity(
     app.client,
-    parts.directory,
+    core.directory,
     parts.identityCache,
-    () => parts.policy().identities,
+    () => core.policy().identities,
     parts.log.child({ platform: 'slack' }),
   );
   // Outbound messages get their own client that reports a 429 instead of sleeping through
@@ -79,16 +79,22 @@ export function createSlack(config: NonNullable<Config['slack']>, parts: SlackPa
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 1, minTimeout: 200, maxTimeout: 1_000 },
   });
-  const notifier = new SlackNotifier({
-    client: outbound,
+  const notifier = new ChatNotifier({
+    messenger: new SlackMessenger({
+      client: outbound,
+      identity,
+      policy: core.policy,
+      clock: core.clock,
+    }),
     outbox: parts.outbox ?? directOutbox,
     ...(parts.takeDigest ? { takeDigest: parts.takeDigest } : {}),
     refs: parts.refs,
-    identity,
-    policy: parts.policy,
-    clock: parts.clock,
+    directory: core.directory,
+    policy: core.policy,
+    clock: core.clock,
     log: parts.log,
   });
+  registerHandlers(app, { core, identity, log: parts.log });
   const route =
     receiver instanceof HTTPReceiver
       ? slackInbound({
@@ -100,8 +106,7 @@ export function createSlack(config: NonNullable<Config['slack']>, parts: SlackPa
   return {
     notifier,
     route,
-    async start(core) {
-      registerHandlers(app, { core, identity, log: parts.log });
+    async start() {
       await app.init();
       if (socket) await app.start();
     },

@@ -1,5 +1,5 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import type { Logger } from '../../bot/log.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
 
 /** Bolt's logger interface on our pino logger, so Bolt's lines are JSON with the rest. */
 export function boltLogger(log: Logger): BoltLogger {

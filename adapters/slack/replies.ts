@@ -1,5 +1,5 @@
-/** A core Reply as the Slack message the asker sees (ephemeral). */
-
+/** A core Reply as the Slack message the asker sees (ephemeral); what it says is chat/replies. */
+import { appError } from '../../bot/core/errors.ts';
 import type { Reply } from '../../bot/core/usecases/chat-command.ts';
 import {
   errorMessage,
@@ -11,45 +11,23 @@ import {
   type SlackMessage,
   statusMessage,
 } from '../../cards/slack/index.ts';
-import { encodePaging } from '../chat/history-state.ts';
+import { type ReplyView, renderReply as render } from '../chat/replies.ts';
 
-export function renderReply(
-  reply: Exclude<Reply, { kind: 'form' | 'export' }>,
-  now: number,
-  timezone: string,
-): SlackMessage {
-  switch (reply.kind) {
-    case 'error':
-      return errorMessage(reply.error);
-    case 'help':
-      return helpMessage();
-    case 'roles':
-      return rolesMessage([...reply.rows], now, timezone);
-    case 'status':
-      return statusMessage([...reply.requests], now, timezone);
-    case 'submitted':
-      return outcomeMessage(
-        reply.request,
-        reply.request.state === 'pending_approval' ? 'submitted' : 'approved',
-        'requester',
-        {},
-        now,
-        timezone,
-      );
-    case 'canceled':
-      return infoMessage(`Request ${reply.request.id} is canceled; nothing was granted.`);
-    case 'deactivated':
-      return outcomeMessage(reply.request, 'ended', 'requester', {}, now, timezone);
-    case 'extended':
-      return outcomeMessage(
-        reply.request,
-        reply.request.extension ? 'extension_requested' : 'extended',
-        'requester',
-        {},
-        now,
-        timezone,
-      );
-    case 'history':
-      return historyMessage(reply.page.items, encodePaging(reply.paging), now, timezone);
-  }
+/**
+ * `form` and `export` are answered by the handler (a modal, a file in the DM); reaching the
+ * renderer means the handler could not, so the person is asked for what is missing.
+ */
+export function renderReply(reply: Reply, now: number, timezone: string): SlackMessage {
+  const view: ReplyView<SlackMessage> = {
+    error: errorMessage,
+    help: helpMessage,
+    roles: (rows) => rolesMessage([...rows], now, timezone),
+    status: (requests) => statusMessage([...requests], now, timezone),
+    history: (items, paging) => historyMessage(items, paging, now, timezone),
+    outcome: (request, change) => outcomeMessage(request, change, 'requester', {}, now, timezone),
+    text: infoMessage,
+    form: () => errorMessage(appError('command.missing_reason')),
+    export: () => errorMessage(appError('command.missing_reason')),
+  };
+  return render(reply, view);
 }

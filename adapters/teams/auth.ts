@@ -6,7 +6,7 @@
  */
 import { type Activity, ConfigurationBotFrameworkAuthentication, StatusCodes } from 'botbuilder';
 import { AuthenticationError } from 'botframework-connector';
-import type { Config } from '../../bot/config.ts';
+import type { TeamsSettings } from './settings.ts';
 
 const TOKEN_ERRORS = new Set(['JsonWebTokenError', 'NotBeforeError', 'TokenExpiredError']);
 
@@ -26,9 +26,7 @@ export class StrictAuthentication extends ConfigurationBotFrameworkAuthenticatio
   }
 }
 
-export function botAuthentication(
-  teams: NonNullable<Config['teams']>,
-): ConfigurationBotFrameworkAuthentication {
+export function botAuthentication(teams: TeamsSettings): ConfigurationBotFrameworkAuthentication {
   const settings: Record<string, string> = {
     MicrosoftAppId: teams.appId ?? '',
     MicrosoftAppPassword: teams.appPassword ?? '',

@@ -25,6 +25,16 @@ export interface CardAction {
   readonly data: Record<string, unknown>;
 }
 
+/**
+ * What an action did: changed a request (`done`), was refused (with the request as it now
+ * stands, when there is one), or answered with a card of its own (history, form, unknown).
+ */
+export type ActionOutcome =
+  | { readonly ok: true; readonly value: AccessRequest }
+  | { readonly ok: false; readonly error: AppError; readonly current: AccessRequest | null }
+  | { readonly ok: 'card'; readonly card: Card };
+
+/** The card to show in place of the one clicked. */
 export async function runCardAction(
   core: CoreDeps,
   cards: TeamsCards,
@@ -32,8 +42,46 @@ export async function runCardAction(
   platform: Platform,
   action: CardAction,
 ): Promise<Card> {
+  return actionCard(cards, await performCardAction(core, cards, who, platform, action));
+}
+
+/** Approval cards come back refreshed for every current approver, like the ones posted. */
+export async function actionCard(cards: TeamsCards, outcome: ActionOutcome): Promise<Card> {
+  if (outcome.ok === 'card') return outcome.card;
+  if (!outcome.ok) {
+    const { current } = outcome;
+    // The card shows the current state; the reason the action was refused goes on top.
+    return current ? cards.approvalWithNotice(current, outcome.error) : cards.error(outcome.error);
+  }
+  return cards.approvalFor(outcome.value);
+}
+
+/**
+ * The card for an action that threw: the request's card with the failure on top when the
+ * action was about a request that can still be read, else the failure alone.
+ */
+export async function failedActionCard(
+  core: CoreDeps,
+  cards: TeamsCards,
+  action: CardAction,
+  error: AppError,
+): Promise<Card> {
+  const current = await core.store.get(requestIdOf(action)).catch(() => null);
+  return current ? cards.approvalWithNotice(current, error) : cards.error(error);
+}
+
+const requestIdOf = (action: CardAction): string =>
+  typeof action.data.requestId === 'string' ? action.data.requestId : '';
+
+export async function performCardAction(
+  core: CoreDeps,
+  cards: TeamsCards,
+  who: Principal,
+  platform: Platform,
+  action: CardAction,
+): Promise<ActionOutcome> {
   const { data } = action;
-  const requestId = typeof data.requestId === 'string' ? data.requestId : '';
+  const requestId = requestIdOf(action);
   let outcome: Result<AccessRequest, AppError>;
   switch (action.verb) {
     case 'approve':
@@ -74,27 +122,26 @@ export async function runCardAction(
       const reply = state
         ? await historyPage(core, who, state)
         : { kind: 'error' as const, error: appError('history.bad_cursor') };
-      return renderTeamsReply(reply, cards);
+      return { ok: 'card', card: await renderTeamsReply(reply, cards) };
     }
     case 'request': {
       const text = cards.formToCommand(data);
-      if (!text.ok) return text.error;
+      if (!text.ok) return { ok: 'card', card: text.error };
       const reply = await handleCommand(core, { principal: who, platform }, text.value);
-      return renderTeamsReply(reply, cards);
+      return { ok: 'card', card: await renderTeamsReply(reply, cards) };
     }
     default:
-      return cards.error(
-        appError('command.bad_argument', {
-          command: 'card',
-          text: String(action.verb),
-          example: '/elevate help',
-        }),
-      );
+      return {
+        ok: 'card',
+        card: cards.error(
+          appError('command.bad_argument', {
+            command: 'card',
+            text: String(action.verb),
+            example: '/elevate help',
+          }),
+        ),
+      };
   }
-  if (!outcome.ok) {
-    const current = await core.store.get(requestId);
-    // The card shows the current state; the reason the action was refused goes on top.
-    return current ? cards.approvalWithNotice(current, outcome.error) : cards.error(outcome.error);
-  }
-  return cards.approval(outcome.value);
+  if (!outcome.ok) return { ...outcome, current: await core.store.get(requestId) };
+  return outcome;
 }

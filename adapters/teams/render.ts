@@ -3,7 +3,7 @@
  * and the form reader. Keeps bot.ts and the notifier free of rendering details.
  */
 
-import { combinePolicies, rolePolicy } from '../../bot/core/domain/effective-policy.ts';
+import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
@@ -16,21 +16,29 @@ import {
   requestFormCard,
   textCard,
 } from '../../cards/teams/index.ts';
-import { requestFromForm } from '../slack/request-form.ts';
+import { type FormFields, requestFromFields } from '../chat/request-form.ts';
+
+/** The Teams user ids of a request's current approvers, for the card's refresh.userIds. */
+export type ApproverIds = (request: AccessRequest) => Promise<readonly string[]>;
 
 export class TeamsCards {
   readonly #clock: Clock;
   readonly #policy: () => Policy;
+  readonly #approverIds: ApproverIds;
 
-  constructor(clock: Clock, policy: () => Policy) {
+  constructor(clock: Clock, policy: () => Policy, approverIds: ApproverIds = async () => []) {
     this.#clock = clock;
     this.#policy = policy;
+    this.#approverIds = approverIds;
+  }
+
+  /** The approval card as every viewer should see it: refreshed for all current approvers. */
+  async approvalFor(request: AccessRequest): Promise<Card> {
+    return this.approval(request, await this.#approverIds(request));
   }
 
   approval(request: AccessRequest, approverIds: readonly string[] = []): Card {
-    const max = combinePolicies(
-      request.targets.map((t) => rolePolicy(this.#policy(), t.name)),
-    ).maxDuration;
+    const max = requestPolicy(this.#policy(), request).maxDuration;
     return approvalCard(
       request,
       { maxDuration: max, quorum: request.approval.quorum },
@@ -41,8 +49,8 @@ export class TeamsCards {
   }
 
   /** The current card with the reason an action was refused on top. */
-  approvalWithNotice(request: AccessRequest, error: AppError): Card {
-    const card = this.approval(request);
+  async approvalWithNotice(request: AccessRequest, error: AppError): Promise<Card> {
+    const card = await this.approvalFor(request);
     const body = Array.isArray(card.body) ? card.body : [];
     return { ...card, body: [...(errorCard(error).body as unknown[]), ...body] };
   }
@@ -57,26 +65,17 @@ export class TeamsCards {
 
   /** Form values back into command text; problems come back as the form with errors. */
   formToCommand(data: Record<string, unknown>): Result<string, Card> {
-    const field = (name: string) => ({
-      value: { value: typeof data[name] === 'string' ? data[name] : null },
-    });
-    const roles = typeof data.roles === 'string' && data.roles !== '' ? data.roles.split(',') : [];
-    const read = requestFromForm({
-      roles: { value: { selected_options: roles.map((value) => ({ value })) } },
-      duration: field('duration'),
-      start: field('start'),
-      ticket: field('ticket'),
-      reason: field('reason'),
-    });
-    if (read.ok) return ok(read.value);
-    const prefill = {
-      roles,
+    const fields: FormFields = {
+      // Input.ChoiceSet with isMultiSelect submits the chosen values comma-separated.
+      roles: typeof data.roles === 'string' && data.roles !== '' ? data.roles.split(',') : [],
       duration: str(data.duration),
       start: str(data.start),
       ticket: str(data.ticket),
       reason: str(data.reason) ?? '',
     };
-    return err(requestFormCard(prefill, [], read.error));
+    const read = requestFromFields(fields);
+    if (read.ok) return ok(read.value);
+    return err(requestFormCard(fields, [], read.error));
   }
 
   get now(): number {

@@ -1,9 +1,11 @@
 /**
  * The one catalogue of user-facing errors. Every message says what happened and what to do
- * next; adapters show `message` as it is. Codes are stable: logs, metrics and tests use them.
+ * next. Codes are stable: logs, metrics and tests use them.
  *
- * Messages use plain text with `code` spans only; adapters escape user-supplied values
- * (role names, reasons) before the message reaches a chat platform.
+ * Messages are platform-neutral plain text with `code` spans only: no chat platform's markup,
+ * product names or button labels. A chat adapter may word a code in its platform's terms
+ * (cards/slack/error-text.ts); otherwise it shows `message` as it is, escaping user-supplied
+ * values (role names, reasons) on the way.
  */
 import { formatDuration } from './domain/duration.ts';
 
@@ -100,7 +102,7 @@ const catalogue = {
 
   // --- identity -------------------------------------------------------------------------
   'identity.no_email': () =>
-    'Your Slack profile shows no email address, so I cannot tell who you are in Entra ID. Ask a Slack admin to make emails visible to apps (scope users:read.email), or ask the bot administrators to map you in policy.yaml `identities`.',
+    'Your chat profile shows no email address, so I cannot tell who you are in Entra ID. Ask your chat administrators to let elevate read email addresses, or ask the bot administrators to map you in policy.yaml `identities`.',
   'identity.unknown': (p: { email: string }) =>
     `No enabled Entra ID account matches ${p.email}. If your Entra sign-in name differs, ask the bot administrators to map you in policy.yaml \`identities\`.`,
 
@@ -141,7 +143,7 @@ const catalogue = {
   'graph.not_assignable': (p: { role: string }) =>
     `\`${p.role}\` cannot be assigned in Entra: its role definition is disabled or not assignable. Ask your identity team to enable it, or request another role (\`/elevate roles\` lists yours).`,
   'graph.permission_missing': (p: { permission: string; action: string }) =>
-    `elevate cannot ${p.action}: its app registration lacks the Microsoft Graph application permission \`${p.permission}\`. An Entra administrator must add it (API permissions, Microsoft Graph, Application permissions) and grant admin consent; then try again.`,
+    `elevate cannot ${p.action}: its app registration lacks the Microsoft Graph application permission \`${p.permission}\`. Ask an Entra administrator to add it (API permissions, Microsoft Graph, Application permissions) and grant admin consent (README, "Microsoft Entra: app registration and permissions"); then try again.`,
   'graph.not_found': (p: { what: string }) =>
     `Entra ID has no ${p.what}; it may have been deleted. Check the name or id and try again.`,
   'graph.sign_in_failed': () =>
@@ -155,9 +157,16 @@ const catalogue = {
   'graph.unsupported_target': (p: { kind: string }) =>
     `Activating ${p.kind} targets is not supported yet. Request a directory role instead.`,
 
+  'graph.unavailable': () =>
+    'Microsoft Entra is not answering right now (throttled or down), so nothing was changed. Try again in a few minutes; if it persists, tell the bot administrators.',
+
   // --- infrastructure -------------------------------------------------------------------
   'service.unavailable': () =>
     'elevate cannot reach its store right now, so nothing was changed. Try again in a minute; if it persists, tell the bot administrators.',
+  'chat.unavailable': () =>
+    'elevate could not finish answering you because the chat service refused or did not answer. Try again in a minute; if it persists, tell the bot administrators.',
+  'internal.unexpected': () =>
+    'Something went wrong inside elevate while handling that. Try again; if it happens again, tell the bot administrators and give them the reference.',
 } as const;
 
 export type ErrorCode = keyof typeof catalogue;
@@ -166,6 +175,8 @@ type ParamsOf<C extends ErrorCode> = Parameters<(typeof catalogue)[C]>;
 export interface AppError {
   readonly code: ErrorCode;
   readonly message: string;
+  /** The correlation id of the one log line about this failure, for the person to quote. */
+  readonly reference?: string;
 }
 
 /** Builds the error a user reads. `appError('request.not_found', { id })`. */
@@ -175,3 +186,18 @@ export function appError<C extends ErrorCode>(code: C, ...params: ParamsOf<C>): 
 }
 
 export const errorCodes = Object.keys(catalogue) as ErrorCode[];
+
+/**
+ * The error with the reference a person quotes to the bot administrators, who find the one
+ * log line carrying it (`correlationId`).
+ */
+export const withReference = (error: AppError, reference: string): AppError => ({
+  ...error,
+  reference,
+});
+
+/** What the person reads: the message, and the reference when there is one. */
+export const errorText = (error: AppError): string =>
+  error.reference === undefined
+    ? error.message
+    : `${error.message} Reference: \`${error.reference}\`.`;

@@ -2,6 +2,7 @@
 
 export { type Audience, outcomeText } from '../outcome-text.ts';
 export { type ApprovalFacts, approvalCard } from './approval.ts';
+export { slackErrorText } from './error-text.ts';
 export { escapeMrkdwn, safeMrkdwn } from './escape.ts';
 export type { SlackMessage } from './facts.ts';
 export {
@@ -15,5 +16,5 @@ export {
   rolesMessage,
   statusMessage,
 } from './messages.ts';
-export { denyReasonModal, type RequestPrefill, requestModal } from './modals.ts';
+export { denyReasonModal, errorModal, type RequestPrefill, requestModal } from './modals.ts';
 export { outcomeMessage } from './outcome.ts';

@@ -7,6 +7,7 @@ import type { AppError } from '../../bot/core/errors.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { historyLine } from '../wording.ts';
+import { slackErrorText } from './error-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
 import { type Block, clock, roleList, type SlackMessage, statusLine } from './facts.ts';
 
@@ -32,8 +33,10 @@ export const helpMessage = (): SlackMessage => ({
   blocks: [{ type: 'section', text: { type: 'mrkdwn', text: HELP } }],
 });
 
-export const errorMessage = (error: AppError): SlackMessage =>
-  message(error.message, [plainSection(error.message)]);
+export const errorMessage = (error: AppError): SlackMessage => {
+  const text = slackErrorText(error);
+  return message(text, [plainSection(text)]);
+};
 
 export const infoMessage = (text: string): SlackMessage => message(text, [plainSection(text)]);
 

@@ -1,6 +1,8 @@
 /** The two modals: the reason for a denial, and a request form prefilled with what was typed. */
 import type { types } from '@slack/bolt';
 import { formatDuration } from '../../bot/core/domain/duration.ts';
+import type { AppError } from '../../bot/core/errors.ts';
+import { slackErrorText } from './error-text.ts';
 import { truncate } from './escape.ts';
 
 const plain = (text: string, max = 75) => ({
@@ -24,6 +26,16 @@ export function denyReasonModal(requestId: string): types.ModalView {
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
       },
     ],
+  };
+}
+
+/** Replaces a submitted modal when handling it failed: what went wrong and what to do. */
+export function errorModal(error: AppError): types.ModalView {
+  return {
+    type: 'modal',
+    title: plain('elevate', 24),
+    close: plain('Close', 24),
+    blocks: [{ type: 'section', text: plain(slackErrorText(error), 3000) }],
   };
 }
 

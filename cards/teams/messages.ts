@@ -3,7 +3,7 @@
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import type { AppError } from '../../bot/core/errors.ts';
+import { type AppError, errorText } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
@@ -16,7 +16,7 @@ const text = (title: string, lines: readonly string[]): Card =>
   expand(TEXT_TEMPLATE, { title, lines: lines.map((l) => safe(l, 3000)) });
 
 export const textCard = (line: string): Card => text('', [line]);
-export const errorCard = (error: AppError): Card => text('', [error.message]);
+export const errorCard = (error: AppError): Card => text('', [errorText(error)]);
 
 export const helpCard = (): Card =>
   expand(TEXT_TEMPLATE, {

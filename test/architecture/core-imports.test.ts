@@ -1,65 +1,29 @@
 /**
  * DESIGN.md's dependency rule, enforced: bot/core imports nothing but itself and a short list
- * of pure libraries. No SDK, no Redis, no HTTP, no adapters, jobs or cards.
+ * of pure libraries. No SDK, no Redis, no HTTP, no adapters, jobs or cards. The rule itself is
+ * the first row of the table in rules.ts; the I/O and environment checks live here.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sourcesUnder } from './imports.ts';
+import { RULES, violations } from './rules.ts';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const core = join(root, 'bot/core');
-
-/** Pure computation only: date arithmetic and string distance. */
-const ALLOWED_PACKAGES = new Set(['luxon', 'fastest-levenshtein']);
-
-const IMPORT =
-  /(?:^|\s)(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
-
-function importsOf(source: string): string[] {
-  return [...source.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
-}
-
-function violations(file: string, source: string): string[] {
-  return importsOf(source).flatMap((spec) => {
-    if (spec.startsWith('.')) {
-      const target = resolve(dirname(file), spec);
-      return target.startsWith(`${core}/`) ? [] : [`${spec} (leaves bot/core)`];
-    }
-    const pkg = spec.startsWith('@')
-      ? spec.split('/').slice(0, 2).join('/')
-      : (spec.split('/')[0] ?? spec);
-    return ALLOWED_PACKAGES.has(pkg) ? [] : [`${spec} (not an allowed package)`];
-  });
-}
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory()
-      ? tsFiles(join(dir, e.name))
-      : e.name.endsWith('.ts')
-        ? [join(dir, e.name)]
-        : [],
-  );
-}
+const core = sourcesUnder(['bot/core']);
+const coreRule = RULES.filter((r) => r.name === 'core is pure');
 
 describe('bot/core dependency rule', () => {
   it('imports only bot/core and pure libraries', () => {
-    const found = tsFiles(core).flatMap((file) =>
-      violations(file, readFileSync(file, 'utf8')).map((v) => `${relative(root, file)}: ${v}`),
-    );
-    expect(found).toEqual([]);
+    expect(coreRule).toHaveLength(1);
+    expect(violations(core, coreRule)).toEqual([]);
   });
 
   it('reads no environment and no globals that do I/O', () => {
-    const found = tsFiles(core).filter((file) =>
-      /\bprocess\.|\bfetch\(|\brequire\(/.test(readFileSync(file, 'utf8')),
-    );
-    expect(found.map((f) => relative(root, f))).toEqual([]);
+    const found = core.filter((f) => /\bprocess\.|\bfetch\(|\brequire\(/.test(f.source));
+    expect(found.map((f) => f.path)).toEqual([]);
   });
 
   it('catches the imports it must refuse', () => {
-    const file = join(core, 'usecases/example.ts');
+    const check = (source: string) =>
+      violations([{ path: 'bot/core/usecases/example.ts', source }], coreRule);
     const bad = [
       "import { Redis } from 'ioredis';",
       "import type { App } from '@slack/bolt';",
@@ -70,25 +34,17 @@ describe('bot/core dependency rule', () => {
       "const m = await import('botbuilder');",
       "import 'bullmq';",
     ];
-    for (const line of bad) expect(violations(file, line), line).toHaveLength(1);
-    expect(violations(file, "import { ok } from '../result.ts';")).toEqual([]);
-    expect(violations(file, "import { DateTime } from 'luxon';")).toEqual([]);
+    for (const line of bad) expect(check(line), line).toHaveLength(1);
+    expect(check("import { ok } from '../result.ts';")).toEqual([]);
+    expect(check("import { DateTime } from 'luxon';")).toEqual([]);
   });
 });
 
 describe('configuration', () => {
   it('process.env is read only in bot/config.ts', () => {
-    const dirs = ['bot', 'adapters', 'cards', 'jobs'].map((d) => join(root, d));
-    const readers = dirs
-      .flatMap((d) => {
-        try {
-          return tsFiles(d);
-        } catch {
-          return [];
-        }
-      })
-      .filter((f) => readFileSync(f, 'utf8').includes('process.env'))
-      .map((f) => relative(root, f));
+    const readers = sourcesUnder(['bot', 'adapters', 'cards', 'jobs'])
+      .filter((f) => f.source.includes('process.env'))
+      .map((f) => f.path);
     expect(readers).toEqual(['bot/config.ts']);
   });
 });

@@ -136,6 +136,51 @@ describe('Teams end to end', () => {
     );
   });
 
+  it('handles the Action.Submit fallback like Action.Execute, replacing the clicked card', async () => {
+    const id = requestIdIn(await say(TENANT.alice, 'exo 1h checking a connector INC-4790'));
+    const card = await waitFor(() => cardFor(id), 5_000, 'approval card');
+    const submit = (p: Person) => ({
+      ...messageActivity({
+        text: '',
+        from: user(p),
+        conversation: { id: APPROVALS, conversationType: 'channel', tenantId: TENANT_ID },
+        serviceUrl: connector.serviceUrl,
+      }),
+      replyToId: card.id,
+      value: { verb: 'approve', requestId: id },
+    });
+    // The requester's own click is refused as a message; the card stays as it was.
+    const before = connector.activitiesIn(APPROVALS).length;
+    expect((await postActivity(messages(), submit(TENANT.alice))).status).toBe(200);
+    const refusal = await waitFor(
+      () => connector.activitiesIn(APPROVALS)[before],
+      5_000,
+      'refusal message',
+    );
+    expect(JSON.stringify(refusal.activity)).toContain('cannot approve or deny your own request');
+    expect(cardFor(id)?.updates).toBe(0);
+
+    const dms = connector.activitiesIn(personal(TENANT.alice).id).length;
+    expect((await postActivity(messages(), submit(TENANT.bob))).status).toBe(200);
+    await waitFor(
+      () =>
+        (cardFor(id)?.updates ?? 0) > 0 &&
+        !JSON.stringify(cardFor(id)?.activity).includes('"verb":"approve"'),
+      5_000,
+      'clicked card replaced',
+    );
+    // The approval went on to the grant, whose outcome the requester hears in the 1:1.
+    await waitFor(
+      () =>
+        connector
+          .activitiesIn(personal(TENANT.alice).id)
+          .slice(dms)
+          .some((a) => JSON.stringify(a.activity).includes('Exchange Administrator')),
+      10_000,
+      'requester told',
+    );
+  });
+
   it('denies with the reason typed on the card', async () => {
     const id = requestIdIn(
       await say(TENANT.alice, 'Global Administrator 30m checking sign-in logs INC-4720'),

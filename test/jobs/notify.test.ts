@@ -6,9 +6,10 @@
  * answers 429 like Slack does.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RetryLater, rateLimitWait } from '../../adapters/chat/outbox.ts';
+import { rateLimitWait } from '../../adapters/chat/outbox.ts';
 import { RedisOutbox } from '../../adapters/redis/outbox.ts';
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
+import { RetryLater } from '../../bot/core/ports/chat.ts';
 import { startWorld, type World } from '../e2e/world.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';

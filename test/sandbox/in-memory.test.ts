@@ -4,11 +4,11 @@
  * simulated tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../adapters/sandbox/index.ts';
 import { SANDBOX_PEOPLE } from '../../adapters/sandbox/seed.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { appError } from '../../bot/core/errors.ts';
 import { createLogger } from '../../bot/log.ts';
+import { type Sandbox, startSandbox } from '../../bot/sandbox.ts';
 import { escapeMarkdown } from '../../cards/teams/escape.ts';
 
 const [alice, bob, , erin, sam] = SANDBOX_PEOPLE.map((p) => p.id);

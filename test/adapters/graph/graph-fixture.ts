@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach } from 'vitest';
 import { createGraphClient, type GraphClientOptions } from '../../../adapters/graph/client.ts';
-import { type AzureConfig, createCredential } from '../../../adapters/graph/credential.ts';
+import { createCredential } from '../../../adapters/graph/credential.ts';
 import { GraphDirectory, type GraphDirectoryOptions } from '../../../adapters/graph/directory.ts';
 import { GraphOverview } from '../../../adapters/graph/overview.ts';
 import {
@@ -12,6 +12,7 @@ import {
   type GraphPrivilegesOptions,
 } from '../../../adapters/graph/privileges.ts';
 import { GraphReader } from '../../../adapters/graph/reader.ts';
+import type { AzureSettings } from '../../../adapters/graph/settings.ts';
 import { GraphStats } from '../../../adapters/graph/stats.ts';
 import type { Target } from '../../../bot/core/domain/target.ts';
 import type { GrantRequest } from '../../../bot/core/ports/privilege-provider.ts';
@@ -59,7 +60,7 @@ export interface Env {
   /** HTTP calls to Graph (not Entra) the stand-in recorded, optionally under a path. */
   graphCalls(path?: string, method?: string): GraphStandIn['calls'];
   adapter(options?: {
-    azure?: Partial<AzureConfig>;
+    azure?: Partial<AzureSettings>;
     client?: GraphClientOptions;
     privileges?: GraphPrivilegesOptions;
     directory?: GraphDirectoryOptions;
@@ -86,7 +87,7 @@ export function useGraph(): Env {
       );
     },
     adapter(options = {}) {
-      const azure: AzureConfig = {
+      const azure: AzureSettings = {
         tenantId: env.graph.tenantId,
         clientId: env.graph.clientId,
         clientSecret: env.graph.clientSecret,

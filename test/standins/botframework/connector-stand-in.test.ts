@@ -53,6 +53,7 @@ describe('Bot Connector stand-in', () => {
 
     const [first, second] = connector.activitiesIn('a:1abc');
     expect(first).toMatchObject({ id, updates: 1, deleted: false, activity: { text: 'hi!', id } });
+    expect(first?.versions.map((v) => v.text)).toEqual(['hi', 'hi!']);
     expect(second).toMatchObject({ replyToId: id, activity: { text: 're' } });
     expect(connector.conversations).toMatchObject([{ id: 'a:1abc', isGroup: false }]);
 

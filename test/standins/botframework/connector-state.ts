@@ -26,6 +26,7 @@ interface ActivityRecord extends StoredActivity {
   activity: ActivityJson;
   updates: number;
   deleted: boolean;
+  versions: ActivityJson[];
 }
 
 const notFound = (what: string, id: string): RouteResult => ({
@@ -116,6 +117,7 @@ export class ConnectorState {
     if (refused) return refused;
     stored.activity = { ...body, id: activityId };
     stored.updates += 1;
+    stored.versions.push(stored.activity);
     return { status: 200, body: { id: activityId } };
   }
 
@@ -202,6 +204,7 @@ export class ConnectorState {
       activity,
       updates: 0,
       deleted: false,
+      versions: [activity],
       sentAt: Date.now(),
     };
     conversation.activities.push(record);

@@ -25,6 +25,8 @@ export interface StoredActivity {
   readonly replyToId: string | undefined;
   readonly activity: ActivityJson;
   readonly updates: number;
+  /** Every version in order: as sent, then after each update (PUT). */
+  readonly versions: readonly ActivityJson[];
   readonly deleted: boolean;
   readonly sentAt: number;
 }

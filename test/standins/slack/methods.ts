@@ -78,13 +78,16 @@ export const METHODS: Record<string, Method> = {
     const problem = messageProblem(args);
     if (problem) return problem;
     const ts = state.nextTs();
+    const text = str(args.text) ?? '';
+    const blocks = (args.blocks as unknown[]) ?? [];
     const message = {
       channel: resolved,
       ts,
-      text: str(args.text) ?? '',
-      blocks: (args.blocks as unknown[]) ?? [],
+      text,
+      blocks,
       user: botUserId,
       edits: 0,
+      versions: [{ text, blocks }],
       ...(str(args.thread_ts) ? { threadTs: str(args.thread_ts) } : {}),
     };
     state.messages.push(message);
@@ -110,6 +113,7 @@ export const METHODS: Record<string, Method> = {
     message.text = str(args.text) ?? '';
     message.blocks = (args.blocks as unknown[]) ?? [];
     message.edits += 1;
+    message.versions.push({ text: message.text, blocks: message.blocks });
     return { ok: true, channel, ts, text: message.text };
   },
 
@@ -123,13 +127,16 @@ export const METHODS: Record<string, Method> = {
     const problem = messageProblem(args);
     if (problem) return problem;
     const ts = state.nextTs();
+    const text = str(args.text) ?? '';
+    const blocks = (args.blocks as unknown[]) ?? [];
     state.messages.push({
       channel: resolved,
       ts,
-      text: str(args.text) ?? '',
-      blocks: (args.blocks as unknown[]) ?? [],
+      text,
+      blocks,
       user: botUserId,
       edits: 0,
+      versions: [{ text, blocks }],
       ephemeralTo: user,
     });
     return { ok: true, message_ts: ts };

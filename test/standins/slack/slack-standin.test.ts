@@ -39,6 +39,10 @@ describe('Slack Web API stand-in with the real WebClient', () => {
       blocks: [],
     });
     expect(slack.messagesIn('C0APPROVALS')).toMatchObject([{ text: 'changed', edits: 1 }]);
+    expect(slack.messagesIn('C0APPROVALS')[0]?.versions.map((v) => v.text)).toEqual([
+      'hello',
+      'changed',
+    ]);
     expect((await client.users.info({ user: 'UALICE' })).user).toMatchObject({
       tz: 'Europe/Amsterdam',
       profile: { email: 'alice@contoso.com' },

@@ -7,6 +7,8 @@ export interface StoredMessage {
   user: string;
   threadTs?: string;
   edits: number;
+  /** Every version of the message in order: as posted, then after each chat.update. */
+  versions: { text: string; blocks: unknown[] }[];
   ephemeralTo?: string;
 }
 

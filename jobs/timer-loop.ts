@@ -4,20 +4,21 @@
  * limits and a short backoff. Fine for one demo process; production uses BullMQ.
  */
 import { UnrecoverableError } from 'bullmq';
-import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
-import type { Logger } from '../../bot/log.ts';
-import { ATTEMPTS, jobId } from '../../jobs/names.ts';
-import { processRequestJob } from '../../jobs/processors.ts';
-import type { MemoryScheduler } from '../memory/scheduler.ts';
+import type { Logger } from '../bot/core/ports/logger.ts';
+import type { JobName, Scheduler } from '../bot/core/ports/scheduler.ts';
+import type { CoreDeps } from '../bot/core/usecases/deps.ts';
+import { ATTEMPTS, jobId } from './names.ts';
+import { processRequestJob } from './processors.ts';
+
+/** A scheduler that hands back what is due (the in-memory one). */
+export interface DueScheduler extends Scheduler {
+  takeDue(now: number): readonly { readonly job: JobName; readonly requestId: string }[];
+}
 
 const TICK_MS = 250;
 const BACKOFF_MS = 1_000;
 
-export function startTimerLoop(
-  deps: CoreDeps,
-  scheduler: MemoryScheduler,
-  log: Logger,
-): () => void {
+export function startTimerLoop(deps: CoreDeps, scheduler: DueScheduler, log: Logger): () => void {
   const attempts = new Map<string, number>();
   let running = false;
   const tick = async () => {

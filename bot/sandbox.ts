@@ -8,23 +8,25 @@
  */
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { Redis } from 'ioredis';
-import { type ChatSurface, startApp } from '../../bot/app.ts';
-import type { Config } from '../../bot/config.ts';
-import type { Policy } from '../../bot/core/domain/policy.ts';
-import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
-import type { Logger } from '../../bot/log.ts';
-import { loadPolicy } from '../../bot/policy-file.ts';
-import { systemClock } from '../system/clock.ts';
-import { TeamsCards } from '../teams/render.ts';
-import { ConsoleNotifier } from './console-notifier.ts';
-import { consoleRoutes } from './console-routes.ts';
-import { Feed } from './feed.ts';
-import { type GraphStandIn, startGraphStandIn } from './graph/index.ts';
-import { startInMemory } from './in-memory.ts';
-import { makeLocalTls } from './local-tls.ts';
-import { seedTenant } from './seed.ts';
+import { ChatNotifier } from '../adapters/chat/lifecycle.ts';
+import { MemoryMessageRefs } from '../adapters/chat/message-refs.ts';
+import { directOutbox } from '../adapters/chat/outbox.ts';
+import { ConsoleMessenger } from '../adapters/console/messenger.ts';
+import { consoleRoutes } from '../adapters/sandbox/console-routes.ts';
+import { Feed } from '../adapters/sandbox/feed.ts';
+import { type GraphStandIn, startGraphStandIn } from '../adapters/sandbox/graph/index.ts';
+import { makeLocalTls } from '../adapters/sandbox/local-tls.ts';
+import { seedTenant } from '../adapters/sandbox/seed.ts';
+import { systemClock } from '../adapters/system/clock.ts';
+import { TeamsCards } from '../adapters/teams/render.ts';
+import { type ChatSurface, startApp } from './app.ts';
+import type { Config } from './config.ts';
+import type { Policy } from './core/domain/policy.ts';
+import type { Logger } from './core/ports/logger.ts';
+import type { CoreDeps } from './core/usecases/deps.ts';
+import { loadPolicy } from './policy-file.ts';
 
-export const SANDBOX_POLICY = new URL('./policy.yaml', import.meta.url).pathname;
+export const SANDBOX_POLICY = new URL('../adapters/sandbox/policy.yaml', import.meta.url).pathname;
 export const SANDBOX_PREFIX = 'elevate-sandbox';
 
 export interface Sandbox {
@@ -77,22 +79,24 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const feed = new Feed();
   const cards = new TeamsCards(systemClock, () => policy);
-  let core: CoreDeps | null = null;
   const surface: ChatSurface = {
-    notifier: new ConsoleNotifier(
-      feed,
-      cards,
-      () => core,
-      () => policy,
-    ),
-    routes: consoleRoutes({ feed, cards, core: () => core, banner }),
-    start: async (deps) => {
-      core = deps;
-    },
+    notifier: (parts) =>
+      new ChatNotifier({
+        messenger: new ConsoleMessenger(feed, cards, parts.policy, parts.clock),
+        refs: new MemoryMessageRefs(),
+        outbox: directOutbox,
+        ...parts,
+      }),
+    routes: (core: CoreDeps) => consoleRoutes({ feed, cards, core: () => core, banner }),
   };
-  const app = redis
-    ? await startApp({ config, policy, log, platforms: [surface], host: '127.0.0.1' })
-    : await startInMemory({ config, policy, log, surface, host: '127.0.0.1' });
+  const app = await startApp({
+    config,
+    policy,
+    log,
+    storage,
+    surfaces: [surface],
+    host: '127.0.0.1',
+  });
   const url = app.url;
   log.info(
     { url, storage },

@@ -1,0 +1,60 @@
+/**
+ * A core Reply as the message the asker sees, decided once for every platform: which outcome
+ * a submitted or extended request reports, what a cancel says, how history is paged. Each
+ * platform supplies only the rendering (Block Kit for Slack, Adaptive Cards for Teams).
+ */
+import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { AppError } from '../../bot/core/errors.ts';
+import type { RequestChange } from '../../bot/core/ports/notifier.ts';
+import type { Reply } from '../../bot/core/usecases/chat-command.ts';
+import type { RoleRow } from '../../bot/core/usecases/queries.ts';
+import { type EncodedPaging, encodePaging } from './history-state.ts';
+
+type ReplyOf<K extends Reply['kind']> = Extract<Reply, { kind: K }>;
+
+/** How one platform draws each kind of answer; `M` is its message type. */
+export interface ReplyView<M> {
+  error(error: AppError): M;
+  help(): M;
+  roles(rows: readonly RoleRow[]): M;
+  status(requests: readonly AccessRequest[]): M;
+  history(items: readonly AccessRequest[], paging: EncodedPaging): M;
+  /** The requester's view of what just happened to their request. */
+  outcome(request: AccessRequest, change: RequestChange): M;
+  text(text: string): M;
+  form(reply: ReplyOf<'form'>): M;
+  export(reply: ReplyOf<'export'>): M;
+}
+
+export function renderReply<M>(reply: Reply, view: ReplyView<M>): M {
+  switch (reply.kind) {
+    case 'error':
+      return view.error(reply.error);
+    case 'help':
+      return view.help();
+    case 'roles':
+      return view.roles(reply.rows);
+    case 'status':
+      return view.status(reply.requests);
+    case 'history':
+      return view.history(reply.page.items, encodePaging(reply.paging));
+    case 'form':
+      return view.form(reply);
+    case 'export':
+      return view.export(reply);
+    case 'submitted':
+      return view.outcome(
+        reply.request,
+        reply.request.state === 'pending_approval' ? 'submitted' : 'approved',
+      );
+    case 'canceled':
+      return view.text(`Request ${reply.request.id} is canceled; nothing was granted.`);
+    case 'deactivated':
+      return view.outcome(reply.request, 'ended');
+    case 'extended':
+      return view.outcome(
+        reply.request,
+        reply.request.extension ? 'extension_requested' : 'extended',
+      );
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Teams for the shared message lifecycle (adapters/chat/lifecycle.ts), proactively through
+ * the Bot Connector: channels from policy.yaml on TEAMS_SERVICE_URL, a person's chat is the
+ * personal conversation they opened with the bot (its stored reference), messages are
+ * Adaptive Cards from cards/teams, updated in place with updateActivity.
+ */
+import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
+import type { Policy } from '../../bot/core/domain/policy.ts';
+import type { Principal } from '../../bot/core/domain/principal.ts';
+import type { Clock } from '../../bot/core/ports/clock.ts';
+import { alertCard, type Card, outcomeCard, textCard } from '../../cards/teams/index.ts';
+import type { ConversationRefs } from '../chat/conversation-refs.ts';
+import type { Chat, Messenger, Posted, Renderer } from '../chat/messenger.ts';
+import type { TeamsCards } from './render.ts';
+
+export interface TeamsMessengerOptions {
+  readonly adapter: CloudAdapter;
+  readonly appId: string;
+  readonly serviceUrl?: string;
+  readonly tenantId?: string;
+  readonly conversations: ConversationRefs;
+  readonly cards: TeamsCards;
+  readonly policy: () => Policy;
+  readonly clock: Clock;
+}
+
+type Reference = Partial<ConversationReference>;
+
+export class TeamsMessenger implements Messenger<Card> {
+  readonly platform = 'teams' as const;
+  readonly render: Renderer<Card>;
+  readonly #o: TeamsMessengerOptions;
+
+  constructor(options: TeamsMessengerOptions) {
+    this.#o = options;
+    this.render = teamsRenderer(options);
+  }
+
+  approvalsChannel(): Chat | null {
+    return this.#channel(this.#o.policy().channels.approvals.teams);
+  }
+
+  securityChannel(): Chat | null {
+    return this.#channel(this.#o.policy().channels.security.teams);
+  }
+
+  async personalChat(person: Principal): Promise<Chat | null> {
+    const reference = (await this.#o.conversations.get(person.id)) as Reference | null;
+    const id = reference?.conversation?.id;
+    if (!reference || !id) return null;
+    return { id, ...(reference.user?.id ? { userId: reference.user.id } : {}), address: reference };
+  }
+
+  async post(chat: Chat, card: Card): Promise<Posted | null> {
+    let id: string | undefined;
+    await this.#continue(chat.address as Reference, async (context) => {
+      id = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+    });
+    return id ? { conversation: chat.id, messageId: id } : null;
+  }
+
+  async update(posted: Posted, card: Card, known: readonly Chat[]): Promise<void> {
+    const chat =
+      this.#channel(posted.conversation) ?? known.find((c) => c.id === posted.conversation);
+    // A personal chat of someone who is no longer an approver: nothing to reach it by.
+    if (!chat) return;
+    await this.#continue(chat.address as Reference, async (context) => {
+      await context.updateActivity({
+        id: posted.messageId,
+        type: 'message',
+        attachments: [CardFactory.adaptiveCard(card)],
+      });
+    });
+  }
+
+  #continue(
+    reference: Reference,
+    logic: Parameters<CloudAdapter['continueConversationAsync']>[2],
+  ): Promise<void> {
+    return this.#o.adapter.continueConversationAsync(this.#o.appId, reference, logic);
+  }
+
+  /** A channel from policy.yaml as a conversation reference, on TEAMS_SERVICE_URL. */
+  #channel(conversationId: string | undefined): Chat | null {
+    if (!conversationId?.startsWith('19:') || !this.#o.serviceUrl) return null;
+    const address: Reference = {
+      channelId: 'msteams',
+      serviceUrl: this.#o.serviceUrl,
+      conversation: {
+        id: conversationId,
+        isGroup: true,
+        conversationType: 'channel',
+        tenantId: this.#o.tenantId ?? '',
+        name: '',
+      },
+    };
+    return { id: conversationId, address };
+  }
+}
+
+function teamsRenderer(o: TeamsMessengerOptions): Renderer<Card> {
+  const zone = () => o.policy().timezone;
+  return {
+    approval: (request, approvers) =>
+      o.cards.approval(
+        request,
+        approvers.flatMap((a) => (a.userId ? [a.userId] : [])),
+      ),
+    outcome: (request, change, audience) => {
+      const { propagation } = requestPolicy(o.policy(), request);
+      const facts = propagation === undefined ? {} : { propagation };
+      return outcomeCard(request, change, audience, facts, o.clock.now(), zone());
+    },
+    alert: (alert) => alertCard(alert, zone()),
+    digest: (lines) => textCard(lines.join('\n\n')),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The workers of one process: on Redis, the BullMQ request timers, the notify queue's
+ * deliveries and the maintenance jobs (alerts scan, reconcile, audit check, SIEM); on memory
+ * (the sandbox without Redis), the same processors polled in this process.
+ */
+
+import { MemoryCooldown } from '../adapters/chat/cooldown.ts';
+import { RedisCooldown } from '../adapters/redis/cooldown.ts';
+import { postNew, scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
+import { type PlatformDelivery, startNotifyWorker } from '../jobs/notify.ts';
+import { startTimerLoop } from '../jobs/timer-loop.ts';
+import { startRequestWorkers } from '../jobs/workers.ts';
+import type { ChatPlatform } from './core/ports/chat.ts';
+import type { Logger } from './core/ports/logger.ts';
+import type { TenantOverview } from './core/ports/tenant-overview.ts';
+import { scanForAlerts } from './core/usecases/alerts/scan.ts';
+import type { CoreDeps } from './core/usecases/deps.ts';
+import type { Storage } from './storage.ts';
+
+export interface WorkerContext {
+  readonly core: CoreDeps;
+  readonly storage: Storage;
+  readonly log: Logger;
+  readonly overview: TenantOverview;
+  /** Each chat platform's deliveries for the notify queue. */
+  readonly deliveries: ReadonlyMap<ChatPlatform, PlatformDelivery>;
+  /** Forward the audit trail to the policy's SIEM with this secret. */
+  readonly siem?: { readonly url: string; readonly secret: string };
+}
+
+export interface Workers {
+  close(): Promise<void>;
+}
+
+export async function startWorkers(c: WorkerContext): Promise<Workers> {
+  return c.storage.kind === 'redis' ? startQueueWorkers(c, c.storage) : startLocalWorkers(c);
+}
+
+async function startQueueWorkers(
+  c: WorkerContext,
+  storage: Extract<Storage, { kind: 'redis' }>,
+): Promise<Workers> {
+  const { core, log } = c;
+  const { prefix } = storage;
+  const requests = startRequestWorkers(core, {
+    connection: storage.workerConnection(),
+    prefix,
+    log,
+  });
+  const notify =
+    c.deliveries.size === 0
+      ? null
+      : startNotifyWorker({
+          connection: storage.workerConnection(),
+          prefix,
+          store: core.store,
+          platforms: c.deliveries,
+          log,
+        });
+  const maintenanceOptions = {
+    connection: storage.queueConnection,
+    prefix,
+    log,
+    cooldown: new RedisCooldown(storage.redis, prefix),
+    everyMs: core.policy().alerts.scanEvery * 1000,
+    redis: storage.redis,
+    overview: c.overview,
+    ...(c.siem ? { siem: c.siem } : {}),
+  };
+  const queue = await scheduleMaintenance(maintenanceOptions);
+  const maintenance = startMaintenanceWorker(core, maintenanceOptions);
+  return {
+    async close() {
+      await requests.close();
+      await notify?.close();
+      await maintenance.close();
+      await queue.close();
+    },
+  };
+}
+
+/** One process, nothing kept: timers polled here and the alerts scan on an interval. */
+function startLocalWorkers(c: WorkerContext): Workers {
+  const { core, log } = c;
+  if (c.storage.kind !== 'memory') throw new Error('local workers run on memory storage');
+  const stopTimers = startTimerLoop(core, c.storage.scheduler, log);
+  const cooldown = new MemoryCooldown();
+  const scan = () =>
+    scanForAlerts(core, c.overview)
+      .then((findings) => postNew(core, { cooldown }, findings))
+      .catch((e: Error) => log.warn({ err: e.message }, 'alerts scan failed'));
+  const scanning = setInterval(() => void scan(), core.policy().alerts.scanEvery * 1000);
+  void scan();
+  return {
+    async close() {
+      stopTimers();
+      clearInterval(scanning);
+    },
+  };
+}
