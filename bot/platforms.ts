@@ -9,6 +9,7 @@ import { RedisIdentityCache } from '../adapters/redis/identity-cache.ts';
 import { RedisOutbox } from '../adapters/redis/outbox.ts';
 import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
 import { sharedKey } from '../adapters/redis/shared-key.ts';
+import { RedisUsedLinks } from '../adapters/redis/used-links.ts';
 import type { PlatformDelivery } from '../jobs/notify.ts';
 import type { Config } from './config.ts';
 import type { ChatPlatform, Outbox } from './core/ports/chat.ts';
@@ -64,7 +65,7 @@ export async function mountPlatforms(config: Config, c: PlatformContext): Promis
       ? new ExportLinks({
           baseUrl: config.publicUrl,
           key: sharedKey(redis, prefix, 'export-links'),
-          used: new RedisReplayGuard(redis, prefix),
+          used: new RedisUsedLinks(redis, prefix),
         })
       : undefined;
     if (exportLinks)

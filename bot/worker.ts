@@ -4,8 +4,8 @@
  * (the sandbox without Redis), the same processors polled in this process.
  */
 
-import { MemoryReplayGuard } from '../adapters/chat/replay-guard.ts';
-import { RedisReplayGuard } from '../adapters/redis/replay-guard.ts';
+import { MemoryCooldown } from '../adapters/chat/cooldown.ts';
+import { RedisCooldown } from '../adapters/redis/cooldown.ts';
 import { postNew, scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
 import { type PlatformDelivery, startNotifyWorker } from '../jobs/notify.ts';
 import { startTimerLoop } from '../jobs/timer-loop.ts';
@@ -61,7 +61,7 @@ async function startQueueWorkers(
     connection: storage.queueConnection,
     prefix,
     log,
-    seen: new RedisReplayGuard(storage.redis, prefix),
+    cooldown: new RedisCooldown(storage.redis, prefix),
     everyMs: core.policy().alerts.scanEvery * 1000,
     redis: storage.redis,
     overview: c.overview,
@@ -84,10 +84,10 @@ function startLocalWorkers(c: WorkerContext): Workers {
   const { core, log } = c;
   if (c.storage.kind !== 'memory') throw new Error('local workers run on memory storage');
   const stopTimers = startTimerLoop(core, c.storage.scheduler, log);
-  const seen = new MemoryReplayGuard();
+  const cooldown = new MemoryCooldown();
   const scan = () =>
     scanForAlerts(core, c.overview)
-      .then((findings) => postNew(core, { seen }, findings))
+      .then((findings) => postNew(core, { cooldown }, findings))
       .catch((e: Error) => log.warn({ err: e.message }, 'alerts scan failed'));
   const scanning = setInterval(() => void scan(), core.policy().alerts.scanEvery * 1000);
   void scan();

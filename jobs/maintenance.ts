@@ -7,8 +7,8 @@
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
+import type { Cooldown } from '../bot/core/ports/cooldown.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
-import type { ReplayGuard } from '../bot/core/ports/replay-guard.ts';
 import type { TenantOverview } from '../bot/core/ports/tenant-overview.ts';
 import { scanForAlerts } from '../bot/core/usecases/alerts/scan.ts';
 import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
@@ -23,7 +23,7 @@ export interface MaintenanceOptions {
   readonly prefix: string;
   readonly log: Logger;
   /** Remembers posted findings for the cooldown (alerts.cooldown). */
-  readonly seen: ReplayGuard;
+  readonly cooldown: Cooldown;
   readonly everyMs: number;
   /** Forward the audit trail here every few seconds (policy siem.url + SIEM_SECRET). */
   readonly siem?: SiemTarget;
@@ -113,12 +113,12 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
 /** Posts the findings not already posted within the cooldown; returns how many it posted. */
 export async function postNew(
   deps: CoreDeps,
-  o: Pick<MaintenanceOptions, 'seen'>,
+  o: Pick<MaintenanceOptions, 'cooldown'>,
   alerts: readonly SecurityAlert[],
 ): Promise<number> {
   let posted = 0;
   for (const alert of alerts) {
-    if (!(await o.seen.firstSeen(`alert:${alert.key}`, deps.policy().alerts.cooldown))) continue;
+    if (!(await o.cooldown.start(alert.key, deps.policy().alerts.cooldown))) continue;
     await deps.notifier.securityAlert(alert);
     posted += 1;
   }

@@ -9,7 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import type { ReplayGuard } from '../../bot/core/ports/replay-guard.ts';
+import type { UsedLinks } from '../../bot/core/ports/used-links.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { exportAudit } from '../../bot/core/usecases/export-audit.ts';
 import { json } from '../http/route.ts';
@@ -32,7 +32,7 @@ export interface ExportLinkOptions {
   /** The signing key, the same on every replica. */
   readonly key: () => Promise<Buffer>;
   /** Remembers used tokens so each works once. */
-  readonly used: ReplayGuard;
+  readonly used: UsedLinks;
   readonly now?: () => number;
 }
 
@@ -84,7 +84,7 @@ export class ExportLinks {
         status: 410,
         why: 'This export link has expired. Ask the bot for a new one (`/elevate export`).',
       };
-    if (!(await this.#o.used.firstSeen(`export-link:${n}`, Math.ceil(LIFETIME_MS / 1000))))
+    if (!(await this.#o.used.use(n, Math.ceil(LIFETIME_MS / 1000))))
       return {
         ok: false,
         status: 410,

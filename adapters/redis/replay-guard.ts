@@ -1,17 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { ReplayGuard } from '../../bot/core/ports/replay-guard.ts';
+import { RedisOnceKeys } from './once-keys.ts';
 
+/** `<prefix>:seen:<key>` while a signed request could still be replayed. */
 export class RedisReplayGuard implements ReplayGuard {
-  readonly #redis: Redis;
-  readonly #prefix: string;
+  readonly #keys: RedisOnceKeys;
 
   constructor(redis: Redis, prefix: string) {
-    this.#redis = redis;
-    this.#prefix = prefix;
+    this.#keys = new RedisOnceKeys(redis, prefix, 'seen');
   }
 
-  async firstSeen(key: string, ttlSeconds: number): Promise<boolean> {
-    const set = await this.#redis.set(`${this.#prefix}:seen:${key}`, '1', 'EX', ttlSeconds, 'NX');
-    return set === 'OK';
+  firstSeen(key: string, ttlSeconds: number): Promise<boolean> {
+    return this.#keys.claim(key, ttlSeconds);
   }
 }

@@ -39,8 +39,16 @@ describe('history line', () => {
       endsAt: FIXTURE_TIME + H,
     });
     const line = historyLine(active, FIXTURE_TIME + 15 * 60_000, 'UTC');
-    expect(line).toContain('Active until Mon 23 Nov 10:00 UTC (45m left).');
-    expect(line).toContain('no approval needed');
-    expect(line).not.toContain('ticket');
+    expect(line.split(' · ')).toEqual([
+      'Mon 23 Nov 09:00 UTC',
+      active.id,
+      'Alice Admin',
+      'Exchange Administrator',
+      '2h',
+      'started Mon 23 Nov 09:00 UTC',
+      'Active until Mon 23 Nov 10:00 UTC (45m left).',
+      'no approval needed',
+      'reason: fixing mail flow INC-4711',
+    ]);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportLinks } from '../../adapters/chat/export-links.ts';
-import { MemoryReplayGuard } from '../../adapters/chat/replay-guard.ts';
+import { MemoryUsedLinks } from '../../adapters/chat/used-links.ts';
 import { type RunningApp, startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/log.ts';
@@ -113,7 +113,7 @@ describe('Teams audit export by link', () => {
     const links = new ExportLinks({
       baseUrl: 'https://x',
       key: async () => Buffer.alloc(32, 7),
-      used: new MemoryReplayGuard(),
+      used: new MemoryUsedLinks(),
       now: () => now,
     });
     const token = new URL(await links.create(TENANT.carol.id, null)).searchParams.get('t') ?? '';

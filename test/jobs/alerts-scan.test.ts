@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryTenantOverview } from '../../adapters/memory/tenant-overview.ts';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
-import { RedisReplayGuard } from '../../adapters/redis/replay-guard.ts';
+import { RedisCooldown } from '../../adapters/redis/cooldown.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
 import { createLogger } from '../../bot/log.ts';
 import { scheduleMaintenance, startMaintenanceWorker } from '../../jobs/maintenance.ts';
@@ -46,7 +46,7 @@ describe('alerts-scan job', () => {
       connection: redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis,
       prefix: redis.prefix,
       log: createLogger('silent'),
-      seen: new RedisReplayGuard(redis.redis, redis.prefix),
+      cooldown: new RedisCooldown(redis.redis, redis.prefix),
       everyMs: 100,
       overview,
     };
@@ -56,7 +56,7 @@ describe('alerts-scan job', () => {
     await waitFor(() => t.notifier.alerts.length >= 2, 5_000, 'two findings');
     const scans = () =>
       redis.redis.get(
-        `${redis.prefix}:seen:alert:outside_pim:${people.dave.id}:${roles.exchange.id}:/`,
+        `${redis.prefix}:cooldown:outside_pim:${people.dave.id}:${roles.exchange.id}:/`,
       );
     expect(await scans()).not.toBeNull();
     await new Promise((r) => setTimeout(r, 700)); // several more scans
@@ -96,7 +96,7 @@ describe('alerts-scan job', () => {
       connection: redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis,
       prefix: redis.prefix,
       log: createLogger('error', sink),
-      seen: new RedisReplayGuard(redis.redis, redis.prefix),
+      cooldown: new RedisCooldown(redis.redis, redis.prefix),
       everyMs: 100,
       overview,
     };

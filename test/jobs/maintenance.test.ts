@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
-import { RedisReplayGuard } from '../../adapters/redis/replay-guard.ts';
+import { RedisCooldown } from '../../adapters/redis/cooldown.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
 import { createLogger } from '../../bot/log.ts';
 import { scheduleMaintenance, startMaintenanceWorker } from '../../jobs/maintenance.ts';
@@ -30,7 +30,7 @@ describe('scheduled audit-chain check', () => {
       connection: redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis,
       prefix: redis.prefix,
       log: createLogger('silent'),
-      seen: new RedisReplayGuard(redis.redis, redis.prefix),
+      cooldown: new RedisCooldown(redis.redis, redis.prefix),
       everyMs: 100,
     };
     closers.push({ close: async () => options.connection.disconnect() });
@@ -51,7 +51,7 @@ describe('scheduled audit-chain check', () => {
       connection: redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis,
       prefix: redis.prefix,
       log: createLogger('silent'),
-      seen: new RedisReplayGuard(redis.redis, redis.prefix),
+      cooldown: new RedisCooldown(redis.redis, redis.prefix),
       everyMs: 50,
     };
     closers.push({ close: async () => options.connection.disconnect() });
@@ -89,7 +89,7 @@ describe('scheduled reconcile', () => {
       connection: redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis,
       prefix: redis.prefix,
       log: createLogger('debug'),
-      seen: new RedisReplayGuard(redis.redis, redis.prefix),
+      cooldown: new RedisCooldown(redis.redis, redis.prefix),
       everyMs: 60_000,
     };
     closers.push({ close: async () => options.connection.disconnect() });

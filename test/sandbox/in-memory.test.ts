@@ -6,8 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_PEOPLE } from '../../adapters/entra-sim/sandbox-world.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { appError } from '../../bot/core/errors.ts';
 import { createLogger } from '../../bot/log.ts';
 import { type Sandbox, startSandbox } from '../../bot/sandbox.ts';
+import { escapeMarkdown } from '../../cards/teams/escape.ts';
 
 const [alice, bob, , erin, sam] = SANDBOX_PEOPLE.map((p) => p.id);
 let sandbox: Sandbox;
@@ -34,6 +36,14 @@ const post = async (path: string, body: unknown) => {
 const state = async (as = '') =>
   (await (await fetch(`${sandbox.url}/api/state?as=${as}`)).json()) as State;
 const text = (x: unknown) => JSON.stringify(x);
+/** The texts of every TextBlock in an Adaptive Card, in order. */
+const textBlocks = (node: unknown): string[] => {
+  if (Array.isArray(node)) return node.flatMap(textBlocks);
+  if (typeof node !== 'object' || node === null) return [];
+  const own =
+    'type' in node && node.type === 'TextBlock' && 'text' in node ? [String(node.text)] : [];
+  return [...own, ...Object.values(node).flatMap(textBlocks)];
+};
 
 beforeAll(async () => {
   // Nothing listens on port 1: the sandbox falls back to memory.
@@ -116,7 +126,17 @@ describe('sandbox on the in-memory adapters', () => {
     expect((await post('/api/command', { text: 'help' })).status).toBe(400);
     const stranger = await post('/api/command', { as: 'someone-else', text: 'help' });
     expect(stranger.body.error).toMatch(/pick one of the sandbox people/);
+    const before = await state(alice);
     const badVerb = await post('/api/action', { as: alice, itemId: 0, verb: 'launch', data: {} });
-    expect(text(badVerb.body)).toMatch(/launch/);
+    expect(badVerb.status).toBe(200);
+    const refusal = appError('command.bad_argument', {
+      command: 'card',
+      text: 'launch',
+      example: '/elevate help',
+    });
+    // The console shows Teams cards, whose text blocks carry the message Markdown-escaped.
+    expect(textBlocks(badVerb.body.card)).toEqual([escapeMarkdown(refusal.message)]);
+    // Refused, not acted on: no feed (chat, approvals, security) gained or changed an item.
+    expect(await state(alice)).toEqual(before);
   });
 });

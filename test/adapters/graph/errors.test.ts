@@ -59,9 +59,9 @@ describe('PIM policy rules', () => {
   });
 
   it('explains what to do about MFA and names unknown rules', () => {
-    // Not `mode: delegated` or `approval.stepUp`: both are refused until sign-in from chat exists.
-    expect(refusal(policyFailed(['MfaRule']), 'activate', 'X')?.message).toMatch(
-      /requires multi-factor authentication to activate `X`.*Activate it in the Entra portal \(PIM\)/,
+    // Neither mode: delegated nor approval.stepUp exists yet: the message must not offer them.
+    expect(refusal(policyFailed(['MfaRule']), 'activate', 'X')?.message).toBe(
+      "Entra PIM requires multi-factor authentication to activate `X`, and the bot's app sign-in cannot give it. Activate it in the Entra portal (PIM), or ask your identity team to turn off PIM's MFA requirement for activating this role.",
     );
     expect(refusal(policyFailed(['ApprovalRule']), 'activate', 'X')?.message).toContain(
       '`ApprovalRule`',

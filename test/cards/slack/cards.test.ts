@@ -33,6 +33,27 @@ function texts(value: unknown, type = 'raw'): { type: string; text: string }[] {
   ];
 }
 
+interface Block {
+  readonly type: string;
+  readonly block_id?: string;
+  readonly text?: { readonly text: string };
+  readonly fields?: readonly { readonly text: string }[];
+  readonly elements?: readonly { readonly text?: string }[];
+  readonly element?: Record<string, unknown>;
+}
+const blocksOf = (m: { blocks: readonly unknown[] }) => m.blocks as readonly Block[];
+/** The text of the one block of `type` (a section's text, a context's first element). */
+function blockText(m: { blocks: readonly unknown[] }, type: 'section' | 'context' | 'header') {
+  const found = blocksOf(m).filter((b) => b.type === type);
+  expect(found, `one ${type} block`).toHaveLength(1);
+  const [block] = found;
+  return type === 'context' ? block?.elements?.[0]?.text : block?.text?.text;
+}
+const fieldTexts = (m: { blocks: readonly unknown[] }) =>
+  blocksOf(m)
+    .flatMap((b) => b.fields ?? [])
+    .map((f) => f.text);
+
 const buttons = (card: { blocks: unknown[] }) =>
   card.blocks
     .flatMap((b) =>
@@ -66,28 +87,33 @@ describe('approval card', () => {
       state: 'denied',
       denial: { by: bob, at: NOW, reason: 'use break-glass' },
     });
-    expect(JSON.stringify(approvalCard(denied, facts, NOW, ZONE))).toContain(
-      'Denied by Bob Approver: use break-glass',
+    expect(blockText(approvalCard(denied, facts, NOW, ZONE), 'context')).toBe(
+      `Denied by Bob Approver: use break-glass · Request ${denied.id}`,
     );
     const active = makeRequest({ state: 'active', activatedAt: NOW, endsAt: NOW + 2 * 3600_000 });
-    expect(JSON.stringify(approvalCard(active, facts, NOW, ZONE))).toContain(
-      'Active until Mon 23 Nov 12:00',
+    expect(blockText(approvalCard(active, facts, NOW, ZONE), 'context')).toBe(
+      `Active until Mon 23 Nov 12:00 GMT+1 (2h left). · Request ${active.id}`,
     );
     const card = approvalCard(makeRequest({ durationSeconds: 7200 }), facts, NOW, ZONE);
     expect(card.text).toContain('for 2h');
-    expect(JSON.stringify(card)).toContain('Duration: 2h (max 4h)');
+    expect(fieldTexts(card)).toEqual([
+      'Requester: Alice Admin (alice@contoso.com)',
+      'Role: Exchange Administrator',
+      'Duration: 2h (max 4h)',
+      'Start: As soon as approved',
+      'Ticket: INC-4711',
+      'Approvals: 0 of 1',
+    ]);
   });
 });
 
 describe('outcomes', () => {
   it('tells the requester the expiry, the sign-in hint and the propagation note', () => {
     const r = makeRequest({ state: 'active', activatedAt: NOW, endsAt: NOW + 3600_000 });
-    const text = JSON.stringify(
-      outcomeMessage(r, 'activated', 'requester', { propagation: 1200 }, NOW, ZONE),
-    );
-    expect(text).toContain('until Mon 23 Nov 11:00');
-    expect(text).toContain('sign out and back in');
-    expect(text).toContain('up to 20m');
+    const message = outcomeMessage(r, 'activated', 'requester', { propagation: 1200 }, NOW, ZONE);
+    const said = `Exchange Administrator is active until Mon 23 Nov 11:00 GMT+1 (request ${r.id}). Apps that cache your roles may need you to sign out and back in (or open a new private window). It can take up to 20m to reach every service.`;
+    expect(blockText(message, 'section')).toBe(said);
+    expect(message.text).toBe(said);
   });
 
   it('offers Extend and Deactivate on the reminder', () => {
@@ -116,13 +142,13 @@ describe('history', () => {
       ['elevate_history_prev', 'back'],
       ['elevate_history_next', 'on'],
     ]);
-    expect(JSON.stringify(middle.blocks)).toContain('Page 2');
+    expect(blockText(middle, 'context')).toBe('Page 2');
     expect(middle.text).toBe('2 activation(s), page 2, more available.');
     const first = historyMessage(rows, { page: 1, previous: null, next: 'on' }, NOW, ZONE);
     expect(buttons(first)).toEqual(['elevate_history_next']);
     const last = historyMessage(rows, { page: 3, previous: 'back', next: null }, NOW, ZONE);
     expect(buttons(last)).toEqual(['elevate_history_prev']);
-    expect(JSON.stringify(last.blocks)).toContain('Page 3 (the last)');
+    expect(blockText(last, 'context')).toBe('Page 3 (the last)');
     expect(
       buttons(historyMessage(rows, { page: 1, previous: null, next: null }, NOW, ZONE)),
     ).toEqual([]);
@@ -214,7 +240,6 @@ describe('modals', () => {
         { name: 'Global Administrator', maxDuration: 3600 },
       ],
     );
-    const json = JSON.stringify(modal);
     expect(modal.callback_id).toBe('elevate_request');
     expect(modal.blocks.map((b) => b.block_id)).toEqual([
       'roles',
@@ -223,10 +248,16 @@ describe('modals', () => {
       'ticket',
       'reason',
     ]);
-    expect(json).toContain(
-      '"initial_options":[{"text":{"type":"plain_text","text":"Exchange Administrator (max 4h)"},"value":"Exchange Administrator"}]',
-    );
-    expect(json).toContain('"initial_value":"2h"');
-    expect(json).toContain('"initial_value":"fixing mail flow"');
+    const element = (id: string) => blocksOf(modal).find((b) => b.block_id === id)?.element;
+    expect(element('roles')?.initial_options).toEqual([
+      {
+        text: { type: 'plain_text', text: 'Exchange Administrator (max 4h)' },
+        value: 'Exchange Administrator',
+      },
+    ]);
+    expect(element('duration')?.initial_value).toBe('2h');
+    expect(element('start')).not.toHaveProperty('initial_value');
+    expect(element('ticket')).not.toHaveProperty('initial_value');
+    expect(element('reason')?.initial_value).toBe('fixing mail flow');
   });
 });
