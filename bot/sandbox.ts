@@ -8,6 +8,7 @@
  */
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { Redis } from 'ioredis';
+import { AdaptiveCards } from '../adapters/chat/adaptive/cards.ts';
 import { ChatNotifier } from '../adapters/chat/lifecycle.ts';
 import { MemoryMessageRefs } from '../adapters/chat/message-refs.ts';
 import { directOutbox } from '../adapters/chat/outbox.ts';
@@ -21,7 +22,6 @@ import {
 import { makeLocalTls } from '../adapters/entra-sim/local-tls.ts';
 import { seedTenant } from '../adapters/entra-sim/sandbox-world.ts';
 import { systemClock } from '../adapters/system/clock.ts';
-import { TeamsCards } from '../adapters/teams/render.ts';
 import { type ChatSurface, startApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { Policy } from './core/domain/policy.ts';
@@ -81,7 +81,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   redis?.disconnect();
 
   const feed = new Feed();
-  const cards = new TeamsCards(systemClock, () => policy);
+  const cards = new AdaptiveCards(systemClock, () => policy);
   const surface: ChatSurface = {
     notifier: (parts) =>
       new ChatNotifier({

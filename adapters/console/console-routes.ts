@@ -15,12 +15,12 @@ import { handleCommand } from '../../bot/core/usecases/chat-command.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { exportAudit } from '../../bot/core/usecases/export-audit.ts';
 import { overseers } from '../../bot/core/usecases/history.ts';
+import { runCardAction } from '../chat/adaptive/card-actions.ts';
+import type { AdaptiveCards } from '../chat/adaptive/cards.ts';
+import { renderCardReply } from '../chat/adaptive/replies.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
 import { SANDBOX_PEOPLE } from '../entra-sim/sandbox-world.ts';
 import { type Handler, json } from '../http/route.ts';
-import { runCardAction } from '../teams/card-actions.ts';
-import type { TeamsCards } from '../teams/render.ts';
-import { renderTeamsReply } from '../teams/replies.ts';
 import type { Feed, FeedName } from './feed.ts';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), 'web');
@@ -42,7 +42,7 @@ const Action = z.object({
 
 export interface ConsoleContext {
   readonly feed: Feed;
-  readonly cards: TeamsCards;
+  readonly cards: AdaptiveCards;
   /** Set once the core is running. */
   readonly core: () => CoreDeps | null;
   /** Shown across the top of the page (e.g. "no Redis: state is kept in memory"). */
@@ -102,7 +102,7 @@ async function command(c: ConsoleContext, req: IncomingMessage, res: ServerRespo
       ? c.cards.text(
           `The audit export is ready: [download the CSV](/api/export.csv?as=${encodeURIComponent(who.id)}${reply.since === null ? '' : `&since=${reply.since}`}).`,
         )
-      : await renderTeamsReply(reply, c.cards);
+      : await renderCardReply(reply, c.cards);
   const item = c.feed.add({ feed: chat, at: core.clock.now(), card });
   json(res, 200, { item });
 }
@@ -132,7 +132,7 @@ async function historyPanel(c: ConsoleContext, req: IncomingMessage, res: Server
   );
   json(res, 200, {
     scope: everyone ? 'everyone’s' : 'your own',
-    card: await renderTeamsReply(reply, c.cards),
+    card: await renderCardReply(reply, c.cards),
   });
 }
 

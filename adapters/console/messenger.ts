@@ -9,8 +9,8 @@ import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import { alertCard, type Card, outcomeCard, textCard } from '../../cards/teams/index.ts';
+import type { AdaptiveCards } from '../chat/adaptive/cards.ts';
 import type { Chat, Messenger, Posted, Renderer } from '../chat/messenger.ts';
-import type { TeamsCards } from '../teams/render.ts';
 import type { Feed, FeedName } from './feed.ts';
 
 export class ConsoleMessenger implements Messenger<Card> {
@@ -19,7 +19,7 @@ export class ConsoleMessenger implements Messenger<Card> {
   readonly #feed: Feed;
   readonly #clock: Clock;
 
-  constructor(feed: Feed, cards: TeamsCards, policy: () => Policy, clock: Clock) {
+  constructor(feed: Feed, cards: AdaptiveCards, policy: () => Policy, clock: Clock) {
     this.#feed = feed;
     this.#clock = clock;
     const zone = () => policy().timezone;

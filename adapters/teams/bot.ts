@@ -21,23 +21,23 @@ import type { Result } from '../../bot/core/result.ts';
 import { handleCommand } from '../../bot/core/usecases/chat-command.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { type Card, exportLinkCard } from '../../cards/teams/index.ts';
-import type { ConversationRefs } from '../chat/conversation-refs.ts';
-import { type ExportLinks, LINK_MINUTES } from '../chat/export-links.ts';
 import {
   actionCard,
   type CardAction,
   failedActionCard,
   performCardAction,
   runCardAction,
-} from './card-actions.ts';
+} from '../chat/adaptive/card-actions.ts';
+import type { AdaptiveCards } from '../chat/adaptive/cards.ts';
+import { renderCardReply } from '../chat/adaptive/replies.ts';
+import type { ConversationRefs } from '../chat/conversation-refs.ts';
+import { type ExportLinks, LINK_MINUTES } from '../chat/export-links.ts';
 import { guardedTurn, teamsFailure } from './guard.ts';
-import type { TeamsCards } from './render.ts';
-import { renderTeamsReply } from './replies.ts';
 
 export interface TeamsBotDeps {
   readonly core: CoreDeps;
   readonly conversations: ConversationRefs;
-  readonly cards: TeamsCards;
+  readonly cards: AdaptiveCards;
   readonly log: Logger;
   /** Signed download links for `export` (needs PUBLIC_URL); without, the reply says so. */
   readonly exportLinks?: ExportLinks;
@@ -108,7 +108,7 @@ export class TeamsBot extends ActivityHandler {
     const card =
       reply.kind === 'export' && this.#d.exportLinks
         ? exportLinkCard(await this.#d.exportLinks.create(who.value.id, reply.since), LINK_MINUTES)
-        : await renderTeamsReply(reply, this.#d.cards);
+        : await renderCardReply(reply, this.#d.cards);
     await this.#sendCard(context, card);
   }
 

@@ -8,6 +8,7 @@ import { CloudAdapter } from 'botbuilder';
 import type { Outbox } from '../../bot/core/ports/chat.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
+import { AdaptiveCards } from '../chat/adaptive/cards.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { ExportLinks } from '../chat/export-links.ts';
 import { ChatNotifier, type TakeDigest } from '../chat/lifecycle.ts';
@@ -17,7 +18,6 @@ import { botAuthentication } from './auth.ts';
 import { TeamsBot } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';
 import { TeamsMessenger } from './messenger.ts';
-import { TeamsCards } from './render.ts';
 import type { TeamsSettings } from './settings.ts';
 
 export interface TeamsParts {
@@ -45,7 +45,7 @@ export function createTeams(config: TeamsSettings, parts: TeamsParts) {
     log.error({ err: error.message, activity: context.activity.type }, 'teams turn failed');
   };
   // The card a clicker gets back is refreshed for the same approvers as the cards posted.
-  const cards = new TeamsCards(core.clock, core.policy, async (request) =>
+  const cards = new AdaptiveCards(core.clock, core.policy, async (request) =>
     (await notifier.approverChats(request)).flatMap((chat) => (chat.userId ? [chat.userId] : [])),
   );
   const notifier = new ChatNotifier({

@@ -10,9 +10,9 @@ import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import { alertCard, type Card, outcomeCard, textCard } from '../../cards/teams/index.ts';
+import type { AdaptiveCards } from '../chat/adaptive/cards.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { Chat, Messenger, Posted, Renderer } from '../chat/messenger.ts';
-import type { TeamsCards } from './render.ts';
 
 export interface TeamsMessengerOptions {
   readonly adapter: CloudAdapter;
@@ -20,7 +20,7 @@ export interface TeamsMessengerOptions {
   readonly serviceUrl?: string;
   readonly tenantId?: string;
   readonly conversations: ConversationRefs;
-  readonly cards: TeamsCards;
+  readonly cards: AdaptiveCards;
   readonly policy: () => Policy;
   readonly clock: Clock;
 }

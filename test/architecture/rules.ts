@@ -20,6 +20,9 @@ const CORE_PACKAGES = new Set(['luxon', 'fastest-levenshtein']);
 /** Chat platforms; one may not reach into another. */
 const PLATFORMS = ['adapters/slack', 'adapters/teams', 'adapters/sandbox', 'adapters/console'];
 
+/** The platform SDKs: loaded only by the platform that needs them. */
+const CHAT_SDKS = ['botbuilder', 'botframework-connector', '@slack'];
+
 const platformOf = (path: string): string | undefined => PLATFORMS.find((p) => within(path, p));
 
 const leaves = (imp: Import, ...allowed: string[]): boolean =>
@@ -53,6 +56,15 @@ export const RULES: readonly Rule[] = [
       const target = imp.target === null ? undefined : platformOf(imp.target);
       return target !== undefined && target !== platformOf(file);
     },
+  },
+  {
+    name: 'shared chat code knows no platform',
+    files: ['adapters/chat'],
+    why: 'the lifecycle and the Adaptive Cards serve every platform; a platform plugs in, never the reverse',
+    refuses: (imp) =>
+      (imp.target !== null && platformOf(imp.target) !== undefined) ||
+      (imp.pkg !== null &&
+        CHAT_SDKS.some((sdk) => imp.pkg === sdk || imp.pkg?.startsWith(`${sdk}/`))),
   },
   {
     name: 'jobs use ports, not adapters',

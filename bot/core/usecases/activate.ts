@@ -11,7 +11,7 @@ import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
-import { applyTransition } from './record.ts';
+import { applyTransition, markFailed } from './record.ts';
 
 export async function activate(
   deps: CoreDeps,
@@ -92,22 +92,12 @@ async function mfaRefusal(deps: CoreDeps, request: AccessRequest): Promise<AppEr
 }
 
 /** Failed before anything was granted; the requester reads the refusal as it is. */
-async function refuse(
+function refuse(
   deps: CoreDeps,
   request: AccessRequest,
   error: AppError,
 ): Promise<Result<AccessRequest, AppError>> {
-  const failed = await applyTransition(
-    deps,
-    request.id,
-    { type: 'fail', failure: { code: error.code, message: error.message } },
-    'grant.failed',
-    null,
-    { code: error.code },
-  );
-  if (!failed.ok) return failed;
-  await deps.notifier.requestChanged(failed.value, 'failed');
-  return failed;
+  return markFailed(deps, request.id, { code: error.code, message: error.message });
 }
 
 /** All roles of a request or none: whatever was granted before the failure is taken back. */
@@ -127,20 +117,7 @@ async function fail(
     code: error.code,
     message: appError('grant.failed', { role: target.name, detail: error.message }).message,
   };
-  const failed = await applyTransition(
-    deps,
-    request.id,
-    { type: 'fail', failure },
-    'grant.failed',
-    null,
-    {
-      code: error.code,
-      role: target.name,
-    },
-  );
-  if (!failed.ok) return failed;
-  await deps.notifier.requestChanged(failed.value, 'failed');
-  return failed;
+  return markFailed(deps, request.id, failure, { code: error.code, role: target.name });
 }
 
 /** What PIM records as the reason: enough to trace the grant back without the bot. */

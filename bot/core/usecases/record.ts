@@ -87,6 +87,29 @@ export async function applyTransition(
   return err(appError('request.changed_meanwhile', { id: requestId }));
 }
 
+/**
+ * Ends a request as failed with `failure` on its record and its cards. `details` are the audit
+ * facts (the code, and the role that failed when one did).
+ */
+export async function markFailed(
+  deps: CoreDeps,
+  requestId: string,
+  failure: { readonly code: string; readonly message: string },
+  details: AuditEventInput['details'] = { code: failure.code },
+): Promise<Result<AccessRequest, AppError>> {
+  const failed = await applyTransition(
+    deps,
+    requestId,
+    { type: 'fail', failure },
+    'grant.failed',
+    null,
+    details,
+  );
+  if (!failed.ok) return failed;
+  await deps.notifier.requestChanged(failed.value, 'failed');
+  return failed;
+}
+
 /** A decided or withdrawn request needs neither approval deadline any more. */
 export async function cancelApprovalTimers(deps: CoreDeps, requestId: string): Promise<void> {
   await deps.scheduler.cancel('approval-timeout', requestId);

@@ -6,7 +6,7 @@ import type { AccessRequest } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
-import { applyTransition } from './record.ts';
+import { applyTransition, markFailed } from './record.ts';
 
 /** Nobody decided in time: the request lapses and its cards say so. */
 export async function expireApproval(
@@ -91,17 +91,7 @@ export async function abandonActivation(
   }
   const role = current.targets.map((t) => t.name).join(', ');
   const error = appError('grant.gave_up', { role });
-  const failed = await applyTransition(
-    deps,
-    requestId,
-    { type: 'fail', failure: { code: error.code, message: error.message } },
-    'grant.failed',
-    null,
-    { code: error.code },
-  );
-  if (!failed.ok) return failed;
-  await deps.notifier.requestChanged(failed.value, 'failed');
-  return failed;
+  return markFailed(deps, requestId, { code: error.code, message: error.message });
 }
 
 /**

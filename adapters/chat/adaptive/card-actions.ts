@@ -4,21 +4,21 @@
  * sandbox console both call this. Who acted comes from the caller's authentication, never
  * from card data.
  */
-import { parseDuration } from '../../bot/core/domain/duration.ts';
-import type { Principal } from '../../bot/core/domain/principal.ts';
-import type { AccessRequest, Platform } from '../../bot/core/domain/request.ts';
-import { type AppError, appError } from '../../bot/core/errors.ts';
-import type { Result } from '../../bot/core/result.ts';
-import { handleCommand } from '../../bot/core/usecases/chat-command.ts';
-import { approve, deny } from '../../bot/core/usecases/decide.ts';
-import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
-import { end } from '../../bot/core/usecases/end.ts';
-import { extend } from '../../bot/core/usecases/extend.ts';
-import { historyPage } from '../../bot/core/usecases/history-paging.ts';
-import type { Card } from '../../cards/teams/index.ts';
-import { decodeHistoryState } from '../chat/history-state.ts';
-import type { TeamsCards } from './render.ts';
-import { renderTeamsReply } from './replies.ts';
+import { parseDuration } from '../../../bot/core/domain/duration.ts';
+import type { Principal } from '../../../bot/core/domain/principal.ts';
+import type { AccessRequest, Platform } from '../../../bot/core/domain/request.ts';
+import { type AppError, appError } from '../../../bot/core/errors.ts';
+import type { Result } from '../../../bot/core/result.ts';
+import { handleCommand } from '../../../bot/core/usecases/chat-command.ts';
+import { approve, deny } from '../../../bot/core/usecases/decide.ts';
+import type { CoreDeps } from '../../../bot/core/usecases/deps.ts';
+import { end } from '../../../bot/core/usecases/end.ts';
+import { extend } from '../../../bot/core/usecases/extend.ts';
+import { historyPage } from '../../../bot/core/usecases/history-paging.ts';
+import type { Card } from '../../../cards/teams/index.ts';
+import { decodeHistoryState } from '../history-state.ts';
+import type { AdaptiveCards } from './cards.ts';
+import { renderCardReply } from './replies.ts';
 
 export interface CardAction {
   readonly verb: string;
@@ -37,7 +37,7 @@ export type ActionOutcome =
 /** The card to show in place of the one clicked. */
 export async function runCardAction(
   core: CoreDeps,
-  cards: TeamsCards,
+  cards: AdaptiveCards,
   who: Principal,
   platform: Platform,
   action: CardAction,
@@ -46,7 +46,7 @@ export async function runCardAction(
 }
 
 /** Approval cards come back refreshed for every current approver, like the ones posted. */
-export async function actionCard(cards: TeamsCards, outcome: ActionOutcome): Promise<Card> {
+export async function actionCard(cards: AdaptiveCards, outcome: ActionOutcome): Promise<Card> {
   if (outcome.ok === 'card') return outcome.card;
   if (!outcome.ok) {
     const { current } = outcome;
@@ -62,7 +62,7 @@ export async function actionCard(cards: TeamsCards, outcome: ActionOutcome): Pro
  */
 export async function failedActionCard(
   core: CoreDeps,
-  cards: TeamsCards,
+  cards: AdaptiveCards,
   action: CardAction,
   error: AppError,
 ): Promise<Card> {
@@ -75,7 +75,7 @@ const requestIdOf = (action: CardAction): string =>
 
 export async function performCardAction(
   core: CoreDeps,
-  cards: TeamsCards,
+  cards: AdaptiveCards,
   who: Principal,
   platform: Platform,
   action: CardAction,
@@ -122,13 +122,13 @@ export async function performCardAction(
       const reply = state
         ? await historyPage(core, who, state)
         : { kind: 'error' as const, error: appError('history.bad_cursor') };
-      return { ok: 'card', card: await renderTeamsReply(reply, cards) };
+      return { ok: 'card', card: await renderCardReply(reply, cards) };
     }
     case 'request': {
       const text = cards.formToCommand(data);
       if (!text.ok) return { ok: 'card', card: text.error };
       const reply = await handleCommand(core, { principal: who, platform }, text.value);
-      return { ok: 'card', card: await renderTeamsReply(reply, cards) };
+      return { ok: 'card', card: await renderCardReply(reply, cards) };
     }
     default:
       return {

@@ -1,6 +1,6 @@
-/** A core Reply as the Teams card the asker sees; what it says is chat/replies. */
-import { formatDuration } from '../../bot/core/domain/duration.ts';
-import type { Reply } from '../../bot/core/usecases/chat-command.ts';
+/** A core Reply as the Adaptive Card the asker sees; what it says is chat/replies. */
+import { formatDuration } from '../../../bot/core/domain/duration.ts';
+import type { Reply } from '../../../bot/core/usecases/chat-command.ts';
 import {
   type Card,
   helpCard,
@@ -9,11 +9,11 @@ import {
   requestFormCard,
   rolesCard,
   statusCard,
-} from '../../cards/teams/index.ts';
-import { type ReplyView, renderReply } from '../chat/replies.ts';
-import type { TeamsCards } from './render.ts';
+} from '../../../cards/teams/index.ts';
+import { type ReplyView, renderReply } from '../replies.ts';
+import type { AdaptiveCards } from './cards.ts';
 
-export async function renderTeamsReply(reply: Reply, cards: TeamsCards): Promise<Card> {
+export async function renderCardReply(reply: Reply, cards: AdaptiveCards): Promise<Card> {
   const { now, timezone } = cards;
   const view: ReplyView<Card> = {
     error: (error) => cards.error(error),
@@ -35,7 +35,7 @@ export async function renderTeamsReply(reply: Reply, cards: TeamsCards): Promise
         },
         roles.map((r) => ({ name: r.name, maxDuration: r.maxDuration })),
       ),
-    // Delivered as a link by the bot (see bot.ts); without PUBLIC_URL there is none to give.
+    // Delivered as a link by the platform (Teams' bot.ts); without PUBLIC_URL there is none to give.
     export: () =>
       cards.text(
         'The audit export is delivered as a download link, and this bot has no public address set (PUBLIC_URL). Ask the bot administrators, or use /elevate export in Slack.',

@@ -1,27 +1,28 @@
 /**
- * The Teams cards with the facts they need bound in: the clock, the policy's zone and limits,
- * and the form reader. Keeps bot.ts and the notifier free of rendering details.
+ * The Adaptive Cards with the facts they need bound in: the clock, the policy's zone and limits,
+ * and the form reader. Teams and the sandbox console both show these cards, so they live here
+ * rather than in either platform; the platforms stay free of rendering details.
  */
 
-import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
-import type { Policy } from '../../bot/core/domain/policy.ts';
-import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import type { AppError } from '../../bot/core/errors.ts';
-import type { Clock } from '../../bot/core/ports/clock.ts';
-import { err, ok, type Result } from '../../bot/core/result.ts';
+import { requestPolicy } from '../../../bot/core/domain/effective-policy.ts';
+import type { Policy } from '../../../bot/core/domain/policy.ts';
+import type { AccessRequest } from '../../../bot/core/domain/request.ts';
+import type { AppError } from '../../../bot/core/errors.ts';
+import type { Clock } from '../../../bot/core/ports/clock.ts';
+import { err, ok, type Result } from '../../../bot/core/result.ts';
 import {
   approvalCard,
   type Card,
   errorCard,
   requestFormCard,
   textCard,
-} from '../../cards/teams/index.ts';
-import { type FormFields, requestFromFields } from '../chat/request-form.ts';
+} from '../../../cards/teams/index.ts';
+import { type FormFields, requestFromFields } from '../request-form.ts';
 
-/** The Teams user ids of a request's current approvers, for the card's refresh.userIds. */
+/** The chat user ids of a request's current approvers, for the card's refresh.userIds. */
 export type ApproverIds = (request: AccessRequest) => Promise<readonly string[]>;
 
-export class TeamsCards {
+export class AdaptiveCards {
   readonly #clock: Clock;
   readonly #policy: () => Policy;
   readonly #approverIds: ApproverIds;
