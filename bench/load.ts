@@ -1,0 +1,75 @@
+/**
+ * The load process: signed Slack slash commands (`/elevate help`) sent to one URL from outside
+ * the server under test, bounded in count and in time, each with its own response_url as Slack
+ * gives. Run as `node bench/load.ts '<LoadPlan as JSON>'`; prints one JSON line: latency
+ * percentiles (ms), requests per second, non-200 answers.
+ */
+import { readFileSync } from 'node:fs';
+import { signedHeaders, slashCommandBody } from '../test/standins/slack/inbound.ts';
+
+export interface LoadPlan {
+  readonly url: string;
+  readonly secret: string;
+  readonly requests: number;
+  readonly concurrency: number;
+  readonly seconds: number;
+  readonly userId: string;
+  readonly teamId: string;
+  /** A file of response URLs, one a line; a request takes the next one, so none is reused. */
+  readonly responseUrls: string;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly failed: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly rps: number;
+}
+
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+
+async function run(): Promise<LoadResult> {
+  const plan = JSON.parse(process.argv[2] ?? '{}') as LoadPlan;
+  const responseUrls = readFileSync(plan.responseUrls, 'utf8').split('\n').filter(Boolean);
+  const total = Math.min(plan.requests, responseUrls.length);
+  const until = performance.now() + plan.seconds * 1000;
+  const times: number[] = [];
+  let next = 0;
+  let failed = 0;
+  const salt = `${process.pid}.${Date.now()}`;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: plan.concurrency }, async () => {
+      while (next < total && performance.now() < until) {
+        const i = next++;
+        const body = slashCommandBody({
+          text: 'help',
+          userId: plan.userId,
+          channelId: 'C0BENCH',
+          responseUrl: responseUrls[i] ?? '',
+          triggerId: `t.${salt}.${i}`,
+          teamId: plan.teamId,
+        });
+        const sent = performance.now();
+        const headers = signedHeaders(plan.secret, body);
+        const res = await fetch(plan.url, { method: 'POST', headers, body });
+        await res.arrayBuffer();
+        times.push(performance.now() - sent);
+        if (res.status !== 200) failed += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    requests: times.length,
+    failed,
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    rps: times.length / elapsed,
+  };
+}
+
+if (import.meta.main) console.log(JSON.stringify(await run()));
