@@ -15,7 +15,10 @@ import { benchExport } from './export.ts';
 import type { LoadPlan, LoadResult } from './load.ts';
 import { type Row, table } from './report.ts';
 import { BENCH_USER, type Stack, startStack } from './stack.ts';
-import { rssMb, type StartSample, startBot } from './startup.ts';
+import { type RunningBot, rssMb, type StartSample, startBot } from './startup.ts';
+
+/** What the container image runs (npm run build). */
+const ENTRY = 'dist/main.mjs';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick
@@ -82,27 +85,31 @@ async function main(): Promise<void> {
   const secret = stack.slack.signingSecret;
   const rows: Row[] = [];
 
-  // Cold start: spawn to the first 200 from /readyz; the last start stays up for the load.
-  const samples: StartSample[] = [];
-  let bot = await startBot(stack);
-  samples.push(bot.sample);
-  for (let i = 1; i < SIZES.starts; i++) {
-    await bot.stop();
-    bot = await startBot(stack);
-    samples.push(bot.sample);
-  }
-  const ready = median(samples.map((s) => s.readyMs));
+  // Cold start: spawn to the first 200 from /readyz, for the source tree (`npm start`) and the
+  // bundle the image runs (dist/main.mjs); the last bundle start stays up for the load.
+  const starts = async (entry: string) => {
+    const samples: StartSample[] = [];
+    let bot: RunningBot | undefined;
+    for (let i = 0; i < SIZES.starts; i++) {
+      await bot?.stop();
+      bot = await startBot(stack, { entry });
+      samples.push(bot.sample);
+    }
+    if (!bot) throw new Error('no start');
+    return { bot, samples };
+  };
+  const source = await starts('bot/main.ts');
+  await source.bot.stop();
+  const { bot, samples } = await starts(ENTRY);
+  const at = (xs: StartSample[], k: keyof StartSample) => median(xs.map((s) => s[k]));
   rows.push({
-    figure: 'cold start to /readyz (ms)',
-    measured: ready,
+    figure: 'cold start to /readyz, image entry (ms)',
+    measured: at(samples, 'readyMs'),
     target: 700,
     better: 'lower',
+    note: `CPU until ready ${at(samples, 'cpuMs')} ms; from the source tree (npm start) ${at(source.samples, 'readyMs').toFixed(0)} ms, CPU ${at(source.samples, 'cpuMs')} ms, RSS ${at(source.samples, 'rssMb').toFixed(0)} MB`,
   });
-  rows.push({
-    figure: 'CPU spent until ready (ms)',
-    measured: median(samples.map((s) => s.cpuMs)),
-  });
-  const readyRss = median(samples.map((s) => s.rssMb));
+  const readyRss = at(samples, 'rssMb');
   rows.push({ figure: 'RSS at ready (MB)', measured: readyRss, target: 150, better: 'lower' });
 
   const baseline = await startBaseline(secret);

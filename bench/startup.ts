@@ -38,6 +38,15 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * The Node flags `npm start` runs the bot with (package.json), so the bench starts it the
+ * same way; the container image's command carries the same ones.
+ */
+export function startFlags(): string[] {
+  const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as { start: string };
+  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
@@ -56,14 +65,11 @@ export async function startBot(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeArgs ?? []), options.entry ?? 'bot/main.ts'],
-    {
-      env: stack.env({ PORT: String(port), ...options.env }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = [...startFlags(), ...(options.nodeArgs ?? []), options.entry ?? 'bot/main.ts'];
+  const child = spawn(process.execPath, args, {
+    env: stack.env({ PORT: String(port), ...options.env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output += d.toString();

@@ -112,6 +112,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       : {
           deliveries: new Map<ChatPlatform, PlatformDelivery>(),
           start: async () => {},
+          warm: async () => {},
           stop: async () => {},
         };
   await platforms.start();
@@ -149,6 +150,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   await new Promise<void>((resolve) => server.listen(config.port, options.host, resolve));
   const { port } = server.address() as AddressInfo;
+  setImmediate(() =>
+    platforms.warm().catch((error: unknown) => log.warn({ err: String(error) }, 'warm-up failed')),
+  );
   return {
     url: `http://localhost:${port}`,
     server,

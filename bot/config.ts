@@ -110,7 +110,10 @@ export class ConfigError extends Error {
 export function loadConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Config {
-  const known = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k]]));
+  // Empty values count as unset, so a blank PORT or POLICY_FILE takes its default.
+  const known = Object.fromEntries(
+    Object.keys(schema.shape).map((k) => [k, env[k]?.trim() === '' ? undefined : env[k]]),
+  );
   const parsed = schema.safeParse(known);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

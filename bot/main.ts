@@ -3,6 +3,7 @@
  * then the bot. ELEVATE_PROCESS chooses web, worker or both. With no Slack, Teams or Azure
  * credentials it starts the sandbox.
  */
+import './compile-cache.ts';
 import { startApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';

@@ -17,4 +17,4 @@ export {
   statusCard,
   textCard,
 } from './messages.ts';
-export type { Card } from './template.ts';
+export { type Card, warmTemplates } from './template.ts';

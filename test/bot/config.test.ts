@@ -84,4 +84,11 @@ describe('loadConfig', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: '', AZURE_TENANT_ID: ' ' }).sandbox).toBe(true);
   });
+
+  it('gives blank settings with a default their default, not an error or a zero', () => {
+    const config = loadConfig({ PORT: '', POLICY_FILE: ' ', REDIS_PREFIX: '', LOG_LEVEL: '' });
+    expect(config.port).toBe(3978);
+    expect(config.policyFile).toBe('./policy.yaml');
+    expect(config.logLevel).toBe('info');
+  });
 });

@@ -1,0 +1,69 @@
+/**
+ * The production bundle (npm run build → dist/main.mjs, what the container image runs) starts
+ * as its own process with Slack, Teams and Graph configured, answers /readyz and serves a
+ * signed Slack command; with no credentials it still starts the sandbox from the source tree.
+ */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack } from '../../bench/stack.ts';
+import { startBot } from '../../bench/startup.ts';
+import { postToBot, slashCommandBody } from '../standins/slack/index.ts';
+import { waitFor } from '../support/wait.ts';
+import { TENANT } from './world.ts';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['scripts/build.ts'], { stdio: 'pipe' });
+  stack = await startStack();
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('the production bundle', () => {
+  it('starts with every platform configured and answers a signed command', async () => {
+    const bot = await startBot(stack, { entry: 'dist/main.mjs' });
+    try {
+      const responseUrl = stack.slack.responseUrl();
+      const body = slashCommandBody({
+        text: 'help',
+        userId: TENANT.alice.slack,
+        channelId: 'C0OPS',
+        responseUrl,
+        triggerId: 't.bundle',
+        teamId: stack.slack.teamId,
+      });
+      const res = await postToBot(`${bot.url}/slack/events`, stack.slack.signingSecret, body);
+      expect(res.status).toBe(200);
+      const reply = await waitFor(() => stack.slack.responses.find((r) => r.url === responseUrl));
+      expect(JSON.stringify(reply.body)).toContain('How to use /elevate');
+    } finally {
+      await bot.stop();
+    }
+  }, 60_000);
+
+  it('starts the sandbox from the source tree when no credentials are set', async () => {
+    const bot = await startBot(stack, {
+      entry: 'dist/main.mjs',
+      env: {
+        SLACK_SIGNING_SECRET: '',
+        SLACK_BOT_TOKEN: '',
+        MICROSOFT_APP_ID: '',
+        MICROSOFT_APP_PASSWORD: '',
+        AZURE_TENANT_ID: '',
+        AZURE_CLIENT_ID: '',
+        AZURE_CLIENT_SECRET: '',
+        POLICY_FILE: '',
+      },
+    });
+    try {
+      const page = await fetch(`${bot.url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('elevate');
+    } finally {
+      await bot.stop();
+    }
+  }, 60_000);
+});
