@@ -16,14 +16,29 @@ import type { LoadPlan, LoadResult } from './load.ts';
 import { type Row, table } from './report.ts';
 import { BENCH_USER, type Stack, startStack } from './stack.ts';
 import { type RunningBot, rssMb, type StartSample, startBot } from './startup.ts';
+import { benchStorage } from './storage.ts';
 
 /** What the container image runs (npm run build). */
 const ENTRY = 'dist/main.mjs';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick
-  ? { starts: 1, latency: 300, throughputS: 2, throughputCap: 10_000, round: 1_000 }
-  : { starts: 5, latency: 2_000, throughputS: 5, throughputCap: 50_000, round: 10_000 };
+  ? {
+      starts: 1,
+      latency: 300,
+      throughputS: 2,
+      throughputCap: 10_000,
+      round: 1_000,
+      storage: { grants: 2_000, audit: 5_000, records: 20_000 },
+    }
+  : {
+      starts: 5,
+      latency: 2_000,
+      throughputS: 5,
+      throughputCap: 50_000,
+      round: 10_000,
+      storage: { grants: 100_000, audit: 100_000, records: 1_000_000 },
+    };
 
 let urlFiles = 0;
 
@@ -175,6 +190,9 @@ async function main(): Promise<void> {
     better: 'lower',
     note: `bare BullMQ p99 ${expiry.bareP99} ms; target ≤ 20 ms or ≤ bare + 10 ms`,
   });
+  rows.push(
+    ...(await benchStorage(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', SIZES.storage)),
+  );
   console.log(table(rows));
   if (!quick) console.log(await benchExport());
   process.exit(0);
