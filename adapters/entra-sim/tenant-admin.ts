@@ -12,6 +12,8 @@ import type {
 
 export interface TenantAdmin {
   addUser(u: StandInUser): void;
+  /** Edits a user as the portal does: disable the account, change its mail. */
+  updateUser(id: string, changes: Partial<Omit<StandInUser, 'id'>>): void;
   addGroup(g: StandInGroup): void;
   addRoleDefinition(r: StandInRole): void;
   addEligibility(e: StandInEligibility): void;
@@ -32,6 +34,11 @@ export interface TenantAdmin {
 export function tenantAdmin(t: Tenant): TenantAdmin {
   return {
     addUser: (u) => void t.users.set(u.id, u),
+    updateUser: (id, changes) => {
+      const user = t.users.get(id);
+      if (!user) throw new Error(`no user ${id} in the simulated tenant`);
+      t.users.set(id, { ...user, ...changes });
+    },
     addGroup: (g) => void t.groups.set(g.id, g),
     addRoleDefinition: (r) => void t.roles.set(r.id, r),
     addEligibility: (e) => void t.eligibilities.push(e),
