@@ -18,9 +18,7 @@ describe('finding users', () => {
       CAROL,
     );
     const filter = env.graphCalls('/users?').map((c) => decodeURIComponent(c.path));
-    expect(filter[0]).toContain(
-      "$filter=mail eq 'Carol.O''Brien+ops@fabrikam.com'",
-    );
+    expect(filter[0]).toContain("$filter=mail eq 'Carol.O''Brien+ops@fabrikam.com'");
   });
 
   it('a disabled account, an unknown one, or a non-address is nobody', async () => {
