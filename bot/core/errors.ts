@@ -112,6 +112,10 @@ const catalogue = {
   'identity.unknown': (p: { email: string }) =>
     `No enabled Entra ID account matches ${p.email}. If your Entra sign-in name differs, ask the bot administrators to map you in policy.yaml \`identities\`.`,
 
+  'identity.foreign_workspace': () =>
+    'elevate acts only for people of the workspace it is installed in, and you are signed in to another one (or reach it through a shared channel). Ask from your own account in that workspace.',
+  'identity.email_unconfirmed': () =>
+    'The email on your chat profile is not confirmed, so it cannot tell who you are in Entra ID. Confirm your email address in your chat account settings, or ask the bot administrators to map you in policy.yaml `identities`.',
   'identity.disabled': () =>
     'Your Entra ID account is disabled, so elevate does not act for you. If that is a mistake, ask your identity team to enable it.',
 
