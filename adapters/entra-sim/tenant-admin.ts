@@ -17,6 +17,8 @@ export interface TenantAdmin {
   addGroup(g: StandInGroup): void;
   addRoleDefinition(r: StandInRole): void;
   addEligibility(e: StandInEligibility): void;
+  /** Removes every eligibility the principal holds for the role, as an admin does in PIM. */
+  removeEligibility(principalId: string, roleDefinitionId: string): void;
   setPolicy(roleDefinitionId: string, p: StandInPolicy): void;
   addPermanentAssignment(a: {
     principalId: string;
@@ -42,6 +44,12 @@ export function tenantAdmin(t: Tenant): TenantAdmin {
     addGroup: (g) => void t.groups.set(g.id, g),
     addRoleDefinition: (r) => void t.roles.set(r.id, r),
     addEligibility: (e) => void t.eligibilities.push(e),
+    removeEligibility: (principalId, roleDefinitionId) => {
+      const kept = t.eligibilities.filter(
+        (e) => e.principalId !== principalId || e.roleDefinitionId !== roleDefinitionId,
+      );
+      t.eligibilities.splice(0, t.eligibilities.length, ...kept);
+    },
     setPolicy: (roleId, p) => void t.policies.set(roleId, p),
     addPermanentAssignment: (a) =>
       void t.assignments.push({
