@@ -139,6 +139,8 @@ const catalogue = {
     `You are no longer eligible for ${list(p.roles)} in Entra PIM, so nothing was granted. Ask your identity team to make you eligible again, then request again.`,
   'grant.eligibility_ending': (p: { roles: readonly string[]; until: number }) =>
     `Your eligibility for ${list(p.roles)} in Entra PIM ends at ${new Date(p.until).toISOString().slice(0, 16).replace('T', ' ')} UTC, too soon for a grant, so nothing was granted. Ask your identity team to renew the eligibility, then request again.`,
+  'grant.extend_past_eligibility': (p: { roles: readonly string[]; until: number; left: number }) =>
+    `Your eligibility for ${list(p.roles)} in Entra PIM ends at ${new Date(p.until).toISOString().slice(0, 16).replace('T', ' ')} UTC and a grant may not outlive it; ${p.left > 0 ? `you can extend by up to ${formatDuration(p.left)}` : 'it cannot be extended'}. Ask your identity team to renew the eligibility for more.`,
   'grant.not_active': (p: { role: string }) =>
     `\`${p.role}\` is no longer active in Entra, so it cannot be extended. Request it again with \`/elevate\`.`,
   'policy.extend_too_long': (p: { role: string; max: number; left: number }) =>

@@ -54,3 +54,24 @@ export async function stillGrantable(
   }
   return ok(until);
 }
+
+/**
+ * An extension to `endsAt` must not outlive the eligibility either, nor be made for a
+ * requester disabled or no longer eligible since the grant began.
+ */
+export async function extensionRefusal(
+  deps: CoreDeps,
+  request: AccessRequest,
+  endsAt: number,
+): Promise<AppError | null> {
+  const facts = await stillGrantable(deps, request, false);
+  if (!facts.ok) return facts.error;
+  const until = facts.value;
+  if (until === null || endsAt <= until) return null;
+  const from = Math.max(request.endsAt ?? 0, deps.clock.now());
+  return appError('grant.extend_past_eligibility', {
+    roles: request.targets.map((t) => t.name),
+    until,
+    left: Math.max(0, Math.floor((until - from) / 1000)),
+  });
+}

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
+import { extend } from '../../../bot/core/usecases/extend.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, type TestTenant, target, testTenant } from '../../support/tenant.ts';
 
@@ -176,5 +177,21 @@ describe('eligibility read again', () => {
       value: { state: 'failed', failure: { code: 'grant.eligibility_ending' } },
     });
     expect(t.privileges.activateCalls).toBe(0);
+  });
+});
+
+describe('extending a grant', () => {
+  it('may not go past the end of the eligibility', async () => {
+    const t = testTenant();
+    t.privileges.removeEligibility(people.alice.id, roles.exchange.id);
+    t.privileges.makeEligible(people.alice.id, target(roles.exchange), t.clock.now() + 3 * HOUR);
+    const request = await pending(t);
+    await approve(t.deps, request.id, people.bob);
+    await activate(t.deps, request.id);
+    expect(await extend(t.deps, request.id, people.alice, 2 * 3600)).toMatchObject({
+      ok: false,
+      error: { code: 'grant.extend_past_eligibility' },
+    });
+    expect((await extend(t.deps, request.id, people.alice, 3600)).ok).toBe(true);
   });
 });
