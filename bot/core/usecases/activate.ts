@@ -6,7 +6,6 @@
  * start) re-reads the facts first (recheck.ts): the requester's account still enabled, still
  * eligible, and until when; the grant is cut to end when the eligibility does.
  */
-
 import { mfaDemand, rolePolicy } from '../domain/effective-policy.ts';
 import { cutByEligibility, grantSeconds, MIN_GRANT_SECONDS } from '../domain/eligibility.ts';
 import type { AccessRequest } from '../domain/request.ts';
