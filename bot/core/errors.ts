@@ -98,7 +98,7 @@ const catalogue = {
   'request.extension_pending': (p: { id: string }) =>
     `Request \`${p.id}\` already has an extension waiting for the approvers. Wait for their answer, or \`/elevate status\` to see it.`,
   'request.approval_timed_out': (p: { id: string }) =>
-    `The time to decide request \`${p.id}\` has run out (the policy's approval timeout), so it can no longer be approved or denied. The requester can ask again with \`/elevate\`.`,
+    `The time to decide request \`${p.id}\` has run out (the policy's approval timeout), so this decision was not recorded. Backup approvers, where the policy names them, get the card next; otherwise the requester can ask again with \`/elevate\`.`,
   'request.requester_disabled': (p: { id: string }) =>
     `The requester's Entra ID account is disabled, so request \`${p.id}\` cannot be approved; nothing was granted. Deny it, or let it expire.`,
   'request.no_longer_eligible': (p: { id: string; roles: readonly string[] }) =>
