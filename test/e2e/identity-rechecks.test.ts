@@ -84,7 +84,11 @@ describe('approvers are people, not strings', () => {
 
   it('a request from another Slack workspace is refused', async () => {
     const id = await pendingRequest();
-    await expectRefused(id, await approveAs(TENANT.bob.slack, id, 'T0OTHERORG'), 'another one');
+    await expectRefused(
+      id,
+      await approveAs(TENANT.bob.slack, id, 'T0OTHERORG'),
+      'workspace it is installed in',
+    );
   });
 
   it('a Slack Connect guest with an approver email is refused', async () => {
@@ -95,7 +99,7 @@ describe('approvers are people, not strings', () => {
       teamId: 'T0FABRIKAM',
     });
     const id = await pendingRequest();
-    await expectRefused(id, await approveAs('UGUEST0001', id), 'another one');
+    await expectRefused(id, await approveAs('UGUEST0001', id), 'workspace it is installed in');
   });
 
   it('an unconfirmed Slack email is nobody', async () => {
