@@ -22,6 +22,8 @@ import type { CoreDeps } from './core/usecases/deps.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
+import type { PolicySource } from './policy-file.ts';
+import { checkPolicyNames } from './policy-names.ts';
 import { createHttpServer } from './server.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
@@ -37,6 +39,8 @@ export interface RunningApp {
 export interface AppOptions {
   readonly config: Config;
   readonly policy: Policy;
+  /** The policy file's text, so that a role name Entra does not know is shown at its line. */
+  readonly policySource?: PolicySource;
   readonly log: Logger;
   readonly clock?: Clock;
   /** `memory` only for the sandbox without Redis: one process, nothing kept. */
@@ -98,6 +102,18 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ids: randomIds,
     policy,
   };
+  // A role name in policy.yaml that Entra does not know stops start-up here.
+  const policyNames = await checkPolicyNames({
+    policy: options.policy,
+    ...(options.policySource ? { source: options.policySource } : {}),
+    roles: () => graph.privileges.listRoles(),
+    log,
+    alert: (alert) => core.notifier.securityAlert(alert),
+  }).catch(async (error: unknown) => {
+    await queue?.close();
+    await storage.close();
+    throw error;
+  });
   const routes = new Map<string, Handler>();
   for (const surface of surfaces) for (const [r, h] of surface.routes(core)) routes.set(r, h);
   const platforms =
@@ -146,7 +162,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log,
     routes: config.process === 'worker' ? new Map() : routes,
     metrics,
-    checks: storage.checks,
+    checks: [...storage.checks, policyNames.check],
   });
   await new Promise<void>((resolve) => server.listen(config.port, options.host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -159,6 +175,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     deps: core,
     storage: storage.kind,
     async close() {
+      policyNames.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await platforms.stop();

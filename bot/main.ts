@@ -7,7 +7,7 @@ import './compile-cache.ts';
 import { startApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
-import { loadPolicy, PolicyError } from './policy-file.ts';
+import { loadPolicySource, PolicyError } from './policy-file.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -25,9 +25,9 @@ async function main(): Promise<void> {
 }
 
 async function production(config: Config, log: Logger): Promise<() => Promise<void>> {
-  const policy = loadPolicy(config.policyFile);
+  const { policy, source } = loadPolicySource(config.policyFile);
   log.info({ policyFile: config.policyFile, roles: policy.roles.size }, 'policy loaded');
-  const app = await startApp({ config, policy, log });
+  const app = await startApp({ config, policy, policySource: source, log });
   log.info({ port: config.port, process: config.process }, `elevate ready on port ${config.port}`);
   return app.close;
 }

@@ -87,6 +87,32 @@ export function parsePolicy(text: string, fileName: string): Result<Policy, Poli
   return built.ok ? built : err(sorted(built.error.map(place)));
 }
 
+/** What was read from the policy file, kept so that later checks can point at a line. */
+export interface PolicySource {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** Reads and validates the policy file, keeping its text (see loadPolicy for the errors). */
+export function loadPolicySource(path: string): { policy: Policy; source: PolicySource } {
+  const policy = loadPolicy(path);
+  return { policy, source: { file: path, text: readFileSync(path, 'utf8') } };
+}
+
+/** Places a problem found after loading (a role name Entra does not know) in the source. */
+export function placeIssue(source: PolicySource, issue: PolicyIssue): PolicyFileError {
+  const lines = new LineCounter();
+  const doc = parseDocument(source.text, { lineCounter: lines, prettyErrors: false });
+  const { line, col } = lines.linePos(offsetOf(doc, issue.path, issue.atKey === true));
+  return {
+    file: source.file,
+    line,
+    column: col,
+    path: dottedPath(issue.path),
+    message: issue.message,
+  };
+}
+
 function toIssues(issue: core.$ZodIssue): PolicyIssue[] {
   if (issue.code === 'invalid_key')
     return [{ path: issue.path, message: issue.message, atKey: true }];

@@ -2,7 +2,7 @@
 import { formatDuration } from '../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
 import type { RequestChange } from '../bot/core/ports/notifier.ts';
-import { clock, left, roleList, who } from './wording.ts';
+import { clock, eligibilityCut, left, roleList, who } from './wording.ts';
 
 export type Audience = 'requester' | 'approver' | 'security';
 
@@ -29,7 +29,7 @@ export function outcomeText(
     case 'scheduled':
       return `${subject} request ${r.id} for ${roles} is approved and starts ${clock(r.startAt ?? now, timezone)}.`;
     case 'activated': {
-      const until = `until ${clock(r.endsAt ?? now, timezone)}`;
+      const until = `until ${clock(r.endsAt ?? now, timezone)}${eligibilityCut(r, now, timezone)}`;
       const propagation = facts.propagation
         ? ` It can take up to ${formatDuration(facts.propagation)} to reach every service.`
         : '';

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { formatDuration } from '../bot/core/domain/duration.ts';
+import { cutByEligibility } from '../bot/core/domain/eligibility.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
 
 export const clock = (ms: number, timezone: string): string =>
@@ -17,6 +18,16 @@ export const roleList = (r: AccessRequest): string =>
 
 export const who = (p: { displayName: string; email?: string }): string =>
   p.displayName || p.email || 'someone';
+
+/**
+ * ` (cut: the eligibility ends Mon 23 Nov 10:50 CET)` when the requester's eligibility ends
+ * before the asked duration would, so approvers and the requester see the shorter grant.
+ */
+export function eligibilityCut(r: AccessRequest, now: number, timezone: string): string {
+  const from = r.activatedAt ?? r.startAt ?? now;
+  if (r.eligibleUntil == null || !cutByEligibility(r, from)) return '';
+  return ` (cut: the eligibility in Entra PIM ends ${clock(r.eligibleUntil, timezone)})`;
+}
 
 /** Whether approvers can act on it now: a new request, or more time for an active grant. */
 export const awaitingDecision = (r: AccessRequest): boolean =>

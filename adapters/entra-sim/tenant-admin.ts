@@ -12,9 +12,13 @@ import type {
 
 export interface TenantAdmin {
   addUser(u: StandInUser): void;
+  /** Edits a user as the portal does: disable the account, change its mail. */
+  updateUser(id: string, changes: Partial<Omit<StandInUser, 'id'>>): void;
   addGroup(g: StandInGroup): void;
   addRoleDefinition(r: StandInRole): void;
   addEligibility(e: StandInEligibility): void;
+  /** Removes every eligibility the principal holds for the role, as an admin does in PIM. */
+  removeEligibility(principalId: string, roleDefinitionId: string): void;
   setPolicy(roleDefinitionId: string, p: StandInPolicy): void;
   addPermanentAssignment(a: {
     principalId: string;
@@ -32,9 +36,20 @@ export interface TenantAdmin {
 export function tenantAdmin(t: Tenant): TenantAdmin {
   return {
     addUser: (u) => void t.users.set(u.id, u),
+    updateUser: (id, changes) => {
+      const user = t.users.get(id);
+      if (!user) throw new Error(`no user ${id} in the simulated tenant`);
+      t.users.set(id, { ...user, ...changes });
+    },
     addGroup: (g) => void t.groups.set(g.id, g),
     addRoleDefinition: (r) => void t.roles.set(r.id, r),
     addEligibility: (e) => void t.eligibilities.push(e),
+    removeEligibility: (principalId, roleDefinitionId) => {
+      const kept = t.eligibilities.filter(
+        (e) => e.principalId !== principalId || e.roleDefinitionId !== roleDefinitionId,
+      );
+      t.eligibilities.splice(0, t.eligibilities.length, ...kept);
+    },
     setPolicy: (roleId, p) => void t.policies.set(roleId, p),
     addPermanentAssignment: (a) =>
       void t.assignments.push({

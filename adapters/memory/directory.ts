@@ -20,40 +20,58 @@ export interface MemoryGroup {
 }
 
 /**
- * A small directory as the Graph adapter reads Entra: users by object id, UPN or email (case
- * does not matter), disabled accounts not found, groups with nesting, membership transitive.
+ * A small directory as the Graph adapter reads Entra: a name resolves by object id, then UPN,
+ * then mail only when exactly one enabled user has it (case does not matter); disabled
+ * accounts are not found; approvers are compared by object id; groups nest, membership is
+ * transitive. Users can be disabled while a test runs (`disable`).
  */
 export class MemoryDirectory implements DirectoryLookup {
-  readonly #users: readonly MemoryUser[];
+  readonly #users: MemoryUser[];
   readonly #groups: ReadonlyMap<string, MemoryGroup>;
 
   constructor(users: readonly MemoryUser[], groups: readonly MemoryGroup[] = []) {
-    this.#users = users;
+    this.#users = [...users];
     this.#groups = new Map(groups.map((g) => [g.id, g]));
   }
 
+  /** The account is switched off in Entra (accountEnabled false). */
+  disable(principalId: string): void {
+    const i = this.#users.findIndex((u) => u.id === principalId);
+    const user = this.#users[i];
+    if (user) this.#users[i] = { ...user, enabled: false };
+  }
+
   async findUser(idOrEmail: string): Promise<Principal | null> {
-    const user = this.#enabled(idOrEmail);
-    return user ? { id: user.id, displayName: user.displayName, email: user.email } : null;
+    const user = this.#resolve(idOrEmail);
+    return user && user.enabled !== false
+      ? { id: user.id, displayName: user.displayName, email: user.email }
+      : null;
+  }
+
+  async isEnabled(principalId: string): Promise<boolean> {
+    const id = principalId.trim().toLowerCase();
+    return this.#users.some((u) => u.id.toLowerCase() === id && u.enabled !== false);
   }
 
   async isAnyOf(principalId: string, refs: readonly PrincipalRef[]): Promise<boolean> {
-    const user = this.#enabled(principalId);
-    if (!user) return false;
-    const names = new Set([user.id, user.upn ?? '', user.email ?? ''].map((n) => n.toLowerCase()));
+    const id = principalId.trim().toLowerCase();
+    const user = this.#users.find((u) => u.id.toLowerCase() === id);
+    if (!user || user.enabled === false) return false;
     return refs.some((ref) =>
       isGroupRef(ref)
         ? this.#inGroup(user.id, groupIdOf(ref), new Set())
-        : names.has(ref.trim().toLowerCase()),
+        : this.#resolve(ref)?.id === user.id,
     );
   }
 
-  #enabled(idOrEmail: string): MemoryUser | undefined {
-    const key = idOrEmail.trim().toLowerCase();
-    const user = this.#users.find((u) =>
-      [u.id, u.upn ?? '', u.email ?? ''].some((n) => n !== '' && n.toLowerCase() === key),
-    );
-    return user && user.enabled !== false ? user : undefined;
+  /** Object id, then UPN (enabled or not: the name is taken), then a unique enabled mail. */
+  #resolve(name: string): MemoryUser | undefined {
+    const key = name.trim().toLowerCase();
+    const same = (n: string | undefined) => n !== undefined && n !== '' && n.toLowerCase() === key;
+    const byKey = this.#users.find((u) => same(u.id) || same(u.upn));
+    if (byKey) return byKey;
+    const byMail = this.#users.filter((u) => same(u.email) && u.enabled !== false);
+    return byMail.length === 1 ? byMail[0] : undefined;
   }
 
   #inGroup(principalId: string, groupId: string, seen: Set<string>): boolean {

@@ -51,6 +51,15 @@ export class MemoryPrivileges implements PrivilegeProvider {
     ]);
   }
 
+  /** Every eligibility `principalId` holds for the role is removed (as an admin does in PIM). */
+  removeEligibility(principalId: string, roleId: string): void {
+    const held = this.#eligible.get(principalId) ?? [];
+    this.#eligible.set(
+      principalId,
+      held.filter((e) => e.target.id !== roleId),
+    );
+  }
+
   setRules(roleId: string, rules: Partial<PimRules>): void {
     this.#rules.set(roleId, { ...NO_RULES, ...rules });
   }

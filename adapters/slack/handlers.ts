@@ -43,12 +43,13 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
   const asker = async (
     teamId: string,
     userId: string,
+    enterpriseId?: string | null,
   ): Promise<{ ok: true; value: Asker } | { ok: false; error: AppError }> => {
-    const who = await h.identity.resolve(teamId, userId);
+    const who = await h.identity.resolve(teamId, userId, enterpriseId ?? undefined);
     if (!who.ok) return who;
     const resolveMention = async (mention: string) => {
       const id = MENTION.exec(mention)?.[1];
-      const found = id ? await h.identity.resolve(teamId, id) : null;
+      const found = id ? await h.identity.resolve(teamId, id, enterpriseId ?? undefined) : null;
       return found?.ok ? found.value.principal : null;
     };
     return {
@@ -68,7 +69,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
     '/elevate',
     guarded<CommandArgs>(h.log, 'command', async ({ command, ack, respond, client }) => {
       await ack();
-      const who = await asker(command.team_id, command.user_id);
+      const who = await asker(command.team_id, command.user_id, command.enterprise_id);
       if (!who.ok)
         return void (await respond({ response_type: 'ephemeral', ...errorMessage(who.error) }));
       const reply = await handleCommand(h.core, who.value, command.text);
@@ -95,7 +96,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
     'elevate_approve',
     guarded<ActionArgs>(h.log, 'approve', async ({ body, action, ack, respond }) => {
       await ack();
-      const who = await asker(body.team?.id ?? '', body.user.id);
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
       const result = who.ok ? await approve(h.core, actionValue(action), who.value.principal) : who;
       if (!result.ok) await tellClicker(respond, result.error);
     }),
@@ -117,7 +118,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
     'elevate_extend',
     guarded<ActionArgs>(h.log, 'extend', async ({ body, action, ack, respond }) => {
       await ack();
-      const who = await asker(body.team?.id ?? '', body.user.id);
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
       const result = who.ok
         ? await extend(h.core, actionValue(action), who.value.principal, 30 * 60)
         : who;
@@ -129,7 +130,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
     'elevate_deactivate',
     guarded<ActionArgs>(h.log, 'deactivate', async ({ body, action, ack, respond }) => {
       await ack();
-      const who = await asker(body.team?.id ?? '', body.user.id);
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
       const result = who.ok
         ? await end(h.core, actionValue(action), 'deactivated', who.value.principal)
         : who;
@@ -144,7 +145,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
       actionId,
       guarded<ActionArgs>(h.log, actionId, async ({ body, action, ack, respond }) => {
         await ack();
-        const who = await asker(body.team?.id ?? '', body.user.id);
+        const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
         if (!who.ok) return void (await tellClicker(respond, who.error));
         const state = decodeHistoryState(actionValue(action));
         if (!state) return void (await tellClicker(respond, appError('history.bad_cursor')));
@@ -165,7 +166,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
           errors: { reason: 'Say why: the requester reads this.' },
         }));
       await ack();
-      const who = await asker(body.team?.id ?? '', body.user.id);
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
       const result = who.ok
         ? await deny(h.core, view.private_metadata, who.value.principal, reason)
         : who;
@@ -180,7 +181,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
       const parsed = requestFromForm(view.state.values);
       if (!parsed.ok) return void (await ack({ response_action: 'errors', errors: parsed.error }));
       await ack();
-      const who = await asker(body.team?.id ?? '', body.user.id);
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
       const message = who.ok
         ? render(await handleCommand(h.core, who.value, parsed.value), who.value.timezone)
         : errorMessage(who.error);

@@ -97,6 +97,12 @@ const catalogue = {
   'request.deny_reason_required': () => 'Say why you deny it: the requester reads your reason.',
   'request.extension_pending': (p: { id: string }) =>
     `Request \`${p.id}\` already has an extension waiting for the approvers. Wait for their answer, or \`/elevate status\` to see it.`,
+  'request.approval_timed_out': (p: { id: string }) =>
+    `The time to decide request \`${p.id}\` has run out (the policy's approval timeout), so this decision was not recorded. Backup approvers, where the policy names them, get the card next; otherwise the requester can ask again with \`/elevate\`.`,
+  'request.requester_disabled': (p: { id: string }) =>
+    `The requester's Entra ID account is disabled, so request \`${p.id}\` cannot be approved; nothing was granted. Deny it, or let it expire.`,
+  'request.no_longer_eligible': (p: { id: string; roles: readonly string[] }) =>
+    `The requester is no longer eligible for ${list(p.roles)} in Entra PIM, so approving request \`${p.id}\` would grant nothing. Deny it, or let it expire.`,
   'request.changed_meanwhile': (p: { id: string }) =>
     `Request \`${p.id}\` changed while you acted. Look at the updated card and try again if still needed.`,
 
@@ -105,6 +111,13 @@ const catalogue = {
     'Your chat profile shows no email address, so I cannot tell who you are in Entra ID. Ask your chat administrators to let elevate read email addresses, or ask the bot administrators to map you in policy.yaml `identities`.',
   'identity.unknown': (p: { email: string }) =>
     `No enabled Entra ID account matches ${p.email}. If your Entra sign-in name differs, ask the bot administrators to map you in policy.yaml \`identities\`.`,
+
+  'identity.foreign_workspace': () =>
+    'elevate acts only for people of the workspace it is installed in, and you are signed in to another one (or reach it through a shared channel). Ask from your own account in that workspace.',
+  'identity.email_unconfirmed': () =>
+    'The email on your chat profile is not confirmed, so it cannot tell who you are in Entra ID. Confirm your email address in your chat account settings, or ask the bot administrators to map you in policy.yaml `identities`.',
+  'identity.disabled': () =>
+    'Your Entra ID account is disabled, so elevate does not act for you. If that is a mistake, ask your identity team to enable it.',
 
   // --- history --------------------------------------------------------------------------
   'history.not_allowed': () =>
@@ -120,6 +133,14 @@ const catalogue = {
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,
 
+  'grant.requester_disabled': (p: { roles: readonly string[] }) =>
+    `Your Entra ID account is disabled, so ${list(p.roles)} was not granted. If that is a mistake, ask your identity team to enable it and request again.`,
+  'grant.no_longer_eligible': (p: { roles: readonly string[] }) =>
+    `You are no longer eligible for ${list(p.roles)} in Entra PIM, so nothing was granted. Ask your identity team to make you eligible again, then request again.`,
+  'grant.eligibility_ending': (p: { roles: readonly string[]; until: number }) =>
+    `Your eligibility for ${list(p.roles)} in Entra PIM ends at ${new Date(p.until).toISOString().slice(0, 16).replace('T', ' ')} UTC, too soon for a grant, so nothing was granted. Ask your identity team to renew the eligibility, then request again.`,
+  'grant.extend_past_eligibility': (p: { roles: readonly string[]; until: number; left: number }) =>
+    `Your eligibility for ${list(p.roles)} in Entra PIM ends at ${new Date(p.until).toISOString().slice(0, 16).replace('T', ' ')} UTC and a grant may not outlive it; ${p.left > 0 ? `you can extend by up to ${formatDuration(p.left)}` : 'it cannot be extended'}. Ask your identity team to renew the eligibility for more.`,
   'grant.not_active': (p: { role: string }) =>
     `\`${p.role}\` is no longer active in Entra, so it cannot be extended. Request it again with \`/elevate\`.`,
   'policy.extend_too_long': (p: { role: string; max: number; left: number }) =>

@@ -10,6 +10,7 @@ import {
   awaitingDecision,
   type Block,
   clock,
+  eligibilityCut,
   roleList,
   type SlackMessage,
   statusLine,
@@ -45,7 +46,7 @@ export function approvalCard(
         ),
         plain(`Role${r.targets.length > 1 ? 's' : ''}: ${roleList(r)}`),
         plain(
-          `Duration: ${formatDuration(r.durationSeconds)} (max ${formatDuration(facts.maxDuration)})`,
+          `Duration: ${formatDuration(r.durationSeconds)} (max ${formatDuration(facts.maxDuration)})${eligibilityCut(r, now, timezone)}`,
         ),
         plain(`Start: ${start}`),
         plain(`Ticket: ${r.ticket ?? 'none'}`),

@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import { awaitingDecision, clock, roleList, statusLine, who } from '../wording.ts';
+import { awaitingDecision, clock, eligibilityCut, roleList, statusLine, who } from '../wording.ts';
 import { safe } from './escape.ts';
 import { type Card, expand, SCHEMA } from './template.ts';
 
@@ -90,7 +90,7 @@ export function approvalCard(
       { title: r.targets.length > 1 ? 'Roles' : 'Role', value: safe(roleList(r)) },
       {
         title: 'Duration',
-        value: `${formatDuration(r.durationSeconds)} (max ${formatDuration(facts.maxDuration)})`,
+        value: `${formatDuration(r.durationSeconds)} (max ${formatDuration(facts.maxDuration)})${eligibilityCut(r, now, timezone)}`,
       },
       {
         title: 'Start',

@@ -17,7 +17,18 @@ export const ids = {
   dave: '7c3d0a5e-0000-4000-8000-0000000da4e0',
   ops: '7c3d0a5e-0000-4000-8000-0000000000e1',
   onCall: '7c3d0a5e-0000-4000-8000-0000000000e2',
+  mallory: '7c3d0a5e-0000-4000-8000-0000000aa110',
+  trudy: '7c3d0a5e-0000-4000-8000-0000000aa111',
+  erin: '7c3d0a5e-0000-4000-8000-000000000e71',
+  frank: '7c3d0a5e-0000-4000-8000-000000000f7a',
+  gina: '7c3d0a5e-0000-4000-8000-00000000091a',
+  ginaOld: '7c3d0a5e-0000-4000-8000-00000000091b',
 } as const;
+
+/** Held by two enabled accounts (Erin, Frank): it names nobody. */
+export const SHARED_MAIL = 'ops-shared@contoso.com';
+/** Held by enabled Gina and a disabled old account: it names Gina. */
+export const GINA_MAIL = 'gina.m@contoso.com';
 
 const role = (id: string, name: string): Target => ({
   kind: 'directoryRole',
@@ -47,6 +58,19 @@ export const CONTRACT_WORLD: WorldSpec = {
     { id: ids.bob, name: 'Bob Gone', upn: 'bob@contoso.com', enabled: false },
     { id: ids.carol, name: 'Carol OBrien', upn: CAROL_UPN, mail: CAROL_MAIL },
     { id: ids.dave, name: 'Dave Outsider', upn: 'dave@contoso.com' },
+    // `mail` is editable in Entra and not unique: these are the collisions the resolver meets.
+    { id: ids.mallory, name: 'Mallory', upn: 'mallory@contoso.com', mail: 'alice@contoso.com' },
+    { id: ids.trudy, name: 'Trudy', upn: 'trudy@contoso.com', mail: 'bob@contoso.com' },
+    { id: ids.erin, name: 'Erin', upn: 'erin@contoso.com', mail: SHARED_MAIL },
+    { id: ids.frank, name: 'Frank', upn: 'frank@contoso.com', mail: SHARED_MAIL },
+    { id: ids.gina, name: 'Gina', upn: 'gina@contoso.com', mail: GINA_MAIL },
+    {
+      id: ids.ginaOld,
+      name: 'Gina (old)',
+      upn: 'gina.old@contoso.com',
+      mail: GINA_MAIL,
+      enabled: false,
+    },
   ],
   groups: [
     { id: ids.ops, name: 'Ops', members: [ids.onCall, ids.dave] },

@@ -288,7 +288,10 @@ describe('operations endpoints', () => {
   it('reports health, readiness and Prometheus metrics', async () => {
     expect((await fetch(`${world.app.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${world.app.url}/readyz`);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', queues: 'ok' } });
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { redis: 'ok', queues: 'ok', policy: 'ok' },
+    });
     const text = await (await fetch(`${world.app.url}/metrics`)).text();
     expect(text).toMatch(
       /elevate_http_requests_total\{route="POST \/slack\/events",status="200"\} [1-9]/,

@@ -8,6 +8,7 @@ import { seedWorld } from '../../adapters/entra-sim/seed.ts';
 import { eligibleFor, type WorldSpec } from '../../adapters/entra-sim/world.ts';
 import { type RunningApp, startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
+import type { Clock } from '../../bot/core/ports/clock.ts';
 import { createLogger } from '../../bot/log.ts';
 import { parsePolicy } from '../../bot/policy-file.ts';
 import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
@@ -107,7 +108,8 @@ export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
   LOG_LEVEL: 'silent',
 });
 
-export async function startWorld(): Promise<World> {
+/** `clock`: the bot's own clock (the stand-ins keep real time), to reach a deadline at once. */
+export async function startWorld(options: { clock?: Clock } = {}): Promise<World> {
   const graph = await startTenant();
   const slack = await startSlackStandIn();
   const redis = await freshRedis();
@@ -128,7 +130,12 @@ export async function startWorld(): Promise<World> {
     SLACK_API_URL: slack.apiUrl,
     ...graphEnv(graph, redis.prefix),
   });
-  const app = await startApp({ config, policy: testPolicy(), log: createLogger(config.logLevel) });
+  const app = await startApp({
+    config,
+    policy: testPolicy(),
+    log: createLogger(config.logLevel),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     graph,
     slack,

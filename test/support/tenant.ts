@@ -7,6 +7,7 @@
 import { eligibleFor, type WorldSpec } from '../../adapters/entra-sim/world.ts';
 import { MemoryAuditLog } from '../../adapters/memory/audit-log.ts';
 import { ManualClock } from '../../adapters/memory/clock.ts';
+import type { MemoryDirectory } from '../../adapters/memory/directory.ts';
 import { sequentialIds } from '../../adapters/memory/ids.ts';
 import { MemoryNotifier } from '../../adapters/memory/notifier.ts';
 import type { MemoryPrivileges } from '../../adapters/memory/privilege-provider.ts';
@@ -126,6 +127,7 @@ export interface TestTenant {
   readonly deps: CoreDeps;
   readonly clock: ManualClock;
   readonly privileges: MemoryPrivileges;
+  readonly directory: MemoryDirectory;
   readonly scheduler: MemoryScheduler;
   readonly notifier: MemoryNotifier;
 }
@@ -152,5 +154,5 @@ export function testTenant(
     ids: sequentialIds(),
     policy: () => policy,
   };
-  return { deps, clock, privileges, scheduler, notifier };
+  return { deps, clock, privileges, directory, scheduler, notifier };
 }

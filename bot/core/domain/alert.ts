@@ -11,7 +11,8 @@ export type AlertKind =
   | 'outside_pim'
   | 'activated_outside_bot'
   | 'outside_hours'
-  | 'failed_activations';
+  | 'failed_activations'
+  | 'policy_unknown_roles';
 
 export interface SecurityAlert {
   readonly kind: AlertKind;

@@ -86,6 +86,12 @@ export interface AccessRequest {
   readonly endedAt: number | null;
   readonly endReason: EndReason | null;
   readonly failure: Failure | null;
+  /**
+   * When the requester's eligibility for these targets ends (the earliest over targets),
+   * read at submission and again when activation starts; null or absent: permanent. The
+   * grant is cut to end by then.
+   */
+  readonly eligibleUntil?: number | null;
   /** An extension waiting for approval; absent or null when none. */
   readonly extension?: PendingExtension | null;
 }

@@ -15,7 +15,7 @@ export type Transition =
   | { readonly type: 'expire_approval' }
   | { readonly type: 'escalate' }
   | { readonly type: 'schedule' }
-  | { readonly type: 'start_activation' }
+  | { readonly type: 'start_activation'; readonly eligibleUntil?: number | null }
   | { readonly type: 'activated'; readonly endsAt: number }
   | { readonly type: 'fail'; readonly failure: Failure }
   | { readonly type: 'end'; readonly reason: EndReason }
@@ -111,7 +111,10 @@ export function transition(
     case 'schedule':
       return next({ state: 'scheduled' });
     case 'start_activation':
-      return next({ state: 'activating' });
+      return next({
+        state: 'activating',
+        ...(t.eligibleUntil === undefined ? {} : { eligibleUntil: t.eligibleUntil }),
+      });
     case 'activated':
       return next({ state: 'active', activatedAt: now, endsAt: t.endsAt });
     case 'fail':

@@ -2,15 +2,19 @@
  * Grants an approved request in PIM. Run by the activate job: the `activating` state is the
  * lock that keeps a second worker or replica from granting twice; a retry of the same job
  * (`resume`) picks an interrupted activation up again, and the provider treats an assignment
- * that already exists for this request as done.
+ * that already exists for this request as done. A fresh start (after approval, or a scheduled
+ * start) re-reads the facts first (recheck.ts): the requester's account still enabled, still
+ * eligible, and until when; the grant is cut to end when the eligibility does.
  */
 import { mfaDemand, rolePolicy } from '../domain/effective-policy.ts';
+import { cutByEligibility, grantSeconds, MIN_GRANT_SECONDS } from '../domain/eligibility.ts';
 import type { AccessRequest } from '../domain/request.ts';
 import type { Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
+import { stillGrantable } from './recheck.ts';
 import { applyTransition, markFailed } from './record.ts';
 
 export async function activate(
@@ -22,10 +26,11 @@ export async function activate(
   if (!current) return err(appError('request.not_found', { id: requestId }));
   let request = current;
   if (current.state === 'approved' || current.state === 'scheduled') {
+    const facts = await stillGrantable(deps, current, false);
     const started = await applyTransition(
       deps,
       requestId,
-      { type: 'start_activation' },
+      { type: 'start_activation', ...(facts.ok ? { eligibleUntil: facts.value } : {}) },
       'grant.activating',
       null,
     );
@@ -35,7 +40,8 @@ export async function activate(
       return started.error.code === 'request.wrong_state' && latest ? ok(latest) : started;
     }
     request = started.value;
-    const refused = await mfaRefusal(deps, request);
+    const refused =
+      (facts.ok ? endingSoon(deps, request) : facts.error) ?? (await mfaRefusal(deps, request));
     if (refused) return refuse(deps, request, refused);
   } else if (!(current.state === 'activating' && opts.resume)) {
     return ok(current);
@@ -43,12 +49,15 @@ export async function activate(
 
   const granted: Target[] = [];
   let endsAt = Number.POSITIVE_INFINITY;
+  let cut = false;
   for (const target of request.targets) {
+    const startAt = deps.clock.now();
+    cut ||= cutByEligibility(request, startAt);
     const result = await deps.privileges.activate({
       principalId: request.requester.id,
       target,
-      startAt: deps.clock.now(),
-      durationSeconds: request.durationSeconds,
+      startAt,
+      durationSeconds: grantSeconds(request, startAt),
       justification: justification(request),
       ticket: request.ticket,
       requestId: request.id,
@@ -66,6 +75,8 @@ export async function activate(
     null,
     {
       endsAt,
+      // Said in the audit trail too: this grant was cut to end with the eligibility.
+      ...(cut && request.eligibleUntil != null ? { eligibleUntil: request.eligibleUntil } : {}),
     },
   );
   if (!active.ok) return active;
@@ -73,6 +84,17 @@ export async function activate(
   await scheduleEndTimers(deps, request, endsAt);
   await deps.notifier.requestChanged(active.value, 'activated');
   return active;
+}
+
+/** The eligibility ends so soon that what is left of the grant is not worth making. */
+function endingSoon(deps: CoreDeps, request: AccessRequest): AppError | null {
+  const now = deps.clock.now();
+  if (!cutByEligibility(request, now) || grantSeconds(request, now) >= MIN_GRANT_SECONDS)
+    return null;
+  return appError('grant.eligibility_ending', {
+    roles: request.targets.map((t) => t.name),
+    until: request.eligibleUntil ?? now,
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * Approvers decide. Who clicked comes from the platform's authenticated identity, resolved to
  * an Entra user by the adapter; the checks run in the order a person would want to hear them:
- * own request, already decided, not an approver. The same buttons decide an extension that
- * waits for re-approval on an active grant.
+ * own request, already decided, past its deadline, not an approver (account disabled, read
+ * now), and for an approval: the requester still enabled and eligible (recheck.ts). The same
+ * buttons decide an extension that waits for re-approval on an active grant.
  */
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest } from '../domain/request.ts';
@@ -12,6 +13,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { carryOut } from './extend.ts';
 import { startApproved } from './proceed.ts';
+import { deadlinePassed, disabledActor, stillGrantable } from './recheck.ts';
 import { applyTransition, cancelApprovalTimers } from './record.ts';
 
 async function mayDecide(
@@ -26,6 +28,8 @@ async function mayDecide(
   if (request.state !== 'pending_approval' && !extending) {
     return err(appError('request.already_decided', { id: request.id, state: request.state }));
   }
+  const refused = deadlinePassed(deps, request) ?? (await disabledActor(deps, approver));
+  if (refused) return err(refused);
   if (!(await deps.directory.isAnyOf(approver.id, request.approval.approvers))) {
     return err(appError('request.not_approver', { roles: request.targets.map((t) => t.name) }));
   }
@@ -40,6 +44,8 @@ export async function approve(
   const allowed = await mayDecide(deps, requestId, approver);
   if (!allowed.ok) return allowed;
   if (allowed.value.state === 'active') return approveExtension(deps, requestId, approver);
+  const grantable = await stillGrantable(deps, allowed.value, true);
+  if (!grantable.ok) return grantable;
   const saved = await applyTransition(
     deps,
     requestId,

@@ -12,6 +12,7 @@ import { err, type Result } from '../result.ts';
 import { justification } from './activate.ts';
 import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
+import { extensionRefusal } from './recheck.ts';
 import { applyTransition } from './record.ts';
 
 export async function extend(
@@ -46,6 +47,8 @@ export async function extend(
       );
     }
   }
+  const refused = await extensionRefusal(deps, current, endsAt);
+  if (refused) return err(refused);
   if (await needsReapproval(deps, current)) {
     const asked = await applyTransition(
       deps,
@@ -73,6 +76,9 @@ export async function carryOut(
   const requestId = current.id;
   const activatedAt = current.activatedAt ?? deps.clock.now();
   const endsAt = Math.max(current.endsAt ?? 0, deps.clock.now()) + seconds * 1000;
+  // Checked again after a re-approval: the eligibility may have changed while it waited.
+  const refused = await extensionRefusal(deps, current, endsAt);
+  if (refused) return err(refused);
   for (const target of current.targets) {
     const moved = await deps.privileges.extend(
       {

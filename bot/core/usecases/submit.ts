@@ -8,6 +8,7 @@ import {
   mfaDemand,
   rolePolicy,
 } from '../domain/effective-policy.ts';
+import { eligibleUntil } from '../domain/eligibility.ts';
 import type { RolePolicy } from '../domain/policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, Platform } from '../domain/request.ts';
@@ -16,6 +17,7 @@ import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { startApproved } from './proceed.ts';
+import { disabledActor } from './recheck.ts';
 import { auditEvent } from './record.ts';
 
 export interface SubmitInput {
@@ -40,6 +42,9 @@ export async function submit(
     name: r.name,
     scope: input.scope,
   }));
+  // The chat identity may be cached; whether the account is enabled is read now.
+  const disabled = await disabledActor(deps, input.requester);
+  if (disabled) return err(disabled);
   const eligible = await deps.privileges.eligibilities(input.requester.id);
   const missing = targets.find(
     (t) =>
@@ -86,6 +91,7 @@ export async function submit(
   }
 
   const now = deps.clock.now();
+  const until = eligibleUntil(eligible, targets);
   const request: AccessRequest = {
     id: deps.ids.requestId(),
     version: 1,
@@ -116,6 +122,7 @@ export async function submit(
     endedAt: null,
     endReason: null,
     failure: null,
+    eligibleUntil: until === 'missing' ? null : until,
   };
   const created = await deps.store.create(
     request,

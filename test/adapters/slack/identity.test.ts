@@ -95,4 +95,35 @@ describe('SlackIdentity', () => {
     expect(await replica(warnings).slackUserFor(alice)).toBe('UALICE');
     expect(warnings).toHaveLength(1);
   });
+
+  it('learns its workspace once from auth.test, asks again only after a failure', async () => {
+    const { slack, replica } = await setUp();
+    const identity = replica();
+    slack.failNext('auth.test', 'internal_error');
+    await expect(identity.resolve(slack.teamId, 'UALICE')).rejects.toThrow();
+    expect((await identity.resolve(slack.teamId, 'UALICE')).ok).toBe(true);
+    expect((await identity.resolve('T0ELSEWHERE', 'UALICE')).ok).toBe(false);
+    expect((await identity.resolve(slack.teamId, 'UALICE')).ok).toBe(true);
+    expect(callsTo(slack, 'auth.test')).toBe(2);
+  });
+
+  it('refuses another workspace before looking anybody up', async () => {
+    const { slack, replica } = await setUp();
+    expect(await replica().resolve('T0ELSEWHERE', 'UALICE')).toMatchObject({
+      ok: false,
+      error: { code: 'identity.foreign_workspace' },
+    });
+    expect(callsTo(slack, 'users.info')).toBe(0);
+  });
+
+  it('an unconfirmed email is not looked up, and not remembered as nobody', async () => {
+    const { slack, replica } = await setUp();
+    slack.addUser({ id: 'UALICE', name: 'alice', email: alice.email, emailConfirmed: false });
+    expect(await replica().resolve(slack.teamId, 'UALICE')).toMatchObject({
+      ok: false,
+      error: { code: 'identity.email_unconfirmed' },
+    });
+    slack.addUser({ id: 'UALICE', name: 'alice', email: alice.email });
+    expect((await replica().resolve(slack.teamId, 'UALICE')).ok).toBe(true);
+  });
 });

@@ -62,6 +62,7 @@ export async function startSlackStandIn(
   const state = new SlackState();
   const botToken = options.botToken ?? `xoxb-${randomBytes(8).toString('hex')}`;
   const botUserId = 'U0ELEVATE';
+  const teamId = options.teamId ?? 'T0CONTOSO';
   const buckets = new Map<string, { tokens: number; at: number }>();
   let baseUrl = '';
 
@@ -124,7 +125,7 @@ export async function startSlackStandIn(
     if (token !== botToken) return record(200, { ok: false, error: 'invalid_auth' });
     const failure = state.failures.get(method)?.shift();
     if (failure) return record(200, { ok: false, error: failure.error, ...failure.extra });
-    return record(200, impl(args, { state, botUserId, baseUrl }));
+    return record(200, impl(args, { state, botUserId, baseUrl, teamId }));
   }
 
   function takeToken(channel: string): boolean {
@@ -155,7 +156,7 @@ export async function startSlackStandIn(
     apiUrl: baseUrl,
     botToken,
     signingSecret: options.signingSecret ?? randomBytes(16).toString('hex'),
-    teamId: options.teamId ?? 'T0CONTOSO',
+    teamId,
     botUserId,
     addUser: (u) => void state.users.set(u.id, u),
     addChannel: (c) => void state.channels.set(c.id, c),

@@ -8,7 +8,7 @@ export type Args = Record<string, unknown>;
 export type MethodResult = Record<string, unknown> & { ok: boolean };
 type Method = (
   args: Args,
-  ctx: { state: SlackState; botUserId: string; baseUrl: string },
+  ctx: { state: SlackState; botUserId: string; baseUrl: string; teamId: string },
 ) => MethodResult;
 
 const fail = (error: string, extra: Record<string, unknown> = {}): MethodResult => ({
@@ -45,9 +45,10 @@ function messageProblem(args: Args): MethodResult | null {
   return blocks ? fail(blocks) : null;
 }
 
-const userJson = (u: SlackUser) => ({
+const userJson = (u: SlackUser, teamId: string) => ({
   id: u.id,
-  team_id: 'T0CONTOSO',
+  team_id: u.teamId ?? teamId,
+  is_email_confirmed: u.emailConfirmed ?? true,
   name: u.name,
   deleted: u.deleted ?? false,
   real_name: u.realName ?? u.name,
@@ -57,12 +58,12 @@ const userJson = (u: SlackUser) => ({
 });
 
 export const METHODS: Record<string, Method> = {
-  'auth.test': (_a, { botUserId }) => ({
+  'auth.test': (_a, { botUserId, teamId }) => ({
     ok: true,
     url: 'https://contoso.slack.com/',
     team: 'Contoso',
     user: 'elevate',
-    team_id: 'T0CONTOSO',
+    team_id: teamId,
     user_id: botUserId,
     bot_id: 'B0ELEVATE',
   }),
@@ -142,17 +143,17 @@ export const METHODS: Record<string, Method> = {
     return { ok: true, message_ts: ts };
   },
 
-  'users.info': (args, { state }) => {
+  'users.info': (args, { state, teamId }) => {
     const user = state.users.get(str(args.user) ?? '');
-    return user ? { ok: true, user: userJson(user) } : fail('user_not_found');
+    return user ? { ok: true, user: userJson(user, teamId) } : fail('user_not_found');
   },
 
-  'users.lookupByEmail': (args, { state }) => {
+  'users.lookupByEmail': (args, { state, teamId }) => {
     const email = str(args.email)?.toLowerCase();
     const user = [...state.users.values()].find(
       (u) => u.email?.toLowerCase() === email && !u.deleted,
     );
-    return user ? { ok: true, user: userJson(user) } : fail('users_not_found');
+    return user ? { ok: true, user: userJson(user, teamId) } : fail('users_not_found');
   },
 
   'conversations.open': (args, { state }) => {

@@ -27,6 +27,10 @@ export interface SlackUser {
   readonly name: string;
   readonly realName?: string;
   readonly email?: string;
+  /** Slack's `is_email_confirmed`; confirmed unless a test says otherwise. */
+  readonly emailConfirmed?: boolean;
+  /** The user's home team; the stand-in's own team unless set (a Slack Connect guest). */
+  readonly teamId?: string;
   readonly tz?: string;
   readonly deleted?: boolean;
   readonly isBot?: boolean;

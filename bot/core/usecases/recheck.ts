@@ -1,0 +1,77 @@
+/**
+ * Facts that may have changed since a request was made, read again at the moment they
+ * matter: whether the approval deadline passed, whether the accounts are still enabled, and
+ * whether the requester is still eligible (and until when). Decide and activate call these;
+ * each is one small question, so a new step (an MFA wait) can ask them too.
+ */
+import { eligibleUntil } from '../domain/eligibility.ts';
+import type { Principal } from '../domain/principal.ts';
+import type { AccessRequest } from '../domain/request.ts';
+import { type AppError, appError } from '../errors.ts';
+import { err, ok, type Result } from '../result.ts';
+import type { CoreDeps } from './deps.ts';
+
+/** A pending request whose approval.timeout has run out can no longer be decided. */
+export function deadlinePassed(deps: CoreDeps, request: AccessRequest): AppError | null {
+  const due = request.approval.timeoutAt;
+  if (request.state !== 'pending_approval' || due === null || deps.clock.now() < due) return null;
+  return appError('request.approval_timed_out', { id: request.id });
+}
+
+/** The person acting is refused when Entra says their account is disabled, read now. */
+export async function disabledActor(deps: CoreDeps, who: Principal): Promise<AppError | null> {
+  return (await deps.directory.isEnabled(who.id)) ? null : appError('identity.disabled');
+}
+
+/**
+ * Whether the request could still be granted to its requester: account enabled, every
+ * target still eligible. The value is until when the eligibility lasts (null: permanent).
+ * `asApprover` words the refusal for the person clicking Approve rather than the requester.
+ */
+export async function stillGrantable(
+  deps: CoreDeps,
+  request: AccessRequest,
+  asApprover: boolean,
+): Promise<Result<number | null, AppError>> {
+  const roles = request.targets.map((t) => t.name);
+  if (!(await deps.directory.isEnabled(request.requester.id))) {
+    return err(
+      asApprover
+        ? appError('request.requester_disabled', { id: request.id })
+        : appError('grant.requester_disabled', { roles }),
+    );
+  }
+  const until = eligibleUntil(
+    await deps.privileges.eligibilities(request.requester.id),
+    request.targets,
+  );
+  if (until === 'missing') {
+    return err(
+      asApprover
+        ? appError('request.no_longer_eligible', { id: request.id, roles })
+        : appError('grant.no_longer_eligible', { roles }),
+    );
+  }
+  return ok(until);
+}
+
+/**
+ * An extension to `endsAt` must not outlive the eligibility either, nor be made for a
+ * requester disabled or no longer eligible since the grant began.
+ */
+export async function extensionRefusal(
+  deps: CoreDeps,
+  request: AccessRequest,
+  endsAt: number,
+): Promise<AppError | null> {
+  const facts = await stillGrantable(deps, request, false);
+  if (!facts.ok) return facts.error;
+  const until = facts.value;
+  if (until === null || endsAt <= until) return null;
+  const from = Math.max(request.endsAt ?? 0, deps.clock.now());
+  return appError('grant.extend_past_eligibility', {
+    roles: request.targets.map((t) => t.name),
+    until,
+    left: Math.max(0, Math.floor((until - from) / 1000)),
+  });
+}
