@@ -2,6 +2,13 @@
  * The door for Slack's HTTP requests. Before Bolt sees anything: the body is read within a
  * size limit, the v0 signature and the timestamp window (five minutes either way) are checked,
  * and a request already seen is refused. A refused request gets 401 and leaves no trace.
+ *
+ * "Already seen" is keyed on what Bolt verified, not on the header text. Bolt 5
+ * (receivers/verify-request.js) reads the header as `signature.split('=')` and keeps only the
+ * first two parts, compares the second with the lowercase hex HMAC of
+ * `v0:${Number(timestamp)}:${body}`, and ignores the rest: `v0=<hex>=1`, `v0=<hex>=` and
+ * `v0=<hex>=anything` all verify, and so does a timestamp written `0…` or with spaces. The key
+ * is therefore the verified digest alone, which names exactly one (timestamp, body) pair.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidSlackRequest } from '@slack/bolt';
@@ -43,13 +50,19 @@ export function slackInbound(options: InboundOptions) {
       log.warn({ fresh }, 'refused a Slack request with a bad or stale signature');
       return refuse(res, 401);
     }
-    if (!(await options.replayGuard.firstSeen(`slack:${signature}`, 2 * WINDOW_SECONDS))) {
+    if (!(await options.replayGuard.firstSeen(replayKey(signature), 2 * WINDOW_SECONDS))) {
       log.warn('refused a replayed Slack request');
       return refuse(res, 401);
     }
     Object.assign(req, { rawBody: body });
     options.next(req, res);
   };
+}
+
+/** The digest Bolt compared: the second `=`-separated part of a verified `v0=` header. */
+export function replayKey(signature: string): string {
+  const digest = signature.split('=')[1] ?? '';
+  return `slack:v0:${digest.toLowerCase()}`;
 }
 
 function header(req: IncomingMessage, name: string): string {
