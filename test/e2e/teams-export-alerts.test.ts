@@ -13,34 +13,34 @@ import { createLogger } from '../../bot/log.ts';
 import {
   type BotConnectorStandIn,
   messageActivity,
-  postActivity,
-  startBotConnectorStandIn,
 } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
+import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
 import { graphEnv, startTenant, TENANT, testPolicy } from './world.ts';
 
 let graph: GraphStandIn;
 let connector: BotConnectorStandIn;
+let teams: TeamsChannel;
 let redis: FreshRedis;
 let app: RunningApp;
 
 beforeAll(async () => {
   graph = await startTenant();
-  connector = await startBotConnectorStandIn();
+  teams = await startTeamsChannel();
+  connector = teams.connector;
   redis = await freshRedis();
   const config = loadConfig({
     ...graphEnv(graph, redis.prefix),
-    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    TEAMS_SERVICE_URL: connector.serviceUrl,
+    ...teams.env,
     PUBLIC_URL: 'https://elevate.contoso.example/',
   });
   app = await startApp({ config, policy: testPolicy(), log: createLogger('silent') });
 });
 afterAll(async () => {
   await app?.close();
-  await connector?.close();
+  await teams?.close();
   await graph?.close();
   await redis?.cleanup();
 });
@@ -60,7 +60,7 @@ async function say(p: Person, text: string): Promise<Record<string, unknown>> {
     conversation,
     serviceUrl: connector.serviceUrl,
   });
-  expect((await postActivity(`${app.url}/api/messages`, activity)).status).toBe(200);
+  expect((await teams.post(`${app.url}/api/messages`, activity)).status).toBe(200);
   const reply = await waitFor(() => connector.activitiesIn(conversation.id)[before], 5_000);
   return reply.activity as Record<string, unknown>;
 }
