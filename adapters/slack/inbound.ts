@@ -11,6 +11,7 @@
  * is therefore the verified digest alone, which names exactly one (timestamp, body) pair.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import { isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { ReplayGuard } from '../../bot/core/ports/replay-guard.ts';
@@ -50,6 +51,11 @@ export function slackInbound(options: InboundOptions) {
       log.warn({ fresh }, 'refused a Slack request with a bad or stale signature');
       return refuse(res, 401);
     }
+    const shape = payloadProblem(header(req, 'content-type'), body.toString('utf8'));
+    if (shape) {
+      log.warn({ problem: shape }, 'refused a signed Slack request that is not an interaction');
+      return refuse(res, 400);
+    }
     if (!(await options.replayGuard.firstSeen(replayKey(signature), 2 * WINDOW_SECONDS))) {
       log.warn('refused a replayed Slack request');
       return refuse(res, 401);
@@ -63,6 +69,59 @@ export function slackInbound(options: InboundOptions) {
 export function replayKey(signature: string): string {
   const digest = signature.split('=')[1] ?? '';
   return `slack:v0:${digest.toLowerCase()}`;
+}
+
+/** Interactions that someone did: each must say who (`user.id`), or no listener can act. */
+const ACTED = new Set([
+  'block_actions',
+  'block_suggestion',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'interactive_message',
+]);
+
+/**
+ * Why a verified body is not something Bolt's listeners can act on, or null. Slack signs what
+ * it sends, but a signed body can still be one Slack would never send (a replayed test, a
+ * bug, another app's secret): refused with 400 here rather than a TypeError and a 500 later.
+ */
+export function payloadProblem(contentType: string, text: string): string | null {
+  // Bolt's parseHTTPRequestBody: a form only for exactly this content type, else JSON.
+  if (contentType !== 'application/x-www-form-urlencoded') {
+    const body = parseObject(text);
+    return body && typeof body.type === 'string' ? null : 'a JSON body without a type';
+  }
+  // node:querystring, as Bolt parses it: a repeated key is an array.
+  const form = parseQuery(text);
+  if (form.ssl_check === '1') return null;
+  const { payload } = form;
+  if (payload === undefined) {
+    const command = form.command;
+    const user = form.user_id;
+    return typeof command === 'string' && typeof user === 'string' && user !== ''
+      ? null
+      : 'a form without command or user';
+  }
+  if (typeof payload !== 'string') return 'a form with several payloads';
+  const body = parseObject(payload);
+  if (!body || typeof body.type !== 'string') return 'a payload without a type';
+  if (!ACTED.has(body.type)) return null;
+  const user = body.user;
+  const id = typeof user === 'object' && user !== null ? (user as { id?: unknown }).id : null;
+  return typeof id === 'string' && id !== '' ? null : `a ${body.type} without a user`;
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 function header(req: IncomingMessage, name: string): string {
