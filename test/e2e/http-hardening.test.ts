@@ -4,10 +4,15 @@
  * methods a route does not serve, and the metrics endpoint.
  */
 import { createHmac } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slashCommandBody } from '../standins/slack/index.ts';
+import { startApp } from '../../bot/app.ts';
+import { loadConfig } from '../../bot/config.ts';
+import { createLogger } from '../../bot/log.ts';
+import { postToBot, slashCommandBody } from '../standins/slack/index.ts';
+import { freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
-import { startWorld, TENANT, type World } from './world.ts';
+import { graphEnv, startWorld, TENANT, testPolicy, type World } from './world.ts';
 
 let world: World;
 beforeAll(async () => {
@@ -116,5 +121,88 @@ describe('methods and paths', () => {
     expect(unknown.status).toBe(404);
     const headUnknown = await fetch(`${world.app.url}/nothing-here`, { method: 'HEAD' });
     expect(headUnknown.status).toBe(404);
+  });
+});
+
+describe('what the logs keep', () => {
+  /** The bot at LOG_LEVEL=debug on the world's Slack and tenant, its log lines captured. */
+  async function debugBot(env: Record<string, string>) {
+    const redis = await freshRedis();
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _e, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const config = loadConfig({
+      SLACK_SIGNING_SECRET: world.slack.signingSecret,
+      SLACK_BOT_TOKEN: world.slack.botToken,
+      SLACK_API_URL: world.slack.apiUrl,
+      ...graphEnv(world.graph, redis.prefix),
+      LOG_LEVEL: 'debug',
+      ...env,
+    });
+    const app = await startApp({
+      config,
+      policy: testPolicy(),
+      log: createLogger(config.logLevel, sink, { bodies: config.logBodies }),
+    });
+    return {
+      lines,
+      app,
+      close: async () => {
+        await app.close();
+        await redis.cleanup();
+      },
+    };
+  }
+
+  async function command(url: string, text: string) {
+    const responseUrl = world.slack.responseUrl();
+    const body = slashCommandBody({
+      text,
+      userId: TENANT.alice.slack,
+      channelId: 'C0OPS',
+      responseUrl,
+      triggerId: world.slack.triggerId(),
+      teamId: world.slack.teamId,
+    });
+    expect((await postToBot(`${url}/slack/events`, world.slack.signingSecret, body)).status).toBe(
+      200,
+    );
+    await waitFor(
+      () => world.slack.responses.find((r) => r.url === responseUrl),
+      10_000,
+      'the answer',
+    );
+  }
+
+  const posted = (lines: readonly string[]) =>
+    lines.some((l) => l.includes('"channel":"C0APPROVALS"') && l.includes('http request body'));
+
+  it('leaves reasons and names out of debug logs unless LOG_BODIES=true', async () => {
+    const reason = 'quarantine review for the finance mailbox INC8812';
+    const quiet = await debugBot({});
+    try {
+      await command(quiet.app.url, `exo 1h ${reason}`);
+      await waitFor(() => posted(quiet.lines), 10_000, 'the approval card posted');
+      const text = quiet.lines.join('\n');
+      expect(quiet.lines.some((l) => l.includes('"level":20'))).toBe(true);
+      expect(text).toContain('[omitted: LOG_BODIES]');
+      for (const secret of [reason, 'quarantine review', TENANT.alice.name, TENANT.alice.upn]) {
+        expect(text).not.toContain(secret);
+      }
+    } finally {
+      await quiet.close();
+    }
+    const loud = await debugBot({ LOG_BODIES: 'true' });
+    try {
+      await command(loud.app.url, `exo 1h ${reason} again`);
+      await waitFor(() => posted(loud.lines), 10_000, 'the approval card posted');
+      expect(loud.lines.join('\n')).toContain('quarantine review');
+    } finally {
+      await loud.close();
+    }
   });
 });
