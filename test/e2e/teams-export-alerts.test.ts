@@ -81,6 +81,9 @@ describe('Teams audit export by link', () => {
     expect(JSON.stringify(card)).toMatch(/Action\.OpenUrl/);
     expect(JSON.stringify(card)).toMatch(/works once, for the next 15 minutes/);
     const link = linkIn(card);
+    // A link preview's HEAD does not spend the one use.
+    const preview = await fetch(link, { method: 'HEAD' });
+    expect([preview.status, await preview.text()]).toEqual([200, '']);
     const first = await fetch(link);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toMatch(/text\/csv/);

@@ -141,7 +141,7 @@ describe('Teams cards read by request id', () => {
 });
 
 describe('unauthenticated Teams', () => {
-  it('runs only as the sandbox, reachable on 127.0.0.1 and on no other address', async () => {
+  it('runs only as the sandbox, reachable on 127.0.0.1 and on no other address, favicon and HEAD included', async () => {
     const config = loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', PORT: '0' });
     expect(config).toMatchObject({ sandbox: true, host: '127.0.0.1', azure: null });
     const sandboxRedis = await freshRedis();
@@ -154,6 +154,20 @@ describe('unauthenticated Teams', () => {
       const { port } = new URL(sandbox.url);
       const local = await postActivity(`http://127.0.0.1:${port}/api/messages`, {});
       expect(local.status).toBe(400);
+      const icon = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+      expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/png']);
+      expect(
+        Buffer.from(await icon.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      const page = await fetch(`http://127.0.0.1:${port}/`, { method: 'HEAD' });
+      expect([page.status, await page.text()]).toEqual([200, '']);
+      const events = await fetch(`http://127.0.0.1:${port}/api/events`, { method: 'HEAD' });
+      expect([events.status, events.headers.get('content-type')]).toEqual([
+        200,
+        'text/event-stream',
+      ]);
       const outside = Object.values(networkInterfaces())
         .flat()
         .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
