@@ -206,3 +206,30 @@ describe('what the logs keep', () => {
     }
   });
 });
+
+describe('metrics on a port of its own', () => {
+  it('serves /metrics only on METRICS_PORT, behind METRICS_TOKEN', async () => {
+    const token = 'scrape-token-0123456789abcdef';
+    const redis = await freshRedis();
+    const config = loadConfig({
+      ...graphEnv(world.graph, redis.prefix),
+      METRICS_PORT: '0',
+      METRICS_TOKEN: token,
+    });
+    const app = await startApp({ config, policy: testPolicy(), log: createLogger('silent') });
+    try {
+      expect((await fetch(`${app.url}/metrics`)).status).toBe(404);
+      expect(app.metricsUrl).toBeDefined();
+      expect((await fetch(`${app.metricsUrl}/metrics`)).status).toBe(401);
+      const scraped = await fetch(`${app.metricsUrl}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('elevate_http_requests_total');
+      expect((await fetch(`${app.metricsUrl}/healthz`)).status).toBe(404);
+    } finally {
+      await app.close();
+      await redis.cleanup();
+    }
+  });
+});
