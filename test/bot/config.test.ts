@@ -132,9 +132,10 @@ describe('loadConfig', () => {
 
   it('takes the metrics port and token, and refuses a short token or a shared port', () => {
     expect(loadConfig({}).metrics).toEqual({});
-    expect(
-      loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'a'.repeat(32) }).metrics,
-    ).toEqual({ port: 9464, token: 'a'.repeat(32) });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'a'.repeat(32) }).metrics).toEqual({
+      port: 9464,
+      token: 'a'.repeat(32),
+    });
     expect(fails({ METRICS_TOKEN: 'short' })).toMatch(/^METRICS_TOKEN=\(hidden\) is invalid/);
     expect(fails({ METRICS_PORT: '3978' })).toMatch(/^METRICS_PORT=3978 is the same as PORT/);
     expect(fails({ METRICS_PORT: 'x' })).toMatch(/^METRICS_PORT="x" is invalid/);

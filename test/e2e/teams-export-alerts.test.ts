@@ -10,10 +10,7 @@ import { MemoryUsedLinks } from '../../adapters/chat/used-links.ts';
 import { type RunningApp, startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/log.ts';
-import {
-  type BotConnectorStandIn,
-  messageActivity,
-} from '../standins/botframework/index.ts';
+import { type BotConnectorStandIn, messageActivity } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
