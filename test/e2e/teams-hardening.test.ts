@@ -116,6 +116,36 @@ describe('Teams bodies that are not activities', () => {
   });
 });
 
+describe('Teams failures', () => {
+  it('answers a failure inside botbuilder with a fixed body, not the upstream error text', async () => {
+    // The issuer's keys cannot be fetched: botbuilder fails the turn with a plain Error whose
+    // message names the metadata URL and the fetch failure, and sends it as the 500 body.
+    const prefix = await freshRedis();
+    const dead = 'http://127.0.0.1:9/deadbeef/v1/.well-known/openidconfiguration';
+    const config = loadConfig({
+      ...graphEnv(graph, prefix.prefix),
+      ...teams.env,
+      BOT_OPENID_METADATA: dead,
+    });
+    const broken = await startApp({ config, policy: testPolicy(), log: createLogger('silent') });
+    try {
+      const activity = messageActivity({
+        text: 'help',
+        from: user(TENANT.alice),
+        conversation: personal(TENANT.alice),
+        serviceUrl: teams.connector.serviceUrl,
+      });
+      const res = await teams.post(`${broken.url}/api/messages`, activity);
+      expect(res.status).toBe(500);
+      expect(JSON.stringify(res.body)).not.toMatch(/deadbeef|127\.0\.0\.1|request to/i);
+      expect(res.body).toEqual({ error: 'internal error' });
+    } finally {
+      await broken.close();
+      await prefix.cleanup();
+    }
+  });
+});
+
 describe('Teams cards read by request id', () => {
   it('shows the card to the requester, the approvers and the auditors, and a neutral card to anyone else', async () => {
     const id = await submit();
