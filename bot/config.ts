@@ -113,7 +113,7 @@ export interface Config {
   readonly host?: string;
   /** Where /metrics is served: on PORT (default) or its own port; a bearer token guards it. */
   readonly metrics: { readonly port?: number; readonly token?: string };
-  /** Debug logs carry reasons and names only when this is on (LOG_BODIES=true). */
+  /** Log lines keep reasons, text, names and emails only when this is on (LOG_BODIES=true). */
   readonly logBodies: boolean;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly process: Env['ELEVATE_PROCESS'];
@@ -145,11 +145,15 @@ export function loadConfig(
 }
 
 /**
- * `scheme://user:password@host` → `scheme://***@host`, wherever a URL appears in the text,
- * parseable or not: an error message about REDIS_URL must not print its password.
+ * `scheme://user:password@host` → `scheme://***@host`: everything before the last `@` goes,
+ * parseable URL or not (`default:pw@cache:6380` too), so an error message about REDIS_URL
+ * never prints its password.
  */
 export function maskUserinfo(text: string): string {
-  return text.replace(/([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#\s]*@/g, '$1***@');
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? '';
+  return `${scheme}***${text.slice(at)}`;
 }
 
 /** localhost, *.localhost, 127.0.0.0/8 and ::1: reachable from this machine only. */
