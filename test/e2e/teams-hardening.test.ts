@@ -5,11 +5,17 @@
  */
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_PEOPLE } from '../../adapters/entra-sim/sandbox-world.ts';
 import { type RunningApp, startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/log.ts';
 import { startSandbox } from '../../bot/sandbox.ts';
-import { invokeActivity, messageActivity, postActivity } from '../standins/botframework/index.ts';
+import {
+  invokeActivity,
+  messageActivity,
+  postActivity,
+  startBotConnectorStandIn,
+} from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
@@ -172,7 +178,12 @@ describe('Teams cards read by request id', () => {
 
 describe('unauthenticated Teams', () => {
   it('runs only as the sandbox, reachable on 127.0.0.1 and on no other address, favicon and HEAD included', async () => {
-    const config = loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', PORT: '0' });
+    const emulator = await startBotConnectorStandIn();
+    const config = loadConfig({
+      TEAMS_ALLOW_UNAUTHENTICATED: 'true',
+      TEAMS_SERVICE_URL: emulator.serviceUrl,
+      PORT: '0',
+    });
     expect(config).toMatchObject({ sandbox: true, host: '127.0.0.1', azure: null });
     const sandboxRedis = await freshRedis();
     const sandbox = await startSandbox({
@@ -184,6 +195,23 @@ describe('unauthenticated Teams', () => {
       const { port } = new URL(sandbox.url);
       const local = await postActivity(`http://127.0.0.1:${port}/api/messages`, {});
       expect(local.status).toBe(400);
+      // An emulator's activity, no token: the simulated tenant's Alice asks for her roles.
+      const alice = SANDBOX_PEOPLE[0];
+      if (!alice) throw new Error('no sandbox people');
+      const conversation = { id: 'a:1-alice', conversationType: 'personal' as const };
+      const said = messageActivity({
+        text: 'roles',
+        from: { id: '29:alice', name: alice.name, aadObjectId: alice.id },
+        conversation,
+        serviceUrl: emulator.serviceUrl,
+      });
+      expect((await postActivity(`http://127.0.0.1:${port}/api/messages`, said)).status).toBe(200);
+      const reply = await waitFor(
+        () => emulator.activitiesIn(conversation.id)[0],
+        10_000,
+        'the answer in the emulator',
+      );
+      expect(JSON.stringify(reply.activity)).toContain('Exchange Administrator');
       const icon = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
       expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/png']);
       expect(
@@ -206,6 +234,7 @@ describe('unauthenticated Teams', () => {
       }
     } finally {
       await sandbox.close();
+      await emulator.close();
       await sandboxRedis.cleanup();
     }
   });
