@@ -198,7 +198,11 @@ describe('unauthenticated Teams', () => {
       // An emulator's activity, no token: the simulated tenant's Alice asks for her roles.
       const alice = SANDBOX_PEOPLE[0];
       if (!alice) throw new Error('no sandbox people');
-      const conversation = { id: 'a:1-alice', conversationType: 'personal' as const };
+      const conversation = {
+        id: 'a:1-alice',
+        conversationType: 'personal' as const,
+        tenantId: 'sandbox',
+      };
       const said = messageActivity({
         text: 'roles',
         from: { id: '29:alice', name: alice.name, aadObjectId: alice.id },
