@@ -24,12 +24,14 @@ import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
 import type { PolicySource } from './policy-file.ts';
 import { checkPolicyNames } from './policy-names.ts';
-import { createHttpServer } from './server.ts';
+import { createHttpServer, createMetricsServer } from './server.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
 
 export interface RunningApp {
   readonly url: string;
+  /** With METRICS_PORT: where /metrics is served. */
+  readonly metricsUrl?: string;
   readonly server: Server;
   readonly deps: CoreDeps;
   readonly storage: Storage['kind'];
@@ -162,28 +164,54 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log,
     routes: config.process === 'worker' ? new Map() : routes,
     metrics,
+    metricsElsewhere: config.metrics.port !== undefined,
+    ...(config.metrics.token ? { metricsToken: config.metrics.token } : {}),
     checks: [...storage.checks, policyNames.check],
   });
-  await new Promise<void>((resolve) => server.listen(config.port, options.host, resolve));
-  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? config.host;
+  const port = await listen(server, config.port, host);
+  const metricsServer =
+    config.metrics.port === undefined
+      ? null
+      : createMetricsServer({
+          log,
+          metrics,
+          ...(config.metrics.token ? { token: config.metrics.token } : {}),
+        });
+  const metricsPort = metricsServer
+    ? await listen(metricsServer, config.metrics.port ?? 0, host)
+    : null;
+  if (!config.sandbox && !config.metrics.token && metricsPort === null)
+    log.warn(
+      '/metrics is open on PORT: set METRICS_PORT (a port the load balancer does not forward) or METRICS_TOKEN',
+    );
   setImmediate(() =>
     platforms.warm().catch((error: unknown) => log.warn({ err: String(error) }, 'warm-up failed')),
   );
   return {
     url: `http://localhost:${port}`,
+    ...(metricsPort === null ? {} : { metricsUrl: `http://localhost:${metricsPort}` }),
     server,
     deps: core,
     storage: storage.kind,
     async close() {
       policyNames.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      for (const s of [server, metricsServer]) {
+        if (!s) continue;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections();
+      }
       await platforms.stop();
       await workers?.close();
       await queue?.close();
       await storage.close();
     },
   };
+}
+
+async function listen(server: Server, port: number, host: string | undefined): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return (server.address() as AddressInfo).port;
 }
 
 /** The notify queue and the outbox in front of every Slack and Teams send. */

@@ -29,6 +29,11 @@ const url = (protocols: readonly string[]) =>
       },
       `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
     );
+const port = z.coerce
+  .number({ error: 'must be a port number from 0 to 65535' })
+  .int('must be a port number from 0 to 65535')
+  .min(0, 'must be a port number from 0 to 65535')
+  .max(65_535, 'must be a port number from 0 to 65535');
 const optionalUrl = (protocols: readonly string[]) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -53,6 +58,7 @@ const schema = z.object({
   TEAMS_SERVICE_URL: optionalUrl(['https:', 'http:']),
   TEAMS_ALLOW_UNAUTHENTICATED: bool.default(false),
   BOT_OPENID_METADATA: optionalUrl(['https:', 'http:']),
+  BOT_LOGIN_URL: optionalUrl(['https:']),
   AZURE_TENANT_ID: optionalText,
   AZURE_CLIENT_ID: optionalText,
   AZURE_CLIENT_SECRET: optionalText,
@@ -72,12 +78,16 @@ const schema = z.object({
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
   SIEM_SECRET: optionalText,
   PUBLIC_URL: optionalUrl(['https:', 'http:']),
-  PORT: z.coerce
-    .number({ error: 'must be a port number from 0 to 65535' })
-    .int('must be a port number from 0 to 65535')
-    .min(0, 'must be a port number from 0 to 65535')
-    .max(65_535, 'must be a port number from 0 to 65535')
-    .default(3978),
+  PORT: port.default(3978),
+  METRICS_PORT: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    port.optional(),
+  ),
+  METRICS_TOKEN: optionalText.refine(
+    (v) => v === undefined || v.length >= 16,
+    'must be at least 16 characters (e.g. `openssl rand -hex 32`)',
+  ),
+  LOG_BODIES: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ELEVATE_PROCESS: z.enum(['all', 'web', 'worker']).default('all'),
 });
@@ -96,6 +106,15 @@ export interface Config {
   /** Where people reach this bot from outside (https://elevate.contoso.com): export links. */
   readonly publicUrl?: string;
   readonly port: number;
+  /**
+   * Listen on this address only. 127.0.0.1 when Teams runs unauthenticated; all interfaces
+   * otherwise.
+   */
+  readonly host?: string;
+  /** Where /metrics is served: on PORT (default) or its own port; a bearer token guards it. */
+  readonly metrics: { readonly port?: number; readonly token?: string };
+  /** Log lines keep reasons, text, names and emails only when this is on (LOG_BODIES=true). */
+  readonly logBodies: boolean;
   readonly logLevel: Env['LOG_LEVEL'];
   readonly process: Env['ELEVATE_PROCESS'];
   /** No chat platform and no Azure credentials: run the local sandbox. */
@@ -120,7 +139,7 @@ export function loadConfig(
     const name = String(issue?.path[0] ?? 'environment');
     const shown = name.match(/SECRET|PASSWORD|TOKEN/)
       ? '(hidden)'
-      : JSON.stringify(env[name] ?? '');
+      : JSON.stringify(maskUserinfo(env[name] ?? ''));
     throw new ConfigError(
       `${name}=${shown} is invalid: ${issue?.message ?? 'unreadable'}. Fix it in the environment and start again.`,
     );
@@ -128,7 +147,69 @@ export function loadConfig(
   return fromEnv(parsed.data);
 }
 
+/**
+ * `scheme://user:password@host` → `scheme://***@host`: everything before the last `@` goes,
+ * parseable URL or not (`default:pw@cache:6380` too), so an error message about REDIS_URL
+ * never prints its password.
+ */
+export function maskUserinfo(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? '';
+  return `${scheme}***${text.slice(at)}`;
+}
+
+/** localhost, *.localhost, 127.0.0.0/8 and ::1: reachable from this machine only. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+  );
+}
+
+/** Variables that talk to a real Slack workspace, Teams bot or Entra tenant. */
+const PRODUCTION_CREDENTIALS = [
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'MICROSOFT_APP_ID',
+  'MICROSOFT_APP_PASSWORD',
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_ID',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_CLIENT_CERTIFICATE_PATH',
+  'AZURE_FEDERATED_TOKEN_FILE',
+] as const satisfies readonly (keyof Env)[];
+
+function refuseUnsafeCombinations(e: Env): void {
+  if (e.TEAMS_ALLOW_UNAUTHENTICATED) {
+    const set = PRODUCTION_CREDENTIALS.filter((k) => e[k] !== undefined);
+    if (set.length > 0) {
+      throw new ConfigError(
+        `TEAMS_ALLOW_UNAUTHENTICATED=true is refused because ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set: unauthenticated Teams is for local emulators against the sandbox only. Unset it and give the bot MICROSOFT_APP_ID (README: Teams), or unset the credentials.`,
+      );
+    }
+  }
+  if (e.PUBLIC_URL) {
+    const url = new URL(e.PUBLIC_URL);
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+      throw new ConfigError(
+        `PUBLIC_URL=${JSON.stringify(maskUserinfo(e.PUBLIC_URL))} is refused: links people follow from chat must be https outside this machine. Put the bot behind TLS and set PUBLIC_URL=https://…`,
+      );
+    }
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(
+      `METRICS_PORT=${e.METRICS_PORT} is the same as PORT: give /metrics a port of its own, or unset METRICS_PORT to serve it on PORT.`,
+    );
+  }
+}
+
 function fromEnv(e: Env): Config {
+  refuseUnsafeCombinations(e);
   const slack: SlackSettings | null =
     e.SLACK_SIGNING_SECRET || e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN
       ? {
@@ -158,6 +239,7 @@ function fromEnv(e: Env): Config {
         serviceUrl: e.TEAMS_SERVICE_URL,
         allowUnauthenticated: e.TEAMS_ALLOW_UNAUTHENTICATED,
         openIdMetadata: e.BOT_OPENID_METADATA,
+        loginUrl: e.BOT_LOGIN_URL,
       }
     : null;
   if (teams?.appId && teams.appType === 'SingleTenant' && !teams.tenantId) {
@@ -182,7 +264,9 @@ function fromEnv(e: Env): Config {
       'AZURE_TENANT_ID is missing: Graph needs the tenant id with AZURE_CLIENT_ID. Set both, or neither for the sandbox.',
     );
   }
-  if ((slack || teams) && !azure) {
+  // Unauthenticated Teams (refused above beside any credential) runs against the sandbox.
+  const sandbox = !slack && !azure && (!teams || teams.allowUnauthenticated);
+  if ((slack || teams) && !azure && !sandbox) {
     throw new ConfigError(
       'AZURE_TENANT_ID and AZURE_CLIENT_ID are missing: a chat platform is configured but elevate needs Microsoft Graph to grant roles. Set them (README: app registration), or unset the chat variables for the sandbox.',
     );
@@ -196,8 +280,14 @@ function fromEnv(e: Env): Config {
     ...(e.SIEM_SECRET ? { siemSecret: e.SIEM_SECRET } : {}),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     port: e.PORT,
+    ...(teams?.allowUnauthenticated ? { host: '127.0.0.1' } : {}),
+    metrics: {
+      ...(e.METRICS_PORT !== undefined ? { port: e.METRICS_PORT } : {}),
+      ...(e.METRICS_TOKEN ? { token: e.METRICS_TOKEN } : {}),
+    },
+    logBodies: e.LOG_BODIES,
     logLevel: e.LOG_LEVEL,
     process: e.ELEVATE_PROCESS,
-    sandbox: !slack && !teams && !azure,
+    sandbox,
   };
 }

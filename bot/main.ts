@@ -11,7 +11,7 @@ import { loadPolicySource, PolicyError } from './policy-file.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, { bodies: config.logBodies });
   const stop = config.sandbox ? await sandbox(config, log) : await production(config, log);
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -23,7 +23,7 @@ import { makeLocalTls } from '../adapters/entra-sim/local-tls.ts';
 import { seedTenant } from '../adapters/entra-sim/sandbox-world.ts';
 import { systemClock } from '../adapters/system/clock.ts';
 import { type ChatSurface, startApp } from './app.ts';
-import type { Config } from './config.ts';
+import { type Config, ConfigError, maskUserinfo } from './config.ts';
 import type { Policy } from './core/domain/policy.ts';
 import type { Logger } from './core/ports/logger.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
@@ -74,9 +74,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   };
   const redis = await reachableRedis(config.redis.url);
   const storage = redis ? 'redis' : 'memory';
+  if (!redis && config.teams) {
+    await tenant.close();
+    throw new ConfigError(
+      `TEAMS_ALLOW_UNAUTHENTICATED=true needs Redis, and there is none at ${maskUserinfo(config.redis.url)}. Start Redis (or set REDIS_URL), or unset it for the console alone.`,
+    );
+  }
   const banner = redis
     ? null
-    : `No Redis at ${config.redis.url}: requests, audit trail and timers are kept in memory and lost when the sandbox stops. Start Redis to run on the production storage.`;
+    : `No Redis at ${maskUserinfo(config.redis.url)}: requests, audit trail and timers are kept in memory and lost when the sandbox stops. Start Redis to run on the production storage.`;
   if (redis) await clearSandboxKeys(redis, prefix, log);
   redis?.disconnect();
 

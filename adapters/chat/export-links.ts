@@ -60,7 +60,8 @@ export class ExportLinks {
     return `${this.#o.baseUrl}${EXPORT_PATH}?t=${body}.${await this.#sign(body)}`;
   }
 
-  async check(token: string): Promise<LinkCheck> {
+  /** `consume: false` (a HEAD, a link preview) checks the link without using it up. */
+  async check(token: string, { consume = true } = {}): Promise<LinkCheck> {
     const [body = '', signature = ''] = token.split('.');
     const expected = Buffer.from(await this.#sign(body));
     const given = Buffer.from(signature);
@@ -84,7 +85,7 @@ export class ExportLinks {
         status: 410,
         why: 'This export link has expired. Ask the bot for a new one (`/elevate export`).',
       };
-    if (!(await this.#o.used.use(n, Math.ceil(LIFETIME_MS / 1000))))
+    if (consume && !(await this.#o.used.use(n, Math.ceil(LIFETIME_MS / 1000))))
       return {
         ok: false,
         status: 410,
@@ -104,7 +105,9 @@ export class ExportLinks {
 export function exportLinkRoute(links: ExportLinks, core: () => CoreDeps | null) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const token = new URL(req.url ?? '/', 'http://localhost').searchParams.get('t') ?? '';
-    const checked = await links.check(token);
+    // A HEAD (link previews, safe-links scanners) must not spend the one use.
+    const head = req.method === 'HEAD';
+    const checked = await links.check(token, { consume: !head });
     if (!checked.ok) return json(res, checked.status, { error: checked.why });
     const deps = core();
     const who = deps ? await deps.directory.findUser(checked.principalId) : null;
@@ -112,6 +115,13 @@ export function exportLinkRoute(links: ExportLinks, core: () => CoreDeps | null)
       return json(res, 403, {
         error: 'The person this link was made for is not in the directory any more.',
       });
+    if (head) {
+      res.writeHead(200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      return void res.end();
+    }
     const events = await exportAudit(deps, who, checked.since);
     if (!events.ok) return json(res, 403, { error: events.error.message });
     res.writeHead(200, {

@@ -29,6 +29,8 @@ const RENDERER = join(
   'dist',
   'adaptivecards.min.js',
 );
+/** The Teams app's colour icon doubles as the console's favicon (browsers take a PNG). */
+const ICON = join(dirname(fileURLToPath(import.meta.url)), '../../manifest/teams/color.png');
 const BODY_LIMIT = 16 * 1024;
 
 const Command = z.object({ as: z.string().min(1), text: z.string().max(4000) });
@@ -54,6 +56,7 @@ export function consoleRoutes(c: ConsoleContext): Map<string, Handler> {
     ['GET /', staticFile('index.html', 'text/html; charset=utf-8')],
     ['GET /console.js', staticFile('console.js', 'text/javascript; charset=utf-8')],
     ['GET /console.css', staticFile('console.css', 'text/css; charset=utf-8')],
+    ['GET /favicon.ico', file(ICON, 'image/png')],
     ['GET /vendor/adaptivecards.js', file(RENDERER, 'text/javascript; charset=utf-8')],
     ['GET /api/state', (req, res) => state(c, req, res)],
     ['GET /api/events', (req, res) => events(c, req, res)],

@@ -120,16 +120,18 @@ export class TeamsBot extends ActivityHandler {
       verb: String(invoke.action.verb),
       data: (invoke.action.data ?? {}) as Record<string, unknown>,
     };
+    let clicker: Principal | null = null;
     try {
       const who = await this.#principal(context.activity.from.aadObjectId);
       if (!who.ok) return this.#cardResponse(this.#d.cards.error(who.error));
+      clicker = who.value;
       return this.#cardResponse(
         await runCardAction(this.#d.core, this.#d.cards, who.value, 'teams', action),
       );
     } catch (error) {
       const failure = teamsFailure(this.#d.log, context, `invoke:${action.verb}`, error);
       return this.#cardResponse(
-        await failedActionCard(this.#d.core, this.#d.cards, action, failure.error),
+        await failedActionCard(this.#d.core, this.#d.cards, clicker, action, failure.error),
       );
     }
   }

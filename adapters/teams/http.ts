@@ -4,13 +4,32 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, Response } from 'botbuilder';
+import { z } from 'zod';
 
 const MAX_BODY_BYTES = 256 * 1024;
 
-/** Null when the body is too large or not a JSON object (answered 413/400 by the caller). */
+/**
+ * What every activity a channel sends carries (Bot Framework Activity schema): without these
+ * botbuilder throws (a 500) or the bot cannot answer, so anything less is a 400.
+ */
+const Account = z.object({ id: z.string().min(1) }).passthrough();
+const Activity = z
+  .object({
+    type: z.string().min(1),
+    channelId: z.string().min(1),
+    serviceUrl: z.string().url(),
+    from: Account,
+    conversation: Account,
+    recipient: Account.optional(),
+  })
+  .passthrough();
+
+export type ActivityProblem = 'too_large' | 'bad_json' | { readonly notActivity: string };
+
+/** The request for CloudAdapter, or why the body is refused (413/400 by the caller). */
 export async function readActivityRequest(
   req: IncomingMessage,
-): Promise<Request | 'too_large' | 'bad_json'> {
+): Promise<Request | ActivityProblem> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -26,6 +45,11 @@ export async function readActivityRequest(
     return 'bad_json';
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'bad_json';
+  const activity = Activity.safeParse(body);
+  if (!activity.success) {
+    const issue = activity.error.issues[0];
+    return { notActivity: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` };
+  }
   return {
     body: body as Record<string, unknown>,
     headers: req.headers,
@@ -33,11 +57,22 @@ export async function readActivityRequest(
   };
 }
 
+/**
+ * CloudAdapter answers a failed turn with 500 and the error's message as the body (botbuilder
+ * cloudAdapter.js `end(500, err.message)`): that text may be an upstream service's. A 5xx
+ * goes out with a fixed body instead; the error itself is logged by onTurnError.
+ */
 export function expressLike(res: ServerResponse): Response {
+  let failed = false;
+  const scrubbed = () => {
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    return res.end(JSON.stringify({ error: 'internal error' }));
+  };
   return {
     socket: res.socket,
     status(code: number) {
       res.statusCode = code;
+      failed = code >= 500;
       return this;
     },
     header(name: string, value: unknown) {
@@ -45,6 +80,7 @@ export function expressLike(res: ServerResponse): Response {
       return this;
     },
     send(body?: unknown) {
+      if (failed) return scrubbed();
       if (body === undefined || body === null) return res.end();
       if (typeof body === 'string' || Buffer.isBuffer(body)) return res.end(body);
       if (!res.hasHeader('content-type'))
@@ -52,6 +88,8 @@ export function expressLike(res: ServerResponse): Response {
       return res.end(JSON.stringify(body));
     },
     end(...args: unknown[]) {
+      if (res.writableEnded) return res;
+      if (failed) return scrubbed();
       return args.length > 0 && (typeof args[0] === 'string' || Buffer.isBuffer(args[0]))
         ? res.end(args[0])
         : res.end();

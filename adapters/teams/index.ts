@@ -14,6 +14,7 @@ import type { ExportLinks } from '../chat/export-links.ts';
 import { ChatNotifier, type TakeDigest } from '../chat/lifecycle.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
 import { directOutbox } from '../chat/outbox.ts';
+import { json } from '../http/route.ts';
 import { botAuthentication } from './auth.ts';
 import { TeamsBot } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';
@@ -77,7 +78,10 @@ export function createTeams(config: TeamsSettings, parts: TeamsParts) {
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const request = await readActivityRequest(req);
     if (request === 'too_large') return void res.writeHead(413).end();
-    if (request === 'bad_json') return void res.writeHead(400).end();
+    if (request === 'bad_json')
+      return json(res, 400, { error: 'the body must be a Bot Framework activity (JSON object)' });
+    if ('notActivity' in request)
+      return json(res, 400, { error: `not a Bot Framework activity: ${request.notActivity}` });
     await adapter.process(request, expressLike(res), (context) => bot.run(context));
   };
   return { notifier, route };

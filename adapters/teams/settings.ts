@@ -19,4 +19,9 @@ export interface TeamsSettings {
   readonly allowUnauthenticated: boolean;
   /** Another OpenID metadata document for token validation (a stand-in issuer). */
   readonly openIdMetadata?: string;
+  /**
+   * Another token endpoint for the bot's own Connector token (ToChannelFromBotLoginUrl,
+   * `https://<host>/<tenant>`): a sovereign cloud or a stand-in. Microsoft's by default.
+   */
+  readonly loginUrl?: string;
 }

@@ -78,6 +78,8 @@ const catalogue = {
   // --- requests -------------------------------------------------------------------------
   'request.not_found': (p: { id: string }) =>
     `There is no request \`${p.id}\`. \`/elevate status\` lists your open requests.`,
+  'request.not_visible': (p: { id: string }) =>
+    `Request \`${p.id}\` is open only to its requester, its approvers and the auditors. Ask one of them about it.`,
   'request.self_approval': () =>
     'You cannot approve or deny your own request. Another approver has to decide it.',
   'request.not_approver': (p: { roles: readonly string[] }) =>

@@ -70,9 +70,80 @@ describe('loadConfig', () => {
     expect(fails({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' })).toMatch(
       /^AZURE_TENANT_ID and AZURE_CLIENT_ID are missing/,
     );
-    expect(fails({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' })).toMatch(
+    expect(fails({ MICROSOFT_APP_ID: 'app', MICROSOFT_APP_TYPE: 'MultiTenant' })).toMatch(
       /^AZURE_TENANT_ID and AZURE_CLIENT_ID are missing/,
     );
+  });
+
+  it('runs unauthenticated Teams only against the sandbox, on loopback, beside no credential', () => {
+    const local = loadConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' });
+    expect(local).toMatchObject({ sandbox: true, azure: null, host: '127.0.0.1' });
+    expect(local.teams?.allowUnauthenticated).toBe(true);
+    for (const [name, value] of Object.entries({
+      SLACK_BOT_TOKEN: 'xoxb-value-1',
+      SLACK_SIGNING_SECRET: 'value-2',
+      SLACK_APP_TOKEN: 'xapp-value-3',
+      MICROSOFT_APP_ID: 'value-4',
+      MICROSOFT_APP_PASSWORD: 'value-5',
+      AZURE_TENANT_ID: 'value-6',
+      AZURE_CLIENT_ID: 'value-7',
+      AZURE_CLIENT_SECRET: 'value-8',
+      AZURE_CLIENT_CERTIFICATE_PATH: '/etc/elevate/value-9.pem',
+      AZURE_FEDERATED_TOKEN_FILE: '/var/run/value-10',
+    })) {
+      const message = fails({ TEAMS_ALLOW_UNAUTHENTICATED: 'true', [name]: value });
+      expect(message).toMatch(/^TEAMS_ALLOW_UNAUTHENTICATED=true is refused because /);
+      expect(message).toContain(name);
+      expect(message).not.toContain(value);
+    }
+    expect(loadConfig({ ...AZURE, MICROSOFT_APP_ID: 'a', MICROSOFT_APP_TENANT_ID: 't' }).host).toBe(
+      undefined,
+    );
+  });
+
+  it('refuses a PUBLIC_URL that is not https outside this machine', () => {
+    expect(fails({ PUBLIC_URL: 'http://elevate.contoso.com' })).toMatch(
+      /^PUBLIC_URL="http:\/\/elevate.contoso.com" is refused: .*https/,
+    );
+    expect(fails({ PUBLIC_URL: 'http://10.0.0.5:3978' })).toMatch(/^PUBLIC_URL=/);
+    for (const ok of [
+      'https://elevate.contoso.com/',
+      'http://localhost:3978',
+      'http://127.0.0.1:3978',
+      'http://[::1]:3978',
+    ]) {
+      expect(loadConfig({ PUBLIC_URL: ok }).publicUrl).toBe(ok.replace(/\/$/, ''));
+    }
+  });
+
+  it('never prints the password of a URL it refuses', () => {
+    const redis = fails({ REDIS_URL: 'http://:s3cret-pass@redis.internal:6379' });
+    expect(redis).toMatch(/^REDIS_URL="http:\/\/\*\*\*@redis.internal:6379" is invalid/);
+    expect(redis).not.toContain('s3cret-pass');
+    const user = fails({ REDIS_URL: 'redis//default:hunter2@cache:6380' });
+    expect(user).toMatch(/^REDIS_URL="\*\*\*@cache:6380" is invalid/);
+    const graph = fails({ GRAPH_BASE_URL: 'http://svc:hunter2@graph.local' });
+    expect(graph).not.toContain('hunter2');
+    expect(graph).toContain('http://***@graph.local');
+    const publicUrl = fails({ PUBLIC_URL: 'http://me:hunter2@elevate.contoso.com' });
+    expect(publicUrl).not.toContain('hunter2');
+    expect(fails({ SLACK_API_URL: 'ftp://u:hunter2@slack.local' })).not.toContain('hunter2');
+  });
+
+  it('takes the metrics port and token, and refuses a short token or a shared port', () => {
+    expect(loadConfig({}).metrics).toEqual({});
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'a'.repeat(32) }).metrics).toEqual({
+      port: 9464,
+      token: 'a'.repeat(32),
+    });
+    expect(fails({ METRICS_TOKEN: 'short' })).toMatch(/^METRICS_TOKEN=\(hidden\) is invalid/);
+    expect(fails({ METRICS_PORT: '3978' })).toMatch(/^METRICS_PORT=3978 is the same as PORT/);
+    expect(fails({ METRICS_PORT: 'x' })).toMatch(/^METRICS_PORT="x" is invalid/);
+  });
+
+  it('keeps message bodies out of logs unless LOG_BODIES says so', () => {
+    expect(loadConfig({}).logBodies).toBe(false);
+    expect(loadConfig({ LOG_BODIES: 'true' }).logBodies).toBe(true);
   });
 
   it('accepts a Redis Cluster hash tag as prefix and nothing else with braces', () => {

@@ -19,8 +19,6 @@ import {
   type BotConnectorStandIn,
   invokeActivity,
   messageActivity,
-  postActivity,
-  startBotConnectorStandIn,
 } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import {
@@ -32,6 +30,7 @@ import {
 } from '../standins/slack/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
+import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
 import { graphEnv, startTenant, TENANT, testPolicy } from './world.ts';
 
 interface Bot {
@@ -43,6 +42,7 @@ interface Bot {
 let graph: GraphStandIn;
 let slack: SlackStandIn;
 let connector: BotConnectorStandIn;
+let teams: TeamsChannel;
 let refused: Bot;
 let signInFails: Bot;
 
@@ -61,8 +61,7 @@ async function startBot(env: Record<string, string> = {}): Promise<Bot> {
     SLACK_SIGNING_SECRET: slack.signingSecret,
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_API_URL: slack.apiUrl,
-    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    TEAMS_SERVICE_URL: connector.serviceUrl,
+    ...teams.env,
     ...env,
   });
   const app = await startApp({ config, policy: testPolicy(), log: createLogger('error', sink) });
@@ -77,7 +76,8 @@ beforeAll(async () => {
   slack = await startSlackStandIn();
   for (const p of Object.values(TENANT))
     slack.addUser({ id: p.slack, name: p.slack, realName: p.name, email: p.upn });
-  connector = await startBotConnectorStandIn();
+  teams = await startTeamsChannel();
+  connector = teams.connector;
   refused = await startBot();
   signInFails = await startBot({ AZURE_CLIENT_SECRET: 'not-the-secret' });
 });
@@ -86,7 +86,7 @@ afterAll(async () => {
     await bot?.app.close();
     await bot?.redis.cleanup();
   }
-  await connector?.close();
+  await teams?.close();
   await slack?.close();
   await graph?.close();
 });
@@ -149,7 +149,7 @@ async function teamsMessage(bot: Bot, conversationId: string): Promise<unknown> 
     conversation: { id: conversationId, conversationType: 'personal', tenantId: 'contoso' },
     serviceUrl: connector.serviceUrl,
   });
-  expect((await postActivity(`${bot.app.url}/api/messages`, activity)).status).toBe(200);
+  expect((await teams.post(`${bot.app.url}/api/messages`, activity)).status).toBe(200);
   const reply = await waitFor(() => connector.activitiesIn(conversationId)[0], 10_000);
   return (reply.activity as { attachments: { content: unknown }[] }).attachments[0]?.content;
 }
@@ -162,7 +162,7 @@ async function teamsClick(bot: Bot): Promise<unknown> {
     conversation: { id: '19:approvals@thread.tacv2', conversationType: 'channel', tenantId: 'x' },
     serviceUrl: connector.serviceUrl,
   });
-  const res = await postActivity(`${bot.app.url}/api/messages`, activity);
+  const res = await teams.post(`${bot.app.url}/api/messages`, activity);
   expect(res.status).toBe(200);
   return (res.body as { value: unknown }).value;
 }

@@ -13,8 +13,6 @@ import {
   type BotConnectorStandIn,
   invokeActivity,
   messageActivity,
-  postActivity,
-  startBotConnectorStandIn,
 } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import {
@@ -27,6 +25,7 @@ import {
 import { makeEvent, makeRequest } from '../support/fixtures.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
+import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
 import { graphEnv, startTenant, TENANT, testPolicy } from './world.ts';
 
 type Person = (typeof TENANT)[keyof typeof TENANT];
@@ -36,6 +35,7 @@ const SEEDED = 45;
 let graph: GraphStandIn;
 let slack: SlackStandIn;
 let connector: BotConnectorStandIn;
+let teams: TeamsChannel;
 let redis: FreshRedis;
 let app: RunningApp;
 /** Alice's seeded requests, newest first. */
@@ -44,7 +44,8 @@ const seeded: string[] = [];
 beforeAll(async () => {
   graph = await startTenant();
   slack = await startSlackStandIn();
-  connector = await startBotConnectorStandIn();
+  teams = await startTeamsChannel();
+  connector = teams.connector;
   redis = await freshRedis();
   for (const p of Object.values(TENANT)) {
     slack.addUser({
@@ -59,8 +60,7 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: slack.signingSecret,
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_API_URL: slack.apiUrl,
-    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    TEAMS_SERVICE_URL: connector.serviceUrl,
+    ...teams.env,
     ...graphEnv(graph, redis.prefix),
   });
   app = await startApp({ config, policy: testPolicy(), log: createLogger('silent') });
@@ -84,7 +84,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.close();
-  await connector?.close();
+  await teams?.close();
   await slack?.close();
   await graph?.close();
   await redis?.cleanup();
@@ -231,7 +231,7 @@ describe('history paging on Teams', () => {
       conversation,
       serviceUrl: connector.serviceUrl,
     });
-    expect((await postActivity(messages(), activity)).status).toBe(200);
+    expect((await teams.post(messages(), activity)).status).toBe(200);
     const sent = await waitFor(
       () => connector.activitiesIn(conversation.id)[before],
       5_000,
@@ -249,7 +249,7 @@ describe('history paging on Teams', () => {
       conversation: personal(p),
       serviceUrl: connector.serviceUrl,
     });
-    const res = await postActivity(messages(), activity);
+    const res = await teams.post(messages(), activity);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ type: 'application/vnd.microsoft.card.adaptive' });
     return (res.body as { value: CardJson }).value;

@@ -10,37 +10,34 @@ import { MemoryUsedLinks } from '../../adapters/chat/used-links.ts';
 import { type RunningApp, startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/log.ts';
-import {
-  type BotConnectorStandIn,
-  messageActivity,
-  postActivity,
-  startBotConnectorStandIn,
-} from '../standins/botframework/index.ts';
+import { type BotConnectorStandIn, messageActivity } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
+import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
 import { graphEnv, startTenant, TENANT, testPolicy } from './world.ts';
 
 let graph: GraphStandIn;
 let connector: BotConnectorStandIn;
+let teams: TeamsChannel;
 let redis: FreshRedis;
 let app: RunningApp;
 
 beforeAll(async () => {
   graph = await startTenant();
-  connector = await startBotConnectorStandIn();
+  teams = await startTeamsChannel();
+  connector = teams.connector;
   redis = await freshRedis();
   const config = loadConfig({
     ...graphEnv(graph, redis.prefix),
-    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    TEAMS_SERVICE_URL: connector.serviceUrl,
+    ...teams.env,
     PUBLIC_URL: 'https://elevate.contoso.example/',
   });
   app = await startApp({ config, policy: testPolicy(), log: createLogger('silent') });
 });
 afterAll(async () => {
   await app?.close();
-  await connector?.close();
+  await teams?.close();
   await graph?.close();
   await redis?.cleanup();
 });
@@ -60,7 +57,7 @@ async function say(p: Person, text: string): Promise<Record<string, unknown>> {
     conversation,
     serviceUrl: connector.serviceUrl,
   });
-  expect((await postActivity(`${app.url}/api/messages`, activity)).status).toBe(200);
+  expect((await teams.post(`${app.url}/api/messages`, activity)).status).toBe(200);
   const reply = await waitFor(() => connector.activitiesIn(conversation.id)[before], 5_000);
   return reply.activity as Record<string, unknown>;
 }
@@ -81,6 +78,9 @@ describe('Teams audit export by link', () => {
     expect(JSON.stringify(card)).toMatch(/Action\.OpenUrl/);
     expect(JSON.stringify(card)).toMatch(/works once, for the next 15 minutes/);
     const link = linkIn(card);
+    // A link preview's HEAD does not spend the one use.
+    const preview = await fetch(link, { method: 'HEAD' });
+    expect([preview.status, await preview.text()]).toEqual([200, '']);
     const first = await fetch(link);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toMatch(/text\/csv/);

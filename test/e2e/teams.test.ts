@@ -11,12 +11,12 @@ import {
   invokeActivity,
   messageActivity,
   postActivity,
-  startBotConnectorStandIn,
   startChannelIssuer,
 } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
+import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
 import { graphEnv, ROLES, startTenant, TENANT, testPolicy } from './world.ts';
 
 const TENANT_ID = 'contoso-tenant';
@@ -24,24 +24,22 @@ const APPROVALS = '19:approvals@thread.tacv2';
 const SECURITY = '19:security@thread.tacv2';
 
 let graph: GraphStandIn;
+let teams: TeamsChannel;
 let connector: BotConnectorStandIn;
 let redis: FreshRedis;
 let app: RunningApp;
 
 beforeAll(async () => {
   graph = await startTenant();
-  connector = await startBotConnectorStandIn();
+  teams = await startTeamsChannel();
+  connector = teams.connector;
   redis = await freshRedis();
-  const config = loadConfig({
-    ...graphEnv(graph, redis.prefix),
-    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    TEAMS_SERVICE_URL: connector.serviceUrl,
-  });
+  const config = loadConfig({ ...graphEnv(graph, redis.prefix), ...teams.env });
   app = await startApp({ config, policy: testPolicy(), log: createLogger('silent') });
 });
 afterAll(async () => {
   await app?.close();
-  await connector?.close();
+  await teams?.close();
   await graph?.close();
   await redis?.cleanup();
 });
@@ -67,7 +65,7 @@ async function say(p: Person, text: string, channel = false) {
     serviceUrl: connector.serviceUrl,
     ...(channel ? { mentionBot: { id: '28:elevate-bot', name: 'elevate' } } : {}),
   });
-  expect((await postActivity(messages(), activity)).status).toBe(200);
+  expect((await teams.post(messages(), activity)).status).toBe(200);
   const reply = await waitFor(
     () => connector.activitiesIn(conversation.id)[before],
     5_000,
@@ -84,7 +82,7 @@ async function act(p: Person, verb: string, data: Record<string, unknown>) {
     conversation: { id: APPROVALS, conversationType: 'channel', tenantId: TENANT_ID },
     serviceUrl: connector.serviceUrl,
   });
-  const res = await postActivity(messages(), activity);
+  const res = await teams.post(messages(), activity);
   expect(res.status).toBe(200);
   return JSON.stringify(res.body);
 }
@@ -151,7 +149,7 @@ describe('Teams end to end', () => {
     });
     // The requester's own click is refused as a message; the card stays as it was.
     const before = connector.activitiesIn(APPROVALS).length;
-    expect((await postActivity(messages(), submit(TENANT.alice))).status).toBe(200);
+    expect((await teams.post(messages(), submit(TENANT.alice))).status).toBe(200);
     const refusal = await waitFor(
       () => connector.activitiesIn(APPROVALS)[before],
       5_000,
@@ -161,7 +159,7 @@ describe('Teams end to end', () => {
     expect(cardFor(id)?.updates).toBe(0);
 
     const dms = connector.activitiesIn(personal(TENANT.alice).id).length;
-    expect((await postActivity(messages(), submit(TENANT.bob))).status).toBe(200);
+    expect((await teams.post(messages(), submit(TENANT.bob))).status).toBe(200);
     await waitFor(
       () =>
         (cardFor(id)?.updates ?? 0) > 0 &&

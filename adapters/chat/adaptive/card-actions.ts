@@ -15,6 +15,7 @@ import type { CoreDeps } from '../../../bot/core/usecases/deps.ts';
 import { end } from '../../../bot/core/usecases/end.ts';
 import { extend } from '../../../bot/core/usecases/extend.ts';
 import { historyPage } from '../../../bot/core/usecases/history-paging.ts';
+import { mayView } from '../../../bot/core/usecases/may-view.ts';
 import type { Card } from '../../../cards/teams/index.ts';
 import { decodeHistoryState } from '../history-state.ts';
 import type { AdaptiveCards } from './cards.ts';
@@ -58,16 +59,27 @@ export async function actionCard(cards: AdaptiveCards, outcome: ActionOutcome): 
 
 /**
  * The card for an action that threw: the request's card with the failure on top when the
- * action was about a request that can still be read, else the failure alone.
+ * action was about a request the clicker may read, else the failure alone.
  */
 export async function failedActionCard(
   core: CoreDeps,
   cards: AdaptiveCards,
+  who: Principal | null,
   action: CardAction,
   error: AppError,
 ): Promise<Card> {
-  const current = await core.store.get(requestIdOf(action)).catch(() => null);
+  const current = who ? await readable(core, requestIdOf(action), who).catch(() => null) : null;
   return current ? cards.approvalWithNotice(current, error) : cards.error(error);
+}
+
+/** The request, when `who` may read it (mayView); null otherwise or when there is none. */
+async function readable(
+  core: CoreDeps,
+  requestId: string,
+  who: Principal,
+): Promise<AccessRequest | null> {
+  const request = requestId ? await core.store.get(requestId) : null;
+  return request && (await mayView(core, request, who)) ? request : null;
 }
 
 const requestIdOf = (action: CardAction): string =>
@@ -110,6 +122,12 @@ export async function performCardAction(
     }
     case 'refresh': {
       const request = await core.store.get(requestId);
+      if (request && !(await mayView(core, request, who)))
+        return {
+          ok: false,
+          error: appError('request.not_visible', { id: requestId }),
+          current: null,
+        };
       outcome = request
         ? { ok: true, value: request }
         : { ok: false, error: appError('request.not_found', { id: requestId }) };
@@ -142,6 +160,7 @@ export async function performCardAction(
         ),
       };
   }
-  if (!outcome.ok) return { ...outcome, current: await core.store.get(requestId) };
+  // A refused click shows the request only to those who may read it.
+  if (!outcome.ok) return { ...outcome, current: await readable(core, requestId, who) };
   return outcome;
 }

@@ -115,4 +115,57 @@ describe('Slack inbound door', () => {
     expect(res.status).toBe(413);
     expect(passed).toEqual([]);
   });
+
+  it('refuses a replay across replicas under another spelling of the signature', async () => {
+    const r = await freshRedis({ confined: true });
+    closers.push(() => r.cleanup());
+    const a = await start(new RedisReplayGuard(r.redis, r.prefix));
+    const b = await start(new RedisReplayGuard(r.redis, r.prefix));
+    const ts = now();
+    const signature = sign(body, ts);
+    expect(
+      (
+        await a.post(body, {
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': signature,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await b.post(body, {
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': `${signature}=1`,
+        })
+      ).status,
+    ).toBe(401);
+  });
+
+  it("refuses signed bodies no listener could act on with 400, and passes Slack's ssl_check", async () => {
+    const { post, passed } = await start();
+    const ts = now();
+    const payload = (p: unknown) => `payload=${encodeURIComponent(JSON.stringify(p))}`;
+    for (const bad of [
+      'command=%2Felevate&text=roles',
+      'command=%2Felevate&command=%2Fother&user_id=U1',
+      `${payload({ type: 'block_actions' })}&${payload({ type: 'block_actions' })}`,
+      payload({ type: 'block_actions', user: { id: '' } }),
+      payload({ type: 'view_submission', user: null }),
+      payload([1, 2]),
+      'payload=not-json',
+    ]) {
+      const res = await post(bad, {
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': sign(bad, ts),
+      });
+      expect(res.status, bad).toBe(400);
+    }
+    expect(passed).toEqual([]);
+    const ssl = 'ssl_check=1&token=x';
+    const res = await post(ssl, {
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': sign(ssl, ts),
+    });
+    expect(res.status).toBe(200);
+  });
 });

@@ -10,12 +10,11 @@ import {
   type ActivityJson,
   invokeActivity,
   messageActivity,
-  postActivity,
   type StoredActivity,
-  startBotConnectorStandIn,
 } from '../../standins/botframework/index.ts';
 import { freshRedis } from '../../support/redis.ts';
 import { waitFor } from '../../support/wait.ts';
+import { startTeamsChannel } from '../teams-channel.ts';
 import { graphEnv, ROLES, startTenant, TENANT } from '../world.ts';
 import { lifecyclePolicy } from './policy.ts';
 
@@ -53,12 +52,12 @@ export function refreshUserIds(json: string): readonly string[] {
 
 export async function teamsSurface(): Promise<SurfaceHarness> {
   const graph = await startTenant();
-  const connector = await startBotConnectorStandIn();
+  const teams = await startTeamsChannel();
+  const { connector } = teams;
   const redis = await freshRedis();
   const config = loadConfig({
     ...graphEnv(graph, redis.prefix),
-    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    TEAMS_SERVICE_URL: connector.serviceUrl,
+    ...teams.env,
   });
   const app = await startApp({ config, policy: lifecyclePolicy(), log: createLogger('silent') });
   const messages = `${app.url}/api/messages`;
@@ -76,7 +75,7 @@ export async function teamsSurface(): Promise<SurfaceHarness> {
       conversation,
       serviceUrl: connector.serviceUrl,
     });
-    const res = await postActivity(messages, activity);
+    const res = await teams.post(messages, activity);
     if (res.status !== 200) throw new Error(`message activity answered ${res.status}`);
     const reply = await waitFor(
       () => connector.activitiesIn(conversation.id)[before],
@@ -114,7 +113,7 @@ export async function teamsSurface(): Promise<SurfaceHarness> {
         serviceUrl: connector.serviceUrl,
         ...(card ? { replyToId: card.id } : {}),
       });
-      const res = await postActivity(messages, activity);
+      const res = await teams.post(messages, activity);
       if (res.status !== 200) throw new Error(`invoke answered ${res.status}`);
       return JSON.stringify(res.body);
     },
@@ -144,7 +143,7 @@ export async function teamsSurface(): Promise<SurfaceHarness> {
     },
     async close() {
       await app.close();
-      await connector.close();
+      await teams.close();
       await graph.close();
       await redis.cleanup();
     },
