@@ -9,10 +9,10 @@ import { safeMrkdwn, truncate } from './escape.ts';
 import {
   awaitingDecision,
   type Block,
+  cardStatus,
   clock,
   roleList,
   type SlackMessage,
-  statusLine,
   who,
 } from './facts.ts';
 
@@ -34,7 +34,7 @@ export function approvalCard(
   timezone: string,
 ): SlackMessage {
   const start = r.startAt === null ? 'As soon as approved' : clock(r.startAt, timezone);
-  const status = statusLine(r, now, timezone);
+  const status = cardStatus(r, now, timezone);
   const blocks: Block[] = [
     { type: 'header', text: plain(`${who(r.requester)} asks for ${roleList(r)}`, 150) },
     {

@@ -1,7 +1,15 @@
 /** Block Kit message types, and the shared wording re-exported for the Slack renderers. */
 import type { types } from '@slack/bolt';
 
-export { awaitingDecision, clock, left, roleList, statusLine, who } from '../wording.ts';
+export {
+  awaitingDecision,
+  cardStatus,
+  clock,
+  left,
+  roleList,
+  statusLine,
+  who,
+} from '../wording.ts';
 
 export type Block = types.KnownBlock;
 export interface SlackMessage {
