@@ -22,6 +22,7 @@ import { runCardAction } from '../teams/card-actions.ts';
 import type { TeamsCards } from '../teams/render.ts';
 import { renderTeamsReply } from '../teams/replies.ts';
 import type { Feed, FeedName } from './feed.ts';
+import { sandboxMentions } from './mentions.ts';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), 'web');
 const RENDERER = join(
@@ -96,7 +97,9 @@ async function command(c: ConsoleContext, req: IncomingMessage, res: ServerRespo
   const chat = `chat:${who.id}` as const;
   const text = body.data.text.trim().replace(/^\/elevate\b\s*/i, '');
   c.feed.add({ feed: chat, at: core.clock.now(), said: body.data.text.trim() });
-  const reply = await handleCommand(core, { principal: who, platform: 'sandbox' }, text);
+  const asker = { principal: who, platform: 'sandbox' as const };
+  const resolveMention = sandboxMentions(core.directory);
+  const reply = await handleCommand(core, { ...asker, resolveMention }, text);
   const card =
     reply.kind === 'export'
       ? c.cards.text(

@@ -9,14 +9,15 @@ import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { type Audience, outcomeText } from '../outcome-text.ts';
 import { clock, historyLine, roleList, statusLine } from '../wording.ts';
-import { safe } from './escape.ts';
+import { safe, safeWithCode } from './escape.ts';
 import { type Card, expand, SCHEMA, TEXT_TEMPLATE } from './template.ts';
 
 const text = (title: string, lines: readonly string[]): Card =>
   expand(TEXT_TEMPLATE, { title, lines: lines.map((l) => safe(l, 3000)) });
 
 export const textCard = (line: string): Card => text('', [line]);
-export const errorCard = (error: AppError): Card => text('', [errorText(error)]);
+export const errorCard = (error: AppError): Card =>
+  expand(TEXT_TEMPLATE, { title: '', lines: [safeWithCode(errorText(error))] });
 
 export const helpCard = (): Card =>
   expand(TEXT_TEMPLATE, {
@@ -160,7 +161,11 @@ export function outcomeCard(
   return expand(OUTCOME_TEMPLATE, {
     id: r.id,
     reminder: change === 'reminder' && audience === 'requester',
-    text: safe(outcomeText(r, change, audience, facts, now, timezone), 3000),
+    // The reminder's commands are code spans; every other outcome carries people's words.
+    text: (change === 'reminder' ? safeWithCode : safe)(
+      outcomeText(r, change, audience, facts, now, timezone),
+      3000,
+    ),
   });
 }
 
