@@ -111,7 +111,7 @@ export class ChatNotifier<M> implements Notifier {
   /** Posts the card where it is new (on submit and escalation), then re-renders the rest. */
   async #cards(request: AccessRequest, change: RequestChange, approvers: readonly Chat[]) {
     const { messenger, refs } = this.#o;
-    const card = messenger.render.approval(request, approvers);
+    const card = await messenger.render.approval(request, approvers);
     const fresh = new Set<string>();
     if (postsApprovalCard(change)) {
       const channel = messenger.approvalsChannel();
