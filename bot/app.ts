@@ -22,6 +22,7 @@ import type { CoreDeps } from './core/usecases/deps.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
+import { listen } from './port-check.ts';
 import { createHttpServer } from './server.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
@@ -147,7 +148,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     metrics,
     checks: storage.checks,
   });
-  await new Promise<void>((resolve) => server.listen(config.port, options.host, resolve));
+  await listen(server, config.port, options.host).catch(async (error: unknown) => {
+    await platforms.stop();
+    await workers?.close();
+    await queue?.close();
+    await storage.close();
+    throw error;
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://localhost:${port}`,

@@ -7,9 +7,12 @@ import { startApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { loadPolicy, PolicyError } from './policy-file.ts';
+import { PortInUseError, refuseBusyPort } from './port-check.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before Redis: a second sandbox would clear the running one's keys.
+  await refuseBusyPort(config.port);
   const log = createLogger(config.logLevel);
   const stop = config.sandbox ? await sandbox(config, log) : await production(config, log);
   const shutdown = (signal: string) => {
@@ -41,7 +44,11 @@ async function sandbox(config: Config, log: Logger): Promise<() => Promise<void>
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof PolicyError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof PolicyError ||
+    error instanceof PortInUseError
+  ) {
     console.error(`elevate: ${error.message}`);
   } else {
     console.error('elevate: start-up failed:', error instanceof Error ? error.message : error);
