@@ -15,7 +15,7 @@ import {
   currentApprovers,
   occurrenceOf,
   postsApprovalCard,
-  REQUESTER_CHANGES,
+  requesterHears,
   SECURITY_CHANGES,
 } from '../../bot/core/domain/audiences.ts';
 import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
@@ -155,7 +155,7 @@ export class ChatNotifier<M> implements Notifier {
 
   async #tellRequester(request: AccessRequest, change: RequestChange, occurrence: string) {
     const { messenger } = this.#o;
-    if (request.platform !== messenger.platform || !REQUESTER_CHANGES.has(change)) return;
+    if (request.platform !== messenger.platform || !requesterHears(request, change)) return;
     const chat = await messenger.personalChat(request.requester);
     if (!chat) return;
     const message = messenger.render.outcome(request, change, 'requester');

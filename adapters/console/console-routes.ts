@@ -15,6 +15,7 @@ import { handleCommand } from '../../bot/core/usecases/chat-command.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { exportAudit } from '../../bot/core/usecases/export-audit.ts';
 import { overseers } from '../../bot/core/usecases/history.ts';
+import { consoleExportCard } from '../../cards/teams/index.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
 import { SANDBOX_PEOPLE } from '../entra-sim/sandbox-world.ts';
 import { type Handler, json } from '../http/route.ts';
@@ -102,8 +103,8 @@ async function command(c: ConsoleContext, req: IncomingMessage, res: ServerRespo
   const reply = await handleCommand(core, { ...asker, resolveMention }, text);
   const card =
     reply.kind === 'export'
-      ? c.cards.text(
-          `The audit export is ready: [download the CSV](/api/export.csv?as=${encodeURIComponent(who.id)}${reply.since === null ? '' : `&since=${reply.since}`}).`,
+      ? consoleExportCard(
+          `/api/export.csv?as=${encodeURIComponent(who.id)}${reply.since === null ? '' : `&since=${reply.since}`}`,
         )
       : await renderTeamsReply(reply, c.cards);
   const item = c.feed.add({ feed: chat, at: core.clock.now(), card });

@@ -303,3 +303,13 @@ export const exportLinkCard = (url: string, minutes: number): Card =>
     url,
     note: `The link works once, for the next ${minutes} minutes. It is recorded in the audit trail when used.`,
   });
+
+/**
+ * The audit export in the sandbox console, which serves the file itself: a link in the text
+ * and a Download button, both to the console's own path (`/api/export.csv?…`).
+ */
+export const consoleExportCard = (path: string): Card =>
+  expand(EXPORT_LINK_TEMPLATE, {
+    url: path,
+    note: `[Download the CSV](${path}) of the audit trail, or press the button.`,
+  });

@@ -113,7 +113,7 @@ describe('sandbox on the in-memory adapters', () => {
     const refused = await post('/api/command', { as: sam, text: '/elevate history all' });
     expect(text(refused.body)).toMatch(/approvers and auditors/i);
     const asked = await post('/api/command', { as: erin, text: '/elevate export' });
-    expect(text(asked.body)).toMatch(/download the CSV/);
+    expect(text(asked.body)).toMatch(/download the CSV/i);
     const csv = await fetch(`${sandbox.url}/api/export.csv?as=${erin}`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const body = await csv.text();
