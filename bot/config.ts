@@ -87,6 +87,9 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Every variable this file reads, for `--help`, `.env.example` and their tests. */
+export const ENV_NAMES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   /** Each platform's own settings type; null when it is not configured. */
   readonly slack: SlackSettings | null;

@@ -8,8 +8,16 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { loadPolicy, PolicyError } from './policy-file.ts';
 import { PortInUseError, refuseBusyPort } from './port-check.ts';
+import { answerArguments } from './settings-help.ts';
 
 async function main(): Promise<void> {
+  const answer = answerArguments(process.argv.slice(2));
+  if (answer) {
+    if (answer.out) process.stdout.write(answer.out);
+    if (answer.err) process.stderr.write(answer.err);
+    process.exitCode = answer.code;
+    return;
+  }
   const config = loadConfig();
   // Before Redis: a second sandbox would clear the running one's keys.
   await refuseBusyPort(config.port);
