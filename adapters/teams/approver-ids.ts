@@ -33,10 +33,11 @@ export interface ApproverIdSources {
 const MAX_IDS = 60;
 const ROSTER_TTL_MS = 10 * 60_000;
 const MAX_GROUP_CHECKS = 500;
+const RETRY_MS = 60_000;
 
 export class TeamsApproverIds {
   readonly #s: ApproverIdSources;
-  #roster: { at: number; members: Promise<readonly TeamsMember[]> } | null = null;
+  #roster: { until: number; members: Promise<readonly TeamsMember[]> } | null = null;
 
   constructor(sources: ApproverIdSources) {
     this.#s = sources;
@@ -66,24 +67,25 @@ export class TeamsApproverIds {
     return [...ids].slice(0, MAX_IDS);
   }
 
-  /** The approvals channel's members, listed at most every ten minutes; none if that fails. */
-  async #members(): Promise<readonly TeamsMember[]> {
+  /**
+   * The approvals channel's members, listed at most every ten minutes. A failed listing
+   * counts as none for a minute (logged once), then is tried again.
+   */
+  #members(): Promise<readonly TeamsMember[]> {
     const now = this.#s.now();
-    if (!this.#roster || now - this.#roster.at >= ROSTER_TTL_MS) {
-      const members = this.#s.channelMembers().then((m) => m ?? []);
-      this.#roster = { at: now, members };
-      members.catch(() => {
-        this.#roster = null;
-      });
-    }
-    try {
-      return await this.#roster.members;
-    } catch (error) {
-      this.#s.log.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'could not list the Teams approvals channel members; cards refresh for approvers who wrote to the bot only',
-      );
-      return [];
-    }
+    if (this.#roster && now < this.#roster.until) return this.#roster.members;
+    const members = this.#s.channelMembers().then(
+      (listed) => listed ?? [],
+      (error: unknown) => {
+        this.#roster = { until: this.#s.now() + RETRY_MS, members: Promise.resolve([]) };
+        this.#s.log.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          'could not list the Teams approvals channel members; cards refresh for approvers who wrote to the bot only',
+        );
+        return [];
+      },
+    );
+    this.#roster = { until: now + ROSTER_TTL_MS, members };
+    return members;
   }
 }
