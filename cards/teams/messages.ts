@@ -24,7 +24,7 @@ export const helpCard = (): Card =>
     title: 'How to use elevate',
     lines: [
       'Request: `elevate <role>[, <role>…] <duration> [at <start>] [on <scope>] [ticket <id>] <reason>`',
-      'e.g. `elevate Exchange Administrator 2h fixing mail flow INC-4711`',
+      'e.g. `elevate Exchange Administrator 2h fixing mail flow INC-4711`; `request` alone opens the form',
       '`roles`: the roles you can activate · `status`: your open requests',
       '`cancel <request>` · `deactivate [<request>|<role>]` · `extend <request> <duration>`',
       '`history [me|@user|all] [role <role>] [since 7d]` · `export [since 30d]` (auditors)',
