@@ -45,7 +45,10 @@ function ids(listing: () => Promise<readonly TeamsMember[] | null>) {
     now: () => now,
     log,
   });
-  return { source, calls: () => calls, warnings, advance: (ms: number) => void (now += ms) };
+  const advance = (ms: number) => {
+    now += ms;
+  };
+  return { source, calls: () => calls, warnings, advance };
 }
 
 describe('Teams approver ids', () => {
