@@ -24,6 +24,7 @@ import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
 import type { PolicySource } from './policy-file.ts';
 import { checkPolicyNames } from './policy-names.ts';
+import { listen } from './port-check.ts';
 import { createHttpServer, createMetricsServer } from './server.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
@@ -169,7 +170,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     checks: [...storage.checks, policyNames.check],
   });
   const host = options.host ?? config.host;
-  const port = await listen(server, config.port, host);
   const metricsServer =
     config.metrics.port === undefined
       ? null
@@ -178,9 +178,22 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           metrics,
           ...(config.metrics.token ? { token: config.metrics.token } : {}),
         });
-  const metricsPort = metricsServer
-    ? await listen(metricsServer, config.metrics.port ?? 0, host)
-    : null;
+  const listening = async () => {
+    const port = await listen(server, config.port, host);
+    const metricsPort = metricsServer
+      ? await listen(metricsServer, config.metrics.port ?? 0, host)
+      : null;
+    return { port, metricsPort };
+  };
+  const { port, metricsPort } = await listening().catch(async (error: unknown) => {
+    for (const s of [server, metricsServer]) s?.close();
+    policyNames.stop();
+    await platforms.stop();
+    await workers?.close();
+    await queue?.close();
+    await storage.close();
+    throw error;
+  });
   if (!config.sandbox && !config.metrics.token && metricsPort === null)
     log.warn(
       '/metrics is open on PORT: set METRICS_PORT (a port the load balancer does not forward) or METRICS_TOKEN',
@@ -207,11 +220,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await storage.close();
     },
   };
-}
-
-async function listen(server: Server, port: number, host: string | undefined): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  return (server.address() as AddressInfo).port;
 }
 
 /** The notify queue and the outbox in front of every Slack and Teams send. */

@@ -67,14 +67,17 @@ const schema = z.object({
   AZURE_AUTHORITY_HOST: optionalUrl(['https:']),
   GRAPH_BASE_URL: optionalUrl(['https:']),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
-  REDIS_PREFIX: z
-    .string()
-    .trim()
-    .regex(
-      /^(\{[A-Za-z0-9_.-]+\}|[A-Za-z0-9_.-]+)$/,
-      'must be letters, digits, `_.-`, optionally in one {hash tag}',
-    )
-    .default('elevate'),
+  REDIS_PREFIX: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .trim()
+      .regex(
+        /^(\{[A-Za-z0-9_.-]+\}|[A-Za-z0-9_.-]+)$/,
+        'must be letters, digits, `_.-`, optionally in one {hash tag}',
+      )
+      .optional(),
+  ),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
   SIEM_SECRET: optionalText,
   PUBLIC_URL: optionalUrl(['https:', 'http:']),
@@ -94,12 +97,20 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+/** Every variable this file reads, for `--help`, `.env.example` and their tests. */
+export const ENV_NAMES: readonly string[] = Object.keys(schema.shape);
+
 export interface Config {
   /** Each platform's own settings type; null when it is not configured. */
   readonly slack: SlackSettings | null;
   readonly teams: TeamsSettings | null;
   readonly azure: AzureSettings | null;
-  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly redis: {
+    readonly url: string;
+    readonly prefix: string;
+    /** REDIS_PREFIX was set: the sandbox then works under it instead of its own prefix. */
+    readonly prefixSet?: boolean;
+  };
   readonly policyFile: string;
   /** HMAC key for forwarding audit events to the SIEM (policy `siem.url`). */
   readonly siemSecret?: string;
@@ -275,7 +286,11 @@ function fromEnv(e: Env): Config {
     slack,
     teams,
     azure,
-    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      prefix: e.REDIS_PREFIX ?? 'elevate',
+      ...(e.REDIS_PREFIX ? { prefixSet: true } : {}),
+    },
     policyFile: e.POLICY_FILE,
     ...(e.SIEM_SECRET ? { siemSecret: e.SIEM_SECRET } : {}),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),

@@ -8,9 +8,20 @@ import { startApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { loadPolicySource, PolicyError } from './policy-file.ts';
+import { PortInUseError, refuseBusyPort } from './port-check.ts';
+import { answerArguments } from './settings-help.ts';
 
 async function main(): Promise<void> {
+  const answer = answerArguments(process.argv.slice(2));
+  if (answer) {
+    if (answer.out) process.stdout.write(answer.out);
+    if (answer.err) process.stderr.write(answer.err);
+    process.exitCode = answer.code;
+    return;
+  }
   const config = loadConfig();
+  // Before Redis: a second sandbox would clear the running one's keys.
+  await refuseBusyPort(config.port);
   const log = createLogger(config.logLevel, undefined, { bodies: config.logBodies });
   const stop = config.sandbox ? await sandbox(config, log) : await production(config, log);
   const shutdown = (signal: string) => {
@@ -42,7 +53,11 @@ async function sandbox(config: Config, log: Logger): Promise<() => Promise<void>
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof PolicyError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof PolicyError ||
+    error instanceof PortInUseError
+  ) {
     console.error(`elevate: ${error.message}`);
   } else {
     console.error('elevate: start-up failed:', error instanceof Error ? error.message : error);

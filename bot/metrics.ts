@@ -1,12 +1,13 @@
 /**
  * Prometheus metrics, one registry per running bot: HTTP requests and their latency (the
  * Slack ack is the latency of POST /slack/events), request outcomes, Graph calls and errors,
- * and the depth of the job queues.
+ * the depth of the job queues, the build, and prom-client's process and Node metrics.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SecurityAlert } from './core/domain/alert.ts';
 import type { AccessRequest } from './core/domain/request.ts';
 import type { Notifier, RequestChange } from './core/ports/notifier.ts';
+import { VERSION } from './settings-help.ts';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -47,6 +48,18 @@ export class Metrics {
     labelNames: ['status'],
     registers: [this.registry],
   });
+
+  constructor() {
+    // The process and Node runtime (CPU, memory, event-loop lag, GC, handles), prefixed as
+    // prom-client names them (process_*, nodejs_*), beside elevate's own.
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'elevate_build_info',
+      help: 'Always 1; the labels say which elevate and which Node run',
+      labelNames: ['version', 'node'],
+      registers: [this.registry],
+    }).set({ version: VERSION, node: process.versions.node }, 1);
+  }
 
   /** Queue depth is read when Prometheus scrapes. */
   queueDepth(read: () => Promise<number>): void {

@@ -45,13 +45,14 @@ export interface SandboxOptions {
   readonly log: Logger;
   /** Defaults to the sandbox's own policy, with demo-sized durations. */
   readonly policy?: Policy;
-  /** Key prefix in Redis, cleared at start (default `elevate-sandbox`). */
+  /** Key prefix in Redis, cleared at start (default REDIS_PREFIX when set, else `elevate-sandbox`). */
   readonly prefix?: string;
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { log } = options;
-  const prefix = options.prefix ?? SANDBOX_PREFIX;
+  const fromEnv = options.prefix === undefined && options.config.redis.prefixSet === true;
+  const prefix = options.prefix ?? (fromEnv ? options.config.redis.prefix : SANDBOX_PREFIX);
   const policy = options.policy ?? loadPolicy(SANDBOX_POLICY);
   const tls = await makeLocalTls('elevate sandbox CA', 30);
   setDefaultCACertificates([
@@ -83,8 +84,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const banner = redis
     ? null
     : `No Redis at ${maskUserinfo(config.redis.url)}: requests, audit trail and timers are kept in memory and lost when the sandbox stops. Start Redis to run on the production storage.`;
-  if (redis) await clearSandboxKeys(redis, prefix, log);
-  redis?.disconnect();
+  try {
+    if (redis) await clearSandboxKeys(redis, prefix, log, fromEnv);
+  } finally {
+    redis?.disconnect();
+  }
 
   const feed = new Feed();
   const cards = new AdaptiveCards(systemClock, () => policy);
@@ -105,6 +109,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     storage,
     surfaces: [surface],
     host: '127.0.0.1',
+  }).catch(async (error: unknown) => {
+    await tenant.close();
+    throw error;
   });
   const url = app.url;
   log.info(
@@ -143,8 +150,23 @@ async function reachableRedis(url: string): Promise<Redis | null> {
   }
 }
 
-/** The simulated tenant is new on every start, so yesterday's sandbox requests would not match it. */
-async function clearSandboxKeys(redis: Redis, prefix: string, log: Logger): Promise<void> {
+/**
+ * The simulated tenant is new on every start, so yesterday's sandbox requests would not match
+ * it. A prefix the sandbox did not choose itself (REDIS_PREFIX) is cleared only when it is
+ * empty or marked as a sandbox's, so pointing the sandbox at a production prefix wipes nothing.
+ */
+async function clearSandboxKeys(
+  redis: Redis,
+  prefix: string,
+  log: Logger,
+  chosen: boolean,
+): Promise<void> {
+  const marker = `${prefix}:sandbox`;
+  if (chosen && !(await redis.exists(marker)) && (await holdsKeys(redis, prefix))) {
+    throw new ConfigError(
+      `REDIS_PREFIX=${prefix} holds data that is not a sandbox's, and the sandbox clears its prefix at start: pick another REDIS_PREFIX, or unset it for the sandbox's own (${SANDBOX_PREFIX})`,
+    );
+  }
   let cursor = '0';
   let removed = 0;
   do {
@@ -152,5 +174,16 @@ async function clearSandboxKeys(redis: Redis, prefix: string, log: Logger): Prom
     cursor = next;
     if (keys.length > 0) removed += await redis.unlink(...keys);
   } while (cursor !== '0');
+  await redis.set(marker, 'elevate sandbox: this prefix is cleared at every sandbox start');
   if (removed > 0) log.info({ removed, prefix }, 'cleared the previous sandbox run');
+}
+
+async function holdsKeys(redis: Redis, prefix: string): Promise<boolean> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length > 0) return true;
+    cursor = next;
+  } while (cursor !== '0');
+  return false;
 }

@@ -34,7 +34,8 @@ const CHECK_TIMEOUT_MS = 1_000;
 export function createHttpServer(options: ServerOptions): Server {
   const metrics = options.metrics;
   const routes = new Map<string, Handler>([
-    ['GET /healthz', (_req, res) => json(res, 200, { status: 'ok' })],
+    // `service` lets a second start on the same port tell that an elevate holds it.
+    ['GET /healthz', (_req, res) => json(res, 200, { status: 'ok', service: 'elevate' })],
     ['GET /readyz', (_req, res) => readiness(res, options.checks)],
     ...(metrics && !options.metricsElsewhere
       ? [['GET /metrics', metricsRoute(metrics, options.metricsToken)] as const]

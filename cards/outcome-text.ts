@@ -2,7 +2,7 @@
 import { formatDuration } from '../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
 import type { RequestChange } from '../bot/core/ports/notifier.ts';
-import { clock, eligibilityCut, left, roleList, who } from './wording.ts';
+import { approverNames, clock, eligibilityCut, left, roleList, who } from './wording.ts';
 
 export type Audience = 'requester' | 'approver' | 'security';
 
@@ -35,7 +35,7 @@ export function outcomeText(
         : '';
       return audience === 'requester'
         ? `${roles} is active ${until} (request ${r.id}). ${SIGN_IN_HINT}${propagation}`
-        : `${who(r.requester)} activated ${roles} ${until}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
+        : `${who(r.requester)} activated ${roles} ${until}. ${r.approvals.length > 0 ? `Approved by ${approverNames(r)}` : 'No approval needed'}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
     }
     case 'reminder':
       return `${roles} ends in ${left(r.endsAt ?? now, now)} (${clock(r.endsAt ?? now, timezone)}). Extend it with \`/elevate extend ${r.id} 30m\` or end it now with \`/elevate deactivate ${r.id}\`.`;

@@ -29,6 +29,24 @@ export function eligibilityCut(r: AccessRequest, now: number, timezone: string):
   return ` (cut: the eligibility in Entra PIM ends ${clock(r.eligibleUntil, timezone)})`;
 }
 
+/** States whose status line already names the approvers. */
+const APPROVERS_SAID = new Set(['submitted', 'pending_approval', 'approved', 'scheduled']);
+
+/** Everyone who approved, in order: "Bob Approver, Carol Approver". */
+export const approverNames = (r: AccessRequest): string =>
+  r.approvals.map((a) => who(a.by)).join(', ');
+
+/**
+ * The status line of a card, with who approved it on the record once the status line itself
+ * no longer says so (activating, active, ended, failed).
+ */
+export function cardStatus(r: AccessRequest, now: number, timezone: string): string {
+  const status = statusLine(r, now, timezone);
+  return r.approvals.length === 0 || APPROVERS_SAID.has(r.state)
+    ? status
+    : `${status} Approved by ${approverNames(r)}.`;
+}
+
 /** Whether approvers can act on it now: a new request, or more time for an active grant. */
 export const awaitingDecision = (r: AccessRequest): boolean =>
   r.state === 'pending_approval' || (r.state === 'active' && !!r.extension);
@@ -75,9 +93,6 @@ export function statusLine(r: AccessRequest, now: number, timezone: string): str
     }
   }
 }
-
-/** States whose status line already names the approvers. */
-const APPROVERS_SAID = new Set(['submitted', 'pending_approval', 'approved', 'scheduled']);
 
 /**
  * One past request for `history`: asked when, id, requester, roles and scope, duration, when

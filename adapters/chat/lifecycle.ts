@@ -15,7 +15,7 @@ import {
   currentApprovers,
   occurrenceOf,
   postsApprovalCard,
-  REQUESTER_CHANGES,
+  requesterHears,
   SECURITY_CHANGES,
 } from '../../bot/core/domain/audiences.ts';
 import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
@@ -111,7 +111,7 @@ export class ChatNotifier<M> implements Notifier {
   /** Posts the card where it is new (on submit and escalation), then re-renders the rest. */
   async #cards(request: AccessRequest, change: RequestChange, approvers: readonly Chat[]) {
     const { messenger, refs } = this.#o;
-    const card = messenger.render.approval(request, approvers);
+    const card = await messenger.render.approval(request, approvers);
     const fresh = new Set<string>();
     if (postsApprovalCard(change)) {
       const channel = messenger.approvalsChannel();
@@ -155,7 +155,7 @@ export class ChatNotifier<M> implements Notifier {
 
   async #tellRequester(request: AccessRequest, change: RequestChange, occurrence: string) {
     const { messenger } = this.#o;
-    if (request.platform !== messenger.platform || !REQUESTER_CHANGES.has(change)) return;
+    if (request.platform !== messenger.platform || !requesterHears(request, change)) return;
     const chat = await messenger.personalChat(request.requester);
     if (!chat) return;
     const message = messenger.render.outcome(request, change, 'requester');

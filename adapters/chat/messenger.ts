@@ -30,8 +30,11 @@ export interface Posted {
 export type OutcomeAudience = 'requester' | 'security';
 
 export interface Renderer<M> {
-  /** The approval card; `approvers` are the approvers' personal chats on this platform. */
-  approval(request: AccessRequest, approvers: readonly Chat[]): M;
+  /**
+   * The approval card; `approvers` are the approvers' personal chats on this platform. Async
+   * where the card lists its viewers (Teams refresh.userIds) and finding them takes a call.
+   */
+  approval(request: AccessRequest, approvers: readonly Chat[]): M | Promise<M>;
   outcome(request: AccessRequest, change: RequestChange, audience: OutcomeAudience): M;
   alert(alert: SecurityAlert): M;
   /** Lines a busy channel collected, as one message. */

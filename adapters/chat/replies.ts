@@ -45,7 +45,11 @@ export function renderReply<M>(reply: Reply, view: ReplyView<M>): M {
     case 'submitted':
       return view.outcome(
         reply.request,
-        reply.request.state === 'pending_approval' ? 'submitted' : 'approved',
+        reply.request.state === 'pending_approval'
+          ? 'submitted'
+          : reply.request.state === 'scheduled'
+            ? 'scheduled'
+            : 'approved',
       );
     case 'canceled':
       return view.text(`Request ${reply.request.id} is canceled; nothing was granted.`);

@@ -15,6 +15,7 @@ import { handleCommand } from '../../bot/core/usecases/chat-command.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { exportAudit } from '../../bot/core/usecases/export-audit.ts';
 import { overseers } from '../../bot/core/usecases/history.ts';
+import { consoleExportCard } from '../../cards/teams/index.ts';
 import { runCardAction } from '../chat/adaptive/card-actions.ts';
 import type { AdaptiveCards } from '../chat/adaptive/cards.ts';
 import { renderCardReply } from '../chat/adaptive/replies.ts';
@@ -22,6 +23,7 @@ import { auditCsv } from '../chat/audit-csv.ts';
 import { SANDBOX_PEOPLE } from '../entra-sim/sandbox-world.ts';
 import { type Handler, json } from '../http/route.ts';
 import type { Feed, FeedName } from './feed.ts';
+import { sandboxMentions } from './mentions.ts';
 
 const WEB = join(dirname(fileURLToPath(import.meta.url)), 'web');
 const RENDERER = join(
@@ -99,11 +101,13 @@ async function command(c: ConsoleContext, req: IncomingMessage, res: ServerRespo
   const chat = `chat:${who.id}` as const;
   const text = body.data.text.trim().replace(/^\/elevate\b\s*/i, '');
   c.feed.add({ feed: chat, at: core.clock.now(), said: body.data.text.trim() });
-  const reply = await handleCommand(core, { principal: who, platform: 'sandbox' }, text);
+  const asker = { principal: who, platform: 'sandbox' as const };
+  const resolveMention = sandboxMentions(core.directory);
+  const reply = await handleCommand(core, { ...asker, resolveMention }, text);
   const card =
     reply.kind === 'export'
-      ? c.cards.text(
-          `The audit export is ready: [download the CSV](/api/export.csv?as=${encodeURIComponent(who.id)}${reply.since === null ? '' : `&since=${reply.since}`}).`,
+      ? consoleExportCard(
+          `/api/export.csv?as=${encodeURIComponent(who.id)}${reply.since === null ? '' : `&since=${reply.since}`}`,
         )
       : await renderCardReply(reply, c.cards);
   const item = c.feed.add({ feed: chat, at: core.clock.now(), card });

@@ -4,6 +4,7 @@
  * the simulated tenant serves TLS with a certificate from a CA only this process trusts.
  */
 import { webcrypto } from 'node:crypto';
+// @peculiar/x509 builds on tsyringe, which throws at import without a Reflect metadata polyfill.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 

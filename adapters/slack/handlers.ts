@@ -20,16 +20,17 @@ import { formFields } from '../chat/request-form.ts';
 import { uploadStream } from './export-upload.ts';
 import { type ActionArgs, type CommandArgs, guarded, type ViewArgs } from './guard.ts';
 import type { SlackIdentity } from './identity.ts';
+import type { SlackMentions } from './mentions.ts';
 import { renderReply } from './replies.ts';
 import { requestFromForm } from './request-form.ts';
 
 export interface HandlerDeps {
   readonly core: CoreDeps;
   readonly identity: SlackIdentity;
+  readonly mentions: SlackMentions;
   readonly log: Logger;
 }
 
-const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
 const actionValue = (action: unknown): string =>
   typeof action === 'object' &&
   action !== null &&
@@ -47,11 +48,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
   ): Promise<{ ok: true; value: Asker } | { ok: false; error: AppError }> => {
     const who = await h.identity.resolve(teamId, userId, enterpriseId ?? undefined);
     if (!who.ok) return who;
-    const resolveMention = async (mention: string) => {
-      const id = MENTION.exec(mention)?.[1];
-      const found = id ? await h.identity.resolve(teamId, id, enterpriseId ?? undefined) : null;
-      return found?.ok ? found.value.principal : null;
-    };
+    const resolveMention = (mention: string) => h.mentions.resolve(teamId, mention);
     return {
       ok: true,
       value: {

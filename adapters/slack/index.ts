@@ -18,6 +18,7 @@ import { registerHandlers } from './handlers.ts';
 import { SlackIdentity } from './identity.ts';
 import { slackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
+import { SlackMentions } from './mentions.ts';
 import { SlackMessenger } from './messenger.ts';
 import type { SlackSettings } from './settings.ts';
 
@@ -94,7 +95,9 @@ export function createSlack(config: SlackSettings, parts: SlackParts): Slack {
     clock: core.clock,
     log: parts.log,
   });
-  registerHandlers(app, { core, identity, log: parts.log });
+  // users.list is Tier 2: a 429 answers the person at once rather than sleeping on it.
+  const mentions = new SlackMentions(outbound, identity, core.directory);
+  registerHandlers(app, { core, identity, mentions, log: parts.log });
   const route =
     receiver instanceof HTTPReceiver
       ? slackInbound({

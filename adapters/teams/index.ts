@@ -15,6 +15,7 @@ import { ChatNotifier, type TakeDigest } from '../chat/lifecycle.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
 import { directOutbox } from '../chat/outbox.ts';
 import { json } from '../http/route.ts';
+import { TeamsApproverIds } from './approver-ids.ts';
 import { botAuthentication } from './auth.ts';
 import { TeamsBot } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';
@@ -45,21 +46,27 @@ export function createTeams(config: TeamsSettings, parts: TeamsParts) {
   adapter.onTurnError = async (context, error) => {
     log.error({ err: error.message, activity: context.activity.type }, 'teams turn failed');
   };
-  // The card a clicker gets back is refreshed for the same approvers as the cards posted.
-  const cards = new AdaptiveCards(core.clock, core.policy, async (request) =>
-    (await notifier.approverChats(request)).flatMap((chat) => (chat.userId ? [chat.userId] : [])),
-  );
+  // Every card, posted or answered to a clicker, refreshes for all current approvers.
+  const approverIds = new TeamsApproverIds({
+    directory: core.directory,
+    personalChats: (request) => notifier.approverChats(request),
+    channelMembers: () => messenger.approvalsMembers(),
+    now: () => core.clock.now(),
+    log,
+  });
+  const cards = new AdaptiveCards(core.clock, core.policy, (request) => approverIds.of(request));
+  const messenger = new TeamsMessenger({
+    adapter,
+    appId: config.appId ?? '',
+    ...(config.serviceUrl ? { serviceUrl: config.serviceUrl } : {}),
+    ...(config.tenantId ? { tenantId: config.tenantId } : {}),
+    conversations: parts.conversations,
+    cards,
+    policy: core.policy,
+    clock: core.clock,
+  });
   const notifier = new ChatNotifier({
-    messenger: new TeamsMessenger({
-      adapter,
-      appId: config.appId ?? '',
-      ...(config.serviceUrl ? { serviceUrl: config.serviceUrl } : {}),
-      ...(config.tenantId ? { tenantId: config.tenantId } : {}),
-      conversations: parts.conversations,
-      cards,
-      policy: core.policy,
-      clock: core.clock,
-    }),
+    messenger,
     refs: parts.refs,
     directory: core.directory,
     policy: core.policy,

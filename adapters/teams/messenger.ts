@@ -5,6 +5,7 @@
  * Adaptive Cards from cards/teams, updated in place with updateActivity.
  */
 import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
@@ -13,6 +14,7 @@ import { alertCard, type Card, outcomeCard, textCard } from '../../cards/teams/i
 import type { AdaptiveCards } from '../chat/adaptive/cards.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { Chat, Messenger, Posted, Renderer } from '../chat/messenger.ts';
+import type { TeamsMember } from './approver-ids.ts';
 
 export interface TeamsMessengerOptions {
   readonly adapter: CloudAdapter;
@@ -74,6 +76,22 @@ export class TeamsMessenger implements Messenger<Card> {
     });
   }
 
+  /** The members of the approvals channel (Bot Connector GET /v3/conversations/{id}/members). */
+  async approvalsMembers(): Promise<readonly TeamsMember[] | null> {
+    const chat = this.approvalsChannel();
+    if (!chat) return null;
+    let members: readonly TeamsMember[] = [];
+    await this.#continue(chat.address as Reference, async (context) => {
+      const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+      const listed = await client.conversations.getConversationMembers(chat.id);
+      members = listed.map((m) => ({
+        id: m.id,
+        ...(m.aadObjectId ? { aadObjectId: m.aadObjectId } : {}),
+      }));
+    });
+    return members;
+  }
+
   #continue(
     reference: Reference,
     logic: Parameters<CloudAdapter['continueConversationAsync']>[2],
@@ -102,11 +120,7 @@ export class TeamsMessenger implements Messenger<Card> {
 function teamsRenderer(o: TeamsMessengerOptions): Renderer<Card> {
   const zone = () => o.policy().timezone;
   return {
-    approval: (request, approvers) =>
-      o.cards.approval(
-        request,
-        approvers.flatMap((a) => (a.userId ? [a.userId] : [])),
-      ),
+    approval: (request) => o.cards.approvalFor(request),
     outcome: (request, change, audience) => {
       const { propagation } = requestPolicy(o.policy(), request);
       const facts = propagation === undefined ? {} : { propagation };

@@ -124,8 +124,10 @@ const catalogue = {
   // --- history --------------------------------------------------------------------------
   'history.not_allowed': () =>
     "You can see your own history (`/elevate history`); other people's is for approvers and auditors. This attempt was recorded.",
-  'history.unknown_user': (p: { mention: string }) =>
-    `I cannot find ${p.mention} in the directory. Mention them as a chat user, e.g. \`/elevate history @alice\`.`,
+  'history.unknown_user': (p: { mention: string; closest?: readonly string[] }) =>
+    p.closest && p.closest.length > 0
+      ? `I cannot find \`${p.mention}\`. The closest people: ${list(p.closest)}.`
+      : `I cannot find \`${p.mention}\` in the directory. Mention them as a chat user, e.g. \`/elevate history @alice\`.`,
   'history.bad_cursor': () => 'That page is no longer available. Run the history command again.',
 
   'export.not_allowed': () =>

@@ -9,11 +9,11 @@ import { safeMrkdwn, truncate } from './escape.ts';
 import {
   awaitingDecision,
   type Block,
+  cardStatus,
   clock,
   eligibilityCut,
   roleList,
   type SlackMessage,
-  statusLine,
   who,
 } from './facts.ts';
 
@@ -35,7 +35,7 @@ export function approvalCard(
   timezone: string,
 ): SlackMessage {
   const start = r.startAt === null ? 'As soon as approved' : clock(r.startAt, timezone);
-  const status = statusLine(r, now, timezone);
+  const status = cardStatus(r, now, timezone);
   const blocks: Block[] = [
     { type: 'header', text: plain(`${who(r.requester)} asks for ${roleList(r)}`, 150) },
     {

@@ -3,6 +3,7 @@ import type { types } from '@slack/bolt';
 
 export {
   awaitingDecision,
+  cardStatus,
   clock,
   eligibilityCut,
   left,

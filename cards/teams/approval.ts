@@ -5,7 +5,15 @@
  */
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import { awaitingDecision, clock, eligibilityCut, roleList, statusLine, who } from '../wording.ts';
+import {
+  awaitingDecision,
+  cardStatus,
+  clock,
+  eligibilityCut,
+  roleList,
+  statusLine,
+  who,
+} from '../wording.ts';
 import { safe } from './escape.ts';
 import { type Card, expand, SCHEMA } from './template.ts';
 
@@ -101,6 +109,6 @@ export function approvalCard(
       { title: 'Request', value: r.id },
     ],
     reason: safe(`Reason: ${r.reason}`, 3000),
-    status: safe(statusLine(r, now, timezone), 3000),
+    status: safe(cardStatus(r, now, timezone), 3000),
   });
 }

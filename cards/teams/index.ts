@@ -3,6 +3,7 @@ export { type ApprovalFacts, approvalCard } from './approval.ts';
 export { escapeMarkdown } from './escape.ts';
 export {
   alertCard,
+  consoleExportCard,
   errorCard,
   exportLinkCard,
   type FormErrors,

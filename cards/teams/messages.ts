@@ -9,21 +9,22 @@ import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { type Audience, outcomeText } from '../outcome-text.ts';
 import { clock, historyLine, roleList, statusLine } from '../wording.ts';
-import { safe } from './escape.ts';
+import { safe, safeWithCode } from './escape.ts';
 import { type Card, expand, SCHEMA, TEXT_TEMPLATE } from './template.ts';
 
 const text = (title: string, lines: readonly string[]): Card =>
   expand(TEXT_TEMPLATE, { title, lines: lines.map((l) => safe(l, 3000)) });
 
 export const textCard = (line: string): Card => text('', [line]);
-export const errorCard = (error: AppError): Card => text('', [errorText(error)]);
+export const errorCard = (error: AppError): Card =>
+  expand(TEXT_TEMPLATE, { title: '', lines: [safeWithCode(errorText(error))] });
 
 export const helpCard = (): Card =>
   expand(TEXT_TEMPLATE, {
     title: 'How to use elevate',
     lines: [
       'Request: `elevate <role>[, <role>…] <duration> [at <start>] [on <scope>] [ticket <id>] <reason>`',
-      'e.g. `elevate Exchange Administrator 2h fixing mail flow INC-4711`',
+      'e.g. `elevate Exchange Administrator 2h fixing mail flow INC-4711`; `request` alone opens the form',
       '`roles`: the roles you can activate · `status`: your open requests',
       '`cancel <request>` · `deactivate [<request>|<role>]` · `extend <request> <duration>`',
       '`history [me|@user|all] [role <role>] [since 7d]` · `export [since 30d]` (auditors)',
@@ -160,7 +161,11 @@ export function outcomeCard(
   return expand(OUTCOME_TEMPLATE, {
     id: r.id,
     reminder: change === 'reminder' && audience === 'requester',
-    text: safe(outcomeText(r, change, audience, facts, now, timezone), 3000),
+    // The reminder's commands are code spans; every other outcome carries people's words.
+    text: (change === 'reminder' ? safeWithCode : safe)(
+      outcomeText(r, change, audience, facts, now, timezone),
+      3000,
+    ),
   });
 }
 
@@ -297,4 +302,14 @@ export const exportLinkCard = (url: string, minutes: number): Card =>
   expand(EXPORT_LINK_TEMPLATE, {
     url,
     note: `The link works once, for the next ${minutes} minutes. It is recorded in the audit trail when used.`,
+  });
+
+/**
+ * The audit export in the sandbox console, which serves the file itself: a link in the text
+ * and a Download button, both to the console's own path (`/api/export.csv?…`).
+ */
+export const consoleExportCard = (path: string): Card =>
+  expand(EXPORT_LINK_TEMPLATE, {
+    url: path,
+    note: `[Download the CSV](${path}) of the audit trail, or press the button.`,
   });

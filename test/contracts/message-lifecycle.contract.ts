@@ -73,6 +73,9 @@ const securityHears = (id: string) => ({
   ended: new RegExp(`grant ${id} of [^"]*expired`),
 });
 
+/** Every surface's `approve` clicks as Carol (Carol Approver, in the sandbox Carol Backup). */
+const APPROVED_BY = /Approved by Carol (Approver|Backup)/;
+
 const keyOf = (c: PostedCard) => `${c.conversation}#${c.messageId}`;
 const latest = (c: PostedCard) => c.versions.at(-1) ?? '';
 const count = (texts: readonly string[], pattern: RegExp) =>
@@ -189,6 +192,14 @@ export function messageLifecycleContract(
           'the requester told the grant is active',
         );
       }, /Active until/);
+    });
+
+    it('after the approval every card and the security post name who approved', async () => {
+      for (const card of await cards())
+        expect.soft(latest(card), `${keyOf(card)} names the approver`).toMatch(APPROVED_BY);
+      const activated = (await h.toSecurity()).filter((t) => securityHears(id).activated.test(t));
+      expect(activated).toHaveLength(1);
+      expect(activated[0]).toMatch(APPROVED_BY);
     });
 
     it('reminds the requester before the grant ends', async () => {

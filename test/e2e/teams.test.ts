@@ -219,6 +219,13 @@ describe('Teams end to end', () => {
     );
     expect(await say(TENANT.alice, 'help')).toContain('How to use elevate');
   });
+
+  it('the command menu’s `request` entry, sent alone, answers with the request form', async () => {
+    const form = await say(TENANT.alice, 'request');
+    expect(form).toContain('Request access');
+    expect(form).toContain('"verb":"request"');
+    expect(form).toContain('Exchange Administrator');
+  });
 });
 
 describe('Teams authentication', () => {

@@ -44,6 +44,7 @@ const webApi = JSON.parse(
 const NOT_IN_CONTRACT: Record<string, readonly string[]> = {
   'files.getUploadURLExternal': ['files:write'],
   'files.completeUploadExternal': ['files:write'],
+  'users.list': ['users:read'],
 };
 
 /**

@@ -5,10 +5,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../bot/core/commands/parse.ts';
+import type { RoleEntry } from '../../bot/core/domain/target.ts';
 import { packageManifest } from '../../scripts/teams-package.ts';
 
 const schema = JSON.parse(readFileSync('test/schemas/teams-manifest.schema.json', 'utf8'));
 const APP = '3f6c9e2a-1b7d-4c8e-9f0a-5d4c3b2a1908';
+const ROLE: RoleEntry = {
+  kind: 'directoryRole',
+  id: '29232cdf-9323-42fd-ade2-1d097af3e4de',
+  name: 'Exchange Administrator',
+  aliases: [],
+};
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(path: string): [number, number] {
@@ -35,6 +43,7 @@ describe('Teams app manifest', () => {
     const manifest = JSON.parse(readFileSync('manifest/teams/manifest.json', 'utf8'));
     const titles = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
     expect(titles).toEqual([
+      'request',
       'help',
       'roles',
       'status',
@@ -46,6 +55,26 @@ describe('Teams app manifest', () => {
     ]);
     expect(pngSize('manifest/teams/color.png')).toEqual([192, 192]);
     expect(pngSize('manifest/teams/outline.png')).toEqual([32, 32]);
+  });
+
+  it('every command in the menu is one the bot understands, typed alone as Teams inserts it', () => {
+    const manifest = JSON.parse(readFileSync('manifest/teams/manifest.json', 'utf8'));
+    const ctx = { roles: [ROLE], now: Date.UTC(2026, 0, 1), timezone: 'UTC' };
+    for (const { title } of manifest.bots[0].commandLists[0].commands as { title: string }[]) {
+      const parsed = parseCommand(title, ctx);
+      // Commands that need an argument answer how to give it; none is taken for a role name.
+      if (!parsed.ok) expect.soft(parsed.error.code, title).toBe('command.missing_argument');
+      else expect.soft(parsed.value.kind, title).toBe(title);
+    }
+    // `request` alone opens the form; with the rest it is the request itself.
+    expect(parseCommand('request', ctx)).toMatchObject({
+      ok: true,
+      value: { kind: 'request', missing: ['role', 'duration', 'reason'] },
+    });
+    expect(parseCommand('request Exchange Administrator 2h fixing mail flow', ctx)).toMatchObject({
+      ok: true,
+      value: { kind: 'request', roles: [ROLE], durationSeconds: 7200, missing: [] },
+    });
   });
 
   it('zips the app package with the script', async () => {

@@ -9,7 +9,7 @@ import { loadConfig } from '../../bot/config.ts';
 import { appError } from '../../bot/core/errors.ts';
 import { createLogger } from '../../bot/log.ts';
 import { type Sandbox, startSandbox } from '../../bot/sandbox.ts';
-import { escapeMarkdown } from '../../cards/teams/escape.ts';
+import { safeWithCode } from '../../cards/teams/escape.ts';
 
 const [alice, bob, , erin, sam] = SANDBOX_PEOPLE.map((p) => p.id);
 let sandbox: Sandbox;
@@ -113,7 +113,7 @@ describe('sandbox on the in-memory adapters', () => {
     const refused = await post('/api/command', { as: sam, text: '/elevate history all' });
     expect(text(refused.body)).toMatch(/approvers and auditors/i);
     const asked = await post('/api/command', { as: erin, text: '/elevate export' });
-    expect(text(asked.body)).toMatch(/download the CSV/);
+    expect(text(asked.body)).toMatch(/download the CSV/i);
     const csv = await fetch(`${sandbox.url}/api/export.csv?as=${erin}`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const body = await csv.text();
@@ -134,8 +134,8 @@ describe('sandbox on the in-memory adapters', () => {
       text: 'launch',
       example: '/elevate help',
     });
-    // The console shows Teams cards, whose text blocks carry the message Markdown-escaped.
-    expect(textBlocks(badVerb.body.card)).toEqual([escapeMarkdown(refusal.message)]);
+    // The console shows Teams cards: the message Markdown-escaped, its code spans kept as code.
+    expect(textBlocks(badVerb.body.card)).toEqual([safeWithCode(refusal.message)]);
     // Refused, not acted on: no feed (chat, approvals, security) gained or changed an item.
     expect(await state(alice)).toEqual(before);
   });

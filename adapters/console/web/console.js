@@ -44,11 +44,18 @@ AC.AdaptiveCard.onProcessMarkdown = (text, result) => {
     /\\([^\w\s])|[&<>"']/g,
     (match, escapedChar) => `&#${(escapedChar ?? match).charCodeAt(0)};`,
   );
+  // Code spans first: what is inside one is shown as written, never bold, italic or a link.
   result.outputHtml = escaped
-    .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|\W)_(.+?)_(?=\W|$)/g, '$1<em>$2</em>')
-    .replace(/`(.+?)`/g, '<code>$1</code>')
-    .replace(/\[([^\]]+)\]\((\/[^)\s]*)\)/g, '<a href="$2" target="_blank">$1</a>')
+    .split(/(`[^`\n]+`)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? `<code>${part.slice(1, -1)}</code>`
+        : part
+            .replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')
+            .replace(/(^|\W)_(.+?)_(?=\W|$)/g, '$1<em>$2</em>')
+            .replace(/\[([^\]]+)\]\((\/[^)\s]*)\)/g, '<a href="$2" target="_blank">$1</a>'),
+    )
+    .join('')
     .replace(/\n/g, '<br>');
   result.didProcess = true;
 };
@@ -178,12 +185,18 @@ function showError(error) {
   chat.append(note);
 }
 
+// The text stays in the box until the sandbox took it, so a failed send can be sent again.
 $('say').addEventListener('submit', (event) => {
   event.preventDefault();
-  const text = $('text').value.trim();
+  const box = $('text');
+  const text = box.value.trim();
   if (!text) return;
-  $('text').value = '';
-  api('/api/command', { as: me, text }).then(refresh).catch(showError);
+  api('/api/command', { as: me, text })
+    .then(() => {
+      if (box.value.trim() === text) box.value = '';
+      return refresh();
+    })
+    .catch(showError);
 });
 
 $('examples').replaceChildren(

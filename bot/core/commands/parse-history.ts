@@ -12,8 +12,12 @@ import { matchRole } from './role-match.ts';
 
 const HISTORY_EXAMPLE = '/elevate history @jane role Exchange Administrator since 7d';
 const EXPORT_EXAMPLE = '/elevate export since 30d';
-/** Slack sends `<@U123ABC>` or `<@U123ABC|jane>`; people also type a plain `@jane`. */
-const MENTION = /^(?:<@[A-Z0-9]+(?:\|[^<>\s|]+)?>|@[\p{L}\p{N}._-]+)$/iu;
+/**
+ * Slack sends `<@U123ABC>` or `<@U123ABC|jane>` (escaped commands), otherwise the text as
+ * typed: a plain `@jane`. An email, with or without the `@` in front, names a person too.
+ */
+const MENTION =
+  /^(?:<@[A-Z0-9]+(?:\|[^<>\s|]+)?>|@[\p{L}\p{N}._'+-]+(?:@[\p{L}\p{N}.-]+)?|[\p{L}\p{N}._'+-]+@[\p{L}\p{N}.-]+)$/iu;
 
 export function parseHistory(
   args: readonly string[],

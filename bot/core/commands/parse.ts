@@ -41,6 +41,9 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command, A
       return parseHistory(args, ctx);
     case 'export':
       return parseExport(args, ctx);
+    // The Teams command menu's entry: `request` alone opens the form, or takes the request.
+    case 'request':
+      return parseRequest(args, ctx);
     default:
       return parseRequest(words, ctx);
   }

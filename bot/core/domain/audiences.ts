@@ -40,6 +40,15 @@ export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
 ]);
 
 /**
+ * Whether the requester hears of this change in their chat. A request that needed no
+ * approval was answered "approved" (or "starts at") where it was asked, so their chat does
+ * not say it a second time.
+ */
+export const requesterHears = (request: AccessRequest, change: RequestChange): boolean =>
+  REQUESTER_CHANGES.has(change) &&
+  (request.approval.required || (change !== 'approved' && change !== 'scheduled'));
+
+/**
  * The approvers who should have the card now, as policy references (emails or `group:<id>`):
  * the request's approvers, and after escalation its backups too.
  */

@@ -42,8 +42,13 @@ export interface Asker {
   /** The asker's own zone when the platform tells it; otherwise the policy's. */
   readonly timezone?: string;
   /** Turns a platform mention (`<@U123>`, `@alice`) into a directory user, for history. */
-  readonly resolveMention?: (mention: string) => Promise<Principal | null>;
+  readonly resolveMention?: (mention: string) => Promise<Mentioned>;
 }
+
+/** The person a mention names, or the closest people (`@jane (Jane Doe)`) when nobody. */
+export type Mentioned =
+  | { readonly principal: Principal }
+  | { readonly principal: null; readonly closest: readonly string[] };
 
 export async function handleCommand(deps: CoreDeps, asker: Asker, text: string): Promise<Reply> {
   const parsed = parseCommand(text, {
@@ -120,10 +125,15 @@ async function showHistory(
 ): Promise<Reply> {
   let subject: HistoryQuery['subject'];
   if (who.kind === 'user') {
-    const principal = (await asker.resolveMention?.(who.mention)) ?? null;
-    if (!principal)
-      return { kind: 'error', error: appError('history.unknown_user', { mention: who.mention }) };
-    subject = { kind: 'user', principal };
+    const found = (await asker.resolveMention?.(who.mention)) ?? { principal: null, closest: [] };
+    if (!found.principal) {
+      const closest = found.closest;
+      return {
+        kind: 'error',
+        error: appError('history.unknown_user', { mention: who.mention, closest }),
+      };
+    }
+    subject = { kind: 'user', principal: found.principal };
   } else {
     subject = who;
   }

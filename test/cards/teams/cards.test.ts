@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import type { RequestState } from '../../../bot/core/domain/request.ts';
+import { appError } from '../../../bot/core/errors.ts';
 import type { RequestChange } from '../../../bot/core/ports/notifier.ts';
 import {
   alertCard,
@@ -188,6 +189,29 @@ describe('Teams cards', () => {
     valid(errorCard({ code: 'request.not_found', message: 'There is no request R1.' }));
   });
 
+  it('error cards keep the catalogue’s code spans as code and escape what lies between', () => {
+    const error = appError('command.unknown_role', {
+      name: 'Exchnage **Admin**',
+      suggestions: ['Exchange Administrator'],
+    });
+    expect(textBlocks(valid(errorCard(error)).body)).toEqual([
+      'There is no role called `Exchnage **Admin**`\\. Did you mean `Exchange Administrator`? `/elevate roles` lists yours\\.',
+    ]);
+    const typed = appError('history.unknown_user', { mention: '@x', closest: ['@bob (Bob *B*)'] });
+    expect(textBlocks(errorCard(typed).body)[0]).toContain('`@bob (Bob *B*)`');
+    const between = errorCard({ code: 'request.not_found', message: 'a *b* `c` [d](e)' });
+    expect(textBlocks(between.body)).toEqual(['a \\*b\\* `c` \\[d\\]\\(e\\)']);
+  });
+
+  it('cards carry emails as written, with no zero-width characters', () => {
+    const r = makeRequest({
+      requester: { id: 'x', displayName: 'Alice', email: 'alice@contoso.com' },
+    });
+    const json = JSON.stringify(approvalCard(r, facts, [], NOW, ZONE));
+    expect(json).toContain('alice@contoso\\\\.com');
+    expect(json).not.toMatch(/[\u200b-\u200d]/);
+  });
+
   it('history card: a page label, and Previous / Next carrying the state verbatim', () => {
     const state = '{"v":1,"s":"all","r":null,"t":null,"p":3,"c":["1700000000000:R0000042"]}';
     const pager = (previous: string | null, next: string | null) => ({ page: 2, previous, next });
@@ -234,7 +258,7 @@ describe('Teams cards', () => {
     // adaptivecards-templating binds data literally: the ${…} in the reason is not evaluated.
     expect(json).not.toContain('RFIX000001 @');
     expect(textBlocks(card)).toContain(
-      'Reason: \\[click\\]\\(https:/\u200b/evil\\.example\\) \\*\\*bold\\*\\* \\<at\\>Everyone\\</at\\> $\\{$root\\.id\\} @\u200bchannel',
+      'Reason: \\[click\\]\\(https:/\u200b/evil\\.example\\) \\*\\*bold\\*\\* \\<at\\>Everyone\\</at\\> $\\{$root\\.id\\} @channel',
     );
     valid(approvalCard(makeRequest({ reason: 'x'.repeat(20_000) }), facts, [], NOW, ZONE));
   });

@@ -171,9 +171,12 @@ describe('other commands', () => {
     expect(value('history <@U123ABC|jane> since 7d role exch admin')).toEqual(expected);
   });
 
-  it.each([['<@U123ABC>'], ['@jane.doe'], ['@zoë']])('history %s names a user', (mention) => {
-    expect(value(`history ${mention}`)).toMatchObject({ who: { kind: 'user', mention } });
-  });
+  it.each([['<@U123ABC>'], ['@jane.doe'], ['@zoë'], ['@jane@contoso.com'], ['jane@contoso.com']])(
+    'history %s names a user',
+    (mention) => {
+      expect(value(`history ${mention}`)).toMatchObject({ who: { kind: 'user', mention } });
+    },
+  );
 
   it('reads since as a date in the zone or as an instant', () => {
     expect(value('history since 2026-11-01')).toMatchObject({

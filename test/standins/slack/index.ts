@@ -50,6 +50,11 @@ export interface SlackStandIn {
 
 /** chat.postMessage: about one message a second per channel, with a small burst. */
 const BURST = 4;
+/**
+ * Per-minute limits of the listing and look-up methods (Slack's tiers: users.list Tier 2,
+ * 20 a minute; users.lookupByEmail Tier 3, 50 a minute), enforced per method.
+ */
+const TIERS: Record<string, number> = { 'users.list': 20, 'users.lookupByEmail': 50 };
 
 export async function startSlackStandIn(
   options: {
@@ -111,6 +116,10 @@ export async function startSlackStandIn(
       limit.count -= 1;
       return record(429, { ok: false, error: 'ratelimited', retryAfter: limit.retryAfter });
     }
+    const tier = TIERS[method];
+    if (tier && options.rateLimits !== false && !withinTier(method, tier)) {
+      return record(429, { ok: false, error: 'ratelimited', retryAfter: 60 });
+    }
     if (
       method === 'chat.postMessage' &&
       options.rateLimits !== false &&
@@ -126,6 +135,17 @@ export async function startSlackStandIn(
     const failure = state.failures.get(method)?.shift();
     if (failure) return record(200, { ok: false, error: failure.error, ...failure.extra });
     return record(200, impl(args, { state, botUserId, baseUrl, teamId }));
+  }
+
+  /** Calls per method in the last minute, for the per-minute tiers. */
+  const tierCalls = new Map<string, number[]>();
+  function withinTier(method: string, perMinute: number): boolean {
+    const now = Date.now();
+    const recent = (tierCalls.get(method) ?? []).filter((at) => now - at < 60_000);
+    tierCalls.set(method, recent);
+    if (recent.length >= perMinute) return false;
+    recent.push(now);
+    return true;
   }
 
   function takeToken(channel: string): boolean {

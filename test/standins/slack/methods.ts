@@ -156,6 +156,35 @@ export const METHODS: Record<string, Method> = {
     return user ? { ok: true, user: userJson(user, teamId) } : fail('users_not_found');
   },
 
+  /**
+   * Cursor-paginated (api.slack.com/methods/users.list): `limit` up to 1000, the cursor from
+   * `response_metadata.next_cursor`, empty on the last page; a cursor it did not issue is
+   * `invalid_cursor`. Bots and deactivated accounts are listed too, as Slack lists them.
+   */
+  'users.list': (args, { state, teamId }) => {
+    const all = [...state.users.values()];
+    const limit = args.limit === undefined ? 0 : Number(args.limit);
+    if (!Number.isInteger(limit) || limit < 0) return fail('invalid_arguments');
+    let from = 0;
+    const cursor = str(args.cursor);
+    if (cursor) {
+      const decoded = /^user:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
+      if (!decoded) return fail('invalid_cursor');
+      from = Number(decoded[1]);
+      if (from > all.length) return fail('invalid_cursor');
+    }
+    const size = limit === 0 ? all.length : Math.min(limit, 1000);
+    const page = all.slice(from, from + size);
+    const next =
+      from + size < all.length ? Buffer.from(`user:${from + size}`).toString('base64') : '';
+    return {
+      ok: true,
+      members: page.map((u) => userJson(u, teamId)),
+      cache_ts: Math.floor(Date.now() / 1000),
+      response_metadata: { next_cursor: next },
+    };
+  },
+
   'conversations.open': (args, { state }) => {
     const users = str(args.users)?.split(',') ?? [];
     const [first] = users;

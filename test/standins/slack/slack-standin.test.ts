@@ -54,6 +54,30 @@ describe('Slack Web API stand-in with the real WebClient', () => {
     expect(dm.channel).toBe(slack.dmOf('UALICE'));
   });
 
+  it('lists members a page at a time, refuses a foreign cursor, and holds users.list to Tier 2', async () => {
+    for (const n of [1, 2, 3, 4]) slack.addUser({ id: `U0P${n}`, name: `person${n}` });
+    const first = await client.users.list({ limit: 2 });
+    expect(first.members?.map((m) => m.id)).toEqual(['UALICE', 'U0P1']);
+    const cursor = first.response_metadata?.next_cursor ?? '';
+    expect(cursor).not.toBe('');
+    const rest = await client.users.list({ limit: 10, cursor });
+    expect(rest.members?.map((m) => m.id)).toEqual(['U0P2', 'U0P3', 'U0P4']);
+    expect(rest.response_metadata?.next_cursor).toBe('');
+    await expect(client.users.list({ cursor: 'bm9wZQ==' })).rejects.toMatchObject({
+      data: { error: 'invalid_cursor' },
+    });
+    const strict = new WebClient(slack.botToken, {
+      slackApiUrl: slack.apiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+    });
+    for (let i = 3; i < 20; i += 1) await strict.users.list({ limit: 1 });
+    await expect(strict.users.list({ limit: 1 })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 60,
+    });
+  });
+
   it('answers errors the way Slack does', async () => {
     await expect(client.chat.postMessage({ channel: 'C0NOPE', text: 'x' })).rejects.toMatchObject({
       data: { error: 'channel_not_found' },
