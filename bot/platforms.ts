@@ -47,7 +47,7 @@ export async function mountPlatforms(config: Config, c: PlatformContext): Promis
     const slack = createSlack(config.slack, {
       core,
       refs: storage.refs,
-      identityCache: new RedisIdentityCache(redis, prefix),
+      identityCache: new RedisIdentityCache(redis, prefix, storage.integrity),
       replayGuard: new RedisReplayGuard(redis, prefix),
       log,
       outbox: c.outbox,

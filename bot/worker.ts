@@ -46,6 +46,7 @@ async function startQueueWorkers(
     connection: storage.workerConnection(),
     prefix,
     log,
+    seal: storage.integrity,
   });
   const notify =
     c.deliveries.size === 0
