@@ -81,7 +81,11 @@ export class Integrity implements IntegrityPort {
 
   #mac(purpose: KeyPurpose, name: string, text: string): string {
     // The NUL cannot occur in a key name, so no (name, text) pair runs into another.
-    return createHmac('sha256', this.#key(purpose)).update(name).update('\0').update(text).digest('hex');
+    return createHmac('sha256', this.#key(purpose))
+      .update(name)
+      .update('\0')
+      .update(text)
+      .digest('hex');
   }
 
   #key(purpose: KeyPurpose): Buffer {

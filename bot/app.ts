@@ -19,10 +19,10 @@ import type { Logger } from './core/ports/logger.ts';
 import type { Notifier } from './core/ports/notifier.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
+import { alertOnRefusals } from './integrity-alerts.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
-import { alertOnRefusals } from './integrity-alerts.ts';
 import { createHttpServer } from './server.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
@@ -99,7 +99,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ids: randomIds,
     policy,
   };
-  alertOnRefusals(storage.integrity, { metrics, notifier: core.notifier, log, now: () => clock.now() });
+  alertOnRefusals(storage.integrity, {
+    metrics,
+    notifier: core.notifier,
+    log,
+    now: () => clock.now(),
+  });
   const routes = new Map<string, Handler>();
   for (const surface of surfaces) for (const [r, h] of surface.routes(core)) routes.set(r, h);
   const platforms =

@@ -32,7 +32,9 @@ async function anchorsFrom(args: readonly string[]): Promise<ChainHead[]> {
   for (const given of values.anchor ?? []) {
     const [one] = parseAnchors(given);
     if (!one || `${one.seq}:${one.hash}` !== given.trim())
-      throw new UsageError(`--anchor ${given}: expected <seq>:<64 hex digits> from an auditAnchor log line`);
+      throw new UsageError(
+        `--anchor ${given}: expected <seq>:<64 hex digits> from an auditAnchor log line`,
+      );
     anchors.push(one);
   }
   for (const path of values['anchor-file'] ?? []) {

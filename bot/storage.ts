@@ -5,8 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import { anchorText } from '../adapters/audit-chain.ts';
-import { Integrity } from '../adapters/integrity.ts';
 import { MemoryMessageRefs, type MessageRefs } from '../adapters/chat/message-refs.ts';
+import { Integrity } from '../adapters/integrity.ts';
 import { MemoryAuditLog } from '../adapters/memory/audit-log.ts';
 import { MemoryRequestStore } from '../adapters/memory/request-store.ts';
 import { MemoryScheduler } from '../adapters/memory/scheduler.ts';

@@ -27,20 +27,16 @@ export class BullScheduler implements Scheduler {
   async schedule(job: JobName, requestId: string, runAt: number): Promise<void> {
     const id = jobId(job, requestId);
     const mac = this.#seal && sealJob(this.#seal, queueName(job), job, id, requestId);
-    await this.#queue(job).add(
-      job,
-      mac ? { requestId, mac } : { requestId },
-      {
-        jobId: id,
-        delay: Math.max(0, runAt - this.#clock.now()),
-        attempts: ATTEMPTS[job],
-        backoff: { type: 'capped' },
-        // Completed timers go, so an extended grant can schedule its expire again; failed ones
-        // stay a week for inspection.
-        removeOnComplete: true,
-        removeOnFail: { age: 7 * 86_400 },
-      },
-    );
+    await this.#queue(job).add(job, mac ? { requestId, mac } : { requestId }, {
+      jobId: id,
+      delay: Math.max(0, runAt - this.#clock.now()),
+      attempts: ATTEMPTS[job],
+      backoff: { type: 'capped' },
+      // Completed timers go, so an extended grant can schedule its expire again; failed ones
+      // stay a week for inspection.
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 86_400 },
+    });
   }
 
   async cancel(job: JobName, requestId: string): Promise<void> {

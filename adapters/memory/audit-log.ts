@@ -33,7 +33,10 @@ export class MemoryAuditLog implements AuditLog {
   appendNow(event: AuditEventInput): AuditEvent {
     const stored = JSON.parse(JSON.stringify(event)) as AuditEventInput;
     const unhashed = { ...stored, seq: this.#head.seq + 1, prevHash: this.#head.hash };
-    const entry: AuditEvent = { ...unhashed, hash: hashEntry(this.#key, this.#head.hash, unhashed) };
+    const entry: AuditEvent = {
+      ...unhashed,
+      hash: hashEntry(this.#key, this.#head.hash, unhashed),
+    };
     this.#entries.push(JSON.stringify(entry));
     this.#head = { seq: entry.seq, hash: entry.hash };
     return entry;

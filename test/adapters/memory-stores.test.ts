@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   canonicalJson,
@@ -7,7 +8,6 @@ import {
   unhashed,
   verifyChain,
 } from '../../adapters/audit-chain.ts';
-import { createHash } from 'node:crypto';
 import { processIntegrity } from '../../adapters/integrity.ts';
 import { MemoryAuditLog } from '../../adapters/memory/audit-log.ts';
 import { MemoryRequestStore } from '../../adapters/memory/request-store.ts';
@@ -58,7 +58,11 @@ describe('audit hash chain', () => {
       count: 4,
       headHash: entries[3]?.hash,
     });
-    expect(await verifyChain(KEY, [], { head: EMPTY_HEAD })).toEqual({ ok: true, count: 0, headHash: GENESIS });
+    expect(await verifyChain(KEY, [], { head: EMPTY_HEAD })).toEqual({
+      ok: true,
+      count: 0,
+      headHash: GENESIS,
+    });
   });
 
   it('finds an edited entry', async () => {
@@ -79,7 +83,10 @@ describe('audit hash chain', () => {
     const forged = entries.map((e) => {
       if (e.seq < 3) return e;
       const changed = { ...unhashed(e), prevHash, ...(e.seq === 3 ? { reason: 'nothing' } : {}) };
-      const hash = createHash('sha256').update(prevHash).update(canonicalJson(changed)).digest('hex');
+      const hash = createHash('sha256')
+        .update(prevHash)
+        .update(canonicalJson(changed))
+        .digest('hex');
       prevHash = hash;
       return { ...changed, hash };
     });
@@ -188,6 +195,9 @@ describe('audit hash chain', () => {
     async function* stream() {
       yield* entries;
     }
-    expect(await verifyChain(KEY, stream(), { head: headOf(entries) })).toMatchObject({ ok: true, count: 3 });
+    expect(await verifyChain(KEY, stream(), { head: headOf(entries) })).toMatchObject({
+      ok: true,
+      count: 3,
+    });
   });
 });

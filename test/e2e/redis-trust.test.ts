@@ -80,7 +80,9 @@ const assigned = (roleId: string) =>
 const securityPosts = () => world.slack.messagesIn('C0SECURITY').map((m) => JSON.stringify(m));
 const refusals = async (kind: string): Promise<number> => {
   const text = await (await fetch(`${world.app.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`elevate_integrity_refusals_total{kind="${kind}"}`));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`elevate_integrity_refusals_total{kind="${kind}"}`));
   return Number(line?.split(' ').at(-1) ?? 0);
 };
 
@@ -99,7 +101,8 @@ describe('Redis as a trust boundary', () => {
     expect((await world.app.deps.store.get(id))?.state).toBe('pending_approval');
     expect(assigned(ROLES.exchange.id)).toBe(false);
     await waitFor(
-      () => securityPosts().some((p) => p.includes('identity-cache entry failed its integrity check')),
+      () =>
+        securityPosts().some((p) => p.includes('identity-cache entry failed its integrity check')),
       5_000,
       'security alert',
     );
@@ -122,7 +125,9 @@ describe('Redis as a trust boundary', () => {
   });
 
   it('refuses a request whose targets were rewritten: no Global Administrator, an alert', async () => {
-    const id = requestIdIn(await command(TENANT.alice, 'exo 2h checking a transport rule INC-5102'));
+    const id = requestIdIn(
+      await command(TENANT.alice, 'exo 2h checking a transport rule INC-5102'),
+    );
     const record = key(`req:${id}`);
     const json = (await world.redis.redis.hget(record, 'd')) ?? '';
     const forged = json
