@@ -70,9 +70,16 @@ export async function redisStorage(
   const audit = new RedisAuditLog(redis, prefix, integrity);
   // The head, outside Redis: a log line that the log pipeline (or SIEM) keeps, for
   // `npm run audit:verify --anchor-file` to hold the chain against.
+  // Written at the configured level when that is above info, so LOG_LEVEL=warn keeps them.
+  const level =
+    config.logLevel === 'warn'
+      ? 'warn'
+      : config.logLevel === 'error' || config.logLevel === 'fatal'
+        ? 'error'
+        : 'info';
   audit.anchorTo({
     every: config.auditAnchorEvery,
-    record: (head) => log.info({ auditAnchor: anchorText(head) }, 'audit chain head'),
+    record: (head) => log[level]({ auditAnchor: anchorText(head) }, 'audit chain head'),
   });
   const scheduler = new BullScheduler(queueConnection, prefix, clock, integrity);
   return {
