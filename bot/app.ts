@@ -181,7 +181,7 @@ async function notifyQueue(
   const { RedisOutbox } = await import('../adapters/redis/outbox.ts');
   const { rateLimitWait } = await import('../adapters/chat/outbox.ts');
   const queue = open(storage.queueConnection, storage.prefix);
-  const notifier = new NotifyQueue(queue, chat);
+  const notifier = new NotifyQueue(queue, chat, Date.now, storage.integrity);
   const outbox = new RedisOutbox({
     redis: storage.redis,
     prefix: storage.prefix,

@@ -57,6 +57,7 @@ async function startQueueWorkers(
           store: core.store,
           platforms: c.deliveries,
           log,
+          seal: storage.integrity,
         });
   const maintenanceOptions = {
     connection: storage.queueConnection,

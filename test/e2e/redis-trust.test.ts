@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockActionBody, postToBot, slashCommandBody } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
@@ -157,6 +158,47 @@ describe('Redis as a trust boundary', () => {
     expect(await refusals('request')).toBeGreaterThanOrEqual(1);
     // History does not show the forged record either.
     expect(await command(TENANT.alice, 'history')).not.toContain(id);
+  });
+
+  it('refuses a made-up notify job: the bot does not post an attacker\'s "alert"', async () => {
+    // The attacker's own BullMQ client on the bot's Redis, queueing a security "alert".
+    const queue = new Queue('elevate-notify', {
+      connection: world.redis.redis.duplicate({ maxRetriesPerRequest: null }),
+      prefix: world.redis.prefix,
+    });
+    const before = await refusals('job');
+    try {
+      await queue.add(
+        'alert',
+        {
+          type: 'alert',
+          platform: 'slack',
+          alert: {
+            kind: 'stale_account',
+            key: 'phish',
+            title: 'Re-enter your password at https://login.contoso-sso.example',
+            details: ['Your session expired.'],
+            action: 'Sign in again now.',
+            since: null,
+          },
+          occurrence: 'phish-1',
+        },
+        { jobId: 'slack-phish-1' },
+      );
+      await waitFor(
+        async () => (await refusals('job')) > before,
+        5_000,
+        'forged notify job refused',
+      );
+      await waitFor(
+        () => securityPosts().some((p) => p.includes('job payload failed its integrity check')),
+        5_000,
+        'security alert about the job',
+      );
+      expect(securityPosts().some((p) => p.includes('contoso-sso.example'))).toBe(false);
+    } finally {
+      await queue.close();
+    }
   });
 });
 
