@@ -14,6 +14,7 @@ const QUIET_MS = 3_600_000;
 const WHAT = {
   request: 'An access request',
   identity: 'An identity-cache entry',
+  conversation: 'A Teams conversation reference',
   job: 'A job payload',
   audit: 'An audit entry',
 } as const;

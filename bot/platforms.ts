@@ -76,7 +76,7 @@ export async function mountPlatforms(config: Config, c: PlatformContext): Promis
     const teams = createTeams(config.teams, {
       core,
       refs: storage.refs,
-      conversations: new RedisConversationRefs(redis, prefix),
+      conversations: new RedisConversationRefs(redis, prefix, storage.integrity),
       log,
       outbox: c.outbox,
       ...takeDigest('teams'),

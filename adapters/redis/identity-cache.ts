@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import { type IdentityCache, ttlFor } from '../chat/identity-cache.ts';
 import { type Integrity, processIntegrity } from '../integrity.ts';
+import { openValue, sealValue } from './sealed-value.ts';
 
 /**
  * `<prefix>:identity:<platform user key>` → the Entra user, or `null`;
@@ -62,9 +63,8 @@ export class RedisIdentityCache implements IdentityCache {
     const name = `${this.#prefix}:${key}`;
     const stored = await this.#redis.get(name);
     if (stored === null) return undefined;
-    const dot = stored.indexOf('.');
-    const body = stored.slice(dot + 1);
-    if (dot < 1 || !this.#key.check('record', name, body, stored.slice(0, dot))) {
+    const body = openValue(this.#key, name, stored);
+    if (body === null) {
       this.#key.refused({ kind: 'identity', name, problem: 'its seal does not match its content' });
       return undefined;
     }
@@ -76,6 +76,6 @@ export class RedisIdentityCache implements IdentityCache {
     const name = `${this.#prefix}:${key}`;
     const ttl = ttlFor(value);
     const body = JSON.stringify({ exp: this.#now() + ttl * 1000, v: value });
-    await this.#redis.set(name, `${this.#key.seal('record', name, body)}.${body}`, 'EX', ttl);
+    await this.#redis.set(name, sealValue(this.#key, name, body), 'EX', ttl);
   }
 }

@@ -9,8 +9,11 @@
 export type SealPurpose = 'record' | 'job';
 
 export interface IntegrityIncident {
-  /** What failed its check: a request record, an identity-cache entry, a job, the audit trail. */
-  readonly kind: 'request' | 'identity' | 'job' | 'audit';
+  /**
+   * What failed its check: a request record, an identity-cache entry, a Teams conversation
+   * reference, a job, the audit trail.
+   */
+  readonly kind: 'request' | 'identity' | 'conversation' | 'job' | 'audit';
   /** The Redis key or job id. */
   readonly name: string;
   readonly problem: string;
