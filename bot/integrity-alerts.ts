@@ -16,7 +16,7 @@ const WHAT = {
   identity: 'An identity-cache entry',
   conversation: 'A Teams conversation reference',
   job: 'A job payload',
-  audit: 'An audit entry',
+  audit: 'The audit trail',
 } as const;
 
 export function alertOnRefusals(
@@ -34,8 +34,11 @@ export function alertOnRefusals(
       key: `redis-record-refused:${incident.kind}:${Math.floor(now / QUIET_MS)}`,
       title: 'Something in Redis was changed behind the bot',
       details: [
-        `${WHAT[incident.kind]} failed its integrity check and was refused: \`${incident.name}\` (${incident.problem}).`,
-        'The bot did not act on it. Further refusals of this kind in the next hour are counted in elevate_integrity_refusals_total, not posted.',
+        `${WHAT[incident.kind]} failed its integrity check: \`${incident.name}\` (${incident.problem}).`,
+        incident.kind === 'audit'
+          ? 'Reads of the audit trail stop at the damage; `npm run audit:verify` names it.'
+          : 'The bot refused it and did not act on it.',
+        'Further refusals of this kind in the next hour are counted in elevate_integrity_refusals_total, not posted.',
       ],
       action:
         'Treat Redis as compromised: find who has write access to it, rotate its password, and run `npm run audit:verify --anchor-file <the log lines with auditAnchor>`.',

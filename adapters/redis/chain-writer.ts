@@ -38,7 +38,7 @@ export class ChainWriter {
   /** The last head this process saw: a guess that saves a read, corrected by the script. */
   #head: ChainHead | null = null;
   /**
-   * The newest entry this process wrote itself: an anchor kept in memory, so the scheduled
+   * The highest entry this process wrote itself: an anchor kept in memory, so the scheduled
    * check notices a chain cut short or reset below it even before anyone compares logs.
    */
   #written: ChainHead | null = null;
@@ -86,6 +86,21 @@ export class ChainWriter {
     return run;
   }
 
+  /**
+   * The head is behind an entry this process wrote: entries were cut off the end or the chain
+   * was reset. Said at once; the write goes on (the bot keeps working, and the anchors keep
+   * the evidence), and verify reports it as `truncated` or `reset`.
+   */
+  #wentBack(moved: ChainHead): void {
+    const written = this.#written;
+    if (!written || moved.seq >= written.seq) return;
+    this.key.refused({
+      kind: 'audit',
+      name: this.#keys.auditHead,
+      problem: `the head went back from entry ${written.seq} to ${moved.seq}: entries were cut off or the chain was reset`,
+    });
+  }
+
   async #write<Refusal extends string>(
     script: LuaScript,
     refusals: readonly Refusal[],
@@ -108,7 +123,8 @@ export class ChainWriter {
       );
       if (reply === 'ok') {
         this.#head = { seq: unhashed.seq, hash };
-        this.#written = this.#head;
+        // Never lowered: after a reset, the entry written before it stays the anchor.
+        if (!this.#written || this.#head.seq > this.#written.seq) this.#written = this.#head;
         if (this.#sink && unhashed.seq % this.#sink.every === 0) this.#sink.record(this.#head);
         return { ok: true, entry: { ...unhashed, hash } };
       }
@@ -116,6 +132,7 @@ export class ChainWriter {
       if (refusal !== undefined) return { ok: false, refusal };
       const moved = movedHead(reply);
       if (moved === null) throw new Error(`unexpected reply from audit script: ${String(reply)}`);
+      this.#wentBack(moved);
       this.#head = moved;
       head = moved;
       // The first retry usually follows a stale guess; later ones are contention, so spread out.

@@ -8,10 +8,12 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type ChainHead, canonicalJson } from '../../adapters/audit-chain.ts';
+import { Integrity } from '../../adapters/integrity.ts';
 import { AuditTamperedError, RedisAuditLog } from '../../adapters/redis/audit-log.ts';
 import { redisKeys } from '../../adapters/redis/keys.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
 import type { AuditEvent } from '../../bot/core/domain/audit.ts';
+import type { IntegrityIncident } from '../../bot/core/ports/integrity.ts';
 import { makeEvent, makeRequest } from '../support/fixtures.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 
@@ -113,6 +115,35 @@ describe('Redis audit log: tampering', () => {
     });
     // The process that wrote entry 5 remembers it.
     expect(await audit.verify()).toMatchObject({ ok: false, problem: 'truncated' });
+  });
+
+  it('says so at the next write when the chain was cut short or reset under it', async () => {
+    const seal = Integrity.ephemeral();
+    const refused: IntegrityIncident[] = [];
+    seal.onRefusal((incident) => refused.push(incident));
+    const own = env.redis.duplicate();
+    others.push(own);
+    const log = new RedisAuditLog(own, `${env.prefix}:own`, seal);
+    for (let i = 0; i < 3; i++) await log.append(makeEvent(makeRequest()));
+    const k = redisKeys(`${env.prefix}:own`);
+    await env.redis.del(k.audit, k.auditHead);
+    await log.append(makeEvent(makeRequest()));
+    expect(refused).toEqual([
+      {
+        kind: 'audit',
+        name: k.auditHead,
+        problem:
+          'the head went back from entry 3 to 0: entries were cut off or the chain was reset',
+      },
+    ]);
+    // The entry written before the reset stays this process's anchor.
+    expect(await log.verify()).toMatchObject({ ok: false, firstBadSeq: 2, problem: 'truncated' });
+    for (let i = 0; i < 2; i++) await log.append(makeEvent(makeRequest()));
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      firstBadSeq: 3,
+      problem: 'anchor_mismatch',
+    });
   });
 
   it('finds a reset to zero entries, against an anchor', async () => {
