@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../adapters/audit-chain.ts';
 import { Integrity } from '../../adapters/integrity.ts';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
 import type { AuditEvent } from '../../bot/core/domain/audit.ts';
@@ -102,6 +104,36 @@ describe('npm run audit:verify', () => {
     expect(await verifyCli(prefix, '--anchor', anchor)).toEqual({
       code: 1,
       out: 'audit chain BROKEN: entry 1 and all others are missing: the chain was reset to zero entries below the anchor; 0 entries before it verified.',
+    });
+  });
+
+  it('finds an entry edited and re-hashed without the key, holding the anchors', async () => {
+    const { logFile } = await fiveEntries();
+    const key = `${redis?.prefix}:audit`;
+    const stream = (await redis?.redis.xrange(key, '-', '+')) ?? [];
+    await redis?.redis.del(key);
+    // The stream re-added with entry 3's reason changed and every hash from there on, and the
+    // head, recomputed as plain SHA-256: what passed before the chain was keyed.
+    let prev = '';
+    for (const [id, flat] of stream) {
+      const f = new Map<string, string>();
+      for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i] ?? '', flat[i + 1] ?? '');
+      const seq = Number(id.split('-')[0]);
+      if (seq >= 3) {
+        const event = JSON.parse(f.get('e') ?? '{}') as Record<string, unknown>;
+        if (seq === 3) event.reason = 'nothing to see';
+        const entry = { ...event, seq, prevHash: prev };
+        f.set('p', prev);
+        f.set('e', JSON.stringify(event));
+        f.set('h', createHash('sha256').update(prev).update(canonicalJson(entry)).digest('hex'));
+      }
+      prev = f.get('h') ?? '';
+      await redis?.redis.xadd(key, id, ...[...f].flat());
+    }
+    await redis?.redis.hset(`${key}:head`, 's', 5, 'h', prev);
+    expect(await verifyCli(redis?.prefix ?? '', '--anchor-file', logFile)).toEqual({
+      code: 1,
+      out: 'audit chain BROKEN: entry 3 was edited (its hash does not match its content); 2 entries before it verified.',
     });
   });
 
