@@ -83,6 +83,9 @@ export async function startStack(): Promise<Stack> {
       GRAPH_BASE_URL: graph.graphBaseUrl,
       POLICY_FILE: policyFile,
       REDIS_PREFIX: prefix,
+      // The local Redis has no password; the key seals records as in production.
+      REDIS_INSECURE: 'true',
+      ELEVATE_HMAC_KEY: `bench-${'k'.repeat(40)}`,
       PORT: '0',
       LOG_LEVEL: 'warn',
       ...extra,

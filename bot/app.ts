@@ -19,6 +19,7 @@ import type { Logger } from './core/ports/logger.ts';
 import type { Notifier } from './core/ports/notifier.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
+import { alertOnRefusals } from './integrity-alerts.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
@@ -116,6 +117,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await queue?.close();
     await storage.close();
     throw error;
+  });
+  alertOnRefusals(storage.integrity, {
+    metrics,
+    notifier: core.notifier,
+    log,
+    now: () => clock.now(),
   });
   const routes = new Map<string, Handler>();
   for (const surface of surfaces) for (const [r, h] of surface.routes(core)) routes.set(r, h);
@@ -231,7 +238,7 @@ async function notifyQueue(
   const { RedisOutbox } = await import('../adapters/redis/outbox.ts');
   const { rateLimitWait } = await import('../adapters/chat/outbox.ts');
   const queue = open(storage.queueConnection, storage.prefix);
-  const notifier = new NotifyQueue(queue, chat);
+  const notifier = new NotifyQueue(queue, chat, Date.now, storage.integrity);
   const outbox = new RedisOutbox({
     redis: storage.redis,
     prefix: storage.prefix,

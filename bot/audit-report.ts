@@ -10,6 +10,9 @@ export function describeVerify(result: VerifyResult): string {
     missing_entry: 'is missing (deleted)',
     head_mismatch:
       'does not match the recorded head (entries at the end were deleted or the head was reset)',
+    anchor_mismatch: 'differs from the anchored head (the chain was rewritten)',
+    truncated: 'and the ones after it up to the anchor are missing (the chain was truncated)',
+    reset: 'and all others are missing: the chain was reset to zero entries below the anchor',
   }[result.problem];
   return `audit chain BROKEN: entry ${result.firstBadSeq} ${what}; ${result.count} entries before it verified.`;
 }

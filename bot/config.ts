@@ -78,6 +78,13 @@ const schema = z.object({
       )
       .optional(),
   ),
+  REDIS_INSECURE: bool.default(false),
+  ELEVATE_HMAC_KEY: optionalText,
+  AUDIT_ANCHOR_EVERY: z.coerce
+    .number({ error: 'must be a whole number of entries, 1 or more' })
+    .int('must be a whole number of entries, 1 or more')
+    .min(1, 'must be a whole number of entries, 1 or more')
+    .default(1),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
   SIEM_SECRET: optionalText,
   PUBLIC_URL: optionalUrl(['https:', 'http:']),
@@ -110,7 +117,16 @@ export interface Config {
     readonly prefix: string;
     /** REDIS_PREFIX was set: the sandbox then works under it instead of its own prefix. */
     readonly prefixSet?: boolean;
+    /** REDIS_INSECURE=true: production on a Redis without a password or TLS, on purpose. */
+    readonly insecure: boolean;
   };
+  /**
+   * The secret behind every seal in Redis and the audit chain's HMAC (ELEVATE_HMAC_KEY);
+   * absent only in the sandbox, which derives a key of its own.
+   */
+  readonly hmacKey?: string;
+  /** Record the audit chain's head outside Redis (a log line) every this many entries. */
+  readonly auditAnchorEvery: number;
   readonly policyFile: string;
   /** HMAC key for forwarding audit events to the SIEM (policy `siem.url`). */
   readonly siemSecret?: string;
@@ -282,6 +298,7 @@ function fromEnv(e: Env): Config {
       'AZURE_TENANT_ID and AZURE_CLIENT_ID are missing: a chat platform is configured but elevate needs Microsoft Graph to grant roles. Set them (README: app registration), or unset the chat variables for the sandbox.',
     );
   }
+  if (!sandbox) productionRedis(e);
   return {
     slack,
     teams,
@@ -289,8 +306,11 @@ function fromEnv(e: Env): Config {
     redis: {
       url: e.REDIS_URL,
       prefix: e.REDIS_PREFIX ?? 'elevate',
+      insecure: e.REDIS_INSECURE,
       ...(e.REDIS_PREFIX ? { prefixSet: true } : {}),
     },
+    ...(e.ELEVATE_HMAC_KEY ? { hmacKey: e.ELEVATE_HMAC_KEY } : {}),
+    auditAnchorEvery: e.AUDIT_ANCHOR_EVERY,
     policyFile: e.POLICY_FILE,
     ...(e.SIEM_SECRET ? { siemSecret: e.SIEM_SECRET } : {}),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
@@ -305,4 +325,31 @@ function fromEnv(e: Env): Config {
     process: e.ELEVATE_PROCESS,
     sandbox,
   };
+}
+
+/** Shortest ELEVATE_HMAC_KEY accepted: 32 characters, 48 random bytes in base64 is plenty. */
+const MIN_HMAC_KEY = 32;
+
+/**
+ * Redis is a trust boundary: whoever can write it could otherwise rewrite requests and grants.
+ * Production (any real credential set) needs a Redis that asks for a password or speaks TLS,
+ * unless REDIS_INSECURE=true says the risk is taken on purpose, and a key to seal with.
+ */
+function productionRedis(e: Env): void {
+  const redis = new URL(e.REDIS_URL);
+  if (redis.protocol !== 'rediss:' && redis.password === '' && !e.REDIS_INSECURE) {
+    throw new ConfigError(
+      `REDIS_URL (${redis.host}) has neither a password nor TLS: whoever reaches that Redis can rewrite requests and grants. Use rediss://… or redis://:<password>@${redis.host}, or set REDIS_INSECURE=true if only the bot can reach it.`,
+    );
+  }
+  if (!e.ELEVATE_HMAC_KEY) {
+    throw new ConfigError(
+      'ELEVATE_HMAC_KEY is missing: it seals what the bot keeps in Redis and chains the audit trail. Set it to a random secret of 32 or more characters (openssl rand -base64 48), the same for every replica; in Container Apps, a Key Vault secret reference.',
+    );
+  }
+  if (e.ELEVATE_HMAC_KEY.length < MIN_HMAC_KEY) {
+    throw new ConfigError(
+      `ELEVATE_HMAC_KEY=(hidden) is too short: use ${MIN_HMAC_KEY} or more random characters (openssl rand -base64 48).`,
+    );
+  }
 }

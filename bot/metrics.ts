@@ -42,6 +42,12 @@ export class Metrics {
     labelNames: ['kind'],
     registers: [this.registry],
   });
+  readonly integrityRefusals = new Counter({
+    name: 'elevate_integrity_refusals_total',
+    help: 'Records, cache entries, jobs and audit entries refused because their seal did not check',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
   readonly graphErrors = new Counter({
     name: 'elevate_graph_errors_total',
     help: 'Microsoft Graph calls answered 4xx/5xx',

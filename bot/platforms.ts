@@ -50,7 +50,7 @@ export async function mountPlatforms(config: Config, c: PlatformContext): Promis
     const slack = createSlack(config.slack, {
       core,
       refs: storage.refs,
-      identityCache: new RedisIdentityCache(redis, prefix),
+      identityCache: new RedisIdentityCache(redis, prefix, storage.integrity),
       replayGuard: new RedisReplayGuard(redis, prefix),
       log,
       outbox: c.outbox,
@@ -79,7 +79,7 @@ export async function mountPlatforms(config: Config, c: PlatformContext): Promis
     const teams = createTeams(config.teams, {
       core,
       refs: storage.refs,
-      conversations: new RedisConversationRefs(redis, prefix),
+      conversations: new RedisConversationRefs(redis, prefix, storage.integrity),
       log,
       outbox: c.outbox,
       ...takeDigest('teams'),

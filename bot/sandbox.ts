@@ -71,7 +71,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       authorityHost: tenant.authorityHost,
       graphBaseUrl: tenant.graphBaseUrl,
     },
-    redis: { url: options.config.redis.url, prefix },
+    redis: { ...options.config.redis, prefix },
   };
   const redis = await reachableRedis(config.redis.url);
   const storage = redis ? 'redis' : 'memory';

@@ -43,6 +43,22 @@ export const SETTINGS: Readonly<Record<string, readonly [string, string]>> = {
   PORT: ['3978', 'the one HTTP port'],
   LOG_LEVEL: ['info', 'fatal, error, warn, info, debug, trace or silent'],
   ELEVATE_PROCESS: ['all', 'web (HTTP only), worker (jobs only) or all'],
+  AUDIT_ANCHOR_EVERY: ['1', 'log the audit chain head every this many entries'],
+  ELEVATE_HMAC_KEY: [
+    '\u2013',
+    '32+ character secret sealing Redis records and keying the audit chain (required outside the sandbox)',
+  ],
+  REDIS_INSECURE: [
+    'false',
+    'true: production on a Redis with neither password nor TLS, on purpose',
+  ],
+  LOG_BODIES: ['false', 'true: log message reasons, names and bodies (debugging only)'],
+  METRICS_TOKEN: ['\u2013', 'bearer token /metrics requires'],
+  METRICS_PORT: ['\u2013', 'serve /metrics on this port instead of PORT'],
+  BOT_LOGIN_URL: [
+    '\u2013',
+    'where the bot gets its own Bot Connector token (sovereign clouds, stand-ins)',
+  ],
 };
 
 export function helpText(): string {

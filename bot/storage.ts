@@ -4,7 +4,9 @@
  * one and builds the same core on either.
  */
 import type { Redis } from 'ioredis';
+import { anchorText } from '../adapters/audit-chain.ts';
 import { MemoryMessageRefs, type MessageRefs } from '../adapters/chat/message-refs.ts';
+import { Integrity } from '../adapters/integrity.ts';
 import { MemoryAuditLog } from '../adapters/memory/audit-log.ts';
 import { MemoryRequestStore } from '../adapters/memory/request-store.ts';
 import { MemoryScheduler } from '../adapters/memory/scheduler.ts';
@@ -21,6 +23,8 @@ import type { RequestStore } from './core/ports/request-store.ts';
 import type { ReadinessCheck } from './server.ts';
 
 interface Common {
+  /** Seals records, cache entries and job payloads, keys the audit chain, hears refusals. */
+  readonly integrity: Integrity;
   readonly store: RequestStore;
   readonly audit: AuditLog;
   readonly refs: MessageRefs;
@@ -59,11 +63,30 @@ export async function redisStorage(
     enableOfflineQueue: true,
   }) as Redis;
   const prefix = config.redis.prefix;
-  const scheduler = new BullScheduler(queueConnection, prefix, clock);
+  const integrity = integrityFor(config);
+  integrity.onRefusal((incident) =>
+    log.error({ integrity: incident }, `refused a ${incident.kind} record that failed its seal`),
+  );
+  const audit = new RedisAuditLog(redis, prefix, integrity);
+  // The head, outside Redis: a log line that the log pipeline (or SIEM) keeps, for
+  // `npm run audit:verify --anchor-file` to hold the chain against.
+  // Written at the configured level when that is above info, so LOG_LEVEL=warn keeps them.
+  const level =
+    config.logLevel === 'warn'
+      ? 'warn'
+      : config.logLevel === 'error' || config.logLevel === 'fatal'
+        ? 'error'
+        : 'info';
+  audit.anchorTo({
+    every: config.auditAnchorEvery,
+    record: (head) => log[level]({ auditAnchor: anchorText(head) }, 'audit chain head'),
+  });
+  const scheduler = new BullScheduler(queueConnection, prefix, clock, integrity);
   return {
     kind: 'redis',
-    store: new RedisRequestStore(redis, prefix),
-    audit: new RedisAuditLog(redis, prefix),
+    integrity,
+    store: new RedisRequestStore(redis, prefix, integrity),
+    audit,
     refs: new RedisMessageRefs(redis, prefix),
     scheduler,
     redis,
@@ -82,10 +105,22 @@ export async function redisStorage(
   };
 }
 
+/**
+ * The configured key (ELEVATE_HMAC_KEY), or in the sandbox one derived from the prefix;
+ * config.ts refuses production without a key.
+ */
+export function integrityFor(config: Pick<Config, 'hmacKey' | 'sandbox' | 'redis'>): Integrity {
+  if (config.hmacKey) return Integrity.fromSecret(config.hmacKey);
+  if (config.sandbox) return Integrity.sandbox(config.redis.prefix);
+  throw new Error('ELEVATE_HMAC_KEY is missing: production needs a key to seal Redis with');
+}
+
 export function memoryStorage(): MemoryStorage {
-  const audit = new MemoryAuditLog();
+  const integrity = Integrity.ephemeral();
+  const audit = new MemoryAuditLog(integrity);
   return {
     kind: 'memory',
+    integrity,
     store: new MemoryRequestStore(audit),
     audit,
     refs: new MemoryMessageRefs(),

@@ -46,6 +46,7 @@ async function startQueueWorkers(
     connection: storage.workerConnection(),
     prefix,
     log,
+    seal: storage.integrity,
   });
   const notify =
     c.deliveries.size === 0
@@ -56,6 +57,7 @@ async function startQueueWorkers(
           store: core.store,
           platforms: c.deliveries,
           log,
+          seal: storage.integrity,
         });
   const maintenanceOptions = {
     connection: storage.queueConnection,

@@ -17,6 +17,8 @@ export const queueName = (job: JobName): string => `elevate-${job}`;
 
 export interface JobData {
   readonly requestId: string;
+  /** Seal over queue, name, id and request id (payload-seal.ts); set when scheduled with a key. */
+  readonly mac?: string;
 }
 
 /**

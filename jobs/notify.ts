@@ -7,19 +7,22 @@
  * replayed transition, two replicas) is one job.
  */
 import { createHash } from 'node:crypto';
-import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
 import { occurrenceOf } from '../bot/core/domain/audiences.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
 import { type ChatPlatform, RetryLater } from '../bot/core/ports/chat.ts';
+import type { Integrity } from '../bot/core/ports/integrity.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../bot/core/ports/notifier.ts';
 import type { RequestStore } from '../bot/core/ports/request-store.ts';
+import { checkJob, sealJob } from './payload-seal.ts';
 
 export const NOTIFY_QUEUE = 'elevate-notify';
 
-export type NotifyJob =
+/** `mac`: the payload's seal (payload-seal.ts) over its JSON, when queued with a key. */
+export type NotifyJob = { readonly mac?: string } & (
   | {
       readonly type: 'change';
       readonly platform: ChatPlatform;
@@ -33,7 +36,8 @@ export type NotifyJob =
       readonly alert: SecurityAlert;
       readonly occurrence: string;
     }
-  | { readonly type: 'digest'; readonly platform: ChatPlatform; readonly channel: string };
+  | { readonly type: 'digest'; readonly platform: ChatPlatform; readonly channel: string }
+);
 
 /** A platform's notifier, which also posts a digest of one-line messages. */
 export interface PlatformDelivery extends Notifier {
@@ -55,21 +59,44 @@ export class NotifyQueue implements Notifier {
   readonly #queue: Queue<NotifyJob>;
   readonly #platforms: readonly ChatPlatform[];
   readonly #now: () => number;
+  readonly #seal: Integrity | undefined;
 
-  constructor(queue: Queue<NotifyJob>, platforms: readonly ChatPlatform[], now = Date.now) {
+  /** With `seal`, every payload is sealed; a worker given the same key refuses any other. */
+  constructor(
+    queue: Queue<NotifyJob>,
+    platforms: readonly ChatPlatform[],
+    now = Date.now,
+    seal?: Integrity,
+  ) {
     this.#queue = queue;
     this.#platforms = platforms;
     this.#now = now;
+    this.#seal = seal;
+  }
+
+  #sealed(name: string, jobId: string, data: NotifyJob): NotifyJob {
+    if (!this.#seal) return data;
+    return { ...data, mac: sealJob(this.#seal, NOTIFY_QUEUE, name, jobId, JSON.stringify(data)) };
   }
 
   async requestChanged(request: AccessRequest, change: RequestChange): Promise<void> {
     const occurrence = occurrenceOf(request, change);
     await this.#queue.addBulk(
-      this.#platforms.map((platform) => ({
-        name: 'change',
-        data: { type: 'change', platform, requestId: request.id, change, occurrence },
-        opts: { ...OPTIONS, jobId: `notify-${platform}-${occurrence}` },
-      })),
+      this.#platforms.map((platform) => {
+        const jobId = `notify-${platform}-${occurrence}`;
+        const data: NotifyJob = {
+          type: 'change',
+          platform,
+          requestId: request.id,
+          change,
+          occurrence,
+        };
+        return {
+          name: 'change',
+          data: this.#sealed('change', jobId, data),
+          opts: { ...OPTIONS, jobId },
+        };
+      }),
     );
   }
 
@@ -78,11 +105,15 @@ export class NotifyQueue implements Notifier {
     // enqueue of the same scan result one job.
     const occurrence = `alert-${safeId(alert.key)}-${Math.floor(this.#now() / 60_000)}`;
     await this.#queue.addBulk(
-      this.#platforms.map((platform) => ({
-        name: 'alert',
-        data: { type: 'alert', platform, alert, occurrence },
-        opts: { ...OPTIONS, jobId: `${platform}-${occurrence}` },
-      })),
+      this.#platforms.map((platform) => {
+        const jobId = `${platform}-${occurrence}`;
+        const data: NotifyJob = { type: 'alert', platform, alert, occurrence };
+        return {
+          name: 'alert',
+          data: this.#sealed('alert', jobId, data),
+          opts: { ...OPTIONS, jobId },
+        };
+      }),
     );
   }
 
@@ -91,14 +122,11 @@ export class NotifyQueue implements Notifier {
    * while a flush runs get the next window's. A flush that finds nothing posts nothing.
    */
   async scheduleDigest(platform: ChatPlatform, channel: string, at: number): Promise<void> {
+    const jobId = `digest-${platform}-${safeId(channel)}-${Math.floor(at / 5_000)}`;
     await this.#queue.add(
       'digest',
-      { type: 'digest', platform, channel },
-      {
-        ...OPTIONS,
-        jobId: `digest-${platform}-${safeId(channel)}-${Math.floor(at / 5_000)}`,
-        delay: Math.max(0, at - this.#now()),
-      },
+      this.#sealed('digest', jobId, { type: 'digest', platform, channel }),
+      { ...OPTIONS, jobId, delay: Math.max(0, at - this.#now()) },
     );
   }
 
@@ -118,12 +146,19 @@ export interface NotifyWorkerOptions {
   readonly platforms: ReadonlyMap<ChatPlatform, PlatformDelivery>;
   readonly log: Logger;
   readonly concurrency?: number;
+  /** Refuse, undelivered, every job whose payload was not sealed with this key. */
+  readonly seal?: Integrity;
 }
 
 export function startNotifyWorker(o: NotifyWorkerOptions): Worker<NotifyJob> {
   const worker = new Worker<NotifyJob>(
     NOTIFY_QUEUE,
     async (job, token) => {
+      if (o.seal) {
+        const { mac, ...payload } = job.data;
+        if (!checkJob(o.seal, NOTIFY_QUEUE, job, JSON.stringify(payload), mac))
+          throw new UnrecoverableError('notify payload failed its integrity check: not delivered');
+      }
       try {
         await deliver(o, job);
       } catch (error) {

@@ -5,35 +5,38 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../bot/core/ports/clock.ts';
+import type { Integrity } from '../bot/core/ports/integrity.ts';
 import type { JobName, Scheduler } from '../bot/core/ports/scheduler.ts';
 import { ATTEMPTS, type JobData, jobId, queueName, REQUEST_JOBS } from './names.ts';
+import { sealJob } from './payload-seal.ts';
 
 export class BullScheduler implements Scheduler {
   readonly #queues: ReadonlyMap<JobName, Queue<JobData>>;
   readonly #clock: Clock;
+  readonly #seal: Integrity | undefined;
 
-  constructor(connection: Redis, prefix: string, clock: Clock) {
+  /** With `seal`, every payload is sealed; workers given the same key refuse any other. */
+  constructor(connection: Redis, prefix: string, clock: Clock, seal?: Integrity) {
     this.#clock = clock;
+    this.#seal = seal;
     this.#queues = new Map(
       REQUEST_JOBS.map((job) => [job, new Queue<JobData>(queueName(job), { connection, prefix })]),
     );
   }
 
   async schedule(job: JobName, requestId: string, runAt: number): Promise<void> {
-    await this.#queue(job).add(
-      job,
-      { requestId },
-      {
-        jobId: jobId(job, requestId),
-        delay: Math.max(0, runAt - this.#clock.now()),
-        attempts: ATTEMPTS[job],
-        backoff: { type: 'capped' },
-        // Completed timers go, so an extended grant can schedule its expire again; failed ones
-        // stay a week for inspection.
-        removeOnComplete: true,
-        removeOnFail: { age: 7 * 86_400 },
-      },
-    );
+    const id = jobId(job, requestId);
+    const mac = this.#seal && sealJob(this.#seal, queueName(job), job, id, requestId);
+    await this.#queue(job).add(job, mac ? { requestId, mac } : { requestId }, {
+      jobId: id,
+      delay: Math.max(0, runAt - this.#clock.now()),
+      attempts: ATTEMPTS[job],
+      backoff: { type: 'capped' },
+      // Completed timers go, so an extended grant can schedule its expire again; failed ones
+      // stay a week for inspection.
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 86_400 },
+    });
   }
 
   async cancel(job: JobName, requestId: string): Promise<void> {

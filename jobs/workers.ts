@@ -5,10 +5,12 @@
  */
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Integrity } from '../bot/core/ports/integrity.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
 import type { JobName } from '../bot/core/ports/scheduler.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { ATTEMPTS, type JobData, queueName, REQUEST_JOBS } from './names.ts';
+import { checkJob } from './payload-seal.ts';
 import { processRequestJob } from './processors.ts';
 
 export interface WorkerOptions {
@@ -25,6 +27,8 @@ export interface WorkerOptions {
    */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** Refuse, unrun, every job whose payload was not sealed with this key (BullScheduler). */
+  readonly seal?: Integrity;
 }
 
 export interface RequestWorkers {
@@ -35,7 +39,7 @@ export function startRequestWorkers(deps: CoreDeps, options: WorkerOptions): Req
   const { baseMs, maxMs } = options.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
   const workers = REQUEST_JOBS.map(
     (name) =>
-      new Worker<JobData>(queueName(name), (job) => run(deps, name, job, options.log), {
+      new Worker<JobData>(queueName(name), (job) => run(deps, name, job, options), {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 10,
@@ -67,7 +71,15 @@ export function startRequestWorkers(deps: CoreDeps, options: WorkerOptions): Req
   return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
 }
 
-async function run(deps: CoreDeps, name: JobName, job: Job<JobData>, log: Logger): Promise<void> {
+async function run(
+  deps: CoreDeps,
+  name: JobName,
+  job: Job<JobData>,
+  { log, seal }: WorkerOptions,
+): Promise<void> {
+  if (seal && !checkJob(seal, queueName(name), job, String(job.data.requestId), job.data.mac)) {
+    throw new UnrecoverableError('job payload failed its integrity check: not run');
+  }
   const last = job.attemptsMade + 1 >= (job.opts.attempts ?? ATTEMPTS[name]);
   const requestLog = log.child({ requestId: job.data.requestId, job: name });
   try {

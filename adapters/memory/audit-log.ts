@@ -4,12 +4,23 @@
  * cannot change a stored entry through an object it still holds.
  */
 import type { AuditEvent, AuditEventInput } from '../../bot/core/domain/audit.ts';
-import type { AuditLog, AuditQuery, VerifyResult } from '../../bot/core/ports/audit-log.ts';
+import type {
+  AuditLog,
+  AuditQuery,
+  ChainAnchor,
+  VerifyResult,
+} from '../../bot/core/ports/audit-log.ts';
 import { type ChainHead, EMPTY_HEAD, hashEntry, verifyChain } from '../audit-chain.ts';
+import { type Integrity, processIntegrity } from '../integrity.ts';
 
 export class MemoryAuditLog implements AuditLog {
   readonly #entries: string[] = [];
+  readonly #key: Integrity;
   #head: ChainHead = EMPTY_HEAD;
+
+  constructor(key: Integrity = processIntegrity()) {
+    this.#key = key;
+  }
 
   async append(event: AuditEventInput): Promise<AuditEvent> {
     return this.appendNow(event);
@@ -22,7 +33,10 @@ export class MemoryAuditLog implements AuditLog {
   appendNow(event: AuditEventInput): AuditEvent {
     const stored = JSON.parse(JSON.stringify(event)) as AuditEventInput;
     const unhashed = { ...stored, seq: this.#head.seq + 1, prevHash: this.#head.hash };
-    const entry: AuditEvent = { ...unhashed, hash: hashEntry(this.#head.hash, unhashed) };
+    const entry: AuditEvent = {
+      ...unhashed,
+      hash: hashEntry(this.#key, this.#head.hash, unhashed),
+    };
     this.#entries.push(JSON.stringify(entry));
     this.#head = { seq: entry.seq, hash: entry.hash };
     return entry;
@@ -41,9 +55,9 @@ export class MemoryAuditLog implements AuditLog {
     return out;
   }
 
-  async verify(): Promise<VerifyResult> {
+  async verify(anchors: readonly ChainAnchor[] = []): Promise<VerifyResult> {
     const entries = this.#entries.map((_, i) => this.#entry(i));
-    return verifyChain(entries, this.#head);
+    return verifyChain(this.#key, entries, { head: this.#head, anchors });
   }
 
   #entry(index: number): AuditEvent {

@@ -8,7 +8,7 @@ import type { RequestState } from '../../bot/core/domain/request.ts';
 
 export interface RedisKeys {
   readonly prefix: string;
-  /** Hash: `v` version, `s` state, `d` the request as JSON. */
+  /** Hash: `v` version, `s` state, `d` the request as JSON, `m` the seal over all three. */
   request(id: string): string;
   /** Stream, one entry per event; the entry id is `<seq>-0`. */
   readonly audit: string;

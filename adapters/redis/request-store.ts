@@ -2,11 +2,17 @@
  * Requests in Redis (key layout in keys.ts). Each create and update is one Lua script that
  * checks, writes the request, keeps the indexes and appends the audit entry, so a replica that
  * loses a race changes nothing. Reads that return many requests fetch them in one pipeline.
+ *
+ * Every record carries a seal (`m`): an HMAC over its key, version, state and JSON, made here
+ * on every write (scripts store it, never compute it). A read whose seal does not check is
+ * reported and treated as no request at all: a request rewritten in Redis (its targets, its
+ * approvals, its state) is never shown, approved or activated.
  */
 import type { AuditEventInput } from '../../bot/core/domain/audit.ts';
 import type { AccessRequest, RequestState } from '../../bot/core/domain/request.ts';
 import type { ListQuery, Page, RequestStore } from '../../bot/core/ports/request-store.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
+import { type Integrity, processIntegrity } from '../integrity.ts';
 import { type ChainWriter, chainWriter } from './chain-writer.ts';
 import { ALL_STATES, type RedisKeys, redisKeys } from './keys.ts';
 import { createScript, pageScript, type RedisClient, runScript, updateScript } from './scripts.ts';
@@ -15,11 +21,14 @@ export class RedisRequestStore implements RequestStore {
   readonly #client: RedisClient;
   readonly #keys: RedisKeys;
   readonly #writer: ChainWriter;
+  readonly #key: Integrity;
 
-  constructor(client: RedisClient, prefix: string) {
+  /** `key` defaults to this process's random one: fine for tests, never for shared data. */
+  constructor(client: RedisClient, prefix: string, key: Integrity = processIntegrity()) {
     this.#client = client;
     this.#keys = redisKeys(prefix);
-    this.#writer = chainWriter(client, this.#keys);
+    this.#key = key;
+    this.#writer = chainWriter(client, this.#keys, key);
   }
 
   async create(
@@ -39,15 +48,21 @@ export class RedisRequestStore implements RequestStore {
         k.inState(request.state),
         ...roles,
       ],
-      [request.id, request.version, request.state, json, request.createdAt],
+      [
+        request.id,
+        request.version,
+        request.state,
+        json,
+        request.createdAt,
+        this.#seal(request.id, request.version, request.state, json),
+      ],
       event,
     );
     return outcome.ok ? ok(parse(json)) : err(outcome.refusal);
   }
 
   async get(id: string): Promise<AccessRequest | null> {
-    const json = await this.#client.hget(this.#keys.request(id), 'd');
-    return json === null ? null : parse(json);
+    return this.#open(id, await this.#client.hmget(this.#keys.request(id), ...FIELDS));
   }
 
   async update(
@@ -60,7 +75,14 @@ export class RedisRequestStore implements RequestStore {
       updateScript,
       ['conflict'],
       [k.request(next.id), ...ALL_STATES.map((s) => k.inState(s))],
-      [next.id, next.version, next.state, json, ...ALL_STATES],
+      [
+        next.id,
+        next.version,
+        next.state,
+        json,
+        this.#seal(next.id, next.version, next.state, json),
+        ...ALL_STATES,
+      ],
       event,
     );
     return outcome.ok ? ok(parse(json)) : err(outcome.refusal);
@@ -82,7 +104,8 @@ export class RedisRequestStore implements RequestStore {
   async listInStates(states: readonly RequestState[]): Promise<readonly AccessRequest[]> {
     if (states.length === 0) return [];
     const ids = await this.#client.sunion(...states.map((s) => this.#keys.inState(s)));
-    const requests = await this.#fetch(ids);
+    // The state sets are not sealed: trust the sealed record's own state, not its set.
+    const requests = (await this.#fetch(ids)).filter((r) => states.includes(r.state));
     return requests.sort((a, b) => a.createdAt - b.createdAt || compare(a.id, b.id));
   }
 
@@ -110,18 +133,49 @@ export class RedisRequestStore implements RequestStore {
   async #fetch(ids: readonly string[]): Promise<AccessRequest[]> {
     if (ids.length === 0) return [];
     const pipeline = this.#client.pipeline();
-    for (const id of ids) pipeline.hget(this.#keys.request(id), 'd');
+    for (const id of ids) pipeline.hmget(this.#keys.request(id), ...FIELDS);
     const replies = (await pipeline.exec()) ?? [];
     const out: AccessRequest[] = [];
-    for (const [error, json] of replies) {
+    for (const [i, [error, fields]] of replies.entries()) {
       if (error) throw error;
-      if (typeof json === 'string') out.push(parse(json));
+      const request = this.#open(ids[i] ?? '', fields as (string | null)[]);
+      if (request) out.push(request);
     }
     return out;
   }
+
+  #seal(id: string, version: number | string, state: string, json: string): string {
+    return this.#key.seal('record', this.#keys.request(id), sealed(version, state, json));
+  }
+
+  /** The request in `[v, s, d, m]`, or null when there is none or its seal does not check. */
+  #open(id: string, [v, s, d, m]: readonly (string | null | undefined)[]): AccessRequest | null {
+    if (typeof d !== 'string') return null;
+    const name = this.#keys.request(id);
+    if (
+      typeof v !== 'string' ||
+      typeof s !== 'string' ||
+      typeof m !== 'string' ||
+      !this.#key.check('record', name, sealed(v, s, d), m)
+    ) {
+      this.#key.refused({
+        kind: 'request',
+        name,
+        problem: typeof m === 'string' ? 'its seal does not match its content' : 'it has no seal',
+      });
+      return null;
+    }
+    return parse(d);
+  }
 }
 
-/** Our own writes, read back: trusted to have the shape we stored. */
+const FIELDS = ['v', 's', 'd', 'm'] as const;
+
+/** What a record's seal covers besides its key: every field of the hash. */
+const sealed = (version: number | string, state: string, json: string): string =>
+  `${version}\0${state}\0${json}`;
+
+/** Sealed by us, so it has the shape we stored. */
 const parse = (json: string): AccessRequest => JSON.parse(json) as AccessRequest;
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -57,7 +57,8 @@ return 'ok'
 
 /**
  * KEYS[3] request, [4] idx:all, [5] idx:user, [6] idx:state, [7..] idx:role per target.
- * ARGV[6] id, [7] version, [8] state, [9] request JSON, [10] createdAt (the index score).
+ * ARGV[6] id, [7] version, [8] state, [9] request JSON, [10] createdAt (the index score),
+ * [11] the record's seal (request-store.ts).
  */
 export const createScript = script(`${CHAIN}
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'exists' end
@@ -65,7 +66,7 @@ local moved = chain_moved()
 if moved then return moved end
 chain_append()
 local id = ARGV[6]
-redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9])
+redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9], 'm', ARGV[11])
 redis.call('ZADD', KEYS[4], ARGV[10], id)
 redis.call('ZADD', KEYS[5], ARGV[10], id)
 redis.call('SADD', KEYS[6], id)
@@ -75,8 +76,9 @@ return 'ok'
 
 /**
  * KEYS[3] request, [4..] one state set per state. ARGV[6] id, [7] new version, [8] new state,
- * [9] request JSON, [10..] the state names in the order of the state-set keys, so the script
- * can find the set of the state the request is leaving without building a key.
+ * [9] request JSON, [10] the record's seal, [11..] the state names in the order of the
+ * state-set keys, so the script can find the set of the state the request is leaving without
+ * building a key. The seal is the caller's over the new fields; the script never edits them.
  * The user, role and all indexes stay: requester, targets and createdAt never change.
  */
 export const updateScript = script(`${CHAIN}
@@ -86,11 +88,11 @@ local moved = chain_moved()
 if moved then return moved end
 chain_append()
 local id = ARGV[6]
-redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9])
+redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9], 'm', ARGV[10])
 if cur[2] ~= ARGV[8] then
-  for i = 10, #ARGV do
-    if ARGV[i] == cur[2] then redis.call('SREM', KEYS[i - 6], id) end
-    if ARGV[i] == ARGV[8] then redis.call('SADD', KEYS[i - 6], id) end
+  for i = 11, #ARGV do
+    if ARGV[i] == cur[2] then redis.call('SREM', KEYS[i - 7], id) end
+    if ARGV[i] == ARGV[8] then redis.call('SADD', KEYS[i - 7], id) end
   end
 end
 return 'ok'

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../bot/config.ts';
 
-const AZURE = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' };
+const KEY = 'k'.repeat(32);
+const AZURE = {
+  AZURE_TENANT_ID: 't',
+  AZURE_CLIENT_ID: 'c',
+  REDIS_URL: 'rediss://redis.contoso.example:6380',
+  ELEVATE_HMAC_KEY: KEY,
+};
 
 const fails = (env: Record<string, string>): string => {
   try {
@@ -150,6 +156,34 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_PREFIX: '{elevate}' }).redis.prefix).toBe('{elevate}');
     expect(fails({ REDIS_PREFIX: 'a{b}' })).toMatch(/^REDIS_PREFIX=/);
     expect(fails({ REDIS_PREFIX: 'has space' })).toMatch(/^REDIS_PREFIX=/);
+  });
+
+  it('refuses a production Redis without a password or TLS unless REDIS_INSECURE=true', () => {
+    const bare = { ...AZURE, REDIS_URL: 'redis://redis.contoso.example:6379' };
+    expect(fails(bare)).toBe(
+      'REDIS_URL (redis.contoso.example:6379) has neither a password nor TLS: whoever reaches that Redis can rewrite requests and grants. Use rediss://… or redis://:<password>@redis.contoso.example:6379, or set REDIS_INSECURE=true if only the bot can reach it.',
+    );
+    expect(fails({ ...AZURE, REDIS_URL: undefined as unknown as string })).toMatch(
+      /^REDIS_URL \(127\.0\.0\.1:6379\) has neither a password nor TLS/,
+    );
+    const withPassword = { ...AZURE, REDIS_URL: 'redis://:s3cret@redis.contoso.example:6379' };
+    expect(loadConfig(withPassword).redis.insecure).toBe(false);
+    expect(loadConfig({ ...bare, REDIS_INSECURE: 'true' }).redis).toMatchObject({
+      insecure: true,
+    });
+    // The sandbox (nothing real configured) runs on a local Redis as it is.
+    expect(loadConfig({}).sandbox).toBe(true);
+  });
+
+  it('needs ELEVATE_HMAC_KEY in production, long enough, and never prints it', () => {
+    const { ELEVATE_HMAC_KEY: _key, ...noKey } = AZURE;
+    expect(fails(noKey)).toMatch(/^ELEVATE_HMAC_KEY is missing: .*openssl rand -base64 48/);
+    expect(fails({ ...AZURE, ELEVATE_HMAC_KEY: 'short-key-value' })).toBe(
+      'ELEVATE_HMAC_KEY=(hidden) is too short: use 32 or more random characters (openssl rand -base64 48).',
+    );
+    expect(loadConfig(AZURE)).toMatchObject({ hmacKey: KEY, auditAnchorEvery: 1 });
+    expect(loadConfig({ ...AZURE, AUDIT_ANCHOR_EVERY: '100' }).auditAnchorEvery).toBe(100);
+    expect(fails({ AUDIT_ANCHOR_EVERY: '0' })).toMatch(/^AUDIT_ANCHOR_EVERY="0" is invalid/);
   });
 
   it('treats empty strings as unset', () => {

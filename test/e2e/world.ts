@@ -13,7 +13,7 @@ import { createLogger } from '../../bot/log.ts';
 import { parsePolicy } from '../../bot/policy-file.ts';
 import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
 import { type SlackStandIn, startSlackStandIn } from '../standins/slack/index.ts';
-import { type FreshRedis, freshRedis } from '../support/redis.ts';
+import { type FreshRedis, freshRedis, TRUSTED_REDIS_ENV } from '../support/redis.ts';
 
 export const TENANT = {
   alice: {
@@ -104,6 +104,7 @@ export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
   AZURE_AUTHORITY_HOST: graph.authorityHost,
   GRAPH_BASE_URL: graph.graphBaseUrl,
   REDIS_PREFIX: prefix,
+  ...TRUSTED_REDIS_ENV,
   PORT: '0',
   LOG_LEVEL: 'silent',
 });

@@ -14,6 +14,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createGraph } from '../../adapters/graph/index.ts';
+import { Integrity } from '../../adapters/integrity.ts';
 import { randomIds } from '../../adapters/memory/ids.ts';
 import { MemoryNotifier } from '../../adapters/memory/notifier.ts';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
@@ -29,10 +30,13 @@ import { startRequestWorkers } from '../../jobs/workers.ts';
 import { ALICE } from '../adapters/graph/graph-fixture.ts';
 import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
 import { cleanupAfterEach } from '../support/cleanup.ts';
-import { type FreshRedis, freshRedis } from '../support/redis.ts';
+import { type FreshRedis, freshRedis, TRUSTED_REDIS_ENV } from '../support/redis.ts';
 import { people, roles } from '../support/tenant.ts';
 import { waitFor } from '../support/wait.ts';
 import { reliabilityPolicy } from './fixtures/reliability-policy.ts';
+
+/** The key this process and the worker processes it starts seal with, as replicas share one. */
+const KEY = Integrity.fromSecret(TRUSTED_REDIS_ENV.ELEVATE_HMAC_KEY);
 
 const WORKER = fileURLToPath(new URL('./fixtures/reliability-worker.ts', import.meta.url));
 const REQUESTS = '/roleManagement/directory/roleAssignmentScheduleRequests';
@@ -70,7 +74,7 @@ async function world(): Promise<World> {
   cleanup(() => redis.cleanup());
   const queues = redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis;
   cleanup(() => queues.disconnect());
-  const scheduler = new BullScheduler(queues, redis.prefix, systemClock);
+  const scheduler = new BullScheduler(queues, redis.prefix, systemClock, KEY);
   cleanup(() => scheduler.close());
   const tenant = createGraph(
     {
@@ -83,8 +87,8 @@ async function world(): Promise<World> {
     log,
   );
   const deps: CoreDeps = {
-    store: new RedisRequestStore(redis.redis, redis.prefix),
-    audit: new RedisAuditLog(redis.redis, redis.prefix),
+    store: new RedisRequestStore(redis.redis, redis.prefix, KEY),
+    audit: new RedisAuditLog(redis.redis, redis.prefix, KEY),
     directory: tenant.directory,
     privileges: tenant.privileges,
     notifier: new MemoryNotifier(),
@@ -172,6 +176,7 @@ function spawnWorker(w: World, crash: '' | 'before-remove' | 'after-remove'): Wo
     env: {
       ...process.env,
       RELIABILITY_PREFIX: w.redis.prefix,
+      RELIABILITY_HMAC_KEY: TRUSTED_REDIS_ENV.ELEVATE_HMAC_KEY,
       RELIABILITY_REDIS_URL: urlOf(w.redis.redis),
       RELIABILITY_TENANT_ID: w.graph.tenantId,
       RELIABILITY_CLIENT_ID: w.graph.clientId,
@@ -288,6 +293,7 @@ describe('Graph throttling and outages during request jobs', () => {
       prefix: w.redis.prefix,
       log,
       backoff: { baseMs: 50, maxMs: 200 },
+      seal: KEY,
     });
     cleanup(() => workers.close());
   }

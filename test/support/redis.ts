@@ -28,6 +28,15 @@ export interface FreshRedisOptions {
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * What a production configuration needs to run on the test Redis: that Redis has no password
+ * (REDIS_INSECURE says so on purpose) and a sealing key, random for each test process.
+ */
+export const TRUSTED_REDIS_ENV = {
+  REDIS_INSECURE: 'true',
+  ELEVATE_HMAC_KEY: randomBytes(32).toString('base64'),
+} as const;
+
 const connect = async (options: { username?: string; password?: string } = {}): Promise<Redis> => {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, ...options });
   await redis.connect();

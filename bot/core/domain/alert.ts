@@ -5,6 +5,7 @@
  */
 export type AlertKind =
   | 'audit_chain_broken'
+  | 'redis_record_refused'
   | 'too_frequent'
   | 'stale_account'
   | 'too_many_global_admins'

@@ -11,6 +11,9 @@ const PROBLEMS = {
   broken_link: 'does not link to the entry before it',
   missing_entry: 'is missing: it was deleted',
   head_mismatch: 'is past the recorded head: entries at the end were deleted or the head was reset',
+  anchor_mismatch: 'differs from the head recorded outside Redis: the chain was rewritten',
+  truncated: 'and the ones after it are gone, head and all: the chain was cut short',
+  reset: 'and every entry after it are gone: the chain was reset to zero entries',
 } as const;
 
 export async function checkAuditChain(

@@ -1,0 +1,85 @@
+/**
+ * Request records as someone with Redis access would change them: HSET on a field, a sealed
+ * record copied under another id, an id added to a state set. None is read as a request.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Integrity } from '../../adapters/integrity.ts';
+import { redisKeys } from '../../adapters/redis/keys.ts';
+import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
+import type { IntegrityIncident } from '../../bot/core/ports/integrity.ts';
+import { makeEvent, makeRequest } from '../support/fixtures.ts';
+import { type FreshRedis, freshRedis } from '../support/redis.ts';
+
+describe('sealed request records', () => {
+  let env: FreshRedis;
+  let store: RedisRequestStore;
+  let refused: IntegrityIncident[];
+  const keys = () => redisKeys(env.prefix);
+
+  beforeEach(async () => {
+    env = await freshRedis();
+    const seal = Integrity.ephemeral();
+    refused = [];
+    seal.onRefusal((incident) => refused.push(incident));
+    store = new RedisRequestStore(env.redis, env.prefix, seal);
+  });
+  afterEach(async () => {
+    await env.cleanup();
+  });
+
+  it('keeps working through create and compare-and-set updates', async () => {
+    const request = makeRequest();
+    await store.create(request, makeEvent(request));
+    const approved = { ...request, version: 2, state: 'approved' as const };
+    expect((await store.update(approved, makeEvent(approved, 'request.approved'))).ok).toBe(true);
+    expect(await store.get(request.id)).toEqual(approved);
+    expect(await store.listInStates(['approved'])).toEqual([approved]);
+    expect(refused).toEqual([]);
+  });
+
+  it('refuses a field rewritten with HSET, in get, in lists and in state queries', async () => {
+    const request = makeRequest();
+    await store.create(request, makeEvent(request));
+    const key = keys().request(request.id);
+    const json = (await env.redis.hget(key, 'd')) ?? '';
+    await env.redis.hset(
+      key,
+      'd',
+      json.replace('"durationSeconds":7200', '"durationSeconds":28800'),
+    );
+    expect(await store.get(request.id)).toBeNull();
+    expect((await store.listAll({ limit: 10 })).items).toEqual([]);
+    expect(await store.listInStates(['pending_approval'])).toEqual([]);
+    expect(refused[0]).toEqual({
+      kind: 'request',
+      name: key,
+      problem: 'its seal does not match its content',
+    });
+    // The state alone, too: the seal covers every field of the hash.
+    await env.redis.hset(key, 'd', json, 's', 'approved');
+    expect(await store.get(request.id)).toBeNull();
+  });
+
+  it('refuses a sealed record copied under another id, and one without a seal', async () => {
+    const a = makeRequest();
+    const b = makeRequest();
+    await store.create(a, makeEvent(a));
+    await store.create(b, makeEvent(b));
+    const copy = await env.redis.hgetall(keys().request(a.id));
+    await env.redis.hset(keys().request(b.id), copy);
+    expect(await store.get(b.id)).toBeNull();
+    await env.redis.hdel(keys().request(a.id), 'm');
+    expect(await store.get(a.id)).toBeNull();
+    expect(refused.map((r) => r.problem)).toEqual([
+      'its seal does not match its content',
+      'it has no seal',
+    ]);
+  });
+
+  it('trusts the sealed state, not the state set an id was added to', async () => {
+    const request = makeRequest();
+    await store.create(request, makeEvent(request));
+    await env.redis.sadd(keys().inState('active'), request.id);
+    expect(await store.listInStates(['active'])).toEqual([]);
+  });
+});
