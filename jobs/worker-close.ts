@@ -1,0 +1,75 @@
+/**
+ * What the BullMQ workers share: closing within a grace period, and logging a Redis outage
+ * once instead of once per reconnect attempt.
+ */
+import type { Worker } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from '../bot/core/ports/logger.ts';
+
+type RedisClient = Redis | Cluster;
+
+/** Connection failures: Redis is down or restarting; BullMQ and ioredis retry on their own. */
+const CONNECTION =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EPIPE|Connection is closed|Stream isn't writeable|connect ETIMEDOUT|CLUSTERDOWN|MaxRetriesPerRequest/;
+
+export function isConnectionError(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (typeof code === 'string' && CONNECTION.test(code)) || CONNECTION.test(error.message);
+}
+
+/** A worker and the connection it was given (which its owner closes). */
+export interface RunningWorker {
+  readonly worker: Worker;
+  readonly connection: RedisClient;
+}
+
+/**
+ * Logs a worker's errors: a connection error once per outage (again only after its connection
+ * was ready in between), every other error each time.
+ */
+export function logWorkerErrors({ worker, connection }: RunningWorker, log: Logger, what: string) {
+  let down = false;
+  worker.on('error', (error) => {
+    if (!isConnectionError(error)) {
+      log.error({ err: error.message }, `${what} error`);
+      return;
+    }
+    if (down) return;
+    down = true;
+    log.warn({ err: error.message }, `${what}: Redis unreachable; retrying until it is back`);
+  });
+  connection.on('ready', () => {
+    down = false;
+  });
+}
+
+/**
+ * Closes workers: each finishes its running jobs within `graceMs`; after that, or at once when
+ * Redis is unreachable (a graceful close would wait for Redis forever), its connections are
+ * cut. A job cut off this way stays claimed until its lock lapses, and then another worker
+ * runs it again (BullMQ's stalled-job check, which the processors treat as a retry): nothing
+ * is lost, and processors are idempotent, so nothing is done twice.
+ */
+export async function closeWorkers(workers: readonly RunningWorker[], graceMs: number) {
+  await Promise.all(
+    workers.map(async ({ worker, connection }) => {
+      const closing = worker.close().then(() => 'closed' as const);
+      const grace = connection.status === 'ready' ? graceMs : 0;
+      if ((await within(closing, grace)) === 'closed') return;
+      await worker.disconnect();
+      await within(closing, 1_000);
+    }),
+  );
+}
+
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
