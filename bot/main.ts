@@ -35,7 +35,9 @@ async function production(config: Config, log: Logger): Promise<() => Promise<vo
 async function sandbox(config: Config, log: Logger): Promise<() => Promise<void>> {
   const { startSandbox, SANDBOX_POLICY } = await import('./sandbox.ts');
   log.info({ policyFile: SANDBOX_POLICY }, 'no Slack, Teams or Azure credentials: sandbox');
-  const running = await startSandbox({ config, log });
+  // Its own prefix beside REDIS_PREFIX (`elevate-sandbox` by default), cleared at start: a
+  // sandbox never touches the keys of a bot running on the same Redis.
+  const running = await startSandbox({ config, log, prefix: `${config.redis.prefix}-sandbox` });
   console.log(`\n  elevate sandbox: open ${running.url}/\n`);
   return running.close;
 }

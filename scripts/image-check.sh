@@ -60,6 +60,7 @@ say "1/4 debootstrap bookworm (minbase)"
 nice -n 10 debootstrap --variant=minbase bookworm "$root" ${DEBIAN_MIRROR:-} >"$work/debootstrap.log" 2>&1 ||
   { tail -20 "$work/debootstrap.log"; say "debootstrap failed"; exit 1; }
 # What debian:bookworm-slim leaves out: documentation, manuals, locales, package caches.
+# (The image itself takes only Node.js and the libraries it links from this base.)
 rm -rf "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* \
   "$root"/usr/share/locale/* "$root"/var/cache/apt/* "$root"/var/lib/apt/lists/* "$root"/var/log/*
 
@@ -110,11 +111,12 @@ say "    no devDependency in $workdir/node_modules"
 mount -t proc proc "$mnt/proc"
 mount --bind /dev "$mnt/dev"
 port=$(node -e 'const s=require("node:net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+chroot=$(command -v chroot)
 in_image() { env -i "${image_env[@]}" PORT="$port" "$@"; }
 # The image's command, as the image's user, on its read-only file system (`podman image mount`
-# is read-only): the chroot is what `podman run --read-only` would give, less the namespaces.
-in_image REDIS_PREFIX="$PREFIX" LOG_LEVEL=warn \
-  chroot --userspec="$user" "$mnt" /bin/sh -c 'cd "$1" && shift && exec "$@"' sh "$workdir" "${cmd[@]}" \
+# is read-only): what `podman run --read-only` would give, less the namespaces. The image has
+# no shell; its command uses absolute paths, so chroot's working directory (/) does not matter.
+in_image REDIS_PREFIX="$PREFIX" LOG_LEVEL=warn "$chroot" --userspec="$user" "$mnt" "${cmd[@]}" \
   >"$work/bot.log" 2>&1 &
 bot=$!
 ready=""
@@ -131,7 +133,7 @@ if [ -z "$ready" ]; then
 fi
 say "    /readyz answered 200 on port $port ($(elapsed) since start)"
 [ "${health[0]:-}" = CMD ] || { say "the image has no exec-form HEALTHCHECK"; exit 1; }
-in_image chroot --userspec="$user" "$mnt" "${health[@]:1}" || { say "the HEALTHCHECK command failed"; exit 1; }
+in_image "$chroot" --userspec="$user" "$mnt" "${health[@]:1}" || { say "the HEALTHCHECK command failed"; exit 1; }
 say "    HEALTHCHECK command exits 0"
 kill -TERM "$bot"
 deadline=$(($(date +%s) + 10))
