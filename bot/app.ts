@@ -23,6 +23,7 @@ import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
 import { createHttpServer } from './server.ts';
+import { DRAIN, drainHttp, within } from './shutdown.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
 
@@ -154,12 +155,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     server,
     deps: core,
     storage: storage.kind,
+    /** The drain of bot/shutdown.ts: HTTP and jobs wind down together, then Redis closes. */
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await platforms.stop();
-      await workers?.close();
-      await queue?.close();
+      await Promise.all([
+        drainHttp(server),
+        within(platforms.stop(), DRAIN.httpMs),
+        workers?.close(DRAIN.jobsMs),
+      ]);
+      if (queue) await within(queue.close(), 500);
       await storage.close();
     },
   };

@@ -35,6 +35,8 @@ const optionalUrl = (protocols: readonly string[]) =>
     url(protocols).optional(),
   );
 
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
 const schema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText.refine(
@@ -69,6 +71,12 @@ const schema = z.object({
       'must be letters, digits, `_.-`, optionally in one {hash tag}',
     )
     .default('elevate'),
+  REDIS_CLUSTER_NODES: optionalText.refine(
+    (v) =>
+      v === undefined ||
+      v.split(',').every((n) => HOST_PORT.test(n.trim()) && Number(n.split(':')[1]) <= 65_535),
+    'must be a comma-separated list of host:port seed nodes of the Redis Cluster',
+  ),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
   SIEM_SECRET: optionalText,
   PUBLIC_URL: optionalUrl(['https:', 'http:']),
@@ -89,7 +97,12 @@ export interface Config {
   readonly slack: SlackSettings | null;
   readonly teams: TeamsSettings | null;
   readonly azure: AzureSettings | null;
-  readonly redis: { readonly url: string; readonly prefix: string };
+  readonly redis: {
+    readonly url: string;
+    readonly prefix: string;
+    /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); REDIS_URL then gives credentials and TLS. */
+    readonly clusterNodes?: readonly { readonly host: string; readonly port: number }[];
+  };
   readonly policyFile: string;
   /** HMAC key for forwarding audit events to the SIEM (policy `siem.url`). */
   readonly siemSecret?: string;
@@ -184,11 +197,20 @@ function fromEnv(e: Env): Config {
       'AZURE_TENANT_ID and AZURE_CLIENT_ID are missing: a chat platform is configured but elevate needs Microsoft Graph to grant roles. Set them (README: app registration), or unset the chat variables for the sandbox.',
     );
   }
+  const clusterNodes = e.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+    const [host = '', port = ''] = node.trim().split(':');
+    return { host, port: Number(port) };
+  });
+  if (clusterNodes && !/^\{[^}]+\}$/.test(e.REDIS_PREFIX)) {
+    throw new ConfigError(
+      `REDIS_PREFIX=${JSON.stringify(e.REDIS_PREFIX)} is invalid with REDIS_CLUSTER_NODES: on Redis Cluster the prefix must be one hash tag such as {elevate}, so that a request, its indexes and its audit entry share a slot. Set REDIS_PREFIX={elevate}.`,
+    );
+  }
   return {
     slack,
     teams,
     azure,
-    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX },
+    redis: { url: e.REDIS_URL, prefix: e.REDIS_PREFIX, ...(clusterNodes ? { clusterNodes } : {}) },
     policyFile: e.POLICY_FILE,
     ...(e.SIEM_SECRET ? { siemSecret: e.SIEM_SECRET } : {}),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),

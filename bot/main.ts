@@ -7,20 +7,13 @@ import { startApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { loadPolicy, PolicyError } from './policy-file.ts';
+import { exitOnSignals } from './shutdown.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const stop = config.sandbox ? await sandbox(config, log) : await production(config, log);
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  exitOnSignals(stop, { log });
 }
 
 async function production(config: Config, log: Logger): Promise<() => Promise<void>> {

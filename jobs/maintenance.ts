@@ -5,7 +5,7 @@
  * job scheduler id is fixed, so every replica that starts registers the same one schedule.
  */
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
 import type { Cooldown } from '../bot/core/ports/cooldown.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
@@ -19,7 +19,7 @@ import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
 const QUEUE = 'elevate-maintenance';
 
 export interface MaintenanceOptions {
-  readonly connection: Redis;
+  readonly connection: Redis | Cluster;
   readonly prefix: string;
   readonly log: Logger;
   /** Remembers posted findings for the cooldown (alerts.cooldown). */
@@ -28,7 +28,7 @@ export interface MaintenanceOptions {
   /** Forward the audit trail here every few seconds (policy siem.url + SIEM_SECRET). */
   readonly siem?: SiemTarget;
   /** Client for the forwarding cursor. */
-  readonly redis?: Redis;
+  readonly redis?: Redis | Cluster;
   /** The tenant as a whole, for alerts-scan (every `everyMs`); without it the scan is off. */
   readonly overview?: TenantOverview;
 }

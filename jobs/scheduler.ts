@@ -3,7 +3,7 @@
  * a retry or a second replica never schedules the same timer twice.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../bot/core/ports/clock.ts';
 import type { JobName, Scheduler } from '../bot/core/ports/scheduler.ts';
 import { ATTEMPTS, type JobData, jobId, queueName, REQUEST_JOBS } from './names.ts';
@@ -12,7 +12,7 @@ export class BullScheduler implements Scheduler {
   readonly #queues: ReadonlyMap<JobName, Queue<JobData>>;
   readonly #clock: Clock;
 
-  constructor(connection: Redis, prefix: string, clock: Clock) {
+  constructor(connection: Redis | Cluster, prefix: string, clock: Clock) {
     this.#clock = clock;
     this.#queues = new Map(
       REQUEST_JOBS.map((job) => [job, new Queue<JobData>(queueName(job), { connection, prefix })]),

@@ -1,14 +1,14 @@
-import type { Redis } from 'ioredis';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
+import type { RedisClient } from './scripts.ts';
 
 /** Refreshed on every message; a user silent for half a year is reached via TEAMS_SERVICE_URL again. */
 const TTL_SECONDS = 180 * 86_400;
 
 export class RedisConversationRefs implements ConversationRefs {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
     this.#prefix = prefix;
   }

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import { type IdentityCache, ttlFor } from '../chat/identity-cache.ts';
+import type { RedisClient } from './scripts.ts';
 
 /**
  * `<prefix>:identity:<platform user key>` → the Entra user as JSON, or `null`;
@@ -8,10 +8,10 @@ import { type IdentityCache, ttlFor } from '../chat/identity-cache.ts';
  * `<prefix>:chat-user:<platform>:<entra id>` → the chat user id as JSON, or `null`.
  */
 export class RedisIdentityCache implements IdentityCache {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
     this.#prefix = prefix;
   }
