@@ -15,6 +15,7 @@ import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { reconcile } from '../bot/core/usecases/reconcile.ts';
 import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
+import { ignoreQueueErrors, logWorkerErrors } from './worker-close.ts';
 
 const QUEUE = 'elevate-maintenance';
 
@@ -38,6 +39,7 @@ const RECONCILE_EVERY_MS = 5 * 60_000;
 
 export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue> {
   const queue = new Queue(QUEUE, { connection: o.connection, prefix: o.prefix });
+  ignoreQueueErrors(queue);
   const opts = { removeOnComplete: true, removeOnFail: 100 };
   await queue.upsertJobScheduler(
     'audit-verify',
@@ -106,7 +108,7 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
     },
     { connection: o.connection, prefix: o.prefix, concurrency: 1 },
   );
-  worker.on('error', (error) => o.log.error({ err: error.message }, 'maintenance worker error'));
+  logWorkerErrors(worker, o.log, 'maintenance worker');
   return worker;
 }
 

@@ -16,7 +16,7 @@ import { type ChatPlatform, RetryLater } from '../bot/core/ports/chat.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../bot/core/ports/notifier.ts';
 import type { RequestStore } from '../bot/core/ports/request-store.ts';
-import { logWorkerErrors } from './worker-close.ts';
+import { ignoreQueueErrors, logWorkerErrors } from './worker-close.ts';
 
 export const NOTIFY_QUEUE = 'elevate-notify';
 
@@ -109,7 +109,9 @@ export class NotifyQueue implements Notifier {
 }
 
 export function notifyQueue(connection: Redis | Cluster, prefix: string): Queue<NotifyJob> {
-  return new Queue<NotifyJob>(NOTIFY_QUEUE, { connection, prefix });
+  const queue = new Queue<NotifyJob>(NOTIFY_QUEUE, { connection, prefix });
+  ignoreQueueErrors(queue);
+  return queue;
 }
 
 export interface NotifyWorkerOptions {
@@ -140,8 +142,7 @@ export function startNotifyWorker(o: NotifyWorkerOptions): Worker<NotifyJob> {
   worker.on('failed', (job, error) =>
     o.log.warn({ job: job?.id, attempt: job?.attemptsMade, err: error.message }, 'notify failed'),
   );
-  // While Redis is down every reconnect attempt fails: say so once, not several times a second.
-  logWorkerErrors({ worker, connection: o.connection }, o.log, 'notify worker');
+  logWorkerErrors(worker, o.log, 'notify worker');
   return worker;
 }
 

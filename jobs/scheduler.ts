@@ -7,6 +7,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../bot/core/ports/clock.ts';
 import type { JobName, Scheduler } from '../bot/core/ports/scheduler.ts';
 import { ATTEMPTS, type JobData, jobId, queueName, REQUEST_JOBS } from './names.ts';
+import { ignoreQueueErrors } from './worker-close.ts';
 
 export class BullScheduler implements Scheduler {
   readonly #queues: ReadonlyMap<JobName, Queue<JobData>>;
@@ -15,7 +16,11 @@ export class BullScheduler implements Scheduler {
   constructor(connection: Redis | Cluster, prefix: string, clock: Clock) {
     this.#clock = clock;
     this.#queues = new Map(
-      REQUEST_JOBS.map((job) => [job, new Queue<JobData>(queueName(job), { connection, prefix })]),
+      REQUEST_JOBS.map((job) => {
+        const queue = new Queue<JobData>(queueName(job), { connection, prefix });
+        ignoreQueueErrors(queue);
+        return [job, queue];
+      }),
     );
   }
 

@@ -2,7 +2,7 @@
  * What the BullMQ workers share: closing within a grace period, and logging a Redis outage
  * once instead of once per reconnect attempt.
  */
-import type { Worker } from 'bullmq';
+import type { Queue, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../bot/core/ports/logger.ts';
 
@@ -17,6 +17,15 @@ export function isConnectionError(error: Error): boolean {
   return (typeof code === 'string' && CONNECTION.test(code)) || CONNECTION.test(error.message);
 }
 
+/**
+ * Queues report connection failures as 'error' events as well as by rejecting the command
+ * that failed; the rejection reaches the caller and the storage's client reports the outage
+ * once, so the events are not logged again (without a listener BullMQ prints each one).
+ */
+export function ignoreQueueErrors(queue: Queue): void {
+  queue.on('error', () => {});
+}
+
 /** A worker and the connection it was given (which its owner closes). */
 export interface RunningWorker {
   readonly worker: Worker;
@@ -24,22 +33,13 @@ export interface RunningWorker {
 }
 
 /**
- * Logs a worker's errors: a connection error once per outage (again only after its connection
- * was ready in between), every other error each time.
+ * Logs a worker's errors, except connection failures: while Redis is down every reconnect
+ * attempt fails, several times a second, and the storage's client already says once that
+ * Redis is unreachable and once that it is back (bot/storage.ts).
  */
-export function logWorkerErrors({ worker, connection }: RunningWorker, log: Logger, what: string) {
-  let down = false;
+export function logWorkerErrors(worker: Worker, log: Logger, what: string): void {
   worker.on('error', (error) => {
-    if (!isConnectionError(error)) {
-      log.error({ err: error.message }, `${what} error`);
-      return;
-    }
-    if (down) return;
-    down = true;
-    log.warn({ err: error.message }, `${what}: Redis unreachable; retrying until it is back`);
-  });
-  connection.on('ready', () => {
-    down = false;
+    if (!isConnectionError(error)) log.error({ err: error.message }, `${what} error`);
   });
 }
 
@@ -56,7 +56,8 @@ export async function closeWorkers(workers: readonly RunningWorker[], graceMs: n
       const closing = worker.close().then(() => 'closed' as const);
       const grace = connection.status === 'ready' ? graceMs : 0;
       if ((await within(closing, grace)) === 'closed') return;
-      await worker.disconnect();
+      // Not awaited: BullMQ waits for the connection to be ready before it disconnects it.
+      worker.disconnect().catch(() => {});
       await within(closing, 1_000);
     }),
   );

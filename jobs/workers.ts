@@ -64,7 +64,7 @@ export function startRequestWorkers(deps: CoreDeps, options: WorkerOptions): Req
         'job attempt failed',
       ),
     );
-    logWorkerErrors({ worker, connection: options.connection }, options.log, 'worker');
+    logWorkerErrors(worker, options.log, 'worker');
   }
   const running = workers.map((worker) => ({ worker, connection: options.connection }));
   return { close: (graceMs = 5_000) => closeWorkers(running, graceMs) };

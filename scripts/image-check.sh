@@ -81,7 +81,11 @@ tar -C "$root" -c . | podman import \
   --change 'CMD ["node"]' - "$BASE" >/dev/null
 
 say "3/4 podman build --isolation=chroot"
-nice -n 10 podman build --isolation=chroot --format docker --pull=never \
+# npm in the build trusts what npm here trusts (a TLS-inspecting proxy's CA, for one).
+cafile=$(npm config get cafile 2>/dev/null || true)
+secret=()
+[ -n "$cafile" ] && [ "$cafile" != null ] && [ -s "$cafile" ] && secret=(--secret "id=npm-ca,src=$cafile")
+nice -n 10 podman build --isolation=chroot --format docker --pull=never "${secret[@]}" \
   --build-arg "BASE_IMAGE=$BASE" --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
   -f Containerfile -t "$TAG" . >"$work/build.log" 2>&1 || { tail -30 "$work/build.log"; say "build failed"; exit 1; }
 bytes=$(podman image inspect --format '{{.Size}}' "$TAG")

@@ -50,7 +50,7 @@ export const ROLES = {
 
 export const APPROVER_GROUP = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
 
-const POLICY = `
+export const POLICY = `
 defaults:
   maxDuration: 8h
   approval: { approvers: [bob@contoso.com, "group:${APPROVER_GROUP}"], quorum: 1, timeout: 1h }
