@@ -106,6 +106,16 @@ describe('the rendered Kubernetes objects', () => {
       'ServiceMonitor/elevate',
     ]);
     validateAll(plain);
+    // The schemas are not a formality: a wrong type or a missing required field fails them.
+    const web = plain.find((o) => o.metadata.name === 'elevate-web') as K8sObject & {
+      spec: Record<string, unknown>;
+    };
+    expect(() =>
+      new Deployment({ ...web, spec: { ...web.spec, replicas: 'two' } } as never).validate(),
+    ).toThrow();
+    expect(() =>
+      new Deployment({ ...web, spec: { ...web.spec, selector: undefined } } as never).validate(),
+    ).toThrow();
     const identity = objects({
       credentials: {
         workloadIdentity: {
