@@ -51,7 +51,11 @@ cleanup() {
     podman image unmount "$TAG" >/dev/null 2>&1
   fi
   redis-cli -h 127.0.0.1 -p 6379 --scan --pattern "$PREFIX*" 2>/dev/null | xargs -r redis-cli -h 127.0.0.1 -p 6379 unlink >/dev/null
-  [ -n "${IMAGE_CHECK_KEEP:-}" ] || podman rmi -f "$TAG" "$BASE" >/dev/null 2>&1
+  if [ -z "${IMAGE_CHECK_KEEP:-}" ]; then
+    podman rmi -f "$TAG" "$BASE" >/dev/null 2>&1
+    # The build stages' images, left dangling by the two removals above.
+    podman image prune -f >/dev/null 2>&1
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -120,8 +124,9 @@ in_image() { env -i "${image_env[@]}" PORT="$port" "$@"; }
 # The image's command, as the image's user, on its read-only file system (`podman image mount`
 # is read-only): what `podman run --read-only` would give, less the namespaces. The image has
 # no shell; its command uses absolute paths, so chroot's working directory (/) does not matter.
-in_image REDIS_PREFIX="$PREFIX" LOG_LEVEL=warn "$chroot" --userspec="$user" "$mnt" "${cmd[@]}" \
-  >"$work/bot.log" 2>&1 &
+# Started without a wrapping shell, so that $! is node itself (env and chroot exec into it).
+env -i "${image_env[@]}" PORT="$port" REDIS_PREFIX="$PREFIX" LOG_LEVEL=warn \
+  "$chroot" --userspec="$user" "$mnt" "${cmd[@]}" >"$work/bot.log" 2>&1 &
 bot=$!
 ready=""
 for _ in $(seq 1 120); do
