@@ -147,7 +147,7 @@ describe('the rendered Kubernetes objects', () => {
       expect(env.REDIS_PREFIX).toBe('{elevate}');
       expect(container?.livenessProbe?.httpGet?.path).toBe('/healthz');
       expect(container?.readinessProbe?.httpGet?.path).toBe('/readyz');
-      expect(container?.resources?.limits?.memory).toBe('384Mi');
+      expect(container?.resources?.limits?.memory).toBe('512Mi');
       expect(container?.securityContext?.readOnlyRootFilesystem).toBe(true);
       expect(spec?.template.spec?.securityContext?.runAsNonRoot).toBe(true);
       // The environment the chart sets is one the bot accepts.
