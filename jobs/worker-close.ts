@@ -1,6 +1,6 @@
 /**
- * What the BullMQ workers share: closing within a grace period, and logging a Redis outage
- * once instead of once per reconnect attempt.
+ * What the BullMQ workers and queues share: closing within a grace period, and keeping Redis
+ * reconnect failures (several a second while Redis is down) out of the log.
  */
 import type { Queue, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
