@@ -293,8 +293,10 @@ describe('SIGTERM to a bot process', () => {
     const lines = bot.output().split('\n');
     // Once, from the storage's client: the workers' and queues' reconnect failures (several a
     // second) are not logged, nor printed raw.
-    expect(lines.filter((l) => l.includes('ECONNREFUSED'))).toHaveLength(1);
     expect(lines.filter((l) => l.includes('redis unavailable'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('ECONNREFUSED')).length).toBeLessThanOrEqual(1);
     expect(lines.filter((l) => l.includes('worker error'))).toEqual([]);
+    // Nothing printed outside the JSON log (BullMQ prints unhandled queue errors raw).
+    expect(lines.filter((l) => l.trim() !== '' && !l.startsWith('{'))).toEqual([]);
   }, 40_000);
 });
