@@ -27,6 +27,7 @@ import type { PolicySource } from './policy-file.ts';
 import { checkPolicyNames } from './policy-names.ts';
 import { listen } from './port-check.ts';
 import { createHttpServer, createMetricsServer } from './server.ts';
+import { DRAIN, drainHttp, within } from './shutdown.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
 
@@ -214,16 +215,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     server,
     deps: core,
     storage: storage.kind,
+    /** The drain of bot/shutdown.ts: HTTP and jobs wind down together, then Redis closes. */
     async close() {
       policyNames.stop();
-      for (const s of [server, metricsServer]) {
-        if (!s) continue;
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-        s.closeAllConnections();
-      }
-      await platforms.stop();
-      await workers?.close();
-      await queue?.close();
+      await Promise.all([
+        drainHttp(server),
+        ...(metricsServer ? [drainHttp(metricsServer)] : []),
+        within(platforms.stop(), DRAIN.httpMs),
+        workers?.close(DRAIN.jobsMs),
+      ]);
+      if (queue) await within(queue.close(), 500);
       await storage.close();
     },
   };

@@ -40,6 +40,8 @@ const optionalUrl = (protocols: readonly string[]) =>
     url(protocols).optional(),
   );
 
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
 const schema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_BOT_TOKEN: optionalText.refine(
@@ -85,6 +87,12 @@ const schema = z.object({
     .int('must be a whole number of entries, 1 or more')
     .min(1, 'must be a whole number of entries, 1 or more')
     .default(1),
+  REDIS_CLUSTER_NODES: optionalText.refine(
+    (v) =>
+      v === undefined ||
+      v.split(',').every((n) => HOST_PORT.test(n.trim()) && Number(n.split(':')[1]) <= 65_535),
+    'must be a comma-separated list of host:port seed nodes of the Redis Cluster',
+  ),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
   SIEM_SECRET: optionalText,
   PUBLIC_URL: optionalUrl(['https:', 'http:']),
@@ -119,6 +127,8 @@ export interface Config {
     readonly prefixSet?: boolean;
     /** REDIS_INSECURE=true: production on a Redis without a password or TLS, on purpose. */
     readonly insecure: boolean;
+    /** Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); REDIS_URL then gives credentials and TLS. */
+    readonly clusterNodes?: readonly { readonly host: string; readonly port: number }[];
   };
   /**
    * The secret behind every seal in Redis and the audit chain's HMAC (ELEVATE_HMAC_KEY);
@@ -298,6 +308,15 @@ function fromEnv(e: Env): Config {
       'AZURE_TENANT_ID and AZURE_CLIENT_ID are missing: a chat platform is configured but elevate needs Microsoft Graph to grant roles. Set them (README: app registration), or unset the chat variables for the sandbox.',
     );
   }
+  const clusterNodes = e.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+    const [host = '', port = ''] = node.trim().split(':');
+    return { host, port: Number(port) };
+  });
+  if (clusterNodes && !/^\{[^}]+\}$/.test(e.REDIS_PREFIX ?? '')) {
+    throw new ConfigError(
+      `REDIS_PREFIX=${JSON.stringify(e.REDIS_PREFIX ?? 'elevate')} is invalid with REDIS_CLUSTER_NODES: on Redis Cluster the prefix must be one hash tag such as {elevate}, so that a request, its indexes and its audit entry share a slot. Set REDIS_PREFIX={elevate}.`,
+    );
+  }
   if (!sandbox) productionRedis(e);
   return {
     slack,
@@ -308,6 +327,7 @@ function fromEnv(e: Env): Config {
       prefix: e.REDIS_PREFIX ?? 'elevate',
       insecure: e.REDIS_INSECURE,
       ...(e.REDIS_PREFIX ? { prefixSet: true } : {}),
+      ...(clusterNodes ? { clusterNodes } : {}),
     },
     ...(e.ELEVATE_HMAC_KEY ? { hmacKey: e.ELEVATE_HMAC_KEY } : {}),
     auditAnchorEvery: e.AUDIT_ANCHOR_EVERY,

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log.ts';
 import { loadPolicySource, PolicyError } from './policy-file.ts';
 import { PortInUseError, refuseBusyPort } from './port-check.ts';
 import { answerArguments } from './settings-help.ts';
+import { exitOnSignals } from './shutdown.ts';
 
 async function main(): Promise<void> {
   const answer = answerArguments(process.argv.slice(2));
@@ -24,15 +25,7 @@ async function main(): Promise<void> {
   await refuseBusyPort(config.port);
   const log = createLogger(config.logLevel, undefined, { bodies: config.logBodies });
   const stop = config.sandbox ? await sandbox(config, log) : await production(config, log);
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutting down');
-    stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  exitOnSignals(stop, { log });
 }
 
 async function production(config: Config, log: Logger): Promise<() => Promise<void>> {
@@ -47,7 +40,9 @@ async function production(config: Config, log: Logger): Promise<() => Promise<vo
 async function sandbox(config: Config, log: Logger): Promise<() => Promise<void>> {
   const { startSandbox, SANDBOX_POLICY } = await import('./sandbox.ts');
   log.info({ policyFile: SANDBOX_POLICY }, 'no Slack, Teams or Azure credentials: sandbox');
-  const running = await startSandbox({ config, log });
+  // Its own prefix beside REDIS_PREFIX (`elevate-sandbox` by default), cleared at start: a
+  // sandbox never touches the keys of a bot running on the same Redis.
+  const running = await startSandbox({ config, log, prefix: `${config.redis.prefix}-sandbox` });
   console.log(`\n  elevate sandbox: open ${running.url}/\n`);
   return running.close;
 }

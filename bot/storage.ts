@@ -3,7 +3,6 @@
  * Redis is reachable), or memory for the sandbox without Redis. The composition root asks for
  * one and builds the same core on either.
  */
-import type { Redis } from 'ioredis';
 import { anchorText } from '../adapters/audit-chain.ts';
 import { MemoryMessageRefs, type MessageRefs } from '../adapters/chat/message-refs.ts';
 import { Integrity } from '../adapters/integrity.ts';
@@ -11,7 +10,7 @@ import { MemoryAuditLog } from '../adapters/memory/audit-log.ts';
 import { MemoryRequestStore } from '../adapters/memory/request-store.ts';
 import { MemoryScheduler } from '../adapters/memory/scheduler.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
-import { connectRedis } from '../adapters/redis/connection.ts';
+import { openRedis, type RedisClient } from '../adapters/redis/connection.ts';
 import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
 import { RedisRequestStore } from '../adapters/redis/request-store.ts';
 import { BullScheduler } from '../jobs/scheduler.ts';
@@ -21,6 +20,7 @@ import type { Clock } from './core/ports/clock.ts';
 import type { Logger } from './core/ports/logger.ts';
 import type { RequestStore } from './core/ports/request-store.ts';
 import type { ReadinessCheck } from './server.ts';
+import { within } from './shutdown.ts';
 
 interface Common {
   /** Seals records, cache entries and job payloads, keys the audit chain, hears refusals. */
@@ -35,12 +35,13 @@ interface Common {
 export interface RedisStorage extends Common {
   readonly kind: 'redis';
   readonly scheduler: BullScheduler;
-  readonly redis: Redis;
+  /** A server, or a Redis Cluster when REDIS_CLUSTER_NODES is set. */
+  readonly redis: RedisClient;
   /** BullMQ's connection: no retry limit, offline queue on (BullMQ's requirement). */
-  readonly queueConnection: Redis;
+  readonly queueConnection: RedisClient;
   readonly prefix: string;
-  /** A fresh connection for one more BullMQ worker. */
-  workerConnection(): Redis;
+  /** A fresh connection for one more BullMQ worker; closed with the storage. */
+  workerConnection(): RedisClient;
 }
 
 export interface MemoryStorage extends Common {
@@ -55,13 +56,21 @@ export async function redisStorage(
   log: Logger,
   clock: Clock,
 ): Promise<RedisStorage> {
-  const redis = connectRedis(config.redis.url);
-  redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis unavailable'));
+  const connections = openRedis(config.redis);
+  const redis = connections.client;
+  // Said once per outage, not at every reconnect attempt.
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) log.warn({ err: error.message }, 'redis unavailable; retrying until it is back');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info('redis reachable again');
+    down = false;
+  });
   await redis.connect();
-  const queueConnection = redis.duplicate({
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
-  }) as Redis;
+  const queueConnection = connections.queue;
+  queueConnection.on('error', () => {});
   const prefix = config.redis.prefix;
   const integrity = integrityFor(config);
   integrity.onRefusal((incident) =>
@@ -92,15 +101,19 @@ export async function redisStorage(
     redis,
     queueConnection,
     prefix,
-    workerConnection: () => queueConnection.duplicate({ maxRetriesPerRequest: null }) as Redis,
+    workerConnection: () => {
+      const connection = connections.worker();
+      connection.on('error', () => {});
+      return connection;
+    },
     checks: [
       { name: 'redis', check: async () => void (await redis.ping()) },
       { name: 'queues', check: async () => void (await scheduler.depth()) },
     ],
     async close() {
-      await scheduler.close();
-      queueConnection.disconnect();
-      redis.disconnect();
+      // Bounded: with Redis down, closing the queues would wait for it forever.
+      await within(scheduler.close(), 500);
+      connections.disconnect();
     },
   };
 }

@@ -9,12 +9,14 @@ import { RedisCooldown } from '../adapters/redis/cooldown.ts';
 import { postNew, scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
 import { type PlatformDelivery, startNotifyWorker } from '../jobs/notify.ts';
 import { startTimerLoop } from '../jobs/timer-loop.ts';
+import { closeWorkers } from '../jobs/worker-close.ts';
 import { startRequestWorkers } from '../jobs/workers.ts';
 import type { ChatPlatform } from './core/ports/chat.ts';
 import type { Logger } from './core/ports/logger.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import { scanForAlerts } from './core/usecases/alerts/scan.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
+import { within } from './shutdown.ts';
 import type { Storage } from './storage.ts';
 
 export interface WorkerContext {
@@ -29,7 +31,8 @@ export interface WorkerContext {
 }
 
 export interface Workers {
-  close(): Promise<void>;
+  /** Running jobs finish within `graceMs`, or are handed back (jobs/worker-close.ts). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startWorkers(c: WorkerContext): Promise<Workers> {
@@ -42,17 +45,19 @@ async function startQueueWorkers(
 ): Promise<Workers> {
   const { core, log } = c;
   const { prefix } = storage;
+  const requestConnection = storage.workerConnection();
   const requests = startRequestWorkers(core, {
-    connection: storage.workerConnection(),
+    connection: requestConnection,
     prefix,
     log,
     seal: storage.integrity,
   });
+  const notifyConnection = c.deliveries.size === 0 ? null : storage.workerConnection();
   const notify =
-    c.deliveries.size === 0
+    notifyConnection === null
       ? null
       : startNotifyWorker({
-          connection: storage.workerConnection(),
+          connection: notifyConnection,
           prefix,
           store: core.store,
           platforms: c.deliveries,
@@ -72,11 +77,20 @@ async function startQueueWorkers(
   const queue = await scheduleMaintenance(maintenanceOptions);
   const maintenance = startMaintenanceWorker(core, maintenanceOptions);
   return {
-    async close() {
-      await requests.close();
-      await notify?.close();
-      await maintenance.close();
-      await queue.close();
+    async close(graceMs = 5_000) {
+      await Promise.all([
+        requests.close(graceMs),
+        closeWorkers(
+          [
+            ...(notify && notifyConnection
+              ? [{ worker: notify, connection: notifyConnection }]
+              : []),
+            { worker: maintenance, connection: storage.queueConnection },
+          ],
+          graceMs,
+        ),
+      ]);
+      await within(queue.close(), 500);
     },
   };
 }

@@ -5,7 +5,7 @@
  * job scheduler id is fixed, so every replica that starts registers the same one schedule.
  */
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
 import type { Cooldown } from '../bot/core/ports/cooldown.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
@@ -15,11 +15,12 @@ import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { reconcile } from '../bot/core/usecases/reconcile.ts';
 import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
+import { ignoreQueueErrors, logWorkerErrors } from './worker-close.ts';
 
 const QUEUE = 'elevate-maintenance';
 
 export interface MaintenanceOptions {
-  readonly connection: Redis;
+  readonly connection: Redis | Cluster;
   readonly prefix: string;
   readonly log: Logger;
   /** Remembers posted findings for the cooldown (alerts.cooldown). */
@@ -28,7 +29,7 @@ export interface MaintenanceOptions {
   /** Forward the audit trail here every few seconds (policy siem.url + SIEM_SECRET). */
   readonly siem?: SiemTarget;
   /** Client for the forwarding cursor. */
-  readonly redis?: Redis;
+  readonly redis?: Redis | Cluster;
   /** The tenant as a whole, for alerts-scan (every `everyMs`); without it the scan is off. */
   readonly overview?: TenantOverview;
 }
@@ -38,6 +39,7 @@ const RECONCILE_EVERY_MS = 5 * 60_000;
 
 export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue> {
   const queue = new Queue(QUEUE, { connection: o.connection, prefix: o.prefix });
+  ignoreQueueErrors(queue);
   const opts = { removeOnComplete: true, removeOnFail: 100 };
   await queue.upsertJobScheduler(
     'audit-verify',
@@ -106,7 +108,7 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
     },
     { connection: o.connection, prefix: o.prefix, concurrency: 1 },
   );
-  worker.on('error', (error) => o.log.error({ err: error.message }, 'maintenance worker error'));
+  logWorkerErrors(worker, o.log, 'maintenance worker');
   return worker;
 }
 

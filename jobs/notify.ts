@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
 import { occurrenceOf } from '../bot/core/domain/audiences.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
@@ -18,6 +18,7 @@ import type { Logger } from '../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../bot/core/ports/notifier.ts';
 import type { RequestStore } from '../bot/core/ports/request-store.ts';
 import { checkJob, sealJob } from './payload-seal.ts';
+import { ignoreQueueErrors, logWorkerErrors } from './worker-close.ts';
 
 export const NOTIFY_QUEUE = 'elevate-notify';
 
@@ -135,12 +136,14 @@ export class NotifyQueue implements Notifier {
   }
 }
 
-export function notifyQueue(connection: Redis, prefix: string): Queue<NotifyJob> {
-  return new Queue<NotifyJob>(NOTIFY_QUEUE, { connection, prefix });
+export function notifyQueue(connection: Redis | Cluster, prefix: string): Queue<NotifyJob> {
+  const queue = new Queue<NotifyJob>(NOTIFY_QUEUE, { connection, prefix });
+  ignoreQueueErrors(queue);
+  return queue;
 }
 
 export interface NotifyWorkerOptions {
-  readonly connection: Redis;
+  readonly connection: Redis | Cluster;
   readonly prefix: string;
   readonly store: RequestStore;
   readonly platforms: ReadonlyMap<ChatPlatform, PlatformDelivery>;
@@ -174,7 +177,7 @@ export function startNotifyWorker(o: NotifyWorkerOptions): Worker<NotifyJob> {
   worker.on('failed', (job, error) =>
     o.log.warn({ job: job?.id, attempt: job?.attemptsMade, err: error.message }, 'notify failed'),
   );
-  worker.on('error', (error) => o.log.error({ err: error.message }, 'notify worker error'));
+  logWorkerErrors(worker, o.log, 'notify worker');
   return worker;
 }
 

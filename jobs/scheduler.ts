@@ -3,12 +3,13 @@
  * a retry or a second replica never schedules the same timer twice.
  */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../bot/core/ports/clock.ts';
 import type { Integrity } from '../bot/core/ports/integrity.ts';
 import type { JobName, Scheduler } from '../bot/core/ports/scheduler.ts';
 import { ATTEMPTS, type JobData, jobId, queueName, REQUEST_JOBS } from './names.ts';
 import { sealJob } from './payload-seal.ts';
+import { ignoreQueueErrors } from './worker-close.ts';
 
 export class BullScheduler implements Scheduler {
   readonly #queues: ReadonlyMap<JobName, Queue<JobData>>;
@@ -16,11 +17,15 @@ export class BullScheduler implements Scheduler {
   readonly #seal: Integrity | undefined;
 
   /** With `seal`, every payload is sealed; workers given the same key refuse any other. */
-  constructor(connection: Redis, prefix: string, clock: Clock, seal?: Integrity) {
+  constructor(connection: Redis | Cluster, prefix: string, clock: Clock, seal?: Integrity) {
     this.#clock = clock;
     this.#seal = seal;
     this.#queues = new Map(
-      REQUEST_JOBS.map((job) => [job, new Queue<JobData>(queueName(job), { connection, prefix })]),
+      REQUEST_JOBS.map((job) => {
+        const queue = new Queue<JobData>(queueName(job), { connection, prefix });
+        ignoreQueueErrors(queue);
+        return [job, queue];
+      }),
     );
   }
 

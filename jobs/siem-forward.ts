@@ -4,7 +4,7 @@
  * again on the next run: nothing is lost; the SIEM de-duplicates by `seq` if it needs to.
  */
 import { createHmac } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { AuditLog } from '../bot/core/ports/audit-log.ts';
 
 const BATCH = 500;
@@ -20,7 +20,7 @@ export const siemSignature = (secret: string, timestamp: number, body: string): 
 
 export async function forwardAuditEvents(
   audit: AuditLog,
-  redis: Redis,
+  redis: Redis | Cluster,
   prefix: string,
   target: SiemTarget,
   now: () => number = Date.now,

@@ -4,7 +4,7 @@
  * changes nothing more than running it once.
  */
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Integrity } from '../bot/core/ports/integrity.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
 import type { JobName } from '../bot/core/ports/scheduler.ts';
@@ -12,9 +12,10 @@ import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { ATTEMPTS, type JobData, queueName, REQUEST_JOBS } from './names.ts';
 import { checkJob } from './payload-seal.ts';
 import { processRequestJob } from './processors.ts';
+import { closeWorkers, logWorkerErrors } from './worker-close.ts';
 
 export interface WorkerOptions {
-  readonly connection: Redis;
+  readonly connection: Redis | Cluster;
   readonly prefix: string;
   readonly log: Logger;
   /** Base and cap of the exponential backoff between attempts. */
@@ -32,7 +33,8 @@ export interface WorkerOptions {
 }
 
 export interface RequestWorkers {
-  close(): Promise<void>;
+  /** Lets running jobs finish for up to `graceMs` (default 5 s), then hands them back. */
+  close(graceMs?: number): Promise<void>;
 }
 
 export function startRequestWorkers(deps: CoreDeps, options: WorkerOptions): RequestWorkers {
@@ -66,9 +68,10 @@ export function startRequestWorkers(deps: CoreDeps, options: WorkerOptions): Req
         'job attempt failed',
       ),
     );
-    worker.on('error', (error) => options.log.error({ err: error.message }, 'worker error'));
+    logWorkerErrors(worker, options.log, 'worker');
   }
-  return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  const running = workers.map((worker) => ({ worker, connection: options.connection }));
+  return { close: (graceMs = 5_000) => closeWorkers(running, graceMs) };
 }
 
 async function run(
@@ -81,9 +84,12 @@ async function run(
     throw new UnrecoverableError('job payload failed its integrity check: not run');
   }
   const last = job.attemptsMade + 1 >= (job.opts.attempts ?? ATTEMPTS[name]);
+  // A job whose worker died (or was cut off at shutdown) runs again with attemptsMade unchanged
+  // and stalledCounter raised: it is a retry all the same, and must resume what was begun.
+  const retry = job.attemptsMade > 0 || job.stalledCounter > 0;
   const requestLog = log.child({ requestId: job.data.requestId, job: name });
   try {
-    await processRequestJob(deps, name, job.data.requestId, { retry: job.attemptsMade > 0, last });
+    await processRequestJob(deps, name, job.data.requestId, { retry, last });
   } catch (error) {
     if (error instanceof UnrecoverableError) throw error;
     requestLog.warn(

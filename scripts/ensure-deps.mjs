@@ -1,21 +1,41 @@
 // Runs before `npm start`, `npm test` and `npm run bench`, on whatever Node the machine has
 // (plain JavaScript on purpose: it may run before node_modules, and with it Node 24, exists).
-// Installs the locked dependencies when they are missing or older than package-lock.json.
+// Installs the locked dependencies with `npm ci` when node_modules is missing or does not hold
+// exactly what package-lock.json records.
 import { execSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
-const mtime = (path) => {
+const packages = (path) => {
   try {
-    return statSync(path).mtimeMs;
+    return JSON.parse(readFileSync(path, 'utf8')).packages ?? {};
   } catch {
-    return -1;
+    return null;
   }
 };
 
-const installed = mtime('node_modules/.package-lock.json');
-if (installed < 0 || installed < mtime('package-lock.json')) {
-  // `npm install` rather than `npm ci`: it installs the locked versions all the same, and it
-  // tolerates a lock that lacks optional platform packages a registry does not carry.
-  console.log('Installing dependencies…');
-  execSync('npm install --no-audit --no-fund', { stdio: 'inherit' });
+/** Why node_modules does not match the lock, or null when it does. */
+function mismatch() {
+  const locked = packages('package-lock.json');
+  if (!locked) return 'package-lock.json is unreadable';
+  // npm writes this record of what it installed; it lists only what is really there.
+  const installed = packages('node_modules/.package-lock.json');
+  if (!installed) return 'node_modules is missing';
+  for (const [path, entry] of Object.entries(locked)) {
+    if (path === '' || entry.link) continue;
+    const have = installed[path];
+    // Optional packages for other platforms (biome's, esbuild's) are rightly absent.
+    if (!have) {
+      if (entry.optional) continue;
+      return `${path} is missing`;
+    }
+    if (have.version !== entry.version)
+      return `${path} is ${have.version}, the lock says ${entry.version}`;
+  }
+  return null;
+}
+
+const why = mismatch();
+if (why) {
+  console.log(`Installing the locked dependencies (npm ci): ${why}.`);
+  execSync('npm ci --no-audit --no-fund', { stdio: 'inherit' });
 }

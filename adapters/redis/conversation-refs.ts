@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import { type Integrity, processIntegrity } from '../integrity.ts';
+import type { RedisClient } from './scripts.ts';
 import { openValue, sealValue } from './sealed-value.ts';
 
 /** Refreshed on every message; a user silent for half a year is reached via TEAMS_SERVICE_URL again. */
@@ -11,12 +11,12 @@ const TTL_SECONDS = 180 * 86_400;
  * token to, so one rewritten in Redis is refused, reported and read as no reference.
  */
 export class RedisConversationRefs implements ConversationRefs {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #seal: Integrity;
 
   /** `seal` defaults to this process's random key: fine for tests, never for shared data. */
-  constructor(redis: Redis, prefix: string, seal: Integrity = processIntegrity()) {
+  constructor(redis: RedisClient, prefix: string, seal: Integrity = processIntegrity()) {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#seal = seal;

@@ -1,12 +1,12 @@
-import type { Redis } from 'ioredis';
 import type { Cooldown } from '../../bot/core/ports/cooldown.ts';
 import { RedisOnceKeys } from './once-keys.ts';
+import type { RedisClient } from './scripts.ts';
 
 /** `<prefix>:cooldown:<key>` while a posted alert is cooling down. */
 export class RedisCooldown implements Cooldown {
   readonly #keys: RedisOnceKeys;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.#keys = new RedisOnceKeys(redis, prefix, 'cooldown');
   }
 

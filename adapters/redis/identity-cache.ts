@@ -1,7 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import { type IdentityCache, ttlFor } from '../chat/identity-cache.ts';
 import { type Integrity, processIntegrity } from '../integrity.ts';
+import type { RedisClient } from './scripts.ts';
 import { openValue, sealValue } from './sealed-value.ts';
 
 /**
@@ -16,14 +16,14 @@ import { openValue, sealValue } from './sealed-value.ts';
  * does not stretch it past its hour.
  */
 export class RedisIdentityCache implements IdentityCache {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
   readonly #key: Integrity;
   readonly #now: () => number;
 
   /** `key` defaults to this process's random one: fine for tests, never for shared data. */
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     prefix: string,
     key: Integrity = processIntegrity(),
     now: () => number = Date.now,

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { ChatPlatform } from '../../bot/core/ports/chat.ts';
 import { claimKey, type MessageRef, type MessageRefs } from '../chat/message-refs.ts';
+import type { RedisClient } from './scripts.ts';
 
 /** Kept well past any grant's end so late updates (expiry, reconcile) still find their cards. */
 const TTL_SECONDS = 90 * 86_400;
@@ -10,10 +10,10 @@ const TTL_SECONDS = 90 * 86_400;
  * create-once claims (HSETNX), `ref|…` fields hold the posted message ids.
  */
 export class RedisMessageRefs implements MessageRefs {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #prefix: string;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
     this.#prefix = prefix;
   }

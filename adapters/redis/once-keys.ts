@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './scripts.ts';
 
 /**
  * Keys claimed once per window with SET NX EX, shared by every replica: what the replay
@@ -6,10 +6,10 @@ import type { Redis } from 'ioredis';
  * own space, `<prefix>:<space>:<key>`, so their keys never meet.
  */
 export class RedisOnceKeys {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #base: string;
 
-  constructor(redis: Redis, prefix: string, space: string) {
+  constructor(redis: RedisClient, prefix: string, space: string) {
     this.#redis = redis;
     this.#base = `${prefix}:${space}:`;
   }

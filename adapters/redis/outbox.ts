@@ -3,7 +3,7 @@
  * platform (one Lua script reserves the next free slot for both), and the digest lists. A
  * digest is flushed by a delayed notify job (`digest-<platform>-<channel>`), scheduled once.
  */
-import type { Redis } from 'ioredis';
+
 import {
   type ChatPlatform,
   type Outbox,
@@ -11,6 +11,7 @@ import {
   RetryLater,
   type Send,
 } from '../../bot/core/ports/chat.ts';
+import type { RedisClient } from './scripts.ts';
 
 export interface Pace {
   /** Minimum gap between two messages to one channel, ms. */
@@ -30,7 +31,7 @@ export const PACE: Readonly<Record<ChatPlatform, Pace>> = {
 };
 
 export interface RedisOutboxOptions {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly pace?: Partial<Record<ChatPlatform, Pace>>;
   /** A message that would wait longer than this goes into the digest (if it can). */

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './scripts.ts';
 
 /**
  * A random key every replica shares: made by whoever asks first (SET NX), then read by all.
  * For signing short-lived links; losing it (a Redis wipe) only invalidates links in flight.
  */
-export function sharedKey(redis: Redis, prefix: string, name: string): () => Promise<Buffer> {
+export function sharedKey(redis: RedisClient, prefix: string, name: string): () => Promise<Buffer> {
   let cached: Buffer | null = null;
   return async () => {
     if (cached) return cached;

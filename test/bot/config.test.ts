@@ -186,6 +186,23 @@ describe('loadConfig', () => {
     expect(fails({ AUDIT_ANCHOR_EVERY: '0' })).toMatch(/^AUDIT_ANCHOR_EVERY="0" is invalid/);
   });
 
+  it('reads Redis Cluster seed nodes and insists on a hash-tag prefix with them', () => {
+    const config = loadConfig({
+      REDIS_CLUSTER_NODES: 'redis-0:7000, 10.0.0.2:7001',
+      REDIS_PREFIX: '{elevate}',
+    });
+    expect(config.redis.clusterNodes).toEqual([
+      { host: 'redis-0', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
+    expect(loadConfig({}).redis.clusterNodes).toBeUndefined();
+    expect(fails({ REDIS_CLUSTER_NODES: 'redis-0' })).toMatch(/^REDIS_CLUSTER_NODES=.*host:port/);
+    expect(fails({ REDIS_CLUSTER_NODES: 'redis-0:99999' })).toMatch(/^REDIS_CLUSTER_NODES=/);
+    expect(fails({ REDIS_CLUSTER_NODES: 'redis-0:7000' })).toMatch(
+      /REDIS_PREFIX="elevate" is invalid with REDIS_CLUSTER_NODES.*\{elevate\}/,
+    );
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: '', AZURE_TENANT_ID: ' ' }).sandbox).toBe(true);
   });

@@ -3,6 +3,8 @@
  * signed in to the HTTPS Graph stand-in:
  * - a worker process killed (SIGKILL) in the middle of an expiry: a new worker process ends the
  *   grant, once;
+ * - a worker process killed in the middle of an activation: BullMQ hands the stalled job to a
+ *   new worker process (attemptsMade still 0), which resumes it and grants once;
  * - Graph throttling (429) an activation and unavailable (503) at expiry: the job retries and
  *   the grant is made, and removed, once.
  * Two worker sets racing on one due job are in request-jobs.test.ts; Redis restarts are in
@@ -171,7 +173,9 @@ interface WorkerProcess {
   killHard(): Promise<void>;
 }
 
-function spawnWorker(w: World, crash: '' | 'before-remove' | 'after-remove'): WorkerProcess {
+type Crash = '' | 'before-remove' | 'after-remove' | 'before-assign' | 'after-assign';
+
+function spawnWorker(w: World, crash: Crash): WorkerProcess {
   const child = spawn(process.execPath, [WORKER], {
     env: {
       ...process.env,
@@ -280,6 +284,54 @@ describe('a worker process killed (SIGKILL) during an expiry', () => {
       expect(actions.filter((a) => a === 'grant.ended')).toHaveLength(1);
       expect(actions.at(-1)).toBe('grant.ended');
       // The kill left no half-written entry in the hash chain.
+      expect(await w.deps.audit.verify()).toMatchObject({ ok: true });
+    },
+    40_000,
+  );
+});
+
+describe('a worker process killed (SIGKILL) during an activation', () => {
+  it.each([
+    { crash: 'before-assign' as const, when: 'before PIM is asked', assigns: [201] },
+    {
+      crash: 'after-assign' as const,
+      when: 'after PIM granted the role, before the grant is recorded',
+      // The dead worker's assignment went through; the resumed activation finds it in place.
+      assigns: [201],
+    },
+  ])(
+    '$when: the stalled job is resumed by a new worker process and grants once',
+    async ({ crash, assigns }) => {
+      const w = await world();
+      const first = spawnWorker(w, crash);
+      await first.line(/^@@ready$/);
+
+      const id = await ask(w.deps, 3600);
+      await first.line(crash === 'before-assign' ? /^@@assigning / : /^@@assigned /, 10_000);
+      await first.killHard();
+      expect((await w.deps.store.get(id))?.state).toBe('activating');
+      expect(aliceHolds(w)).toBe(crash === 'after-assign');
+
+      const second = spawnWorker(w, '');
+      await second.line(/^@@ready$/);
+      const active = await waitFor(
+        async () => {
+          const r = await w.deps.store.get(id);
+          return r?.state === 'active' ? r : null;
+        },
+        15_000,
+        'the new worker to resume the activation',
+      );
+      expect(active.endsAt).toBeGreaterThan(Date.now());
+      await waitFor(() => drained(w, 'activate'), 5_000, 'activate job completed');
+      expect(pimCalls(w, 'adminAssign').filter((s) => s === 201)).toEqual(assigns);
+      expect(
+        w.graph.tenant.activeAssignments().filter((a) => a.principalId === alice.id),
+      ).toHaveLength(1);
+      const actions = await auditActions(w, id);
+      expect(actions.filter((a) => a === 'grant.activating')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'grant.activated')).toHaveLength(1);
+      expect(actions).not.toContain('grant.failed');
       expect(await w.deps.audit.verify()).toMatchObject({ ok: true });
     },
     40_000,
