@@ -12,19 +12,19 @@ import {
   type BotConnectorStandIn,
   invokeActivity,
   messageActivity,
-  postActivity,
-  startBotConnectorStandIn,
 } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
 import { refreshUserIds } from './surfaces/teams.ts';
+import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
 import { graphEnv, startTenant, TENANT, testPolicy } from './world.ts';
 
 const TENANT_ID = 'contoso-tenant';
 const APPROVALS = '19:approvals@thread.tacv2';
 
 let graph: GraphStandIn;
+let channel: TeamsChannel;
 let connector: BotConnectorStandIn;
 let redis: FreshRedis;
 let app: RunningApp;
@@ -35,7 +35,8 @@ const user = (p: Person) => ({ id: teamsId(p), name: p.name, aadObjectId: p.id }
 
 beforeAll(async () => {
   graph = await startTenant();
-  connector = await startBotConnectorStandIn();
+  channel = await startTeamsChannel();
+  connector = channel.connector;
   redis = await freshRedis();
   // The team behind the approvals channel: Bob (approver by email), Carol (in the approver
   // group), Dave (neither) and Alice (the requester). Only Alice ever writes to the bot.
@@ -43,14 +44,13 @@ beforeAll(async () => {
     connector.addMember(APPROVALS, { ...user(p), userPrincipalName: p.upn });
   const config = loadConfig({
     ...graphEnv(graph, redis.prefix),
-    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    TEAMS_SERVICE_URL: connector.serviceUrl,
+    ...channel.env,
   });
   app = await startApp({ config, policy: testPolicy(), log: createLogger('silent') });
 });
 afterAll(async () => {
   await app?.close();
-  await connector?.close();
+  await channel?.close();
   await graph?.close();
   await redis?.cleanup();
 });
@@ -63,7 +63,7 @@ async function invoke(p: Person, verb: string, requestId: string): Promise<strin
     conversation: { id: APPROVALS, conversationType: 'channel', tenantId: TENANT_ID },
     serviceUrl: connector.serviceUrl,
   });
-  const res = await postActivity(`${app.url}/api/messages`, activity);
+  const res = await channel.post(`${app.url}/api/messages`, activity);
   expect(res.status).toBe(200);
   return JSON.stringify(res.body);
 }
@@ -85,7 +85,7 @@ describe('Teams card refresh for every approver', () => {
       conversation,
       serviceUrl: connector.serviceUrl,
     });
-    expect((await postActivity(`${app.url}/api/messages`, activity)).status).toBe(200);
+    expect((await channel.post(`${app.url}/api/messages`, activity)).status).toBe(200);
     const reply = await waitFor(
       () => connector.activitiesIn(conversation.id)[0],
       5_000,
