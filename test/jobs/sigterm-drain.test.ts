@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { Integrity } from '../../adapters/integrity.ts';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
 import { POLICY, ROLES, startTenant, TENANT } from '../e2e/world.ts';
@@ -27,7 +28,7 @@ import {
 } from '../standins/slack/index.ts';
 import { cleanupAfterEach } from '../support/cleanup.ts';
 import { startPrivateRedis } from '../support/private-redis.ts';
-import { freshRedis } from '../support/redis.ts';
+import { freshRedis, TRUSTED_REDIS_ENV } from '../support/redis.ts';
 import { loadTestTls } from '../support/tls.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -186,6 +187,7 @@ function botEnv(slack: SlackStandIn, graph: GraphStandIn, graphUrl: string, redi
     GRAPH_BASE_URL: graphUrl,
     REDIS_URL: redis,
     POLICY_FILE: policyFile(),
+    ...TRUSTED_REDIS_ENV,
   };
 }
 
@@ -211,6 +213,9 @@ async function elevate(bot: BotProcess, slack: SlackStandIn, text: string): Prom
   return id;
 }
 
+/** The bot's sealing key, so the test reads what the bot wrote. */
+const KEY = Integrity.fromSecret(TRUSTED_REDIS_ENV.ELEVATE_HMAC_KEY);
+
 describe('SIGTERM to a bot process', () => {
   it('during an activation: exits 0 within 10 s, and the next process grants it once', async () => {
     const graph = await startTenant();
@@ -224,7 +229,7 @@ describe('SIGTERM to a bot process', () => {
       ...botEnv(slack, graph, pim.url, 'redis://127.0.0.1:6379'),
       REDIS_PREFIX: redis.prefix,
     };
-    const store = new RedisRequestStore(redis.redis, redis.prefix);
+    const store = new RedisRequestStore(redis.redis, redis.prefix, KEY);
 
     const first = await startBot(env);
     const id = await elevate(first, slack, 'Helpdesk Administrator 1h resetting a locked account');
@@ -251,7 +256,7 @@ describe('SIGTERM to a bot process', () => {
       .activeAssignments()
       .filter((a) => a.principalId === TENANT.alice.id && a.roleDefinitionId === ROLES.helpdesk.id);
     expect(holds).toHaveLength(1);
-    const events = await new RedisAuditLog(redis.redis, redis.prefix).list({ limit: 1_000 });
+    const events = await new RedisAuditLog(redis.redis, redis.prefix, KEY).list({ limit: 1_000 });
     const actions = events.filter((e) => e.requestId === id).map((e) => e.action);
     expect(actions.filter((a) => a === 'grant.activating')).toHaveLength(1);
     expect(actions.filter((a) => a === 'grant.activated')).toHaveLength(1);
