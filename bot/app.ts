@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { directOutbox } from '../adapters/chat/outbox.ts';
 import type { Handler } from '../adapters/http/route.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
+import { RedisSignInStore } from '../adapters/redis/signin-store.ts';
+import { MemorySignInStore } from '../adapters/signin/store.ts';
 import { systemClock } from '../adapters/system/clock.ts';
 import type { PlatformDelivery } from '../jobs/notify.ts';
 import type { Config } from './config.ts';
@@ -17,12 +19,14 @@ import type { Clock } from './core/ports/clock.ts';
 import type { DirectoryLookup } from './core/ports/directory.ts';
 import type { Logger } from './core/ports/logger.ts';
 import type { Notifier } from './core/ports/notifier.ts';
+import type { SignInLinks } from './core/ports/sign-in.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
 import { createHttpServer } from './server.ts';
+import { signInWiring } from './sign-in.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
 
@@ -53,6 +57,8 @@ export interface SurfaceParts {
   readonly policy: () => Policy;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The requester's MFA sign-in links, when sign-in from chat is on. */
+  readonly signInLinks?: SignInLinks;
 }
 
 /** A chat surface in this process (the console): told of changes directly, not by queue. */
@@ -77,7 +83,22 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   ];
   const queue =
     storage.kind === 'redis' && chat.length > 0 ? await notifyQueue(storage, chat) : null;
-  const parts = { directory: graph.directory, policy, clock, log };
+  let localUrl = '';
+  const signIn = signInWiring(
+    config,
+    options.policy,
+    storage.kind === 'redis'
+      ? new RedisSignInStore(storage.redis, storage.prefix)
+      : new MemorySignInStore(() => clock.now()),
+    () => localUrl,
+  );
+  const parts = {
+    directory: graph.directory,
+    policy,
+    clock,
+    log,
+    ...(signIn ? { signInLinks: signIn.signIn.links } : {}),
+  };
   const surfaces = options.surfaces ?? [];
   const core: CoreDeps = {
     store: storage.store,
@@ -97,8 +118,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     clock,
     ids: randomIds,
     policy,
+    ...(signIn ? { signIn: signIn.signIn } : {}),
   };
-  const routes = new Map<string, Handler>();
+  const routes = new Map<string, Handler>(signIn ? signIn.routes(() => core) : []);
   for (const surface of surfaces) for (const [r, h] of surface.routes(core)) routes.set(r, h);
   const platforms =
     storage.kind === 'redis'
@@ -149,6 +171,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   await new Promise<void>((resolve) => server.listen(config.port, options.host, resolve));
   const { port } = server.address() as AddressInfo;
+  localUrl = `http://localhost:${port}`;
   return {
     url: `http://localhost:${port}`,
     server,

@@ -24,6 +24,12 @@ export const awaitingDecision = (r: AccessRequest): boolean =>
 
 /** One line saying where the request stands (plain text: names and reasons inside it). */
 export function statusLine(r: AccessRequest, now: number, timezone: string): string {
+  const line = stateLine(r, now, timezone);
+  const notice = r.signInNotice;
+  return notice ? `${line} ${who(notice.by)}'s sign-in was refused: ${notice.message}` : line;
+}
+
+function stateLine(r: AccessRequest, now: number, timezone: string): string {
   const approvers = r.approvals.map((a) => who(a.by)).join(', ');
   switch (r.state) {
     case 'submitted':
@@ -35,6 +41,8 @@ export function statusLine(r: AccessRequest, now: number, timezone: string): str
         : 'No approval needed. Activating…';
     case 'scheduled':
       return `Approved${approvers ? ` by ${approvers}` : ''}. Starts ${clock(r.startAt ?? now, timezone)}.`;
+    case 'awaiting_mfa':
+      return `${r.approval.required ? `Approved by ${approvers}` : 'No approval needed'}. Waiting for ${who(r.requester)}'s MFA sign-in until ${clock(r.stepUp?.deadline ?? now, timezone)}.`;
     case 'activating':
       return 'Activating in Entra PIM…';
     case 'active':
@@ -66,7 +74,13 @@ export function statusLine(r: AccessRequest, now: number, timezone: string): str
 }
 
 /** States whose status line already names the approvers. */
-const APPROVERS_SAID = new Set(['submitted', 'pending_approval', 'approved', 'scheduled']);
+const APPROVERS_SAID = new Set([
+  'submitted',
+  'pending_approval',
+  'approved',
+  'scheduled',
+  'awaiting_mfa',
+]);
 
 /**
  * One past request for `history`: asked when, id, requester, roles and scope, duration, when

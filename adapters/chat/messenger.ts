@@ -7,6 +7,7 @@
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { ActionLink } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { ChatPlatform } from './message-refs.ts';
 
@@ -32,7 +33,13 @@ export type OutcomeAudience = 'requester' | 'security';
 export interface Renderer<M> {
   /** The approval card; `approvers` are the approvers' personal chats on this platform. */
   approval(request: AccessRequest, approvers: readonly Chat[]): M;
-  outcome(request: AccessRequest, change: RequestChange, audience: OutcomeAudience): M;
+  /** `link`: a button to open with it (the requester's MFA sign-in). */
+  outcome(
+    request: AccessRequest,
+    change: RequestChange,
+    audience: OutcomeAudience,
+    link?: ActionLink,
+  ): M;
   alert(alert: SecurityAlert): M;
   /** Lines a busy channel collected, as one message. */
   digest(lines: readonly string[]): M;

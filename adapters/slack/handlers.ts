@@ -101,6 +101,11 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
     }),
   );
 
+  // A link button: Slack opens the sign-in in the browser and still reports the click.
+  app.action('elevate_sign_in', async ({ ack }) => {
+    await ack();
+  });
+
   app.action(
     'elevate_deny',
     guarded<ActionArgs>(h.log, 'deny', async ({ body, action, ack, client }) => {

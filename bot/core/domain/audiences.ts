@@ -47,3 +47,10 @@ export const currentApprovers = (request: AccessRequest): readonly string[] =>
   request.approval.escalated
     ? [...new Set([...request.approval.approvers, ...request.approval.escalateTo])]
     : request.approval.approvers;
+
+/**
+ * Changes that send the requester an MFA sign-in link: the request started waiting for it,
+ * or a sign-in for it was refused while it still waits (a fresh link, with the reason).
+ */
+export const asksRequesterToSignIn = (request: AccessRequest, change: RequestChange): boolean =>
+  request.state === 'awaiting_mfa' && (change === 'awaiting_mfa' || change === 'sign_in_refused');

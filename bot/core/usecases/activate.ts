@@ -12,6 +12,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
 import { applyTransition } from './record.ts';
+import { holdForMfa } from './step-up.ts';
 
 export async function activate(
   deps: CoreDeps,
@@ -22,6 +23,8 @@ export async function activate(
   if (!current) return err(appError('request.not_found', { id: requestId }));
   let request = current;
   if (current.state === 'approved' || current.state === 'scheduled') {
+    const held = await holdForMfa(deps, current);
+    if (held) return held;
     const started = await applyTransition(
       deps,
       requestId,
@@ -76,11 +79,13 @@ export async function activate(
 }
 
 /**
- * Submit refuses a role that needs MFA; checked again here because policy.yaml or the role's
- * PIM settings may have changed while the request waited. Only at a fresh start: a resumed
- * activation passed this check before it granted anything.
+ * A role that needs MFA is granted only after the requester's verified sign-in (holdForMfa);
+ * without sign-in from chat it is refused, here as well as at submit, because policy.yaml or
+ * the role's PIM settings may have changed while the request waited. Only at a fresh start:
+ * a resumed activation passed this check before it granted anything.
  */
 async function mfaRefusal(deps: CoreDeps, request: AccessRequest): Promise<AppError | null> {
+  if (request.stepUp?.verifiedAt) return null;
   for (const target of request.targets) {
     const source = mfaDemand(
       rolePolicy(deps.policy(), target.name),

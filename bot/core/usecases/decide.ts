@@ -13,6 +13,7 @@ import type { CoreDeps } from './deps.ts';
 import { carryOut } from './extend.ts';
 import { startApproved } from './proceed.ts';
 import { applyTransition, cancelApprovalTimers } from './record.ts';
+import { approverStepUp } from './step-up.ts';
 
 async function mayDecide(
   deps: CoreDeps,
@@ -39,6 +40,8 @@ export async function approve(
 ): Promise<Result<AccessRequest, AppError>> {
   const allowed = await mayDecide(deps, requestId, approver);
   if (!allowed.ok) return allowed;
+  const stepUp = await approverStepUp(deps, allowed.value, approver);
+  if (stepUp) return stepUp;
   if (allowed.value.state === 'active') return approveExtension(deps, requestId, approver);
   const saved = await applyTransition(
     deps,
