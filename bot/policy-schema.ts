@@ -87,7 +87,10 @@ const rolePolicyFields = {
       timeout: duration().optional(),
       /** null turns off a context inherited from the defaults. */
       authenticationContext: z
-        .string({ error: (iss) => `expected an authentication context id such as c1, found ${shown(iss.input)}` })
+        .string({
+          error: (iss) =>
+            `expected an authentication context id such as c1, found ${shown(iss.input)}`,
+        })
         .regex(/^c([1-9]|[1-9][0-9])$/, {
           error: 'expected a Conditional Access authentication context id from c1 to c99, e.g. c1',
         })

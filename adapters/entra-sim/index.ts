@@ -1,5 +1,6 @@
 /**
- * A simulated Entra tenant: sign-in (OpenID discovery, client-credentials tokens) and the
+ * A simulated Entra tenant: sign-in (OpenID discovery, client-credentials tokens, a person's
+ * sign-in with or without MFA for sign-in from chat) and the
  * Microsoft Graph PIM subset on one port, for the real @azure/identity and Graph client. The
  * sandbox serves it when no Azure credentials are set; the tests serve it over HTTPS with a
  * throwaway CA and build their fault injection and call recording on `middleware`.
@@ -11,9 +12,11 @@ import { Login } from './login.ts';
 import type { SimMiddleware } from './sim-request.ts';
 import { Tenant } from './tenant.ts';
 import { type TenantAdmin, tenantAdmin } from './tenant-admin.ts';
+import { type ClaimsHook, UserSignIn } from './user-sign-in.ts';
 
 export type { SimMiddleware, SimReply, SimRequest } from './sim-request.ts';
 export type { TenantAdmin } from './tenant-admin.ts';
+export type { ClaimsHook, IdClaims } from './user-sign-in.ts';
 
 export interface EntraSimOptions {
   readonly tenantId?: string;
@@ -25,6 +28,8 @@ export interface EntraSimOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Run around every request, first one outermost. */
   readonly middleware?: readonly SimMiddleware[];
+  /** Rewrites each ID token's claims before signing (the tests' sign-in faults). */
+  readonly idTokenClaims?: ClaimsHook;
 }
 
 export interface EntraSim {
@@ -48,6 +53,7 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
   };
   const t = new Tenant(now);
   const login = new Login(app, now, () => t.permissions);
+  const people = new UserSignIn(app, now, () => t.users.values(), options.idTokenClaims);
   const middleware = options.middleware ?? [];
   let origin = '';
   const server = await startSimServer({
@@ -59,6 +65,7 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
       return token !== undefined && token.expires > now();
     },
     handle: (req) =>
+      people.handle(req, origin) ??
       login.handle(req, origin) ??
       graphReply(t, req, login.token(req.headers.authorization), now()),
   });

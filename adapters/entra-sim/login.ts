@@ -119,7 +119,10 @@ function openIdConfig(origin: string, tenant: string) {
     authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
     device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid', 'oid'],
+    claims_supported: [
+      ...['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid', 'oid', 'nonce', 'auth_time'],
+      ...['amr', 'acrs', 'name', 'preferred_username'],
+    ],
     tenant_region_scope: 'EU',
     cloud_instance_name: 'microsoftonline.com',
     msgraph_host: 'graph.microsoft.com',

@@ -4,8 +4,9 @@
  * (secret, certificate or federated token: the settings Graph already uses). A fresh MSAL
  * client per call, so nothing it caches (ID, access or refresh token) outlives the call.
  */
-import { readFileSync } from 'node:fs';
+
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   ConfidentialClientApplication,
   type Configuration,
@@ -33,8 +34,10 @@ export class EntraCodeFlow {
 
   constructor(azure: AzureSettings) {
     if (!azure.tenantId || !azure.clientId) throw new Error('the tenant and client ids are needed');
-    if (!clientCredential(azure))
-      throw new Error('sign-in from chat needs the app credential: a secret, certificate or federated token');
+    if (!hasClientCredential(azure))
+      throw new Error(
+        'sign-in from chat needs the app credential: a secret, certificate or federated token',
+      );
     this.#azure = azure;
   }
 
@@ -66,12 +69,16 @@ export class EntraCodeFlow {
     });
   }
 
-  /** The ID token for `code`; throws with Entra's error code when it is refused. */
-  async redeem(code: string, codeVerifier: string, redirectUri: string): Promise<string> {
+  /**
+   * The ID token for `code`; throws with MSAL's or Entra's `errorCode` when it is refused
+   * (`nonce_mismatch`: MSAL compared the token's nonce with the one sent, before jose does).
+   */
+  async redeem(code: string, codeVerifier: string, redirectUri: string, nonce: string) {
     const result = await this.#client().acquireTokenByCode({
       code,
       codeVerifier,
       redirectUri,
+      nonce,
       scopes: SCOPES,
     });
     if (!result.idToken) throw new Error('Entra answered without an ID token');
@@ -91,7 +98,11 @@ export class EntraCodeFlow {
     const config: Configuration = {
       auth,
       system: {
-        loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => {} },
+        loggerOptions: {
+          piiLoggingEnabled: false,
+          logLevel: LogLevel.Error,
+          loggerCallback: () => {},
+        },
       },
     };
     return new ConfidentialClientApplication(config);
@@ -114,9 +125,13 @@ function clientCredential(
   if (azure.certificatePath) {
     const path = azure.certificatePath;
     const pem = readFileSync(path, 'utf8');
-    const key = /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(pem)?.[0];
+    const key =
+      /-----BEGIN (?:RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA |EC )?PRIVATE KEY-----/.exec(
+        pem,
+      )?.[0];
     const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
-    if (!key || !cert) throw new Error(`${path} must hold the certificate and its private key (PEM)`);
+    if (!key || !cert)
+      throw new Error(`${path} must hold the certificate and its private key (PEM)`);
     const x509 = new X509Certificate(cert);
     return {
       clientCertificate: {

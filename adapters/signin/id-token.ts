@@ -84,12 +84,12 @@ async function readDiscovery(url: string): Promise<Discovery> {
 
 function checkClaims(c: JWTPayload, e: Expected): Result<Proof, AppError> {
   if (c.nonce !== e.nonce) return err(appError('signin.invalid_token', { why: 'wrong nonce' }));
-  if (c.tid !== e.tenantId)
-    return err(appError('signin.invalid_token', { why: 'another tenant' }));
+  if (c.tid !== e.tenantId) return err(appError('signin.invalid_token', { why: 'another tenant' }));
   if (c.oid !== e.oid) return err(appError('signin.wrong_person', { expected: e.name }));
   const amr = strings(c.amr);
   const acrs = strings(c.acrs);
-  const mfa = e.contexts.length > 0 ? e.contexts.every((x) => acrs.includes(x)) : amr.includes('mfa');
+  const mfa =
+    e.contexts.length > 0 ? e.contexts.every((x) => acrs.includes(x)) : amr.includes('mfa');
   if (!mfa) return err(appError('signin.no_mfa'));
   // Entra sends auth_time when asked for prompt=login; without it the age cannot be known.
   const authTime = typeof c.auth_time === 'number' ? c.auth_time * 1000 : null;
@@ -109,7 +109,9 @@ function reason(error: unknown): string {
     if (error.claim === 'iss') return 'another issuer';
     return `claim ${error.claim} is wrong`;
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the signature does not verify';
-  if (error instanceof errors.JWKSNoMatchingKey) return 'signed with a key the tenant does not publish';
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return 'the signature does not verify';
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return 'signed with a key the tenant does not publish';
   return 'it cannot be read';
 }

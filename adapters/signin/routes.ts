@@ -31,7 +31,7 @@ export interface CodeFlow {
   readonly tenantId: string;
   readonly clientId: string;
   authorizeUrl(p: AuthorizeParams): Promise<string>;
-  redeem(code: string, codeVerifier: string, redirectUri: string): Promise<string>;
+  redeem(code: string, codeVerifier: string, redirectUri: string, nonce: string): Promise<string>;
 }
 
 export interface SignInRoutesOptions {
@@ -116,10 +116,15 @@ async function callback(
     return refuse(400, appError('signin.entra_refused', { error: entraError ?? 'no code' }));
   let idToken: string;
   try {
-    idToken = await o.flow.redeem(code, flow.codeVerifier, redirectUri);
+    idToken = await o.flow.redeem(code, flow.codeVerifier, redirectUri, flow.nonce);
   } catch (error) {
     const entra = (error as { errorCode?: unknown }).errorCode;
-    log.warn({ ...context, entraError: typeof entra === 'string' ? entra : 'unknown' }, 'code redemption failed');
+    if (entra === 'nonce_mismatch')
+      return refuse(403, appError('signin.invalid_token', { why: 'wrong nonce' }));
+    log.warn(
+      { ...context, entraError: typeof entra === 'string' ? entra : 'unknown' },
+      'code redemption failed',
+    );
     return refuse(502, appError('signin.redeem_failed'));
   }
   const request = await core.store.get(grant.requestId);

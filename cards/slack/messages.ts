@@ -8,9 +8,9 @@ import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { historyLine } from '../wording.ts';
 import { slackErrorText } from './error-text.ts';
-import { linkActions } from './outcome.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
 import { type Block, clock, roleList, type SlackMessage, statusLine } from './facts.ts';
+import { linkActions } from './outcome.ts';
 
 const plainSection = (text: string): Block => ({
   type: 'section',

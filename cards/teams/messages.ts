@@ -135,7 +135,12 @@ const OUTCOME_TEMPLATE: Card = {
     },
   ],
   actions: [
-    { $when: '${link != null}', type: 'Action.OpenUrl', title: '${link.label}', url: '${link.url}' },
+    {
+      $when: '${link != null}',
+      type: 'Action.OpenUrl',
+      title: '${link.label}',
+      url: '${link.url}',
+    },
     {
       $when: '${reminder}',
       type: 'Action.Execute',

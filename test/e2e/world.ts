@@ -89,11 +89,13 @@ export async function startTenant(): Promise<GraphStandIn> {
   return graph;
 }
 
-export function testPolicy() {
-  const policy = parsePolicy(POLICY, 'policy.yaml');
+export function testPolicy(text: string = POLICY) {
+  const policy = parsePolicy(text, 'policy.yaml');
   if (!policy.ok) throw new Error(policy.error.map((e) => e.message).join('\n'));
   return policy.value;
 }
+
+export const PUBLIC_URL = 'https://elevate.contoso.example';
 
 /** Environment for the bot's Graph side, pointed at the stand-in. */
 export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
@@ -103,11 +105,14 @@ export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
   AZURE_AUTHORITY_HOST: graph.authorityHost,
   GRAPH_BASE_URL: graph.graphBaseUrl,
   REDIS_PREFIX: prefix,
+  // Where people reach the bot; tests call app.url and map this origin onto it (signInLink).
+  PUBLIC_URL: PUBLIC_URL,
   PORT: '0',
   LOG_LEVEL: 'silent',
 });
 
-export async function startWorld(): Promise<World> {
+/** `policy`: policy.yaml text instead of the default one. */
+export async function startWorld(policy?: string): Promise<World> {
   const graph = await startTenant();
   const slack = await startSlackStandIn();
   const redis = await freshRedis();
@@ -128,7 +133,11 @@ export async function startWorld(): Promise<World> {
     SLACK_API_URL: slack.apiUrl,
     ...graphEnv(graph, redis.prefix),
   });
-  const app = await startApp({ config, policy: testPolicy(), log: createLogger(config.logLevel) });
+  const app = await startApp({
+    config,
+    policy: testPolicy(policy),
+    log: createLogger(config.logLevel),
+  });
   return {
     graph,
     slack,

@@ -186,7 +186,8 @@ export async function signInRefused(
     request &&
     (grant.purpose === 'activate'
       ? request.state === 'awaiting_mfa'
-      : request.state === 'pending_approval' || (request.state === 'active' && !!request.extension));
+      : request.state === 'pending_approval' ||
+        (request.state === 'active' && !!request.extension));
   if (!open) return;
   const refused = await applyTransition(
     deps,
