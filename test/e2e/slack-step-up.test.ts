@@ -166,7 +166,9 @@ describe('Slack requester MFA step-up', () => {
   });
 
   it('shows "waiting for <name>\'s MFA sign-in" on the approval card', async () => {
-    const id = requestIdIn(await command(TENANT.alice, 'Exchange Administrator 1h fixing mail flow INC-4711'));
+    const id = requestIdIn(
+      await command(TENANT.alice, 'Exchange Administrator 1h fixing mail flow INC-4711'),
+    );
     await waitFor(() => dmTo(TENANT.bob).length > 0, 5_000, 'card to Bob');
     const before = dmTo(TENANT.alice).length;
     expect(await approveClick(TENANT.bob, id)).toBeNull();
