@@ -30,6 +30,11 @@ export interface EntraSimOptions {
   readonly middleware?: readonly SimMiddleware[];
   /** Rewrites each ID token's claims before signing (the tests' sign-in faults). */
   readonly idTokenClaims?: ClaimsHook;
+  /**
+   * Also serve the sign-in page over plain HTTP on 127.0.0.1 and name it in the OpenID
+   * configuration: a person's browser does not trust the sandbox's own CA.
+   */
+  readonly plainSignInPage?: boolean;
 }
 
 export interface EntraSim {
@@ -56,6 +61,7 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
   const people = new UserSignIn(app, now, () => t.users.values(), options.idTokenClaims);
   const middleware = options.middleware ?? [];
   let origin = '';
+  let pageOrigin = '';
   const server = await startSimServer({
     tls: options.tls,
     middleware: () => middleware,
@@ -66,10 +72,22 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
     },
     handle: (req) =>
       people.handle(req, origin) ??
-      login.handle(req, origin) ??
+      login.handle(req, origin, pageOrigin || origin) ??
       graphReply(t, req, login.token(req.headers.authorization), now()),
   });
   origin = server.origin;
+  const authorizePath = `/${app.tenantId}/oauth2/v2.0/authorize`;
+  const page = options.plainSignInPage
+    ? await startSimServer({
+        middleware: () => [],
+        graphAuth: () => null,
+        handle: (req) =>
+          req.pathname === authorizePath
+            ? (people.handle(req, origin) ?? { status: 404, body: { error: 'not found' } })
+            : { status: 404, body: { error: 'only the sign-in page is served here' } },
+      })
+    : null;
+  pageOrigin = page?.origin ?? '';
   return {
     authorityHost: origin,
     graphBaseUrl: origin,
@@ -78,6 +96,9 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
     clientId: app.clientId,
     clientSecret: app.clientSecret,
     tenant: tenantAdmin(t),
-    close: () => server.close(),
+    close: async () => {
+      await page?.close();
+      await server.close();
+    },
   };
 }
