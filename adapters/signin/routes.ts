@@ -160,7 +160,9 @@ function doneMessage(grant: SignInGrant, request: { id: string; state: string })
 }
 
 function refusal(res: ServerResponse, status: number, error: AppError): void {
-  sendPage(res, { status, title: 'Not signed in', message: error.message });
+  // 409: the sign-in itself was fine, but the request had moved on (decided, timed out).
+  const title = status === 409 ? 'Signed in, but nothing changed' : 'Not signed in';
+  sendPage(res, { status, title, message: error.message });
 }
 
 const query = (req: IncomingMessage): URLSearchParams =>

@@ -144,6 +144,20 @@ describe('requester step-up', () => {
     expect(t.privileges.activateCalls).toBe(0);
   });
 
+  it('has its timeout put back by reconcile (a lost timer cannot leave it waiting)', async () => {
+    const t = withSignIn(mfaPolicy);
+    const id = await approvedRequest(t);
+    const waiting = await activate(t.deps, id);
+    await t.deps.scheduler.cancel('mfa-timeout', id);
+    const { reconcile } = await import('../../../bot/core/usecases/reconcile.ts');
+    await reconcile(t.deps);
+    expect(t.scheduler.pending()).toContainEqual({
+      job: 'mfa-timeout',
+      requestId: id,
+      runAt: waiting.ok ? waiting.value.stepUp?.deadline : -1,
+    });
+  });
+
   it('lets the requester cancel while waiting', async () => {
     const t = withSignIn(mfaPolicy);
     const id = await approvedRequest(t);
