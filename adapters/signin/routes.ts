@@ -142,7 +142,7 @@ async function callback(
   });
   if (!verdict.ok) return refuse(403, verdict.error);
 
-  const done = await signInVerified(core, grant, o.approve);
+  const done = await signInVerified(core, grant, o.approve, verdict.value.authTime);
   if (!done.ok) {
     log.info({ ...context, code: done.error.code }, 'verified sign-in changed nothing');
     return refusal(res, 409, done.error);

@@ -128,16 +128,19 @@ export async function signInVerified(
   deps: CoreDeps,
   grant: SignInGrant,
   approve: Approve,
+  /** When the person passed MFA (the ID token's auth_time); now when not given. */
+  provenAt: number = deps.clock.now(),
 ): Promise<Result<AccessRequest, AppError>> {
   const request = await deps.store.get(grant.requestId);
   if (!request) return err(appError('request.not_found', { id: grant.requestId }));
   if (grant.purpose === 'approve') {
     const window = request.approval.stepUp;
     if (window === undefined || !deps.signIn) return approve(deps, request.id, grant.person);
-    const now = deps.clock.now();
-    await deps.signIn.proofs.remember(grant.person.id, 'approve', now, window);
+    // The window runs from the MFA itself, so it never lasts longer than it says.
+    const left = window - Math.max(0, Math.floor((deps.clock.now() - provenAt) / 1000));
+    if (left > 0) await deps.signIn.proofs.remember(grant.person.id, 'approve', provenAt, left);
     await deps.audit.append({
-      at: now,
+      at: deps.clock.now(),
       action: 'request.approver_mfa_verified',
       requestId: request.id,
       actor: grant.person,
