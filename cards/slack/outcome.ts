@@ -22,7 +22,7 @@ export function outcomeMessage(
   const blocks: Block[] = [
     { type: 'section', text: { type: 'plain_text', text: truncate(text, 3000), emoji: false } },
   ];
-  if (link) blocks.push(linkActions(link));
+  if (link) blocks.push(linkActions(link, r.id));
   if (change === 'reminder' && audience === 'requester') {
     blocks.push({
       type: 'actions',
@@ -47,8 +47,11 @@ export function outcomeMessage(
   return { text: safeMrkdwn(text, 3000), blocks };
 }
 
-/** A button that opens `link` (Slack still sends the click to the app, which acks it). */
-export const linkActions = (link: ActionLink): Block => ({
+/**
+ * A button that opens `link` (Slack still sends the click to the app, which acks it), and
+ * with `renewFor` one that asks for a new link for that request (links last 10 minutes).
+ */
+export const linkActions = (link: ActionLink, renewFor?: string): Block => ({
   type: 'actions',
   block_id: 'sign_in',
   elements: [
@@ -59,5 +62,15 @@ export const linkActions = (link: ActionLink): Block => ({
       style: 'primary',
       text: { type: 'plain_text', text: truncate(link.label, 75) },
     },
+    ...(renewFor
+      ? [
+          {
+            type: 'button' as const,
+            action_id: 'elevate_sign_in_again',
+            value: renewFor,
+            text: { type: 'plain_text' as const, text: 'New link' },
+          },
+        ]
+      : []),
   ],
 });

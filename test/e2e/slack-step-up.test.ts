@@ -209,6 +209,34 @@ describe('Slack requester MFA step-up', () => {
     await command(TENANT.alice, `cancel ${id}`);
   });
 
+  it('sends a new link when the requester asks for one, and only to the requester', async () => {
+    const { id, link } = await ask('Security Administrator 1h fourth look at the alert');
+    const renew = async (who: Person) => {
+      const responseUrl = world.slack.responseUrl();
+      const body = blockActionBody({
+        userId: who.slack,
+        teamId: world.slack.teamId,
+        actionId: 'elevate_sign_in_again',
+        value: id,
+        channelId: world.slack.dmOf(who.slack),
+        messageTs: '1.1',
+        responseUrl,
+        triggerId: world.slack.triggerId(),
+      });
+      expect((await postToBot(events(), world.slack.signingSecret, body)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 300));
+      return JSON.stringify(world.slack.responses.find((r) => r.url === responseUrl)?.body ?? '');
+    };
+    expect(await renew(TENANT.dave)).toContain('Only the person who asked');
+    const before = dmTo(TENANT.alice).length;
+    await renew(TENANT.alice);
+    const fresh = await linkForAlice(before);
+    expect(fresh).not.toBe(link);
+    expect(await auditOf(id)).toContain('request.sign_in_renewed');
+    expect((await signInThrough(fresh, world.app.url, alice)).status).toBe(200);
+    await waitFor(async () => (await state(id)) !== 'awaiting_mfa', 5_000, 'left awaiting_mfa');
+  });
+
   it('refuses ID tokens that are expired, for another app, with the wrong nonce or user', async () => {
     const { id } = await ask('Security Administrator 1h third look at the alert');
     const cases = [

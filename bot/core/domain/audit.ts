@@ -18,6 +18,7 @@ export type AuditAction =
   | 'request.awaiting_mfa'
   | 'request.mfa_verified'
   | 'request.sign_in_refused'
+  | 'request.sign_in_renewed'
   | 'request.approver_mfa_verified'
   | 'grant.activating'
   | 'grant.activated'

@@ -20,6 +20,7 @@ export type Transition =
   | { readonly type: 'mfa_verified'; readonly by: Principal }
   | { readonly type: 'sign_in_refused'; readonly by: Principal; readonly message: string }
   | { readonly type: 'mfa_expired'; readonly failure: Failure }
+  | { readonly type: 'renew_sign_in'; readonly by: Principal }
   | { readonly type: 'activated'; readonly endsAt: number }
   | { readonly type: 'fail'; readonly failure: Failure }
   | { readonly type: 'end'; readonly reason: EndReason }
@@ -41,6 +42,7 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
   mfa_verified: ['awaiting_mfa'],
   sign_in_refused: ['awaiting_mfa', 'pending_approval', 'active'],
   mfa_expired: ['awaiting_mfa'],
+  renew_sign_in: ['awaiting_mfa'],
   activated: ['activating'],
   fail: ['activating'],
   end: ['active'],
@@ -62,6 +64,7 @@ const ACTION_WORDS: Record<Transition['type'], string> = {
   mfa_verified: 'activated',
   sign_in_refused: 'signed in for',
   mfa_expired: 'marked failed',
+  renew_sign_in: 'sent a new sign-in link',
   activated: 'activated',
   fail: 'marked failed',
   end: 'ended',
@@ -139,6 +142,12 @@ export function transition(
       return next({ signInNotice: { by: t.by, at: now, message: t.message } });
     case 'mfa_expired':
       return next({ state: 'failed', failure: t.failure });
+    case 'renew_sign_in':
+      // Only a version bump: the change that follows sends the requester a fresh link.
+      if (t.by.id !== request.requester.id) {
+        return err(appError('request.not_requester', { id: request.id }));
+      }
+      return next({});
     case 'activated':
       return next({ state: 'active', activatedAt: now, endsAt: t.endsAt });
     case 'fail':

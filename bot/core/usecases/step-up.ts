@@ -202,3 +202,24 @@ export async function signInRefused(
   );
   if (refused.ok) await deps.notifier.requestChanged(refused.value, 'sign_in_refused');
 }
+
+/**
+ * The requester asks for a new sign-in link (the last one expired after 10 minutes, or was
+ * lost) while the request still waits: a fresh one goes to their chat, the old ones stay
+ * single use.
+ */
+export async function renewSignInLink(
+  deps: CoreDeps,
+  requestId: string,
+  who: Principal,
+): Promise<Result<AccessRequest, AppError>> {
+  const renewed = await applyTransition(
+    deps,
+    requestId,
+    { type: 'renew_sign_in', by: who },
+    'request.sign_in_renewed',
+    who,
+  );
+  if (renewed.ok) await deps.notifier.requestChanged(renewed.value, 'awaiting_mfa');
+  return renewed;
+}
