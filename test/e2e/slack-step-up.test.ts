@@ -204,6 +204,17 @@ describe('Slack requester MFA step-up', () => {
     const other = await signInThrough(fresh, world.app.url, { user: TENANT.dave.upn, mfa: true });
     expect(other.status).toBe(403);
     expect(other.page).toContain('This link was made for Alice Admin');
+    // The security channel hears of it: someone else used a person's sign-in link.
+    await waitFor(
+      () =>
+        world.slack
+          .messagesIn('C0SECURITY')
+          .some(
+            (m) => m.text.includes(id) && m.text.includes('This link was made for Alice Admin'),
+          ),
+      5_000,
+      'security channel told',
+    );
     expect(adminAssigns(ROLES.security.id)).toHaveLength(assigns);
     expect(await state(id)).toBe('awaiting_mfa');
     await command(TENANT.alice, `cancel ${id}`);

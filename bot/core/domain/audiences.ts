@@ -17,6 +17,8 @@ export const postsApprovalCard = (change: RequestChange): boolean =>
 /** Changes the security channel hears about. */
 export const SECURITY_CHANGES: ReadonlySet<RequestChange> = new Set([
   'activated',
+  // A refused sign-in from chat: no MFA, too old, or someone else on a person's link.
+  'sign_in_refused',
   'denied',
   'failed',
   'ended',
