@@ -170,6 +170,16 @@ describe('Teams requester MFA step-up', () => {
     await say(TENANT.alice, `/elevate cancel ${id}`);
   });
 
+  it('sends a new link on "New link", to the requester only', async () => {
+    const { id, link } = await ask('/elevate Security Administrator 1h third look at it');
+    expect(await act(TENANT.dave, 'signInAgain', id)).toContain('Only the person who asked');
+    const before = chatOf(TENANT.alice).length;
+    expect(await act(TENANT.alice, 'signInAgain', id)).toContain('is on its way to this chat');
+    const fresh = await newLinkFor(TENANT.alice, before);
+    expect(fresh).not.toBe(link);
+    await say(TENANT.alice, `/elevate cancel ${id}`);
+  });
+
   it('fails the request at mfa.timeout and tells the requester', async () => {
     const { id } = await ask('/elevate Global Administrator 30m break glass check');
     await waitFor(async () => (await state(id)) === 'failed', 10_000, 'failed at the timeout');
