@@ -69,14 +69,21 @@ async function start(
   const nonce = randomToken();
   const codeVerifier = randomToken();
   await o.store.saveFlow(state, { grant, codeVerifier, nonce }, LINK_TTL_SECONDS);
-  const url = await o.flow.authorizeUrl({
-    redirectUri,
-    state,
-    nonce,
-    codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
-    ...(grant.person.email ? { loginHint: grant.person.email } : {}),
-    contexts: signInRule(core, request).contexts,
-  });
+  let url: string;
+  try {
+    url = await o.flow.authorizeUrl({
+      redirectUri,
+      state,
+      nonce,
+      codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      ...(grant.person.email ? { loginHint: grant.person.email } : {}),
+      contexts: signInRule(core, request).contexts,
+    });
+  } catch (error) {
+    // MSAL reads the tenant's OpenID configuration first; Entra did not answer.
+    log.warn({ requestId: grant.requestId, err: errorName(error) }, 'authorize URL failed');
+    return refusal(res, 502, appError('signin.entra_unreachable'));
+  }
   log.info(
     { requestId: grant.requestId, purpose: grant.purpose, person: grant.person.id },
     'sign-in from chat started',
@@ -130,16 +137,23 @@ async function callback(
   const request = await core.store.get(grant.requestId);
   if (!request) return refusal(res, 404, appError('request.not_found', { id: grant.requestId }));
   const rule = signInRule(core, request);
-  const verdict = await o.verifier.verify(idToken, {
-    clientId: o.flow.clientId,
-    tenantId: o.flow.tenantId,
-    nonce: flow.nonce,
-    oid: grant.person.id,
-    name: grant.person.displayName || grant.person.email || 'another person',
-    maxAge: rule.maxAge,
-    contexts: rule.contexts,
-    now: core.clock.now(),
-  });
+  const verdict = await o.verifier
+    .verify(idToken, {
+      clientId: o.flow.clientId,
+      tenantId: o.flow.tenantId,
+      nonce: flow.nonce,
+      oid: grant.person.id,
+      name: grant.person.displayName || grant.person.email || 'another person',
+      maxAge: rule.maxAge,
+      contexts: rule.contexts,
+      now: core.clock.now(),
+    })
+    .catch((error: unknown) => {
+      // The signing keys could not be read: nothing can be verified, so nothing counts.
+      log.warn({ ...context, err: errorName(error) }, 'signing keys unavailable');
+      return null;
+    });
+  if (!verdict) return refuse(502, appError('signin.redeem_failed'));
   if (!verdict.ok) return refuse(403, verdict.error);
 
   const done = await signInVerified(core, grant, o.approve, verdict.value.authTime);
@@ -164,6 +178,10 @@ function refusal(res: ServerResponse, status: number, error: AppError): void {
   const title = status === 409 ? 'Signed in, but nothing changed' : 'Not signed in';
   sendPage(res, { status, title, message: error.message });
 }
+
+/** An error's kind and message for the log; MSAL's messages carry no token or code. */
+const errorName = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 const query = (req: IncomingMessage): URLSearchParams =>
   new URL(req.url ?? '/', 'http://localhost').searchParams;

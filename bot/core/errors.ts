@@ -111,6 +111,8 @@ const catalogue = {
     'This sign-in could not be matched to a link from elevate: it was finished already, took longer than 10 minutes, or did not start from elevate. Nothing was granted or approved. Use the newest link from the chat.',
   'signin.entra_refused': (p: { error: string }) =>
     `Microsoft Entra did not complete the sign-in (\`${p.error}\`), so nothing was granted or approved. Try the link again; if Entra keeps refusing, ask your identity team.`,
+  'signin.entra_unreachable': () =>
+    'elevate cannot reach Microsoft Entra right now, so the sign-in did not start and nothing changed. Try again in a minute with a new link (New link next to the old one, or click Approve again).',
   'signin.redeem_failed': () =>
     'elevate could not finish the sign-in with Microsoft Entra, so nothing was granted or approved. Try again in a minute; if it keeps failing, the bot administrators find the Entra error in the log.',
   'signin.invalid_token': (p: { why: string }) =>
