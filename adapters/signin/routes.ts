@@ -77,7 +77,7 @@ async function start(
       nonce,
       codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
       ...(grant.person.email ? { loginHint: grant.person.email } : {}),
-      contexts: signInRule(core, request).contexts,
+      contexts: (await signInRule(core, request)).contexts,
     });
   } catch (error) {
     // MSAL reads the tenant's OpenID configuration first; Entra did not answer.
@@ -136,7 +136,7 @@ async function callback(
   }
   const request = await core.store.get(grant.requestId);
   if (!request) return refusal(res, 404, appError('request.not_found', { id: grant.requestId }));
-  const rule = signInRule(core, request);
+  const rule = await signInRule(core, request);
   const verdict = await o.verifier
     .verify(idToken, {
       clientId: o.flow.clientId,

@@ -48,6 +48,15 @@ export function effectivePolicy(local: RolePolicy, pim: PimRules): RolePolicy {
     },
     ticket: { ...local.ticket, required: local.ticket.required || pim.ticketRequired },
     mfaRequired: local.mfaRequired || pim.mfaRequired,
+    // PIM's authentication context is asked for (and checked in `acrs`) on top of policy.yaml's.
+    ...(pim.authenticationContext
+      ? {
+          mfa: {
+            ...mfaRule(local),
+            contexts: [...new Set([...mfaRule(local).contexts, pim.authenticationContext])],
+          },
+        }
+      : {}),
   };
 }
 

@@ -95,4 +95,6 @@ export interface PimRules {
   readonly ticketRequired: boolean;
   readonly approvalRequired: boolean;
   readonly mfaRequired: boolean;
+  /** The Conditional Access authentication context PIM asks for at activation (`c1`). */
+  readonly authenticationContext?: string;
 }

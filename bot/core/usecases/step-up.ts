@@ -8,7 +8,13 @@
  *   within the window; otherwise the click answers with a link and the approval is recorded
  *   when the sign-in comes back, through the same checks as a click.
  */
-import { mfaDemand, mfaRule, requestPolicy, rolePolicy } from '../domain/effective-policy.ts';
+import {
+  combineMfaRules,
+  effectivePolicy,
+  mfaDemand,
+  mfaRule,
+  rolePolicy,
+} from '../domain/effective-policy.ts';
 import type { MfaRule } from '../domain/policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest } from '../domain/request.ts';
@@ -28,9 +34,18 @@ export async function requesterNeedsMfa(deps: CoreDeps, request: AccessRequest):
   return false;
 }
 
-/** The checks a sign-in for this request must pass (the strictest of its roles). */
-export const signInRule = (deps: CoreDeps, request: AccessRequest): MfaRule =>
-  mfaRule(requestPolicy(deps.policy(), request));
+/**
+ * The checks a sign-in for this request must pass: the strictest of its roles, each role's
+ * policy.yaml `mfa` with the authentication context its PIM settings ask for.
+ */
+export async function signInRule(deps: CoreDeps, request: AccessRequest): Promise<MfaRule> {
+  const rules = await Promise.all(
+    request.targets.map(async (t) =>
+      mfaRule(effectivePolicy(rolePolicy(deps.policy(), t.name), await deps.privileges.rules(t))),
+    ),
+  );
+  return combineMfaRules(rules);
+}
 
 /**
  * Called by the activate job before it grants: an approved request that needs the
@@ -44,7 +59,7 @@ export async function holdForMfa(
 ): Promise<Result<AccessRequest, AppError> | null> {
   if (!deps.signIn || request.stepUp?.verifiedAt) return null;
   if (!(await requesterNeedsMfa(deps, request))) return null;
-  const rule = signInRule(deps, request);
+  const rule = await signInRule(deps, request);
   const deadline = deps.clock.now() + rule.timeout * 1000;
   const waiting = await applyTransition(
     deps,
@@ -71,7 +86,7 @@ export async function mfaTimedOut(
   const current = await deps.store.get(requestId);
   if (!current) return err(appError('request.not_found', { id: requestId }));
   if (current.state !== 'awaiting_mfa') return ok(current);
-  const error = appError('mfa.timed_out', { waited: signInRule(deps, current).timeout });
+  const error = appError('mfa.timed_out', { waited: (await signInRule(deps, current)).timeout });
   const failed = await applyTransition(
     deps,
     requestId,

@@ -12,7 +12,12 @@ import type { SignInGrant } from '../../../bot/core/ports/sign-in.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../../bot/core/usecases/deps.ts';
-import { mfaTimedOut, signInRefused, signInVerified } from '../../../bot/core/usecases/step-up.ts';
+import {
+  mfaTimedOut,
+  signInRefused,
+  signInRule,
+  signInVerified,
+} from '../../../bot/core/usecases/step-up.ts';
 import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, testPolicy, testTenant } from '../../support/tenant.ts';
 
@@ -100,6 +105,15 @@ describe('requester step-up', () => {
     const id = await approvedRequest(t);
     const waiting = await activate(t.deps, id);
     expect(waiting.ok && waiting.value.state).toBe('awaiting_mfa');
+  });
+
+  it("asks for the authentication context of the role's PIM settings", async () => {
+    const t = withSignIn();
+    t.privileges.setRules(roles.exchange.id, { mfaRequired: true, authenticationContext: 'c3' });
+    const id = await approvedRequest(t);
+    const waiting = await activate(t.deps, id);
+    if (!waiting.ok) throw new Error(waiting.error.message);
+    expect((await signInRule(t.deps, waiting.value)).contexts).toEqual(['c3']);
   });
 
   it('does not take a sign-in from anyone but the requester', async () => {
