@@ -1,7 +1,6 @@
 /**
  * Sign-in links, flows and MFA proofs on Redis (see adapters/signin/store.ts). A link or flow
- * is taken with GETDEL, so of two concurrent callbacks with the same value exactly one gets
- * it. `<prefix>:signin:link:<sha256>`, `<prefix>:signin:flow:<sha256>`,
+ * is taken with GETDEL (DEL for a link), so of two concurrent callbacks exactly one gets it. `<prefix>:signin:link:<sha256>`, `<prefix>:signin:flow:<sha256>`,
  * `<prefix>:signin:proof:<purpose>:<object id>`; every key expires on its own.
  */
 import type { Redis } from 'ioredis';
@@ -21,8 +20,13 @@ export class RedisSignInStore implements SignInStore {
     await this.#redis.set(this.#key('link', token), JSON.stringify(grant), 'EX', ttlSeconds);
   }
 
-  takeLink(token: string): Promise<SignInGrant | null> {
-    return this.#take<SignInGrant>(this.#key('link', token));
+  async readLink(token: string): Promise<SignInGrant | null> {
+    const value = await this.#redis.get(this.#key('link', token));
+    return value === null ? null : (JSON.parse(value) as SignInGrant);
+  }
+
+  async takeLink(linkDigest: string): Promise<boolean> {
+    return (await this.#redis.del(`${this.#prefix}:link:${linkDigest}`)) === 1;
   }
 
   async saveFlow(state: string, flow: SignInFlow, ttlSeconds: number): Promise<void> {

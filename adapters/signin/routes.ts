@@ -1,9 +1,10 @@
 /**
  * `GET /auth/start?t=…` and `GET /auth/callback` (DESIGN.md "Sign-in from chat").
- * start: takes the single-use link, keeps a PKCE verifier and nonce under a fresh `state`,
- * and redirects to Entra's authorize endpoint. callback: takes the flow by `state`, redeems
- * the code with the verifier and the app credential, verifies the ID token, and hands the
- * verdict to the core. Every refusal shows a page that says why, and is recorded on the
+ * start: reads the link, keeps a PKCE verifier and nonce under a fresh `state`, and
+ * redirects to Entra's authorize endpoint. callback: takes the flow by `state` and uses up
+ * its link (one link, one sign-in; a link scanner that only opened it burned nothing),
+ * redeems the code with the verifier and the app credential, verifies the ID token, and
+ * hands the verdict to the core. Every refusal shows a page that says why, and is recorded on the
  * request so the chat hears it; nothing is granted or approved on a refusal. No code or
  * token is logged.
  */
@@ -24,7 +25,7 @@ import type { AuthorizeParams } from './entra.ts';
 import type { IdTokenVerifier } from './id-token.ts';
 import { CALLBACK_PATH, LINK_TTL_SECONDS, randomToken, START_PATH } from './links.ts';
 import { sendPage } from './pages.ts';
-import type { SignInStore } from './store.ts';
+import { digest, type SignInStore } from './store.ts';
 
 /** The code flow as the routes use it (adapters/signin/entra.ts on MSAL). */
 export interface CodeFlow {
@@ -60,7 +61,7 @@ async function start(
   log: Logger,
 ): Promise<void> {
   const token = query(req).get('t') ?? '';
-  const grant = token === '' ? null : await o.store.takeLink(token);
+  const grant = token === '' ? null : await o.store.readLink(token);
   if (!grant) return refusal(res, 410, appError('signin.link_unknown'));
   const core = o.core();
   const request = await core.store.get(grant.requestId);
@@ -68,7 +69,11 @@ async function start(
   const state = randomToken();
   const nonce = randomToken();
   const codeVerifier = randomToken();
-  await o.store.saveFlow(state, { grant, codeVerifier, nonce }, LINK_TTL_SECONDS);
+  await o.store.saveFlow(
+    state,
+    { grant, codeVerifier, nonce, link: digest(token) },
+    LINK_TTL_SECONDS,
+  );
   let url: string;
   try {
     url = await o.flow.authorizeUrl({
@@ -108,6 +113,9 @@ async function callback(
   const state = q.get('state') ?? '';
   const flow = state === '' ? null : await o.store.takeFlow(state);
   if (!flow) return refusal(res, 400, appError('signin.flow_unknown'));
+  // Another sign-in from the same link came back first: this one counts for nothing.
+  if (!(await o.store.takeLink(flow.link)))
+    return refusal(res, 410, appError('signin.link_unknown'));
   const { grant } = flow;
   const core = o.core();
   const context = { requestId: grant.requestId, purpose: grant.purpose, person: grant.person.id };

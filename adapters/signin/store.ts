@@ -1,9 +1,11 @@
 /**
  * What sign-in from chat keeps between the link, the redirect to Entra and the callback:
- * links (single use, bound to a request, a person and a purpose) and flows (the PKCE verifier
- * and nonce of one redirect, found again by its `state`), both taken at most once, and the
- * approvers' MFA proofs. Keys are SHA-256 of the random values, so a store dump holds no
- * usable link. One implementation on Redis (adapters/redis/signin-store.ts), one in memory.
+ * links (bound to a request, a person and a purpose) and flows (the PKCE verifier and nonce
+ * of one redirect, found again by its `state`), and the approvers' MFA proofs. Opening a
+ * link only reads it (a link scanner that follows it burns nothing); the callback takes the
+ * flow and then its link, each at most once, so one link completes one sign-in. Keys are
+ * SHA-256 of the random values, so a store dump holds no usable link. One implementation on
+ * Redis (adapters/redis/signin-store.ts), one in memory.
  */
 import { createHash } from 'node:crypto';
 import type { MfaProofs, SignInGrant, SignInPurpose } from '../../bot/core/ports/sign-in.ts';
@@ -13,12 +15,16 @@ export interface SignInFlow {
   readonly grant: SignInGrant;
   readonly codeVerifier: string;
   readonly nonce: string;
+  /** The digest of the link it started from, taken when the flow comes back. */
+  readonly link: string;
 }
 
 export interface SignInStore extends MfaProofs {
   saveLink(token: string, grant: SignInGrant, ttlSeconds: number): Promise<void>;
-  /** The link's grant, removed in the same step: a second take gets null. */
-  takeLink(token: string): Promise<SignInGrant | null>;
+  /** The link's grant, left in place (opening a link does not use it up). */
+  readLink(token: string): Promise<SignInGrant | null>;
+  /** Uses the link up: of any number of takers (by its digest) exactly one gets true. */
+  takeLink(linkDigest: string): Promise<boolean>;
   saveFlow(state: string, flow: SignInFlow, ttlSeconds: number): Promise<void>;
   takeFlow(state: string): Promise<SignInFlow | null>;
 }
@@ -39,8 +45,13 @@ export class MemorySignInStore implements SignInStore {
     this.#put(`link:${digest(token)}`, JSON.stringify(grant), ttlSeconds);
   }
 
-  async takeLink(token: string): Promise<SignInGrant | null> {
-    return this.#take<SignInGrant>(`link:${digest(token)}`);
+  async readLink(token: string): Promise<SignInGrant | null> {
+    const value = this.#live(`link:${digest(token)}`);
+    return value === null ? null : (JSON.parse(value) as SignInGrant);
+  }
+
+  async takeLink(linkDigest: string): Promise<boolean> {
+    return this.#take<SignInGrant>(`link:${linkDigest}`) !== null;
   }
 
   async saveFlow(state: string, flow: SignInFlow, ttlSeconds: number): Promise<void> {

@@ -1,11 +1,11 @@
 /**
- * The sign-in store on Redis and in memory: a link or flow is taken at most once, even by
- * concurrent callers, expires on its own, and is kept under a digest, never the raw value.
- * Proofs are per person and purpose.
+ * The sign-in store on Redis and in memory: reading a link leaves it; a link or flow is taken
+ * at most once, even by concurrent callers; both expire on their own and are kept under a
+ * digest, never the raw value. Proofs are per person and purpose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSignInStore } from '../../adapters/redis/signin-store.ts';
-import { MemorySignInStore, type SignInStore } from '../../adapters/signin/store.ts';
+import { digest, MemorySignInStore, type SignInStore } from '../../adapters/signin/store.ts';
 import type { SignInGrant } from '../../bot/core/ports/sign-in.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 
@@ -17,18 +17,21 @@ const grant: SignInGrant = {
 
 function contract(name: string, make: () => SignInStore) {
   describe(`${name} sign-in store`, () => {
-    it('hands a link out once, even to concurrent takers', async () => {
+    it('reads a link as often as asked, and lets exactly one concurrent taker use it up', async () => {
       const store = make();
       await store.saveLink('token-1', grant, 600);
-      const takes = await Promise.all([1, 2, 3, 4].map(() => store.takeLink('token-1')));
-      expect(takes.filter((t) => t !== null)).toEqual([grant]);
-      expect(await store.takeLink('token-1')).toBeNull();
-      expect(await store.takeLink('never-issued')).toBeNull();
+      expect(await store.readLink('token-1')).toEqual(grant);
+      expect(await store.readLink('token-1')).toEqual(grant);
+      const takes = await Promise.all([1, 2, 3, 4].map(() => store.takeLink(digest('token-1'))));
+      expect(takes.filter((t) => t)).toHaveLength(1);
+      expect(await store.readLink('token-1')).toBeNull();
+      expect(await store.takeLink(digest('token-1'))).toBe(false);
+      expect(await store.readLink('never-issued')).toBeNull();
     });
 
     it('hands a flow out once', async () => {
       const store = make();
-      const flow = { grant, codeVerifier: 'v'.repeat(43), nonce: 'n-1' };
+      const flow = { grant, codeVerifier: 'v'.repeat(43), nonce: 'n-1', link: digest('t') };
       await store.saveFlow('state-1', flow, 600);
       expect(await store.takeFlow('state-1')).toEqual(flow);
       expect(await store.takeFlow('state-1')).toBeNull();
@@ -54,7 +57,7 @@ describe('memory sign-in store expiry', () => {
     await store.saveLink('t', grant, 600);
     await store.remember('u-bob', 'approve', 0, 900);
     now = 600_000;
-    expect(await store.takeLink('t')).toBeNull();
+    expect(await store.readLink('t')).toBeNull();
     expect(await store.provenAt('u-bob', 'approve')).toBe(0);
     now = 900_000;
     expect(await store.provenAt('u-bob', 'approve')).toBeNull();

@@ -248,6 +248,20 @@ describe('Slack requester MFA step-up', () => {
     await waitFor(async () => (await state(id)) !== 'awaiting_mfa', 5_000, 'left awaiting_mfa');
   });
 
+  it('is not used up by a link scanner opening it; one link completes one sign-in', async () => {
+    const { id, link } = await ask('Security Administrator 1h fifth look at the alert');
+    const scanner = await startSignIn(link, world.app.url);
+    expect(scanner.status).toBe(302);
+    const first = await startSignIn(link, world.app.url);
+    const second = await startSignIn(link, world.app.url);
+    const done = await finishSignIn(first.authorize ?? '', world.app.url, alice);
+    expect(done.status).toBe(200);
+    const late = await finishSignIn(second.authorize ?? '', world.app.url, alice);
+    expect(late.status).toBe(410);
+    expect(late.page).toContain('not valid any more');
+    await waitFor(async () => (await state(id)) !== 'awaiting_mfa', 5_000, 'left awaiting_mfa');
+  });
+
   it('refuses ID tokens that are expired, for another app, with the wrong nonce or user', async () => {
     const { id } = await ask('Security Administrator 1h third look at the alert');
     const cases = [
