@@ -262,6 +262,20 @@ describe('Slack requester MFA step-up', () => {
     await waitFor(async () => (await state(id)) !== 'awaiting_mfa', 5_000, 'left awaiting_mfa');
   });
 
+  it('tells why when Entra sends the person back without a code (sign-in canceled)', async () => {
+    const { id, link } = await ask('Security Administrator 1h sixth look at the alert');
+    const started = await startSignIn(link, world.app.url);
+    const flowState = new URL(started.authorize ?? '').searchParams.get('state') ?? '';
+    const back = `${world.app.url}/auth/callback?error=access_denied&error_description=canceled&state=${flowState}`;
+    const res = await fetch(back, { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('did not complete the sign-in (<code>access_denied</code>)');
+    const request = await world.app.deps.store.get(id);
+    expect(request?.state).toBe('awaiting_mfa');
+    expect(request?.signInNotice?.message).toContain('access_denied');
+    await command(TENANT.alice, `cancel ${id}`);
+  });
+
   it('refuses ID tokens that are expired, for another app, with the wrong nonce or user', async () => {
     const { id } = await ask('Security Administrator 1h third look at the alert');
     const cases = [
