@@ -26,7 +26,7 @@ import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
 import { mountPlatforms } from './platforms.ts';
 import { createHttpServer } from './server.ts';
-import { signInWiring } from './sign-in.ts';
+import { contextsSet, signInWiring } from './sign-in.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
 
@@ -92,6 +92,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       : new MemorySignInStore(() => clock.now()),
     () => localUrl,
   );
+  if (signIn && !config.sandbox && !contextsSet(options.policy))
+    log.warn(
+      'policy.yaml asks for MFA without mfa.authenticationContext: Entra leaves the amr claim out of v2.0 ID tokens, so such sign-ins cannot prove MFA and are refused. Set mfa.authenticationContext with a Conditional Access policy that requires MFA (README, "Sign-in from chat").',
+    );
   const parts = {
     directory: graph.directory,
     policy,

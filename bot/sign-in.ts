@@ -21,6 +21,13 @@ export interface SignInWiring {
   routes(core: () => CoreDeps): Map<string, Handler>;
 }
 
+/** Whether every role that asks for MFA also names an authentication context. */
+export function contextsSet(policy: Policy): boolean {
+  const ok = (p: RolePolicy) =>
+    !(p.mfaRequired || p.approval.stepUp !== undefined) || (p.mfa?.contexts.length ?? 0) > 0;
+  return ok(policy.defaults) && [...policy.roles.values()].every((r) => ok(r.policy));
+}
+
 /** The policy.yaml settings that ask for an MFA sign-in, as people would look for them. */
 export function mfaSettings(policy: Policy): string[] {
   const found = new Set<string>();

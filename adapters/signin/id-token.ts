@@ -88,12 +88,17 @@ function checkClaims(c: JWTPayload, e: Expected): Result<Proof, AppError> {
   if (c.oid !== e.oid) return err(appError('signin.wrong_person', { expected: e.name }));
   const amr = strings(c.amr);
   const acrs = strings(c.acrs);
+  // Without a context only `amr` can tell; Entra's v2.0 ID tokens leave it out, and then
+  // nothing proves MFA: say so instead of blaming the person.
+  if (e.contexts.length === 0 && c.amr === undefined) return err(appError('signin.no_mfa_claim'));
   const mfa =
     e.contexts.length > 0 ? e.contexts.every((x) => acrs.includes(x)) : amr.includes('mfa');
   if (!mfa) return err(appError('signin.no_mfa'));
-  // Entra sends auth_time when asked for prompt=login; without it the age cannot be known.
-  const authTime = typeof c.auth_time === 'number' ? c.auth_time * 1000 : null;
-  if (authTime === null || e.now - authTime > (e.maxAge + SKEW_SECONDS) * 1000)
+  // auth_time is an optional claim in Entra (README: token configuration); without it the
+  // age of the sign-in cannot be known, so it does not count.
+  if (typeof c.auth_time !== 'number') return err(appError('signin.no_auth_time'));
+  const authTime = c.auth_time * 1000;
+  if (e.now - authTime > (e.maxAge + SKEW_SECONDS) * 1000)
     return err(appError('signin.too_old', { maxAge: e.maxAge }));
   return ok({ authTime });
 }

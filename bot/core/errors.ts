@@ -121,6 +121,10 @@ const catalogue = {
     `This link was made for ${p.expected}, and someone else signed in. A person's MFA sign-in counts only for themselves, so nothing was granted or approved. ${p.expected} has to sign in with their own account.`,
   'signin.no_mfa': () =>
     'That sign-in did not use multi-factor authentication, so nothing was granted or approved. Sign in again and complete the MFA prompt; if Entra never asks for MFA, ask your identity team to require it (Conditional Access).',
+  'signin.no_mfa_claim': () =>
+    'Entra\'s sign-in token does not say how you signed in (it has no `amr` claim, which Entra leaves out of v2.0 tokens), so MFA cannot be proven and nothing was granted or approved. Ask the bot administrators to set `mfa.authenticationContext` in policy.yaml with a Conditional Access policy that requires MFA (README, "Sign-in from chat").',
+  'signin.no_auth_time': () =>
+    'Entra\'s sign-in token does not say when you signed in (no `auth_time` claim), so its age cannot be checked and nothing was granted or approved. Ask the bot administrators to add the optional claim `auth_time` to the app\'s ID tokens (README, "Sign-in from chat").',
   'signin.too_old': (p: { maxAge: number }) =>
     `That sign-in is older than ${formatDuration(p.maxAge)}: Entra reused an earlier session instead of asking again. Nothing was granted or approved. Sign in again from the newest link.`,
   'signin.not_waiting': (p: { id: string; state: string }) =>

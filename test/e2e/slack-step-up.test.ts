@@ -285,6 +285,8 @@ describe('Slack requester MFA step-up', () => {
       ['wrong_tenant', 'another tenant'],
       ['wrong_user', 'This link was made for Alice Admin'],
       ['stale_sign_in', 'older than 5m'],
+      ['no_amr', 'it has no <code>amr</code> claim'],
+      ['no_auth_time', 'no <code>auth_time</code> claim'],
     ] as const;
     let before = 0;
     for (const [fault, words] of cases) {

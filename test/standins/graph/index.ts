@@ -21,7 +21,11 @@ export type IdTokenFault =
   | 'wrong_nonce'
   | 'wrong_user'
   | 'wrong_tenant'
-  | 'stale_sign_in';
+  | 'stale_sign_in'
+  /** As Entra's v2.0 ID tokens: no `amr` at all. */
+  | 'no_amr'
+  /** The app registration lacks the optional claim `auth_time`. */
+  | 'no_auth_time';
 
 export interface GraphStandIn extends EntraSim {
   readonly faults: GraphFaults;
@@ -81,5 +85,13 @@ function withFault(claims: IdClaims, fault: IdTokenFault): IdClaims {
       return { ...claims, tid: '00000000-0000-4000-8000-0000000000cc' };
     case 'stale_sign_in':
       return { ...claims, auth_time: at('auth_time') - hour };
+    case 'no_amr': {
+      const { amr: _amr, ...rest } = claims;
+      return rest;
+    }
+    case 'no_auth_time': {
+      const { auth_time: _authTime, ...rest } = claims;
+      return rest;
+    }
   }
 }
