@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { directOutbox } from '../adapters/chat/outbox.ts';
 import type { Handler } from '../adapters/http/route.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
+import { RedisSignInStore } from '../adapters/redis/signin-store.ts';
+import { MemorySignInStore } from '../adapters/signin/store.ts';
 import { systemClock } from '../adapters/system/clock.ts';
 import type { PlatformDelivery } from '../jobs/notify.ts';
 import type { Config } from './config.ts';
@@ -17,6 +19,7 @@ import type { Clock } from './core/ports/clock.ts';
 import type { DirectoryLookup } from './core/ports/directory.ts';
 import type { Logger } from './core/ports/logger.ts';
 import type { Notifier } from './core/ports/notifier.ts';
+import type { SignInLinks } from './core/ports/sign-in.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
 import { alertOnRefusals } from './integrity-alerts.ts';
@@ -28,6 +31,7 @@ import { checkPolicyNames } from './policy-names.ts';
 import { listen } from './port-check.ts';
 import { createHttpServer, createMetricsServer } from './server.ts';
 import { DRAIN, drainHttp, within } from './shutdown.ts';
+import { contextsSet, signInWiring } from './sign-in.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
 import { startWorkers } from './worker.ts';
 
@@ -62,6 +66,8 @@ export interface SurfaceParts {
   readonly policy: () => Policy;
   readonly clock: Clock;
   readonly log: Logger;
+  /** The requester's MFA sign-in links, when sign-in from chat is on. */
+  readonly signInLinks?: SignInLinks;
 }
 
 /** A chat surface in this process (the console): told of changes directly, not by queue. */
@@ -86,7 +92,26 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   ];
   const queue =
     storage.kind === 'redis' && chat.length > 0 ? await notifyQueue(storage, chat) : null;
-  const parts = { directory: graph.directory, policy, clock, log };
+  let localUrl = '';
+  const signIn = signInWiring(
+    config,
+    options.policy,
+    storage.kind === 'redis'
+      ? new RedisSignInStore(storage.redis, storage.prefix)
+      : new MemorySignInStore(() => clock.now()),
+    () => localUrl,
+  );
+  if (signIn && !config.sandbox && !contextsSet(options.policy))
+    log.warn(
+      'policy.yaml asks for MFA without mfa.authenticationContext: Entra leaves the amr claim out of v2.0 ID tokens, so such sign-ins cannot prove MFA and are refused. Set mfa.authenticationContext with a Conditional Access policy that requires MFA (README, "Sign-in from chat").',
+    );
+  const parts = {
+    directory: graph.directory,
+    policy,
+    clock,
+    log,
+    ...(signIn ? { signInLinks: signIn.signIn.links } : {}),
+  };
   const surfaces = options.surfaces ?? [];
   const core: CoreDeps = {
     store: storage.store,
@@ -106,6 +131,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     clock,
     ids: randomIds,
     policy,
+    ...(signIn ? { signIn: signIn.signIn } : {}),
   };
   // A role name in policy.yaml that Entra does not know stops start-up here.
   const policyNames = await checkPolicyNames({
@@ -125,7 +151,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log,
     now: () => clock.now(),
   });
-  const routes = new Map<string, Handler>();
+  const routes = new Map<string, Handler>(signIn ? signIn.routes(() => core) : []);
   for (const surface of surfaces) for (const [r, h] of surface.routes(core)) routes.set(r, h);
   const platforms =
     storage.kind === 'redis'
@@ -209,6 +235,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   setImmediate(() =>
     platforms.warm().catch((error: unknown) => log.warn({ err: String(error) }, 'warm-up failed')),
   );
+  localUrl = `http://localhost:${port}`;
   return {
     url: `http://localhost:${port}`,
     ...(metricsPort === null ? {} : { metricsUrl: `http://localhost:${metricsPort}` }),

@@ -5,7 +5,13 @@
  * turns off an inherited optional value (stepUp, ticket.pattern, propagation).
  * policy.example.yaml documents each default.
  */
-import type { AlertsPolicy, ApprovalRule, RolePolicy } from './core/domain/policy.ts';
+import {
+  type AlertsPolicy,
+  type ApprovalRule,
+  DEFAULT_MFA_RULE,
+  type MfaRule,
+  type RolePolicy,
+} from './core/domain/policy.ts';
 import type { RolePatch } from './policy-schema.ts';
 
 const H = 3_600;
@@ -22,6 +28,7 @@ export const BUILT_IN_DEFAULTS: RolePolicy = {
   ticket: { required: false },
   reminderBefore: 10 * M,
   mfaRequired: false,
+  mfa: DEFAULT_MFA_RULE,
   mode: 'app',
 };
 
@@ -72,6 +79,16 @@ export function mergeRolePolicy(base: RolePolicy, patch: RolePatch): RolePolicy 
     reminderBefore: patch.reminderBefore ?? base.reminderBefore,
     ...(propagation === undefined ? {} : { propagation }),
     mfaRequired: patch.mfa?.required ?? base.mfaRequired,
+    mfa: mergeMfa(base.mfa ?? DEFAULT_MFA_RULE, patch.mfa),
     mode: patch.mode ?? base.mode,
+  };
+}
+
+function mergeMfa(base: MfaRule, patch: RolePatch['mfa']): MfaRule {
+  const context = patch?.authenticationContext;
+  return {
+    maxAge: patch?.maxAge ?? base.maxAge,
+    timeout: patch?.timeout ?? base.timeout,
+    contexts: context === undefined ? base.contexts : context === null ? [] : [context],
   };
 }

@@ -80,7 +80,25 @@ const rolePolicyFields = {
   ).optional(),
   reminderBefore: duration().optional(),
   propagation: duration().nullable().optional(),
-  mfa: strict({ required: bool().optional() }, '{ required: true }').optional(),
+  mfa: strict(
+    {
+      required: bool().optional(),
+      maxAge: duration().optional(),
+      timeout: duration().optional(),
+      /** null turns off a context inherited from the defaults. */
+      authenticationContext: z
+        .string({
+          error: (iss) =>
+            `expected an authentication context id such as c1, found ${shown(iss.input)}`,
+        })
+        .regex(/^c([1-9]|[1-9][0-9])$/, {
+          error: 'expected a Conditional Access authentication context id from c1 to c99, e.g. c1',
+        })
+        .nullable()
+        .optional(),
+    },
+    '{ required: true, maxAge: 5m, timeout: 15m, authenticationContext: c1 }',
+  ).optional(),
   mode: z
     .enum(['app', 'delegated'], {
       error: (iss) => `expected app, found ${shown(iss.input)}; write mode: app (the default)`,

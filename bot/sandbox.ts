@@ -60,7 +60,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...getCACertificates('extra'),
     tls.ca,
   ]);
-  const tenant = await startGraphStandIn({ tls });
+  const tenant = await startGraphStandIn({ tls, plainSignInPage: true });
   seedTenant(tenant, Date.now());
   const config: Config = {
     ...options.config,

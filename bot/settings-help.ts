@@ -43,7 +43,10 @@ export const SETTINGS: Readonly<Record<string, readonly [string, string]>> = {
   PORT: ['3978', 'the one HTTP port'],
   LOG_LEVEL: ['info', 'fatal, error, warn, info, debug, trace or silent'],
   ELEVATE_PROCESS: ['all', 'web (HTTP only), worker (jobs only) or all'],
-  REDIS_CLUSTER_NODES: ['\u2013', 'Redis Cluster seed nodes host:port,host:port; REDIS_URL then gives credentials and TLS'],
+  REDIS_CLUSTER_NODES: [
+    '\u2013',
+    'Redis Cluster seed nodes host:port,host:port; REDIS_URL then gives credentials and TLS',
+  ],
   AUDIT_ANCHOR_EVERY: ['1', 'log the audit chain head every this many entries'],
   ELEVATE_HMAC_KEY: [
     '\u2013',

@@ -28,6 +28,14 @@ export function outcomeText(
       return `${subject} request ${r.id} for ${roles} is approved${r.approvals.length ? ` by ${r.approvals.map((a) => who(a.by)).join(', ')}` : ' (no approval needed)'}; activating now.`;
     case 'scheduled':
       return `${subject} request ${r.id} for ${roles} is approved and starts ${clock(r.startAt ?? now, timezone)}.`;
+    case 'awaiting_mfa':
+      return audience === 'requester'
+        ? `Your request ${r.id} for ${roles} is approved. ${roles} needs an MFA sign-in: sign in with the link by ${clock(r.stepUp?.deadline ?? now, timezone)} and it is activated; nothing is granted without it.`
+        : `${subject} request ${r.id} for ${roles} waits for ${who(r.requester)}'s MFA sign-in.`;
+    case 'mfa_verified':
+      return `${subject} MFA sign-in for request ${r.id} is verified; activating ${roles} now.`;
+    case 'sign_in_refused':
+      return `A sign-in for ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} request ${r.id} was refused: ${r.signInNotice?.message ?? ''}${r.state === 'awaiting_mfa' ? ` Sign in with the new link by ${clock(r.stepUp?.deadline ?? now, timezone)}.` : ''}`;
     case 'activated': {
       const until = `until ${clock(r.endsAt ?? now, timezone)}${eligibilityCut(r, now, timezone)}`;
       const propagation = facts.propagation

@@ -30,7 +30,13 @@ export function eligibilityCut(r: AccessRequest, now: number, timezone: string):
 }
 
 /** States whose status line already names the approvers. */
-const APPROVERS_SAID = new Set(['submitted', 'pending_approval', 'approved', 'scheduled']);
+const APPROVERS_SAID = new Set([
+  'submitted',
+  'pending_approval',
+  'approved',
+  'scheduled',
+  'awaiting_mfa',
+]);
 
 /** Everyone who approved, in order: "Bob Approver, Carol Approver". */
 export const approverNames = (r: AccessRequest): string =>
@@ -53,6 +59,12 @@ export const awaitingDecision = (r: AccessRequest): boolean =>
 
 /** One line saying where the request stands (plain text: names and reasons inside it). */
 export function statusLine(r: AccessRequest, now: number, timezone: string): string {
+  const line = stateLine(r, now, timezone);
+  const notice = r.signInNotice;
+  return notice ? `${line} ${who(notice.by)}'s sign-in was refused: ${notice.message}` : line;
+}
+
+function stateLine(r: AccessRequest, now: number, timezone: string): string {
   const approvers = r.approvals.map((a) => who(a.by)).join(', ');
   switch (r.state) {
     case 'submitted':
@@ -64,6 +76,8 @@ export function statusLine(r: AccessRequest, now: number, timezone: string): str
         : 'No approval needed. Activating…';
     case 'scheduled':
       return `Approved${approvers ? ` by ${approvers}` : ''}. Starts ${clock(r.startAt ?? now, timezone)}.`;
+    case 'awaiting_mfa':
+      return `${r.approval.required ? `Approved by ${approvers}` : 'No approval needed'}. Waiting for ${who(r.requester)}'s MFA sign-in until ${clock(r.stepUp?.deadline ?? now, timezone)}.`;
     case 'activating':
       return 'Activating in Entra PIM…';
     case 'active':

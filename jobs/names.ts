@@ -8,6 +8,7 @@ export const REQUEST_JOBS: readonly JobName[] = [
   'expire',
   'approval-timeout',
   'escalation-timeout',
+  'mfa-timeout',
 ];
 
 /** BullMQ refuses `:` in ids and all-digit ids; request ids are neither, so this is safe. */
@@ -33,4 +34,5 @@ export const ATTEMPTS: Readonly<Record<JobName, number>> = {
   expire: 40,
   'approval-timeout': 10,
   'escalation-timeout': 10,
+  'mfa-timeout': 10,
 };

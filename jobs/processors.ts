@@ -3,6 +3,7 @@ import type { JobName } from '../bot/core/ports/scheduler.ts';
 import { activate } from '../bot/core/usecases/activate.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { end } from '../bot/core/usecases/end.ts';
+import { mfaTimedOut } from '../bot/core/usecases/step-up.ts';
 import {
   abandonActivation,
   approvalTimedOut,
@@ -56,6 +57,8 @@ export async function processRequestJob(
       return settle(await approvalTimedOut(deps, requestId));
     case 'escalation-timeout':
       return settle(await expireApproval(deps, requestId));
+    case 'mfa-timeout':
+      return settle(await mfaTimedOut(deps, requestId));
   }
 }
 

@@ -12,6 +12,7 @@
  */
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import {
+  asksRequesterToSignIn,
   currentApprovers,
   occurrenceOf,
   postsApprovalCard,
@@ -27,6 +28,7 @@ import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
+import type { SignInLinks } from '../../bot/core/ports/sign-in.ts';
 import { alertLines } from '../../cards/alert-text.ts';
 import { outcomeText } from '../../cards/outcome-text.ts';
 import { runSteps } from './audiences.ts';
@@ -48,6 +50,8 @@ export interface LifecycleOptions<M> {
   readonly log: Logger;
   /** Absent where the platform never digests (the console). */
   readonly takeDigest?: TakeDigest;
+  /** Makes the requester's MFA sign-in links; absent when sign-in from chat is not set up. */
+  readonly signInLinks?: SignInLinks;
 }
 
 export class ChatNotifier<M> implements Notifier {
@@ -154,11 +158,25 @@ export class ChatNotifier<M> implements Notifier {
   }
 
   async #tellRequester(request: AccessRequest, change: RequestChange, occurrence: string) {
-    const { messenger } = this.#o;
-    if (request.platform !== messenger.platform || !requesterHears(request, change)) return;
+    const { messenger, signInLinks } = this.#o;
+    if (request.platform !== messenger.platform) return;
+    const signIn = asksRequesterToSignIn(request, change);
+    if (!signIn && !requesterHears(request, change)) return;
     const chat = await messenger.personalChat(request.requester);
     if (!chat) return;
-    const message = messenger.render.outcome(request, change, 'requester');
+    // A fresh single-use link each time; it lives only in the message sent to the requester.
+    const link =
+      signIn && signInLinks
+        ? {
+            url: await signInLinks.create({
+              requestId: request.id,
+              person: request.requester,
+              purpose: 'activate',
+            }),
+            label: 'Sign in with MFA',
+          }
+        : undefined;
+    const message = messenger.render.outcome(request, change, 'requester', link);
     await this.#send(chat, message, `${occurrence}:requester`);
   }
 

@@ -7,6 +7,7 @@
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { ActionLink } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { ChatPlatform } from './message-refs.ts';
 
@@ -35,7 +36,13 @@ export interface Renderer<M> {
    * where the card lists its viewers (Teams refresh.userIds) and finding them takes a call.
    */
   approval(request: AccessRequest, approvers: readonly Chat[]): M | Promise<M>;
-  outcome(request: AccessRequest, change: RequestChange, audience: OutcomeAudience): M;
+  /** `link`: a button to open with it (the requester's MFA sign-in). */
+  outcome(
+    request: AccessRequest,
+    change: RequestChange,
+    audience: OutcomeAudience,
+    link?: ActionLink,
+  ): M;
   alert(alert: SecurityAlert): M;
   /** Lines a busy channel collected, as one message. */
   digest(lines: readonly string[]): M;

@@ -25,10 +25,10 @@ export class ConsoleMessenger implements Messenger<Card> {
     const zone = () => policy().timezone;
     this.render = {
       approval: (request) => cards.approval(request),
-      outcome: (request, change, audience) => {
+      outcome: (request, change, audience, link) => {
         const { propagation } = requestPolicy(policy(), request);
         const facts = propagation === undefined ? {} : { propagation };
-        return outcomeCard(request, change, audience, facts, clock.now(), zone());
+        return outcomeCard(request, change, audience, facts, clock.now(), zone(), link);
       },
       alert: (alert) => alertCard(alert, zone()),
       digest: (lines) => textCard(lines.join('\n\n')),

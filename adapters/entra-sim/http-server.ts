@@ -68,9 +68,11 @@ export async function startSimServer(o: SimServerOptions): Promise<SimServer> {
   };
 }
 
+/** JSON, unless the reply names its own content type and brings the text (a page, a redirect). */
 function send(res: ServerResponse, reply: SimReply): void {
+  const raw = typeof reply.body === 'string' && reply.headers?.['content-type'] !== undefined;
   res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
-  res.end(JSON.stringify(reply.body));
+  res.end(raw ? reply.body : JSON.stringify(reply.body));
 }
 
 async function readAll(req: IncomingMessage): Promise<Buffer> {

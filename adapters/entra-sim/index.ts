@@ -1,5 +1,6 @@
 /**
- * A simulated Entra tenant: sign-in (OpenID discovery, client-credentials tokens) and the
+ * A simulated Entra tenant: sign-in (OpenID discovery, client-credentials tokens, a person's
+ * sign-in with or without MFA for sign-in from chat) and the
  * Microsoft Graph PIM subset on one port, for the real @azure/identity and Graph client. The
  * sandbox serves it when no Azure credentials are set; the tests serve it over HTTPS with a
  * throwaway CA and build their fault injection and call recording on `middleware`.
@@ -11,9 +12,11 @@ import { Login } from './login.ts';
 import type { SimMiddleware } from './sim-request.ts';
 import { Tenant } from './tenant.ts';
 import { type TenantAdmin, tenantAdmin } from './tenant-admin.ts';
+import { type ClaimsHook, UserSignIn } from './user-sign-in.ts';
 
 export type { SimMiddleware, SimReply, SimRequest } from './sim-request.ts';
 export type { TenantAdmin } from './tenant-admin.ts';
+export type { ClaimsHook, IdClaims } from './user-sign-in.ts';
 
 export interface EntraSimOptions {
   readonly tenantId?: string;
@@ -25,6 +28,13 @@ export interface EntraSimOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Run around every request, first one outermost. */
   readonly middleware?: readonly SimMiddleware[];
+  /** Rewrites each ID token's claims before signing (the tests' sign-in faults). */
+  readonly idTokenClaims?: ClaimsHook;
+  /**
+   * Also serve the sign-in page over plain HTTP on 127.0.0.1 and name it in the OpenID
+   * configuration: a person's browser does not trust the sandbox's own CA.
+   */
+  readonly plainSignInPage?: boolean;
 }
 
 export interface EntraSim {
@@ -48,8 +58,10 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
   };
   const t = new Tenant(now);
   const login = new Login(app, now, () => t.permissions);
+  const people = new UserSignIn(app, now, () => t.users.values(), options.idTokenClaims);
   const middleware = options.middleware ?? [];
   let origin = '';
+  let pageOrigin = '';
   const server = await startSimServer({
     tls: options.tls,
     middleware: () => middleware,
@@ -59,10 +71,23 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
       return token !== undefined && token.expires > now();
     },
     handle: (req) =>
-      login.handle(req, origin) ??
+      people.handle(req, origin) ??
+      login.handle(req, origin, pageOrigin || origin) ??
       graphReply(t, req, login.token(req.headers.authorization), now()),
   });
   origin = server.origin;
+  const authorizePath = `/${app.tenantId}/oauth2/v2.0/authorize`;
+  const page = options.plainSignInPage
+    ? await startSimServer({
+        middleware: () => [],
+        graphAuth: () => null,
+        handle: (req) =>
+          req.pathname === authorizePath
+            ? (people.handle(req, origin) ?? { status: 404, body: { error: 'not found' } })
+            : { status: 404, body: { error: 'only the sign-in page is served here' } },
+      })
+    : null;
+  pageOrigin = page?.origin ?? '';
   return {
     authorityHost: origin,
     graphBaseUrl: origin,
@@ -71,6 +96,9 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
     clientId: app.clientId,
     clientSecret: app.clientSecret,
     tenant: tenantAdmin(t),
-    close: () => server.close(),
+    close: async () => {
+      await page?.close();
+      await server.close();
+    },
   };
 }

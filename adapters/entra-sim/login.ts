@@ -35,12 +35,15 @@ export class Login {
     return this.#tokens.get((authorization ?? '').replace(/^Bearer /, ''));
   }
 
-  /** Answers sign-in requests; null for anything else. */
-  handle(req: SimRequest, origin: string): SimReply | null {
+  /**
+   * Answers sign-in requests; null for anything else. `pageOrigin`: where a person's browser
+   * reaches the authorize page, when not at `origin` (the sandbox serves it over plain HTTP).
+   */
+  handle(req: SimRequest, origin: string, pageOrigin = origin): SimReply | null {
     const { tenantId } = this.#app;
     const path = req.pathname;
     if (path === `/${tenantId}/v2.0/.well-known/openid-configuration`)
-      return { status: 200, body: openIdConfig(origin, tenantId) };
+      return { status: 200, body: openIdConfig(origin, tenantId, pageOrigin) };
     if (path === `/${tenantId}/oauth2/v2.0/token` && req.method === 'POST')
       return this.#tokenReply(new URLSearchParams(req.raw.toString('utf8')));
     if (/^\/[^/]+\/(v2\.0\/\.well-known|oauth2)/.test(path)) {
@@ -99,7 +102,7 @@ export class Login {
   }
 }
 
-function openIdConfig(origin: string, tenant: string) {
+function openIdConfig(origin: string, tenant: string, pageOrigin: string) {
   const base = `${origin}/${tenant}`;
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
@@ -116,10 +119,13 @@ function openIdConfig(origin: string, tenant: string) {
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     issuer: `${base}/v2.0`,
     request_uri_parameter_supported: false,
-    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    authorization_endpoint: `${pageOrigin}/${tenant}/oauth2/v2.0/authorize`,
     device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid', 'oid'],
+    claims_supported: [
+      ...['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'tid', 'oid', 'nonce', 'auth_time'],
+      ...['amr', 'acrs', 'name', 'preferred_username'],
+    ],
     tenant_region_scope: 'EU',
     cloud_instance_name: 'microsoftonline.com',
     msgraph_host: 'graph.microsoft.com',

@@ -14,6 +14,8 @@ export interface PolicyRule {
   readonly setting?: { readonly isApprovalRequired?: boolean | null } | null;
   /** AuthenticationContext rules: a Conditional Access context, in practice an MFA demand. */
   readonly isEnabled?: boolean | null;
+  /** Which context (`c1`) an enabled AuthenticationContext rule asks for. */
+  readonly claimValue?: string | null;
 }
 
 export function pimRules(rules: readonly PolicyRule[]): PimRules {
@@ -23,7 +25,10 @@ export function pimRules(rules: readonly PolicyRule[]): PimRules {
   // PIM, which still refuses a longer grant (graph.duration_rejected).
   const max = expiration ? parseDuration(expiration) : null;
   const enabled = new Set(byId.get('Enablement_EndUser_Assignment')?.enabledRules ?? []);
+  const context = byId.get('AuthenticationContext_EndUser_Assignment');
+  const claim = context?.isEnabled === true ? context.claimValue : null;
   return {
+    ...(claim ? { authenticationContext: claim } : {}),
     ...(max ? { maxDuration: max } : {}),
     justificationRequired: enabled.has('Justification'),
     ticketRequired: enabled.has('Ticketing'),

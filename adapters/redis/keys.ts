@@ -36,6 +36,7 @@ const STATES: Record<RequestState, true> = {
   active: true,
   failed: true,
   ended: true,
+  awaiting_mfa: true,
 };
 
 /** Every state, in the fixed order in which the update script receives the state-set keys. */

@@ -13,6 +13,7 @@ import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { end } from '../../bot/core/usecases/end.ts';
 import { extend } from '../../bot/core/usecases/extend.ts';
 import { historyPage } from '../../bot/core/usecases/history-paging.ts';
+import { renewSignInLink } from '../../bot/core/usecases/step-up.ts';
 import { denyReasonModal, errorMessage, requestModal } from '../../cards/slack/index.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
 import { decodeHistoryState } from '../chat/history-state.ts';
@@ -95,6 +96,23 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
       await ack();
       const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
       const result = who.ok ? await approve(h.core, actionValue(action), who.value.principal) : who;
+      if (!result.ok) await tellClicker(respond, result.error);
+    }),
+  );
+
+  // A link button: Slack opens the sign-in in the browser and still reports the click.
+  app.action('elevate_sign_in', async ({ ack }) => {
+    await ack();
+  });
+
+  app.action(
+    'elevate_sign_in_again',
+    guarded<ActionArgs>(h.log, 'sign-in link', async ({ body, action, ack, respond }) => {
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id);
+      const result = who.ok
+        ? await renewSignInLink(h.core, actionValue(action), who.value.principal)
+        : who;
       if (!result.ok) await tellClicker(respond, result.error);
     }),
   );

@@ -91,6 +91,7 @@ export function createSlack(config: SlackSettings, parts: SlackParts): Slack {
     ...(parts.takeDigest ? { takeDigest: parts.takeDigest } : {}),
     refs: parts.refs,
     directory: core.directory,
+    ...(core.signIn ? { signInLinks: core.signIn.links } : {}),
     policy: core.policy,
     clock: core.clock,
     log: parts.log,

@@ -80,10 +80,10 @@ function slackRenderer(policy: () => Policy, clock: Clock): Renderer<SlackMessag
         clock.now(),
         zone(),
       ),
-    outcome: (request, change, audience) => {
+    outcome: (request, change, audience, link) => {
       const { propagation } = requestPolicy(policy(), request);
       const facts = propagation === undefined ? {} : { propagation };
-      return outcomeMessage(request, change, audience, facts, clock.now(), zone());
+      return outcomeMessage(request, change, audience, facts, clock.now(), zone(), link);
     },
     alert: (alert) => alertMessage(alert, zone()),
     digest: (lines) => ({

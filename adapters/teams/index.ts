@@ -69,6 +69,7 @@ export function createTeams(config: TeamsSettings, parts: TeamsParts) {
     messenger,
     refs: parts.refs,
     directory: core.directory,
+    ...(core.signIn ? { signInLinks: core.signIn.links } : {}),
     policy: core.policy,
     clock: core.clock,
     log,

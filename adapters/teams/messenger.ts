@@ -121,10 +121,10 @@ function teamsRenderer(o: TeamsMessengerOptions): Renderer<Card> {
   const zone = () => o.policy().timezone;
   return {
     approval: (request) => o.cards.approvalFor(request),
-    outcome: (request, change, audience) => {
+    outcome: (request, change, audience, link) => {
       const { propagation } = requestPolicy(o.policy(), request);
       const facts = propagation === undefined ? {} : { propagation };
-      return outcomeCard(request, change, audience, facts, o.clock.now(), zone());
+      return outcomeCard(request, change, audience, facts, o.clock.now(), zone(), link);
     },
     alert: (alert) => alertCard(alert, zone()),
     digest: (lines) => textCard(lines.join('\n\n')),

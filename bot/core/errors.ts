@@ -71,7 +71,7 @@ const catalogue = {
     role: string;
     source: 'mfa.required' | 'approval.stepUp' | 'pim';
   }) =>
-    `\`${p.role}\` needs an MFA sign-in, which elevate cannot check from chat yet, so it was not granted. Activate it in the Entra portal (PIM), or ${p.source === 'pim' ? "ask your identity team to turn off the MFA (or authentication context) requirement in the role's PIM settings" : `ask the bot administrators to remove \`${p.source}\` for it in policy.yaml`}.`,
+    `\`${p.role}\` needs an MFA sign-in${p.source === 'approval.stepUp' ? ' from its approvers' : ''}, and sign-in from chat is not set up on this bot, so nothing was granted. Activate it in the Entra portal (PIM), or ask the bot administrators to set PUBLIC_URL and the app's redirect URI (README, "Sign-in from chat").`,
   'policy.no_approvers': (p: { role: string }) =>
     `\`${p.role}\` needs approval but the policy names no approvers. Ask the bot's administrators to add approvers to policy.yaml.`,
 
@@ -107,6 +107,36 @@ const catalogue = {
     `The requester is no longer eligible for ${list(p.roles)} in Entra PIM, so approving request \`${p.id}\` would grant nothing. Deny it, or let it expire.`,
   'request.changed_meanwhile': (p: { id: string }) =>
     `Request \`${p.id}\` changed while you acted. Look at the updated card and try again if still needed.`,
+
+  // --- sign-in from chat (MFA step-up) -------------------------------------------------
+  'mfa.timed_out': (p: { waited: number }) =>
+    `Nobody signed in with MFA within ${formatDuration(p.waited)} of the approval, so nothing was granted. Request it again when you can sign in.`,
+  'approval.sign_in_needed': (p: { window: number }) =>
+    `Approving this request needs an MFA sign-in from you within the last ${formatDuration(p.window)}. Sign in with the link; your approval is recorded when the sign-in comes back.`,
+  'signin.link_unknown': () =>
+    'This sign-in link is not valid any more: it was used already, it expired (links last 10 minutes), or it was never issued. Nothing was granted or approved. Use the newest link from the chat, or click Approve again for a new one.',
+  'signin.flow_unknown': () =>
+    'This sign-in could not be matched to a link from elevate: it was finished already, took longer than 10 minutes, or did not start from elevate. Nothing was granted or approved. Use the newest link from the chat.',
+  'signin.entra_refused': (p: { error: string }) =>
+    `Microsoft Entra did not complete the sign-in (\`${p.error}\`), so nothing was granted or approved. Try the link again; if Entra keeps refusing, ask your identity team.`,
+  'signin.entra_unreachable': () =>
+    'elevate cannot reach Microsoft Entra right now, so the sign-in did not start and nothing changed. Try again in a minute with a new link (New link next to the old one, or click Approve again).',
+  'signin.redeem_failed': () =>
+    'elevate could not finish the sign-in with Microsoft Entra, so nothing was granted or approved. Try again in a minute; if it keeps failing, the bot administrators find the Entra error in the log.',
+  'signin.invalid_token': (p: { why: string }) =>
+    `The sign-in did not come back as a valid Entra ID token for this tenant and app (${p.why}), so nothing was granted or approved. Start again from the newest link in the chat.`,
+  'signin.wrong_person': (p: { expected: string }) =>
+    `This link was made for ${p.expected}, and someone else signed in. A person's MFA sign-in counts only for themselves, so nothing was granted or approved. ${p.expected} has to sign in with their own account.`,
+  'signin.no_mfa': () =>
+    'That sign-in did not use multi-factor authentication, so nothing was granted or approved. Sign in again and complete the MFA prompt; if Entra never asks for MFA, ask your identity team to require it (Conditional Access).',
+  'signin.no_mfa_claim': () =>
+    'Entra\'s sign-in token does not say how you signed in (it has no `amr` claim, which Entra leaves out of v2.0 tokens), so MFA cannot be proven and nothing was granted or approved. Ask the bot administrators to set `mfa.authenticationContext` in policy.yaml with a Conditional Access policy that requires MFA (README, "Sign-in from chat").',
+  'signin.no_auth_time': () =>
+    'Entra\'s sign-in token does not say when you signed in (no `auth_time` claim), so its age cannot be checked and nothing was granted or approved. Ask the bot administrators to add the optional claim `auth_time` to the app\'s ID tokens (README, "Sign-in from chat").',
+  'signin.too_old': (p: { maxAge: number }) =>
+    `That sign-in is older than ${formatDuration(p.maxAge)}: Entra reused an earlier session instead of asking again. Nothing was granted or approved. Sign in again from the newest link.`,
+  'signin.not_waiting': (p: { id: string; state: string }) =>
+    `Request \`${p.id}\` is ${p.state.replace('_', ' ')} and no longer waits for this sign-in, so it changed nothing.`,
 
   // --- identity -------------------------------------------------------------------------
   'identity.no_email': () =>
@@ -197,11 +227,18 @@ const catalogue = {
 export type ErrorCode = keyof typeof catalogue;
 type ParamsOf<C extends ErrorCode> = Parameters<(typeof catalogue)[C]>;
 
+/** A link a person should open to go on (an MFA sign-in), shown as a button. */
+export interface ActionLink {
+  readonly url: string;
+  readonly label: string;
+}
+
 export interface AppError {
   readonly code: ErrorCode;
   readonly message: string;
   /** The correlation id of the one log line about this failure, for the person to quote. */
   readonly reference?: string;
+  readonly link?: ActionLink;
 }
 
 /** Builds the error a user reads. `appError('request.not_found', { id })`. */

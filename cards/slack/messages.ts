@@ -10,6 +10,7 @@ import { historyLine } from '../wording.ts';
 import { slackErrorText } from './error-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
 import { type Block, clock, roleList, type SlackMessage, statusLine } from './facts.ts';
+import { linkActions } from './outcome.ts';
 
 const plainSection = (text: string): Block => ({
   type: 'section',
@@ -35,7 +36,7 @@ export const helpMessage = (): SlackMessage => ({
 
 export const errorMessage = (error: AppError): SlackMessage => {
   const text = slackErrorText(error);
-  return message(text, [plainSection(text)]);
+  return message(text, [plainSection(text), ...(error.link ? [linkActions(error.link)] : [])]);
 };
 
 export const infoMessage = (text: string): SlackMessage => message(text, [plainSection(text)]);
@@ -53,7 +54,7 @@ export function rolesMessage(
     );
   const lines = rows.map(
     (r) =>
-      `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? ', needs MFA — not available from chat yet' : ''}`,
+      `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? (r.mfaFromChat ? ', needs an MFA sign-in' : ', needs MFA — not available from chat yet') : ''}`,
   );
   return message(
     `You can activate ${rows.length} role(s).`,

@@ -3,6 +3,7 @@
  * its log. Plain text throughout: it is full of names, roles and reasons.
  */
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { ActionLink } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import { type Audience, outcomeText } from '../outcome-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
@@ -15,11 +16,13 @@ export function outcomeMessage(
   facts: { readonly propagation?: number },
   now: number,
   timezone: string,
+  link?: ActionLink,
 ): SlackMessage {
   const text = outcomeText(r, change, audience, facts, now, timezone);
   const blocks: Block[] = [
     { type: 'section', text: { type: 'plain_text', text: truncate(text, 3000), emoji: false } },
   ];
+  if (link) blocks.push(linkActions(link, r.id));
   if (change === 'reminder' && audience === 'requester') {
     blocks.push({
       type: 'actions',
@@ -43,3 +46,31 @@ export function outcomeMessage(
   }
   return { text: safeMrkdwn(text, 3000), blocks };
 }
+
+/**
+ * A button that opens `link` (Slack still sends the click to the app, which acks it), and
+ * with `renewFor` one that asks for a new link for that request (links last 10 minutes).
+ */
+export const linkActions = (link: ActionLink, renewFor?: string): Block => ({
+  type: 'actions',
+  block_id: 'sign_in',
+  elements: [
+    {
+      type: 'button',
+      action_id: 'elevate_sign_in',
+      url: link.url,
+      style: 'primary',
+      text: { type: 'plain_text', text: truncate(link.label, 75) },
+    },
+    ...(renewFor
+      ? [
+          {
+            type: 'button' as const,
+            action_id: 'elevate_sign_in_again',
+            value: renewFor,
+            text: { type: 'plain_text' as const, text: 'New link' },
+          },
+        ]
+      : []),
+  ],
+});

@@ -3,7 +3,7 @@
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import { type AppError, errorText } from '../../bot/core/errors.ts';
+import { type ActionLink, type AppError, errorText } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
@@ -16,8 +16,12 @@ const text = (title: string, lines: readonly string[]): Card =>
   expand(TEXT_TEMPLATE, { title, lines: lines.map((l) => safe(l, 3000)) });
 
 export const textCard = (line: string): Card => text('', [line]);
-export const errorCard = (error: AppError): Card =>
-  expand(TEXT_TEMPLATE, { title: '', lines: [safeWithCode(errorText(error))] });
+export const errorCard = (error: AppError): Card => {
+  const card = expand(TEXT_TEMPLATE, { title: '', lines: [safeWithCode(errorText(error))] });
+  if (!error.link) return card;
+  const open = { type: 'Action.OpenUrl', title: error.link.label, url: error.link.url };
+  return { ...card, actions: [...(Array.isArray(card.actions) ? card.actions : []), open] };
+};
 
 export const helpCard = (): Card =>
   expand(TEXT_TEMPLATE, {
@@ -42,7 +46,7 @@ export function rolesCard(rows: readonly RoleRowView[], _now: number, timezone: 
     'Roles you can activate',
     rows.map(
       (r) =>
-        `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval(s)` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? ', needs MFA — not available from chat yet' : ''}`,
+        `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval(s)` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? (r.mfaFromChat ? ', needs an MFA sign-in' : ', needs MFA — not available from chat yet') : ''}`,
     ),
   );
 }
@@ -132,6 +136,12 @@ const OUTCOME_TEMPLATE: Card = {
   ],
   actions: [
     {
+      $when: '${link != null}',
+      type: 'Action.OpenUrl',
+      title: '${link.label}',
+      url: '${link.url}',
+    },
+    {
       $when: '${reminder}',
       type: 'Action.Execute',
       title: 'Extend',
@@ -157,9 +167,11 @@ export function outcomeCard(
   facts: { readonly propagation?: number },
   now: number,
   timezone: string,
+  link?: ActionLink,
 ): Card {
   return expand(OUTCOME_TEMPLATE, {
     id: r.id,
+    link: link ? { url: link.url, label: safe(link.label, 100) } : null,
     reminder: change === 'reminder' && audience === 'requester',
     // The reminder's commands are code spans; every other outcome carries people's words.
     text: (change === 'reminder' ? safeWithCode : safe)(

@@ -67,6 +67,17 @@ export const RULES: readonly Rule[] = [
         CHAT_SDKS.some((sdk) => imp.pkg === sdk || imp.pkg?.startsWith(`${sdk}/`))),
   },
   {
+    name: 'sign-in from chat knows no chat platform',
+    files: ['adapters/signin'],
+    why: 'the /auth routes hand a verified sign-in to the core; the chat hears of it through the notifier',
+    refuses: (imp) =>
+      imp.target !== null &&
+      within(imp.target, 'adapters') &&
+      !['adapters/signin', 'adapters/graph', 'adapters/http'].some((f) =>
+        within(imp.target ?? '', f),
+      ),
+  },
+  {
     name: 'jobs use ports, not adapters',
     files: ['jobs'],
     why: 'a job works through core ports; the composition root hands it the adapters',

@@ -214,26 +214,9 @@ describe('Slack end to end', () => {
     expect(await command(TENANT.dave, 'exo 1h fixing mail flow INC-1')).toContain('not eligible');
   });
 
-  it('refuses a role that needs MFA before anything is granted, and lists it as such', async () => {
-    const before = world.graph.calls.length;
-    const reply = await command(TENANT.alice, 'Security Administrator 1h checking an alert INC-77');
-    expect(reply).toContain(
-      '`Security Administrator` needs an MFA sign-in, which elevate cannot check from chat yet, so it was not granted. Activate it in the Entra portal (PIM), or ask the bot administrators to remove `mfa.required` for it in policy.yaml.',
-    );
-    expect(requestIdIn(reply)).toBe('');
-    await new Promise((r) => setTimeout(r, 500));
-    const posts = world.graph.calls
-      .slice(before)
-      .filter((c) => c.method === 'POST' && c.path.endsWith('/roleAssignmentScheduleRequests'));
-    expect(posts).toEqual([]);
-    expect(
-      world.slack
-        .messagesIn('C0SECURITY')
-        .map((m) => m.text)
-        .join('\n'),
-    ).not.toContain('Security Administrator');
+  it('lists a role that needs MFA as needing a sign-in (slack-step-up.test.ts runs it)', async () => {
     expect(await command(TENANT.alice, 'roles')).toContain(
-      'Security Administrator: up to 8h, no approval, needs MFA — not available from chat yet',
+      'Security Administrator: up to 8h, no approval, needs an MFA sign-in',
     );
   });
 

@@ -90,11 +90,13 @@ export async function startTenant(): Promise<GraphStandIn> {
   return graph;
 }
 
-export function testPolicy() {
-  const policy = parsePolicy(POLICY, 'policy.yaml');
+export function testPolicy(text: string = POLICY) {
+  const policy = parsePolicy(text, 'policy.yaml');
   if (!policy.ok) throw new Error(policy.error.map((e) => e.message).join('\n'));
   return policy.value;
 }
+
+export const PUBLIC_URL = 'https://elevate.contoso.example';
 
 /** Environment for the bot's Graph side, pointed at the stand-in. */
 export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
@@ -105,12 +107,17 @@ export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
   GRAPH_BASE_URL: graph.graphBaseUrl,
   REDIS_PREFIX: prefix,
   ...TRUSTED_REDIS_ENV,
+  // Where people reach the bot; tests call app.url and map this origin onto it (signInLink).
+  PUBLIC_URL: PUBLIC_URL,
   PORT: '0',
   LOG_LEVEL: 'silent',
 });
 
-/** `clock`: the bot's own clock (the stand-ins keep real time), to reach a deadline at once. */
-export async function startWorld(options: { clock?: Clock } = {}): Promise<World> {
+/**
+ * `clock`: the bot's own clock (the stand-ins keep real time), to reach a deadline at once;
+ * `policy`: policy.yaml text instead of the default one.
+ */
+export async function startWorld(options: { clock?: Clock; policy?: string } = {}): Promise<World> {
   const graph = await startTenant();
   const slack = await startSlackStandIn();
   const redis = await freshRedis();
@@ -133,7 +140,7 @@ export async function startWorld(options: { clock?: Clock } = {}): Promise<World
   });
   const app = await startApp({
     config,
-    policy: testPolicy(),
+    policy: testPolicy(options.policy),
     log: createLogger(config.logLevel),
     ...(options.clock ? { clock: options.clock } : {}),
   });

@@ -142,6 +142,7 @@ describe('combinePolicies', () => {
     ticket: { required: true, pattern: '^CHG\\d+$' },
     reminderBefore: 15 * M,
     mfaRequired: true,
+    mfa: { maxAge: 2 * M, timeout: 30 * M, contexts: ['c1'] },
     mode: 'delegated',
   };
 
@@ -171,6 +172,8 @@ describe('combinePolicies', () => {
       reminderBefore: 15 * M,
       propagation: 20 * M,
       mfaRequired: true,
+      // The shortest age and wait; every context asked for (exchange has the defaults).
+      mfa: { maxAge: 2 * M, timeout: 15 * M, contexts: ['c1'] },
       mode: 'delegated',
     });
   });

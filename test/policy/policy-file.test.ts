@@ -30,6 +30,7 @@ describe('policy.example.yaml', () => {
       ticket: { required: false, pattern: '^(INC|CHG)-?\\d+$' },
       reminderBefore: 10 * M,
       mfaRequired: false,
+      mfa: { maxAge: 5 * M, timeout: 15 * M, contexts: [] },
       mode: 'app',
     });
   });
@@ -103,6 +104,7 @@ describe('defaults', () => {
       ticket: { required: false },
       reminderBefore: 10 * M,
       mfaRequired: false,
+      mfa: { maxAge: 5 * M, timeout: 15 * M, contexts: [] },
       mode: 'app',
     });
     expect(policy.roles.size).toBe(0);
@@ -281,6 +283,30 @@ describe('loadPolicy', () => {
   it('refuses an empty file', () => {
     expect(problems([''])).toEqual([
       'policy.yaml:1:1: the file is empty; start from a copy of policy.example.yaml',
+    ]);
+  });
+});
+
+describe('mfa settings', () => {
+  it('merge key by key over the defaults, and null turns an inherited context off', () => {
+    const policy = parsed([
+      ...MINIMAL,
+      '  mfa: { maxAge: 2m, authenticationContext: c1 }',
+      'roles:',
+      '  Security Administrator: { mfa: { required: true, timeout: 10m } }',
+      '  Reports Reader: { mfa: { authenticationContext: null } }',
+    ]);
+    expect(policy.defaults.mfa).toEqual({ maxAge: 2 * M, timeout: 15 * M, contexts: ['c1'] });
+    expect(policy.roles.get('Security Administrator')?.policy).toMatchObject({
+      mfaRequired: true,
+      mfa: { maxAge: 2 * M, timeout: 10 * M, contexts: ['c1'] },
+    });
+    expect(policy.roles.get('Reports Reader')?.policy.mfa?.contexts).toEqual([]);
+  });
+
+  it('refuses an authentication context that is not c1 to c99', () => {
+    expect(problems([...MINIMAL, '  mfa: { authenticationContext: mfa }'])).toEqual([
+      'policy.yaml:3:33: defaults.mfa.authenticationContext: expected a Conditional Access authentication context id from c1 to c99, e.g. c1',
     ]);
   });
 });

@@ -93,4 +93,49 @@ describe('sandbox console in a browser', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);
+
+  it('asks Alice for an MFA sign-in on the simulated tenant, and grants only with MFA', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(`${sandbox.url}/`);
+    await expect.poll(() => page.locator('#people button').count()).toBeGreaterThan(3);
+    await as(page, 'Alice Admin');
+    const chat = page.getByTestId('chat');
+    const signIn = chat.getByRole('link', { name: 'Sign in with MFA' });
+    const ask = async (text: string) => {
+      const before = await signIn.count();
+      await page.getByLabel('Command').fill(text);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => signIn.count(), { timeout: 20_000 }).toBe(before + 1);
+    };
+    const follow = async (choice: 'Sign in with MFA' | 'Sign in without MFA') => {
+      const [popup] = await Promise.all([page.waitForEvent('popup'), signIn.last().click()]);
+      await popup.waitForLoadState();
+      await expect.poll(() => popup.locator('select[name=sim_user]').inputValue()).toBe(alice);
+      await popup.getByRole('button', { name: choice, exact: true }).click();
+      await popup.waitForLoadState();
+      const text = (await popup.locator('body').textContent()) ?? '';
+      await popup.close();
+      return text;
+    };
+    const alice = '5a1ce000-0000-4000-8000-00000000a11c';
+    const helpdesk = '729827e3-9c14-49f7-bb1b-9608f156bbb8';
+    const hasHelpdesk = () =>
+      sandbox.tenant.tenant
+        .activeAssignments()
+        .some((a) => a.principalId === alice && a.roleDefinitionId === helpdesk);
+
+    await ask('/elevate Helpdesk Administrator 2m reset a locked account');
+    await expect.poll(() => chat.textContent()).toMatch(/needs an MFA sign-in/);
+    expect(await follow('Sign in without MFA')).toMatch(/did not use multi-factor authentication/);
+    // Refused: nothing granted, and a new link with the reason came to the chat.
+    await expect.poll(() => chat.textContent()).toMatch(/was refused/);
+    expect(hasHelpdesk()).toBe(false);
+
+    expect(await follow('Sign in with MFA')).toMatch(/is verified/);
+    await expect.poll(hasHelpdesk, { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => chat.textContent(), { timeout: 20_000 }).toMatch(/is active until/);
+    mkdirSync('test-results', { recursive: true });
+    await page.screenshot({ path: 'test-results/sandbox-step-up.png', fullPage: true });
+    await page.close();
+  }, 60_000);
 });

@@ -16,6 +16,7 @@ import { end } from '../../../bot/core/usecases/end.ts';
 import { extend } from '../../../bot/core/usecases/extend.ts';
 import { historyPage } from '../../../bot/core/usecases/history-paging.ts';
 import { mayView } from '../../../bot/core/usecases/may-view.ts';
+import { renewSignInLink } from '../../../bot/core/usecases/step-up.ts';
 import type { Card } from '../../../cards/teams/index.ts';
 import { decodeHistoryState } from '../history-state.ts';
 import type { AdaptiveCards } from './cards.ts';
@@ -110,6 +111,16 @@ export async function performCardAction(
     case 'deactivate':
       outcome = await end(core, requestId, 'deactivated', who);
       break;
+    case 'signInAgain': {
+      const renewed = await renewSignInLink(core, requestId, who);
+      if (!renewed.ok) return { ...renewed, current: await core.store.get(requestId) };
+      return {
+        ok: 'card',
+        card: cards.text(
+          'A new sign-in link is on its way to this chat. Older links stay single use.',
+        ),
+      };
+    }
     case 'extend': {
       const seconds = parseDuration(typeof data.extendBy === 'string' ? data.extendBy : '');
       outcome = seconds

@@ -52,8 +52,15 @@ export class AdaptiveCards {
   /** The current card with the reason an action was refused on top. */
   async approvalWithNotice(request: AccessRequest, error: AppError): Promise<Card> {
     const card = await this.approvalFor(request);
-    const body = Array.isArray(card.body) ? card.body : [];
-    return { ...card, body: [...(errorCard(error).body as unknown[]), ...body] };
+    const notice = errorCard(error);
+    const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+    // The notice's own button (an MFA sign-in link) comes first, before the card's actions.
+    const actions = [...list(notice.actions), ...list(card.actions)];
+    return {
+      ...card,
+      body: [...list(notice.body), ...list(card.body)],
+      ...(actions.length > 0 ? { actions } : {}),
+    };
   }
 
   error(error: AppError): Card {

@@ -17,6 +17,8 @@ export const postsApprovalCard = (change: RequestChange): boolean =>
 /** Changes the security channel hears about. */
 export const SECURITY_CHANGES: ReadonlySet<RequestChange> = new Set([
   'activated',
+  // A refused sign-in from chat: no MFA, too old, or someone else on a person's link.
+  'sign_in_refused',
   'denied',
   'failed',
   'ended',
@@ -56,3 +58,10 @@ export const currentApprovers = (request: AccessRequest): readonly string[] =>
   request.approval.escalated
     ? [...new Set([...request.approval.approvers, ...request.approval.escalateTo])]
     : request.approval.approvers;
+
+/**
+ * Changes that send the requester an MFA sign-in link: the request started waiting for it,
+ * or a sign-in for it was refused while it still waits (a fresh link, with the reason).
+ */
+export const asksRequesterToSignIn = (request: AccessRequest, change: RequestChange): boolean =>
+  request.state === 'awaiting_mfa' && (change === 'awaiting_mfa' || change === 'sign_in_refused');

@@ -3,7 +3,14 @@
  * stricter by the role's own Entra PIM policy, and for a multi-role request the strictest of
  * all its roles. Every function here only ever tightens; none loosens a rule it was given.
  */
-import type { ApprovalRule, PimRules, Policy, RolePolicy } from './policy.ts';
+import {
+  type ApprovalRule,
+  DEFAULT_MFA_RULE,
+  type MfaRule,
+  type PimRules,
+  type Policy,
+  type RolePolicy,
+} from './policy.ts';
 import type { PrincipalRef } from './principal.ts';
 
 /** The merged policy.yaml entry for a role (names compared case-insensitively), or the defaults. */
@@ -41,6 +48,15 @@ export function effectivePolicy(local: RolePolicy, pim: PimRules): RolePolicy {
     },
     ticket: { ...local.ticket, required: local.ticket.required || pim.ticketRequired },
     mfaRequired: local.mfaRequired || pim.mfaRequired,
+    // PIM's authentication context is asked for (and checked in `acrs`) on top of policy.yaml's.
+    ...(pim.authenticationContext
+      ? {
+          mfa: {
+            ...mfaRule(local),
+            contexts: [...new Set([...mfaRule(local).contexts, pim.authenticationContext])],
+          },
+        }
+      : {}),
   };
 }
 
@@ -48,15 +64,26 @@ export function effectivePolicy(local: RolePolicy, pim: PimRules): RolePolicy {
 export type MfaSource = 'mfa.required' | 'approval.stepUp' | 'pim';
 
 /**
- * Which setting, if any, asks for an MFA sign-in to activate the role: policy.yaml
- * `mfa.required`, an `approval.stepUp` window (set at all, since it is not checked yet), or
- * PIM's own MFA or authentication-context rule. Nothing in chat can prove an MFA sign-in yet,
- * so such a role is refused rather than granted without it.
+ * Which setting, if any, asks the requester for an MFA sign-in before the role is activated:
+ * policy.yaml `mfa.required`, or PIM's own MFA or authentication-context rule.
+ * (`approval.stepUp` asks the approvers, not the requester: see approverStepUp.)
  */
 export function mfaDemand(local: RolePolicy, pim: PimRules): MfaSource | null {
   if (local.mfaRequired) return 'mfa.required';
-  if (local.approval.stepUp !== undefined) return 'approval.stepUp';
   return pim.mfaRequired ? 'pim' : null;
+}
+
+/** The MFA checks of a role, defaults filled in. */
+export const mfaRule = (p: RolePolicy): MfaRule => p.mfa ?? DEFAULT_MFA_RULE;
+
+/** The strictest of several MFA rules: the shortest ages and waits, every context. */
+export function combineMfaRules(rules: readonly MfaRule[]): MfaRule {
+  if (rules.length === 0) return DEFAULT_MFA_RULE;
+  return {
+    maxAge: Math.min(...rules.map((r) => r.maxAge)),
+    timeout: Math.min(...rules.map((r) => r.timeout)),
+    contexts: [...new Set(rules.flatMap((r) => r.contexts))],
+  };
 }
 
 /**
@@ -105,6 +132,7 @@ export function combinePolicies(policies: readonly RolePolicy[]): RolePolicy {
     reminderBefore: Math.max(...policies.map((p) => p.reminderBefore)),
     ...(propagations.length === 0 ? {} : { propagation: Math.max(...propagations) }),
     mfaRequired: policies.some((p) => p.mfaRequired),
+    mfa: combineMfaRules(policies.map(mfaRule)),
     mode: policies.some((p) => p.mode === 'delegated') ? 'delegated' : 'app',
   };
 }

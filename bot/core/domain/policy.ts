@@ -17,6 +17,18 @@ export interface ApprovalRule {
   readonly extensions?: 'allow' | 'reapprove';
 }
 
+/** How an MFA sign-in from chat is checked (policy.yaml `mfa`). Durations in seconds. */
+export interface MfaRule {
+  /** The sign-in (`auth_time`) may be at most this old when it comes back. */
+  readonly maxAge: number;
+  /** How long an approved request waits for the requester's sign-in before it fails. */
+  readonly timeout: number;
+  /** Conditional Access authentication contexts (`c1`) the sign-in must carry in `acrs`. */
+  readonly contexts: readonly string[];
+}
+
+export const DEFAULT_MFA_RULE: MfaRule = { maxAge: 5 * 60, timeout: 15 * 60, contexts: [] };
+
 export interface RolePolicy {
   readonly maxDuration: number;
   readonly minDuration: number;
@@ -29,6 +41,8 @@ export interface RolePolicy {
   readonly propagation?: number;
   /** Whether the role asks for MFA at activation (from PIM; app mode enforces it by step-up). */
   readonly mfaRequired: boolean;
+  /** Absent: DEFAULT_MFA_RULE. */
+  readonly mfa?: MfaRule;
   readonly mode: 'app' | 'delegated';
 }
 
@@ -81,4 +95,6 @@ export interface PimRules {
   readonly ticketRequired: boolean;
   readonly approvalRequired: boolean;
   readonly mfaRequired: boolean;
+  /** The Conditional Access authentication context PIM asks for at activation (`c1`). */
+  readonly authenticationContext?: string;
 }

@@ -14,6 +14,8 @@ export type RequestState =
   | 'canceled'
   | 'approval_expired'
   | 'scheduled'
+  /** Approved; waits for the requester's MFA sign-in (DESIGN.md "Sign-in from chat"). */
+  | 'awaiting_mfa'
   | 'activating'
   | 'active'
   | 'failed'
@@ -48,6 +50,8 @@ export interface ApprovalSnapshot {
   readonly escalated: boolean;
   /** Seconds each approval round may take. */
   readonly timeoutSeconds: number;
+  /** Seconds: an Approve counts only after the approver's MFA sign-in this recent. */
+  readonly stepUp?: number;
 }
 
 /** More time asked for an active grant, waiting for the approvers (policy extensions: reapprove). */
@@ -59,6 +63,19 @@ export interface PendingExtension {
 
 export interface Failure {
   readonly code: string;
+  readonly message: string;
+}
+
+/** The requester's MFA step-up: until when the sign-in may come, and when it did. */
+export interface StepUp {
+  readonly deadline: number;
+  readonly verifiedAt: number | null;
+}
+
+/** The last sign-in from chat that was refused for this request, shown on its cards. */
+export interface SignInNotice {
+  readonly by: Principal;
+  readonly at: number;
   readonly message: string;
 }
 
@@ -94,6 +111,9 @@ export interface AccessRequest {
   readonly eligibleUntil?: number | null;
   /** An extension waiting for approval; absent or null when none. */
   readonly extension?: PendingExtension | null;
+  /** Set once the request needed the requester's MFA sign-in; absent or null otherwise. */
+  readonly stepUp?: StepUp | null;
+  readonly signInNotice?: SignInNotice | null;
 }
 
 export const isTerminal = (r: AccessRequest): boolean => TERMINAL_STATES.has(r.state);

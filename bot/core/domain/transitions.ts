@@ -16,6 +16,11 @@ export type Transition =
   | { readonly type: 'escalate' }
   | { readonly type: 'schedule' }
   | { readonly type: 'start_activation'; readonly eligibleUntil?: number | null }
+  | { readonly type: 'await_mfa'; readonly deadline: number }
+  | { readonly type: 'mfa_verified'; readonly by: Principal }
+  | { readonly type: 'sign_in_refused'; readonly by: Principal; readonly message: string }
+  | { readonly type: 'mfa_expired'; readonly failure: Failure }
+  | { readonly type: 'renew_sign_in'; readonly by: Principal }
   | { readonly type: 'activated'; readonly endsAt: number }
   | { readonly type: 'fail'; readonly failure: Failure }
   | { readonly type: 'end'; readonly reason: EndReason }
@@ -28,11 +33,16 @@ export type Transition =
 const FROM: Record<Transition['type'], readonly RequestState[]> = {
   approve: ['pending_approval'],
   deny: ['pending_approval'],
-  cancel: ['pending_approval', 'approved', 'scheduled'],
+  cancel: ['pending_approval', 'approved', 'scheduled', 'awaiting_mfa'],
   expire_approval: ['pending_approval'],
   escalate: ['pending_approval'],
   schedule: ['approved'],
   start_activation: ['approved', 'scheduled'],
+  await_mfa: ['approved', 'scheduled'],
+  mfa_verified: ['awaiting_mfa'],
+  sign_in_refused: ['awaiting_mfa', 'pending_approval', 'active'],
+  mfa_expired: ['awaiting_mfa'],
+  renew_sign_in: ['awaiting_mfa'],
   activated: ['activating'],
   fail: ['activating'],
   end: ['active'],
@@ -50,6 +60,11 @@ const ACTION_WORDS: Record<Transition['type'], string> = {
   escalate: 'escalated',
   schedule: 'scheduled',
   start_activation: 'activated',
+  await_mfa: 'activated',
+  mfa_verified: 'activated',
+  sign_in_refused: 'signed in for',
+  mfa_expired: 'marked failed',
+  renew_sign_in: 'sent a new sign-in link',
   activated: 'activated',
   fail: 'marked failed',
   end: 'ended',
@@ -115,6 +130,27 @@ export function transition(
         state: 'activating',
         ...(t.eligibleUntil === undefined ? {} : { eligibleUntil: t.eligibleUntil }),
       });
+    case 'await_mfa':
+      return next({ state: 'awaiting_mfa', stepUp: { deadline: t.deadline, verifiedAt: null } });
+    case 'mfa_verified':
+      if (t.by.id !== request.requester.id) {
+        return err(appError('request.not_requester', { id: request.id }));
+      }
+      return next({
+        state: 'approved',
+        stepUp: { deadline: request.stepUp?.deadline ?? now, verifiedAt: now },
+        signInNotice: null,
+      });
+    case 'sign_in_refused':
+      return next({ signInNotice: { by: t.by, at: now, message: t.message } });
+    case 'mfa_expired':
+      return next({ state: 'failed', failure: t.failure });
+    case 'renew_sign_in':
+      // Only a version bump: the change that follows sends the requester a fresh link.
+      if (t.by.id !== request.requester.id) {
+        return err(appError('request.not_requester', { id: request.id }));
+      }
+      return next({});
     case 'activated':
       return next({ state: 'active', activatedAt: now, endsAt: t.endsAt });
     case 'fail':

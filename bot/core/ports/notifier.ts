@@ -11,6 +11,11 @@ export type RequestChange =
   | 'approval_expired'
   | 'escalated'
   | 'scheduled'
+  /** Waits for the requester's MFA sign-in: they get the link. */
+  | 'awaiting_mfa'
+  | 'mfa_verified'
+  /** A sign-in from chat was refused; the cards say why (and the requester gets a new link). */
+  | 'sign_in_refused'
   | 'activated'
   | 'failed'
   | 'extended'

@@ -5,7 +5,9 @@ export type JobName =
   | 'expire'
   | 'approval-timeout'
   /** The deadline of the backup approvers, after an escalation. */
-  | 'escalation-timeout';
+  | 'escalation-timeout'
+  /** The requester's MFA sign-in did not come in time (policy mfa.timeout). */
+  | 'mfa-timeout';
 
 /**
  * Time-driven work. Jobs carry only the request id and re-read the request when they run; a

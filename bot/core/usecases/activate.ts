@@ -16,6 +16,7 @@ import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
 import { stillGrantable } from './recheck.ts';
 import { applyTransition, markFailed } from './record.ts';
+import { holdForMfa } from './step-up.ts';
 
 export async function activate(
   deps: CoreDeps,
@@ -27,6 +28,11 @@ export async function activate(
   let request = current;
   if (current.state === 'approved' || current.state === 'scheduled') {
     const facts = await stillGrantable(deps, current, false);
+    // The facts first: a disabled account or a lost eligibility is refused, not asked for MFA.
+    if (facts.ok) {
+      const held = await holdForMfa(deps, current);
+      if (held) return held;
+    }
     const started = await applyTransition(
       deps,
       requestId,
@@ -98,11 +104,13 @@ function endingSoon(deps: CoreDeps, request: AccessRequest): AppError | null {
 }
 
 /**
- * Submit refuses a role that needs MFA; checked again here because policy.yaml or the role's
- * PIM settings may have changed while the request waited. Only at a fresh start: a resumed
- * activation passed this check before it granted anything.
+ * A role that needs MFA is granted only after the requester's verified sign-in (holdForMfa);
+ * without sign-in from chat it is refused, here as well as at submit, because policy.yaml or
+ * the role's PIM settings may have changed while the request waited. Only at a fresh start:
+ * a resumed activation passed this check before it granted anything.
  */
 async function mfaRefusal(deps: CoreDeps, request: AccessRequest): Promise<AppError | null> {
+  if (request.stepUp?.verifiedAt) return null;
   for (const target of request.targets) {
     const source = mfaDemand(
       rolePolicy(deps.policy(), target.name),

@@ -15,6 +15,7 @@ import { carryOut } from './extend.ts';
 import { startApproved } from './proceed.ts';
 import { deadlinePassed, disabledActor, stillGrantable } from './recheck.ts';
 import { applyTransition, cancelApprovalTimers } from './record.ts';
+import { approverStepUp } from './step-up.ts';
 
 async function mayDecide(
   deps: CoreDeps,
@@ -43,6 +44,8 @@ export async function approve(
 ): Promise<Result<AccessRequest, AppError>> {
   const allowed = await mayDecide(deps, requestId, approver);
   if (!allowed.ok) return allowed;
+  const stepUp = await approverStepUp(deps, allowed.value, approver);
+  if (stepUp) return stepUp;
   if (allowed.value.state === 'active') return approveExtension(deps, requestId, approver);
   const grantable = await stillGrantable(deps, allowed.value, true);
   if (!grantable.ok) return grantable;

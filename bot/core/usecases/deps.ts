@@ -7,6 +7,7 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { PrivilegeProvider } from '../ports/privilege-provider.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { Scheduler } from '../ports/scheduler.ts';
+import type { SignIn } from '../ports/sign-in.ts';
 
 /** Everything a use case may touch: ports only, so the core never sees an SDK. */
 export interface CoreDeps {
@@ -20,4 +21,9 @@ export interface CoreDeps {
   readonly ids: Ids;
   /** Read on every use so that a reloaded policy applies to new requests at once. */
   readonly policy: () => Policy;
+  /**
+   * Sign-in from chat (PUBLIC_URL and the app's own credential). Absent: nothing can prove
+   * an MFA sign-in, so roles that need one are refused, never granted without it.
+   */
+  readonly signIn?: SignIn;
 }

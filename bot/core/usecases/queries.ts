@@ -15,8 +15,10 @@ export interface RoleRow {
   readonly approval: boolean;
   readonly quorum: number;
   readonly eligibleUntil: number | null;
-  /** The role asks for an MFA sign-in, which chat cannot give yet: requests for it are refused. */
+  /** The role asks the requester for an MFA sign-in. */
   readonly needsMfa: boolean;
+  /** Whether that sign-in can be done from chat here; without, requests for it are refused. */
+  readonly mfaFromChat?: boolean;
 }
 
 /** The tenant's roles with the aliases policy.yaml gives them: what names are matched against. */
@@ -45,6 +47,7 @@ export async function eligibleRoles(deps: CoreDeps, who: Principal): Promise<Rol
         quorum: p.approval.required ? p.approval.quorum : 0,
         eligibleUntil: e.endsAt,
         needsMfa: mfaDemand(local, pim) !== null,
+        mfaFromChat: deps.signIn !== undefined,
       };
     }),
   );
@@ -55,6 +58,7 @@ export const OPEN_STATES: readonly RequestState[] = [
   'pending_approval',
   'approved',
   'scheduled',
+  'awaiting_mfa',
   'activating',
   'active',
 ];

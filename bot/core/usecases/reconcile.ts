@@ -25,6 +25,7 @@ export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
     'pending_approval',
     'approved',
     'scheduled',
+    'awaiting_mfa',
     'activating',
     'active',
   ]);
@@ -51,6 +52,10 @@ export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
           r.id,
           r.startAt !== null && r.startAt > now ? r.startAt : now,
         );
+        rescheduled += 1;
+        break;
+      case 'awaiting_mfa':
+        await deps.scheduler.schedule('mfa-timeout', r.id, r.stepUp?.deadline ?? now);
         rescheduled += 1;
         break;
       case 'activating':

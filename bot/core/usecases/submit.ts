@@ -66,12 +66,13 @@ export async function submit(
       return { target: t, policy: effectivePolicy(local, pim), mfa: mfaDemand(local, pim) };
     }),
   );
-  // Before approval: approvers must not spend a decision on a request that cannot be granted.
-  const needsMfa = perRole.find((p) => p.mfa !== null);
-  if (needsMfa?.mfa) {
-    return err(
-      appError('policy.mfa_unavailable', { role: needsMfa.target.name, source: needsMfa.mfa }),
-    );
+  // Without sign-in from chat nothing can prove MFA: refuse before approvers spend a decision.
+  const needsMfa = deps.signIn
+    ? undefined
+    : perRole.find((p) => p.mfa !== null || p.policy.approval.stepUp !== undefined);
+  if (needsMfa) {
+    const source = needsMfa.mfa ?? 'approval.stepUp';
+    return err(appError('policy.mfa_unavailable', { role: needsMfa.target.name, source }));
   }
   const duration =
     input.durationSeconds ?? combinePolicies(perRole.map((p) => p.policy)).defaultDuration;
@@ -111,6 +112,9 @@ export async function submit(
       escalateTo: policy.approval.required ? policy.approval.escalateTo : [],
       escalated: false,
       timeoutSeconds: policy.approval.timeout,
+      ...(policy.approval.required && policy.approval.stepUp !== undefined
+        ? { stepUp: policy.approval.stepUp }
+        : {}),
     },
     approvals: [],
     denial: null,

@@ -22,4 +22,15 @@ describe('pimRules', () => {
     expect(pimRules([rule(false)]).mfaRequired).toBe(false);
     expect(pimRules([]).mfaRequired).toBe(false);
   });
+
+  it('reads the context an enabled authentication-context rule asks for', () => {
+    const rule = (isEnabled: boolean) => ({
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyAuthenticationContextRule',
+      id: 'AuthenticationContext_EndUser_Assignment',
+      isEnabled,
+      claimValue: 'c2',
+    });
+    expect(pimRules([rule(true)]).authenticationContext).toBe('c2');
+    expect(pimRules([rule(false)]).authenticationContext).toBeUndefined();
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * A role that needs an MFA sign-in is refused, never granted without one: chat cannot check
- * MFA yet. Refused at submit (before anyone is asked to approve) and again at activation.
+ * Without sign-in from chat (no PUBLIC_URL: CoreDeps.signIn absent) a role that needs an MFA
+ * sign-in is refused, never granted without one. Refused at submit (before anyone is asked
+ * to approve) and again at activation. With sign-in from chat: step-up.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import type { Policy, RolePolicy } from '../../../bot/core/domain/policy.ts';
@@ -34,7 +35,7 @@ function exchangePolicy(change: (p: RolePolicy) => RolePolicy): Policy {
 const mfaRequired = exchangePolicy((p) => ({ ...p, mfaRequired: true }));
 const stepUp = exchangePolicy((p) => ({ ...p, approval: { ...p.approval, stepUp: 900 } }));
 
-describe('a role that needs MFA', () => {
+describe('a role that needs MFA, without sign-in from chat', () => {
   it('is refused at submit when policy.yaml sets mfa.required: nothing stored, nobody asked', async () => {
     const t = testTenant(null, mfaRequired);
     const result = await submit(t.deps, input());
@@ -43,7 +44,7 @@ describe('a role that needs MFA', () => {
       error: {
         code: 'policy.mfa_unavailable',
         message:
-          '`Exchange Administrator` needs an MFA sign-in, which elevate cannot check from chat yet, so it was not granted. Activate it in the Entra portal (PIM), or ask the bot administrators to remove `mfa.required` for it in policy.yaml.',
+          '`Exchange Administrator` needs an MFA sign-in, and sign-in from chat is not set up on this bot, so nothing was granted. Activate it in the Entra portal (PIM), or ask the bot administrators to set PUBLIC_URL and the app\'s redirect URI (README, "Sign-in from chat").',
       },
     });
     expect(await t.deps.store.listInStates(['pending_approval', 'approved'])).toEqual([]);
@@ -58,7 +59,7 @@ describe('a role that needs MFA', () => {
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error.code).toBe('policy.mfa_unavailable');
     expect(!result.ok && result.error.message).toContain(
-      "ask your identity team to turn off the MFA (or authentication context) requirement in the role's PIM settings",
+      'ask the bot administrators to set PUBLIC_URL',
     );
     expect(t.scheduler.pending()).toEqual([]);
   });
@@ -66,7 +67,7 @@ describe('a role that needs MFA', () => {
   it('is refused when its approval has a stepUp window', async () => {
     const t = testTenant(null, stepUp);
     const result = await submit(t.deps, input());
-    expect(!result.ok && result.error.message).toContain('remove `approval.stepUp` for it');
+    expect(!result.ok && result.error.message).toContain('needs an MFA sign-in from its approvers');
   });
 
   it('refuses a whole multi-role request, naming the role that needs MFA', async () => {
@@ -108,7 +109,7 @@ describe('a role that needs MFA', () => {
         failure: {
           code: 'policy.mfa_unavailable',
           message: expect.stringMatching(
-            /^`Exchange Administrator` needs an MFA sign-in, which elevate cannot check from chat yet/,
+            /^`Exchange Administrator` needs an MFA sign-in, and sign-in from chat is not set up/,
           ),
         },
       },

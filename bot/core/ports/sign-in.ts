@@ -1,0 +1,32 @@
+/**
+ * Sign-in from chat (DESIGN.md "Sign-in from chat"): links that send one person to an Entra
+ * sign-in for one request and purpose, and the MFA proofs approvers bring back.
+ */
+import type { Principal } from '../domain/principal.ts';
+
+/** What a sign-in is for; a proof for one purpose never counts for another. */
+export type SignInPurpose = 'activate' | 'approve';
+
+/** Who a link is for and why. The Entra object id of `person` must match the sign-in's `oid`. */
+export interface SignInGrant {
+  readonly requestId: string;
+  readonly person: Principal;
+  readonly purpose: SignInPurpose;
+}
+
+export interface SignInLinks {
+  /** A fresh single-use link (10 minutes) to the sign-in for `grant`. */
+  create(grant: SignInGrant): Promise<string>;
+}
+
+/** Approvers' recent MFA sign-ins, per person and purpose, kept as long as the window asked. */
+export interface MfaProofs {
+  remember(personId: string, purpose: SignInPurpose, at: number, ttlSeconds: number): Promise<void>;
+  /** When the person last proved MFA for `purpose`, or null when no proof is kept. */
+  provenAt(personId: string, purpose: SignInPurpose): Promise<number | null>;
+}
+
+export interface SignIn {
+  readonly links: SignInLinks;
+  readonly proofs: MfaProofs;
+}
