@@ -82,6 +82,8 @@ export async function startStack(): Promise<Stack> {
       AZURE_AUTHORITY_HOST: graph.authorityHost,
       GRAPH_BASE_URL: graph.graphBaseUrl,
       POLICY_FILE: policyFile,
+      // The policy has a role that needs an MFA sign-in, whose links point here.
+      PUBLIC_URL: 'https://elevate.contoso.example',
       REDIS_PREFIX: prefix,
       // The local Redis has no password; the key seals records as in production.
       REDIS_INSECURE: 'true',

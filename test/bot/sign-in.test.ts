@@ -2,13 +2,20 @@
  * Start-up: sign-in from chat is on when the bot has a public address and its own client
  * credential; a policy that asks for MFA without them stops the start with what to set.
  */
+
 import { describe, expect, it } from 'vitest';
 import { MemorySignInStore } from '../../adapters/signin/store.ts';
 import { ConfigError, loadConfig } from '../../bot/config.ts';
 import { signInWiring } from '../../bot/sign-in.ts';
 import { MINIMAL, parsed } from '../policy/helpers.ts';
+import { TRUSTED_REDIS_ENV } from '../support/redis.ts';
 
-const AZURE = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: 's' };
+const AZURE = {
+  AZURE_TENANT_ID: 't',
+  AZURE_CLIENT_ID: 'c',
+  AZURE_CLIENT_SECRET: 's',
+  ...TRUSTED_REDIS_ENV,
+};
 const plain = parsed(MINIMAL);
 const mfa = parsed([...MINIMAL, 'roles:', '  Global Administrator: { mfa: { required: true } }']);
 const stepUp = parsed(['defaults:', '  approval: { approvers: [a@contoso.com], stepUp: 15m }']);
@@ -25,7 +32,12 @@ describe('sign-in from chat at start-up', () => {
   });
 
   it('refuses a managed identity when the policy needs sign-in', () => {
-    const env = { AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c', PUBLIC_URL: 'https://e.example' };
+    const env = {
+      AZURE_TENANT_ID: 't',
+      AZURE_CLIENT_ID: 'c',
+      PUBLIC_URL: 'https://e.example',
+      ...TRUSTED_REDIS_ENV,
+    };
     expect(() => wire(env, mfa)).toThrow(/a managed identity cannot redeem a sign-in/);
     expect(wire(env, plain)).toBeNull();
   });

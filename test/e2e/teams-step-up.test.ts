@@ -12,13 +12,12 @@ import {
   type BotConnectorStandIn,
   invokeActivity,
   messageActivity,
-  postActivity,
-  startBotConnectorStandIn,
 } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
 import { signInLink, signInThrough } from './sign-in.ts';
+import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
 import { APPROVER_GROUP, graphEnv, ROLES, startTenant, TENANT, testPolicy } from './world.ts';
 
 const TENANT_ID = 'contoso-tenant';
@@ -39,24 +38,25 @@ channels:
 `;
 
 let graph: GraphStandIn;
+let channel: TeamsChannel;
 let connector: BotConnectorStandIn;
 let redis: FreshRedis;
 let app: RunningApp;
 
 beforeAll(async () => {
   graph = await startTenant();
-  connector = await startBotConnectorStandIn();
+  channel = await startTeamsChannel();
+  connector = channel.connector;
   redis = await freshRedis();
   const config = loadConfig({
     ...graphEnv(graph, redis.prefix),
-    TEAMS_ALLOW_UNAUTHENTICATED: 'true',
-    TEAMS_SERVICE_URL: connector.serviceUrl,
+    ...channel.env,
   });
   app = await startApp({ config, policy: testPolicy(POLICY), log: createLogger('silent') });
 });
 afterAll(async () => {
   await app?.close();
-  await connector?.close();
+  await channel?.close();
   await graph?.close();
   await redis?.cleanup();
 });
@@ -87,7 +87,7 @@ async function say(p: Person, text: string): Promise<string> {
     conversation,
     serviceUrl: connector.serviceUrl,
   });
-  expect((await postActivity(`${app.url}/api/messages`, activity)).status).toBe(200);
+  expect((await channel.post(`${app.url}/api/messages`, activity)).status).toBe(200);
   const reply = await waitFor(
     () => connector.activitiesIn(conversation.id)[before],
     5_000,
@@ -104,7 +104,7 @@ async function act(p: Person, verb: string, requestId: string): Promise<string> 
     conversation: { id: APPROVALS, conversationType: 'channel', tenantId: TENANT_ID },
     serviceUrl: connector.serviceUrl,
   });
-  const res = await postActivity(`${app.url}/api/messages`, activity);
+  const res = await channel.post(`${app.url}/api/messages`, activity);
   expect(res.status).toBe(200);
   return JSON.stringify(res.body);
 }
