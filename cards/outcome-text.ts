@@ -25,12 +25,12 @@ export function outcomeText(
     case 'approval_added':
       return `${subject} request ${r.id} has ${r.approvals.length} of ${r.approval.quorum} approvals.`;
     case 'approved':
-      return `${subject} request ${r.id} for ${roles} is approved${r.approvals.length ? ` by ${r.approvals.map((a) => who(a.by)).join(', ')}` : ' (no approval needed)'}; activating now.`;
+      return `${subject} request ${r.id} for ${roles} is approved${r.approvals.length ? ` by ${r.approvals.map((a) => who(a.by)).join(', ')}` : ' (no approval needed)'}.`;
     case 'scheduled':
       return `${subject} request ${r.id} for ${roles} is approved and starts ${clock(r.startAt ?? now, timezone)}.`;
     case 'awaiting_mfa':
       return audience === 'requester'
-        ? `Your request ${r.id} for ${roles} is approved. ${roles} needs an MFA sign-in: sign in with the link by ${clock(r.stepUp?.deadline ?? now, timezone)} and it is activated; nothing is granted without it.`
+        ? `${roles} needs an MFA sign-in before request ${r.id} is activated: sign in with the link by ${clock(r.stepUp?.deadline ?? now, timezone)}; nothing is granted without it.`
         : `${subject} request ${r.id} for ${roles} waits for ${who(r.requester)}'s MFA sign-in.`;
     case 'mfa_verified':
       return `${subject} MFA sign-in for request ${r.id} is verified; activating ${roles} now.`;

@@ -187,6 +187,7 @@ function botEnv(slack: SlackStandIn, graph: GraphStandIn, graphUrl: string, redi
     GRAPH_BASE_URL: graphUrl,
     REDIS_URL: redis,
     POLICY_FILE: policyFile(),
+    PUBLIC_URL: 'https://elevate.contoso.example',
     ...TRUSTED_REDIS_ENV,
   };
 }

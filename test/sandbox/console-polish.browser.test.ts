@@ -58,7 +58,16 @@ describe('console polish', () => {
   it('a role that needs no approval says "approved" once in the chat', async () => {
     await as('Alice Admin');
     await send('/elevate Helpdesk Administrator 1m reset a locked account');
-    await expect.poll(() => chat().textContent()).toMatch(/activating now/);
+    // The sandbox's Helpdesk Administrator also wants an MFA sign-in: give it, with MFA.
+    await expect.poll(() => chat().textContent()).toMatch(/needs an MFA sign-in/);
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      chat().getByRole('link', { name: 'Sign in with MFA' }).last().click(),
+    ]);
+    await popup.waitForLoadState();
+    await popup.getByRole('button', { name: 'Sign in with MFA', exact: true }).click();
+    await popup.waitForLoadState();
+    await popup.close();
     // Give the notifications time to arrive, then count.
     await expect.poll(() => chat().textContent(), { timeout: 10_000 }).toMatch(/is active until/);
     const said = (await chat().textContent()) ?? '';
