@@ -4,7 +4,6 @@
  * SDKs are imported only when their platform is configured.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { directOutbox } from '../adapters/chat/outbox.ts';
 import type { Handler } from '../adapters/http/route.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
@@ -97,7 +96,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     config,
     options.policy,
     storage.kind === 'redis'
-      ? new RedisSignInStore(storage.redis, storage.prefix)
+      ? new RedisSignInStore(storage.redis, storage.prefix, storage.integrity, () => clock.now())
       : new MemorySignInStore(() => clock.now()),
     () => localUrl,
   );

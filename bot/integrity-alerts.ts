@@ -15,6 +15,7 @@ const WHAT = {
   request: 'An access request',
   identity: 'An identity-cache entry',
   conversation: 'A Teams conversation reference',
+  'sign-in': 'A sign-in link or MFA proof',
   job: 'A job payload',
   audit: 'The audit trail',
 } as const;

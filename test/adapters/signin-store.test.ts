@@ -4,6 +4,7 @@
  * digest, never the raw value. Proofs are per person and purpose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Integrity } from '../../adapters/integrity.ts';
 import { RedisSignInStore } from '../../adapters/redis/signin-store.ts';
 import { digest, MemorySignInStore, type SignInStore } from '../../adapters/signin/store.ts';
 import type { SignInGrant } from '../../bot/core/ports/sign-in.ts';
@@ -83,5 +84,30 @@ describe('redis sign-in store keys', () => {
     const ttl = await redis.redis.ttl(keys[0] ?? '');
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(600);
+  });
+});
+
+describe('redis sign-in store as a trust boundary', () => {
+  it('refuses an MFA proof or a link written into Redis by anyone but the bot', async () => {
+    const key = Integrity.ephemeral();
+    const refused: string[] = [];
+    key.onRefusal((incident) => refused.push(`${incident.kind} ${incident.name}`));
+    const store = new RedisSignInStore(redis.redis, redis.prefix, key);
+    // What an attacker with Redis access would write to skip Bob's approver step-up.
+    const proofKey = `${redis.prefix}:signin:proof:approve:u-bob`;
+    await redis.redis.set(proofKey, String(Date.now()), 'EX', 900);
+    expect(await store.provenAt('u-bob', 'approve')).toBeNull();
+    // A genuine proof, copied onto another person, fails too: the seal names its key.
+    await store.remember('u-carol', 'approve', Date.now(), 900);
+    const genuine = await redis.redis.get(`${redis.prefix}:signin:proof:approve:u-carol`);
+    await redis.redis.set(proofKey, genuine ?? '', 'EX', 900);
+    expect(await store.provenAt('u-bob', 'approve')).toBeNull();
+    expect(await store.provenAt('u-carol', 'approve')).not.toBeNull();
+    // A forged link grant for somebody else's request.
+    await store.saveLink('token-1', grant, 600);
+    const link = `${redis.prefix}:signin:link:${digest('token-1')}`;
+    await redis.redis.set(link, JSON.stringify({ ...grant, requestId: 'R-OTHER' }));
+    expect(await store.readLink('token-1')).toBeNull();
+    expect(refused).toEqual([`sign-in ${proofKey}`, `sign-in ${proofKey}`, `sign-in ${link}`]);
   });
 });
