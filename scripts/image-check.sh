@@ -85,10 +85,16 @@ tar -C "$root" -c . | podman import \
   --change 'CMD ["node"]' - "$BASE" >/dev/null
 
 say "3/4 podman build --isolation=chroot"
-# npm in the build trusts what npm here trusts (a TLS-inspecting proxy's CA, for one).
+# npm in the build trusts what npm here trusts (a TLS-inspecting proxy's CA, for one): npm's
+# cafile or else Node's NODE_EXTRA_CA_CERTS. (Which npmrc npm reads depends on the node it runs
+# on, so its cafile may be unset here while NODE_EXTRA_CA_CERTS is what lets it through.)
 cafile=$(npm config get cafile 2>/dev/null || true)
+{ [ -n "$cafile" ] && [ "$cafile" != null ] && [ -s "$cafile" ]; } || cafile=${NODE_EXTRA_CA_CERTS:-}
 secret=()
-[ -n "$cafile" ] && [ "$cafile" != null ] && [ -s "$cafile" ] && secret=(--secret "id=npm-ca,src=$cafile")
+if [ -n "$cafile" ] && [ -s "$cafile" ]; then
+  secret=(--secret "id=npm-ca,src=$cafile")
+  say "    npm in the build trusts the CAs in $cafile"
+fi
 nice -n 10 podman build --isolation=chroot --format docker --pull=never "${secret[@]}" \
   --build-arg "BASE_IMAGE=$BASE" --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
   -f Containerfile -t "$TAG" . >"$work/build.log" 2>&1 || { tail -30 "$work/build.log"; say "build failed"; exit 1; }
@@ -141,6 +147,10 @@ if [ -z "$ready" ]; then
   exit 1
 fi
 say "    /readyz answered 200 on port $port ($(elapsed) since start)"
+# What answered is the image's command itself (node on the bundle), not a wrapper around it.
+mapfile -d '' -t running <"/proc/$bot/cmdline"
+[ "${running[*]}" = "${cmd[*]}" ] || { say "the process is ${running[*]}, not the image's command ${cmd[*]}"; exit 1; }
+say "    running: ${running[*]} (as $(awk '/^Uid:/ { print $2 }' "/proc/$bot/status"))"
 [ "${health[0]:-}" = CMD ] || { say "the image has no exec-form HEALTHCHECK"; exit 1; }
 in_image "$chroot" --userspec="$user" "$mnt" "${health[@]:1}" || { say "the HEALTHCHECK command failed"; exit 1; }
 say "    HEALTHCHECK command exits 0"
