@@ -5,15 +5,7 @@
  */
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import {
-  awaitingDecision,
-  cardStatus,
-  clock,
-  eligibilityCut,
-  roleList,
-  statusLine,
-  who,
-} from '../wording.ts';
+import { awaitingDecision, cardStatus, clock, eligibilityCut, roleList, who } from '../wording.ts';
 import { safe } from './escape.ts';
 import { type Card, expand, SCHEMA } from './template.ts';
 
