@@ -318,6 +318,11 @@ function fromEnv(e: Env): Config {
     );
   }
   if (!sandbox) productionRedis(e);
+  if (!sandbox && e.LOG_LEVEL === 'silent') {
+    throw new ConfigError(
+      "LOG_LEVEL=silent is refused outside the sandbox: the audit chain's anchors (AUDIT_ANCHOR_EVERY) are log lines, and without them `npm run audit:verify` cannot tell a truncated or reset trail. Use LOG_LEVEL=error or above.",
+    );
+  }
   return {
     slack,
     teams,

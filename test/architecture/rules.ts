@@ -18,7 +18,7 @@ export interface Rule {
 const CORE_PACKAGES = new Set(['luxon', 'fastest-levenshtein']);
 
 /** Chat platforms; one may not reach into another. */
-const PLATFORMS = ['adapters/slack', 'adapters/teams', 'adapters/sandbox', 'adapters/console'];
+const PLATFORMS = ['adapters/slack', 'adapters/teams', 'adapters/console'];
 
 /** The platform SDKs: loaded only by the platform that needs them. */
 const CHAT_SDKS = ['botbuilder', 'botframework-connector', '@slack'];

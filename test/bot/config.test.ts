@@ -203,6 +203,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses silent logs outside the sandbox, where the audit anchors are log lines', () => {
+    expect(fails({ ...AZURE, LOG_LEVEL: 'silent' })).toMatch(
+      /^LOG_LEVEL=silent is refused outside the sandbox: the audit chain's anchors/,
+    );
+    expect(loadConfig({ LOG_LEVEL: 'silent' }).sandbox).toBe(true);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: '', AZURE_TENANT_ID: ' ' }).sandbox).toBe(true);
   });

@@ -39,6 +39,13 @@ describe('Teams app manifest', () => {
     );
   });
 
+  it('asks for no Teams single sign-on: the MFA sign-in is a browser link', () => {
+    const shipped = JSON.parse(readFileSync('manifest/teams/manifest.json', 'utf8'));
+    const packaged = JSON.parse(packageManifest(APP, 'pim.contoso.com'));
+    expect(shipped.webApplicationInfo).toBeUndefined();
+    expect(packaged.webApplicationInfo).toBeUndefined();
+  });
+
   it('lists the bot commands and ships valid icons', () => {
     const manifest = JSON.parse(readFileSync('manifest/teams/manifest.json', 'utf8'));
     const titles = manifest.bots[0].commandLists[0].commands.map((c: { title: string }) => c.title);
