@@ -47,7 +47,7 @@ describe('the rule checker', () => {
       file('cards/x.ts', "export { loadConfig } from '../bot/config.ts';"),
       file('adapters/graph/x.ts', "import type { Config } from '../../bot/config.ts';"),
       file('adapters/teams/x.ts', "import { read } from '../slack/request-form.ts';"),
-      file('adapters/slack/x.ts', "const m = await import('../sandbox/feed.ts');"),
+      file('adapters/slack/x.ts', "const m = await import('../console/feed.ts');"),
       file(
         'jobs/x.ts',
         "import type {\n  ReplayGuard,\n} from '../adapters/chat/replay-guard.ts';",
@@ -60,7 +60,7 @@ describe('the rule checker', () => {
       'cards/x.ts: ../bot/config.ts (cards render from the core)',
       'adapters/graph/x.ts: ../../bot/config.ts (adapters see only the core of bot)',
       'adapters/teams/x.ts: ../slack/request-form.ts (chat platforms are independent)',
-      'adapters/slack/x.ts: ../sandbox/feed.ts (chat platforms are independent)',
+      'adapters/slack/x.ts: ../console/feed.ts (chat platforms are independent)',
       'jobs/x.ts: ../adapters/chat/replay-guard.ts (jobs use ports, not adapters)',
     ]);
   });
