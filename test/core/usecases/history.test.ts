@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAuditLog } from '../../../adapters/redis/audit-log.ts';
 import { RedisRequestStore } from '../../../adapters/redis/request-store.ts';
 import type { Principal } from '../../../bot/core/domain/principal.ts';
@@ -44,6 +44,9 @@ describe('history', () => {
     'pages through everything newest first, without gaps or repeats (%s)',
     async (kind) => {
       const redis = kind === 'redis' ? await freshRedis() : null;
+      onTestFinished(async () => {
+        await redis?.cleanup();
+      });
       const t = testTenant(
         redis
           ? {
