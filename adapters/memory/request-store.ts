@@ -6,7 +6,12 @@
  */
 import type { AuditEventInput } from '../../bot/core/domain/audit.ts';
 import type { AccessRequest, RequestState } from '../../bot/core/domain/request.ts';
-import type { ListQuery, Page, RequestStore } from '../../bot/core/ports/request-store.ts';
+import type {
+  ChangedQuery,
+  ListQuery,
+  Page,
+  RequestStore,
+} from '../../bot/core/ports/request-store.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
 import type { MemoryAuditLog } from './audit-log.ts';
 
@@ -50,6 +55,17 @@ export class MemoryRequestStore implements RequestStore {
 
   async listAll(query: ListQuery): Promise<Page<AccessRequest>> {
     return this.#page(() => true, query);
+  }
+
+  async listChangedSince(query: ChangedQuery): Promise<Page<AccessRequest>> {
+    const after = query.after === undefined ? null : decodeChangeCursor(query.after);
+    const rest = this.#all()
+      .filter((r) => r.updatedAt >= query.since)
+      .sort(oldestChangeFirst)
+      .filter((r) => after === null || oldestChangeFirst(r, after) > 0);
+    const items = rest.slice(0, Math.max(0, Math.floor(query.limit)));
+    const last = items.at(-1);
+    return { items, next: last && rest.length > items.length ? changeCursor(last) : null };
   }
 
   async listInStates(states: readonly RequestState[]): Promise<readonly AccessRequest[]> {
@@ -100,4 +116,19 @@ function decodeCursor(cursor: string): Position {
   const createdAt = Number(cursor.slice(0, colon));
   if (colon < 1 || !Number.isFinite(createdAt)) throw new RangeError(`bad cursor: ${cursor}`);
   return { createdAt, id: cursor.slice(colon + 1) };
+}
+
+type Change = Pick<AccessRequest, 'updatedAt' | 'id'>;
+
+/** Oldest change first by (updatedAt, id), the order of the Redis `changed` index. */
+function oldestChangeFirst(a: Change, b: Change): number {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt - b.updatedAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+const changeCursor = (r: Change): string => `${r.updatedAt}:${r.id}`;
+
+function decodeChangeCursor(cursor: string): Change {
+  const { createdAt, id } = decodeCursor(cursor);
+  return { updatedAt: createdAt, id };
 }

@@ -18,6 +18,14 @@ export interface RedisKeys {
   byUser(principalId: string): string;
   byRole(targetId: string): string;
   readonly all: string;
+  /**
+   * Sorted set of request ids scored by updatedAt, moved by every write. Stores from before
+   * this index have requests missing from it until `changedComplete` exists (request-store.ts
+   * fills it once).
+   */
+  readonly changed: string;
+  /** String: present once every request is in `changed`. */
+  readonly changedComplete: string;
   /** Set of the ids of requests currently in `state`. */
   inState(state: RequestState): string;
 }
@@ -52,6 +60,8 @@ export function redisKeys(prefix: string): RedisKeys {
     byUser: (principalId) => `${prefix}:idx:user:${principalId}`,
     byRole: (targetId) => `${prefix}:idx:role:${targetId}`,
     all: `${prefix}:idx:all`,
+    changed: `${prefix}:idx:changed`,
+    changedComplete: `${prefix}:idx:changed:complete`,
     inState: (state) => `${prefix}:idx:state:${state}`,
   };
 }

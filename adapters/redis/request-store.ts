@@ -10,18 +10,32 @@
  */
 import type { AuditEventInput } from '../../bot/core/domain/audit.ts';
 import type { AccessRequest, RequestState } from '../../bot/core/domain/request.ts';
-import type { ListQuery, Page, RequestStore } from '../../bot/core/ports/request-store.ts';
+import type {
+  ChangedQuery,
+  ListQuery,
+  Page,
+  RequestStore,
+} from '../../bot/core/ports/request-store.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
 import { type Integrity, processIntegrity } from '../integrity.ts';
 import { type ChainWriter, chainWriter } from './chain-writer.ts';
 import { ALL_STATES, type RedisKeys, redisKeys } from './keys.ts';
-import { createScript, pageScript, type RedisClient, runScript, updateScript } from './scripts.ts';
+import {
+  changedPageScript,
+  createScript,
+  pageScript,
+  type RedisClient,
+  runScript,
+  updateScript,
+} from './scripts.ts';
 
 export class RedisRequestStore implements RequestStore {
   readonly #client: RedisClient;
   readonly #keys: RedisKeys;
   readonly #writer: ChainWriter;
   readonly #key: Integrity;
+  /** Settles once idx:changed holds every request (see #changedComplete). */
+  #changedReady: Promise<void> | undefined;
 
   /** `key` defaults to this process's random one: fine for tests, never for shared data. */
   constructor(client: RedisClient, prefix: string, key: Integrity = processIntegrity()) {
@@ -46,6 +60,8 @@ export class RedisRequestStore implements RequestStore {
         k.all,
         k.byUser(request.requester.id),
         k.inState(request.state),
+        k.changed,
+        k.changedComplete,
         ...roles,
       ],
       [
@@ -55,6 +71,7 @@ export class RedisRequestStore implements RequestStore {
         json,
         request.createdAt,
         this.#seal(request.id, request.version, request.state, json),
+        request.updatedAt,
       ],
       event,
     );
@@ -74,13 +91,14 @@ export class RedisRequestStore implements RequestStore {
     const outcome = await this.#writer.write(
       updateScript,
       ['conflict'],
-      [k.request(next.id), ...ALL_STATES.map((s) => k.inState(s))],
+      [k.request(next.id), k.changed, ...ALL_STATES.map((s) => k.inState(s))],
       [
         next.id,
         next.version,
         next.state,
         json,
         this.#seal(next.id, next.version, next.state, json),
+        next.updatedAt,
         ...ALL_STATES,
       ],
       event,
@@ -98,6 +116,32 @@ export class RedisRequestStore implements RequestStore {
 
   async listAll(query: ListQuery): Promise<Page<AccessRequest>> {
     return this.#page(this.#keys.all, query);
+  }
+
+  /** One page of idx:changed, oldest change first: one script for the ids, one pipeline. */
+  async listChangedSince(query: ChangedQuery): Promise<Page<AccessRequest>> {
+    const limit = Math.max(0, Math.floor(query.limit));
+    if (limit === 0) return { items: [], next: null };
+    await this.#changedComplete();
+    const cursor = query.after === undefined ? null : decodeCursor(query.after);
+    const fromCursor = cursor !== null && cursor.score >= query.since;
+    const from = fromCursor ? cursor.score : query.since;
+    const reply = await runScript(
+      this.#client,
+      changedPageScript,
+      [this.#keys.changed],
+      [Number.isFinite(from) ? from : '-inf', limit + 1, fromCursor ? '1' : '0'],
+    );
+    const hits = pairs(reply).filter(
+      (hit) =>
+        cursor === null ||
+        hit.score > cursor.score ||
+        (hit.score === cursor.score && compare(hit.id, cursor.id) > 0),
+    );
+    const shown = hits.slice(0, limit);
+    const last = shown.at(-1);
+    const items = await this.#fetch(shown.map((hit) => hit.id));
+    return { items, next: last && hits.length > limit ? encodeCursor(last) : null };
   }
 
   /** Oldest first. */
@@ -127,6 +171,42 @@ export class RedisRequestStore implements RequestStore {
     const last = shown.at(-1);
     const items = await this.#fetch(shown.map((hit) => hit.id));
     return { items, next: last && hits.length > limit ? encodeCursor(last) : null };
+  }
+
+  /**
+   * Stores written before idx:changed existed have requests missing from it. The first
+   * listing by change fills it from the records once (ZADD NX: a write that got there first
+   * has the newer score), then marks it complete; a store that began with the index was
+   * marked by its first create, so this is one EXISTS per process.
+   */
+  #changedComplete(): Promise<void> {
+    this.#changedReady ??= this.#fillChanged().catch((error: unknown) => {
+      this.#changedReady = undefined;
+      throw error;
+    });
+    return this.#changedReady;
+  }
+
+  async #fillChanged(): Promise<void> {
+    const k = this.#keys;
+    if ((await this.#client.exists(k.changedComplete)) === 1) return;
+    // By rank over idx:all: creates meanwhile shift ids up (read twice), never past us, and
+    // are in idx:changed already.
+    for (let start = 0; ; start += FILL_CHUNK) {
+      const ids = await this.#client.zrange(k.all, start, String(start + FILL_CHUNK - 1));
+      if (ids.length === 0) break;
+      const read = this.#client.pipeline();
+      for (const id of ids) read.hget(k.request(id), 'd');
+      const add = this.#client.pipeline();
+      for (const [i, [error, json]] of ((await read.exec()) ?? []).entries()) {
+        if (error) throw error;
+        // The score only finds the record; reading it checks its seal.
+        const at = typeof json === 'string' ? updatedAtOf(json) : null;
+        if (at !== null) add.zadd(k.changed, 'NX', String(at), ids[i] ?? '');
+      }
+      if (add.length > 0) await add.exec();
+    }
+    await this.#client.set(k.changedComplete, '1');
   }
 
   /** Requests by id in the given order, in one round trip; ids without a request are left out. */
@@ -170,6 +250,16 @@ export class RedisRequestStore implements RequestStore {
 }
 
 const FIELDS = ['v', 's', 'd', 'm'] as const;
+const FILL_CHUNK = 1_000;
+
+function updatedAtOf(json: string): number | null {
+  try {
+    const at: unknown = (JSON.parse(json) as { updatedAt?: unknown }).updatedAt;
+    return typeof at === 'number' && Number.isFinite(at) ? at : null;
+  } catch {
+    return null;
+  }
+}
 
 /** What a record's seal covers besides its key: every field of the hash. */
 const sealed = (version: number | string, state: string, json: string): string =>
@@ -194,7 +284,7 @@ function pairs(reply: unknown): Hit[] {
   return hits;
 }
 
-/** Opaque to callers: `<createdAt>:<id>` of the last request on the page. */
+/** Opaque to callers: `<score>:<id>` of the last request on the page (createdAt or updatedAt). */
 const encodeCursor = (hit: Hit): string => `${hit.score}:${hit.id}`;
 
 function decodeCursor(cursor: string): Hit {

@@ -56,9 +56,12 @@ return 'ok'
 `);
 
 /**
- * KEYS[3] request, [4] idx:all, [5] idx:user, [6] idx:state, [7..] idx:role per target.
- * ARGV[6] id, [7] version, [8] state, [9] request JSON, [10] createdAt (the index score),
- * [11] the record's seal (request-store.ts).
+ * KEYS[3] request, [4] idx:all, [5] idx:user, [6] idx:state, [7] idx:changed, [8] the
+ * changed index's completion mark, [9..] idx:role per target. ARGV[6] id, [7] version,
+ * [8] state, [9] request JSON, [10] createdAt (the score of idx:all, user and role),
+ * [11] the record's seal (request-store.ts), [12] updatedAt (the score of idx:changed).
+ * The first request of an empty store marks idx:changed complete: there is nothing older
+ * to fill in.
  */
 export const createScript = script(`${CHAIN}
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'exists' end
@@ -66,20 +69,23 @@ local moved = chain_moved()
 if moved then return moved end
 chain_append()
 local id = ARGV[6]
+if redis.call('ZCARD', KEYS[4]) == 0 then redis.call('SET', KEYS[8], '1') end
 redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9], 'm', ARGV[11])
 redis.call('ZADD', KEYS[4], ARGV[10], id)
 redis.call('ZADD', KEYS[5], ARGV[10], id)
 redis.call('SADD', KEYS[6], id)
-for i = 7, #KEYS do redis.call('ZADD', KEYS[i], ARGV[10], id) end
+redis.call('ZADD', KEYS[7], ARGV[12], id)
+for i = 9, #KEYS do redis.call('ZADD', KEYS[i], ARGV[10], id) end
 return 'ok'
 `);
 
 /**
- * KEYS[3] request, [4..] one state set per state. ARGV[6] id, [7] new version, [8] new state,
- * [9] request JSON, [10] the record's seal, [11..] the state names in the order of the
- * state-set keys, so the script can find the set of the state the request is leaving without
- * building a key. The seal is the caller's over the new fields; the script never edits them.
- * The user, role and all indexes stay: requester, targets and createdAt never change.
+ * KEYS[3] request, [4] idx:changed, [5..] one state set per state. ARGV[6] id, [7] new
+ * version, [8] new state, [9] request JSON, [10] the record's seal, [11] updatedAt (the new
+ * score in idx:changed), [12..] the state names in the order of the state-set keys, so the
+ * script can find the set of the state the request is leaving without building a key. The
+ * seal is the caller's over the new fields; the script never edits them. The user, role and
+ * all indexes stay: requester, targets and createdAt never change.
  */
 export const updateScript = script(`${CHAIN}
 local cur = redis.call('HMGET', KEYS[3], 'v', 's')
@@ -89,8 +95,9 @@ if moved then return moved end
 chain_append()
 local id = ARGV[6]
 redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9], 'm', ARGV[10])
+redis.call('ZADD', KEYS[4], ARGV[11], id)
 if cur[2] ~= ARGV[8] then
-  for i = 11, #ARGV do
+  for i = 12, #ARGV do
     if ARGV[i] == cur[2] then redis.call('SREM', KEYS[i - 7], id) end
     if ARGV[i] == ARGV[8] then redis.call('SADD', KEYS[i - 7], id) end
   end
@@ -115,6 +122,21 @@ if ARGV[1] ~= '' then
   start = rank + 1
 end
 return redis.call('ZREVRANGE', KEYS[1], start, start + tonumber(ARGV[3]) - 1, 'WITHSCORES')
+`);
+
+/**
+ * One page of idx:changed, oldest change first: KEYS[1] the sorted set, ARGV[1] the lowest
+ * score, ARGV[2] how many, ARGV[3] '1' when ARGV[1] is the score of the previous page's last
+ * id. Then the ids with exactly that score come too (ids in a score are in byte order, which
+ * the caller compares, not Lua, whose string order follows the server's locale), and the
+ * caller drops those up to the last id seen. Paging by score, not by rank, because updates
+ * move ids: an id moved since the last page is found again at its new score, and none is
+ * skipped. Returns flat [id, score, id, score, ...].
+ */
+export const changedPageScript = script(`
+local count = tonumber(ARGV[2])
+if ARGV[3] == '1' then count = count + redis.call('ZCOUNT', KEYS[1], ARGV[1], ARGV[1]) end
+return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, count)
 `);
 
 /** EVALSHA, falling back to EVAL (which also caches the script) when Redis does not know it. */

@@ -16,6 +16,8 @@ import {
 } from '../support/redis.ts';
 import { people, roles } from '../support/tenant.ts';
 
+const T0 = Date.UTC(2026, 10, 23, 9, 0, 0);
+
 const stores = (options: FreshRedisOptions) => async () => {
   const env = await freshRedis(options);
   return {
@@ -79,6 +81,9 @@ describe('Redis stores', () => {
         k.all,
         k.byUser(people.alice.id),
         k.byRole(roles.exchange.id),
+        k.changed,
+        // The first request of an empty store: nothing older to fill into idx:changed.
+        k.changedComplete,
         // The pending_approval set went away with its last member.
         k.inState('approved'),
       ].sort(),
@@ -86,6 +91,48 @@ describe('Redis stores', () => {
     expect(await env.redis.type(k.audit)).toBe('stream');
     expect(await env.redis.hgetall(k.auditHead)).toMatchObject({ s: '2' });
     expect(await env.redis.hget(k.request(request.id), 'v')).toBe('2');
+    expect(await env.redis.zscore(k.changed, request.id)).toBe(String(next.value.updatedAt));
+  });
+
+  it('fills the change index once for requests stored before it existed', async () => {
+    const k = redisKeys(env.prefix);
+    const made = [];
+    for (let i = 0; i < 5; i++) {
+      const r = makeRequest({ createdAt: T0 + i * 1000, updatedAt: T0 + i * 1000 });
+      await replica(0).create(r, makeEvent(r));
+      made.push(r);
+    }
+    const old = made[0];
+    if (!old) throw new Error('unreachable');
+    const approved = transition(old, { type: 'approve', by: people.bob }, T0 + 60_000);
+    if (!approved.ok) throw new Error('fixture transition refused');
+    await replica(0).update(approved.value, makeEvent(approved.value, 'request.approved'));
+    // As a store written by a version without the index: records and the other indexes only.
+    await env.redis.del(k.changed, k.changedComplete);
+
+    const upgraded = new RedisRequestStore(env.redis, env.prefix);
+    const page = await upgraded.listChangedSince({ since: T0 + 3000, limit: 10 });
+    expect(page.items.map((r) => r.id)).toEqual([made[3]?.id, made[4]?.id, old.id]);
+    expect(page.items.at(-1)).toEqual(approved.value);
+    expect(await env.redis.zcard(k.changed)).toBe(5);
+    expect(await env.redis.exists(k.changedComplete)).toBe(1);
+
+    // Once marked complete no one fills again: a request left out now stays out.
+    await env.redis.zrem(k.changed, made[4]?.id ?? '');
+    const later = new RedisRequestStore(env.redis, env.prefix);
+    const again = await later.listChangedSince({ since: T0 + 3000, limit: 10 });
+    expect(again.items.map((r) => r.id)).toEqual([made[3]?.id, old.id]);
+  });
+
+  it('keeps a newer score when a write lands while the index is being filled', async () => {
+    const k = redisKeys(env.prefix);
+    const r = makeRequest({ createdAt: T0, updatedAt: T0 });
+    await replica(0).create(r, makeEvent(r));
+    await env.redis.del(k.changed, k.changedComplete);
+    // The fill read the record at T0; a write then moved the request to T0 + 60 s.
+    await env.redis.zadd(k.changed, T0 + 60_000, r.id);
+    await replica(1).listChangedSince({ since: T0, limit: 10 });
+    expect(await env.redis.zscore(k.changed, r.id)).toBe(String(T0 + 60_000));
   });
 
   it('gives a confined test connection no access outside its prefix', async () => {

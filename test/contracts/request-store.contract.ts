@@ -10,7 +10,12 @@ import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import { type Transition, transition } from '../../bot/core/domain/transitions.ts';
 import type { AuditLog } from '../../bot/core/ports/audit-log.ts';
-import type { ListQuery, Page, RequestStore } from '../../bot/core/ports/request-store.ts';
+import type {
+  ChangedQuery,
+  ListQuery,
+  Page,
+  RequestStore,
+} from '../../bot/core/ports/request-store.ts';
 import { FIXTURE_TIME, makeEvent, makeRequest } from '../support/fixtures.ts';
 import { people, roles, target } from '../support/tenant.ts';
 
@@ -35,7 +40,25 @@ const approvedBy = (r: AccessRequest, by: Principal) => apply(r, { type: 'approv
 const newestFirst = (a: AccessRequest, b: AccessRequest) =>
   b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
+/** Oldest change first, ties broken by id ascending: the order listChangedSince pages in. */
+const oldestChangeFirst = (a: AccessRequest, b: AccessRequest) =>
+  a.updatedAt - b.updatedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 type Lister = (query: ListQuery) => Promise<Page<AccessRequest>>;
+
+/** listChangedSince followed to the end, as the alerts scan reads it. */
+async function allChanged(store: RequestStore, query: ChangedQuery): Promise<AccessRequest[]> {
+  const found: AccessRequest[] = [];
+  let after = query.after;
+  for (let pages = 0; pages < 200; pages++) {
+    const page = await store.listChangedSince({ ...query, ...(after ? { after } : {}) });
+    expect(page.items.length).toBeLessThanOrEqual(query.limit);
+    found.push(...page.items);
+    if (page.next === null) return found;
+    after = page.next;
+  }
+  throw new Error('paging did not end');
+}
 
 /** Follows `next` to the end; fails on an oversized page or a runaway cursor. */
 async function allPages(list: Lister, query: ListQuery): Promise<string[]> {
@@ -282,6 +305,70 @@ export function requestStoreContract(name: string, setup: () => Promise<StoreUnd
         );
         expect(await ids('active')).toEqual([]);
         expect(await store.listInStates(['approved'])).toEqual([approved]);
+      });
+    });
+
+    describe('by last change', () => {
+      /** 12 requests made over 12 days, changed in groups of three sharing an updatedAt. */
+      const changed = async (): Promise<AccessRequest[]> => {
+        const made: AccessRequest[] = [];
+        for (let i = 0; i < 12; i++) {
+          const id = `R${'QKDTAXWHNCPJ'.charAt(i)}`;
+          const r = await create({ id, createdAt: T - (12 - i) * 86_400_000 });
+          // The oldest-made change last: order by change is not order by making.
+          const at = T + Math.floor((11 - i) / 3) * 1000;
+          const next = approvedBy({ ...r, updatedAt: at - 1000 }, people.bob);
+          const saved = await store.update(next, makeEvent(next, 'request.approved'));
+          if (!saved.ok) throw new Error('fixture update refused');
+          made.push(saved.value);
+        }
+        return made;
+      };
+
+      it('lists requests changed since (inclusive), oldest change first, across page sizes', async () => {
+        const made = await changed();
+        const since = T + 1000;
+        const expected = made.filter((r) => r.updatedAt >= since).sort(oldestChangeFirst);
+        expect(expected).toHaveLength(9);
+        for (const limit of [1, 2, 3, 4, 9, 50]) {
+          expect(await allChanged(store, { since, limit })).toEqual(expected);
+        }
+        expect(await allChanged(store, { since: T + 99_000, limit: 5 })).toEqual([]);
+        expect(await store.listChangedSince({ since, limit: 0 })).toEqual({
+          items: [],
+          next: null,
+        });
+      });
+
+      it('lists a request made long ago by its latest change, with its latest content', async () => {
+        const old = await create({ createdAt: T - 20 * 86_400_000 });
+        await create({ createdAt: T });
+        expect((await allChanged(store, { since: T, limit: 5 })).map((r) => r.id)).not.toContain(
+          old.id,
+        );
+        const approved = apply(old, { type: 'approve', by: people.bob }, T + 5000);
+        await store.update(approved, makeEvent(approved, 'request.approved'));
+        const found = await allChanged(store, { since: T + 5000, limit: 5 });
+        expect(found).toEqual([approved]);
+      });
+
+      it('skips none when requests change between pages', async () => {
+        const made = (await changed()).sort(oldestChangeFirst);
+        const first = await store.listChangedSince({ since: T, limit: 4 });
+        expect(first.items).toEqual(made.slice(0, 4));
+        // One already listed and one not yet listed change now; a new one is made.
+        const [seen, unseen] = [made[1], made[7]];
+        if (!seen || !unseen) throw new Error('unreachable');
+        const moved = [seen, unseen].map((r) => apply(r, { type: 'cancel', by: people.alice }));
+        for (const r of moved) await store.update(r, makeEvent(r, 'request.canceled'));
+        const fresh = await create({ createdAt: T + 50_000 });
+        const rest = await allChanged(store, { since: T, limit: 3, after: first.next ?? '' });
+        const ids = [...first.items, ...rest].map((r) => r.id);
+        for (const r of made) expect(ids).toContain(r.id);
+        expect(ids).toContain(fresh.id);
+        // The moved ones come (again) with their new content.
+        expect(rest).toEqual(expect.arrayContaining(moved));
+        expect(new Set(rest.map((r) => r.id)).size).toBe(rest.length);
       });
     });
   });

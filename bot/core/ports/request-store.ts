@@ -4,7 +4,10 @@ import type { Result } from '../result.ts';
 
 export interface Page<T> {
   readonly items: readonly T[];
-  /** Pass back as `before` to get the next (older) page; null when there is none. */
+  /**
+   * Pass back as `before` (as `after` for listChangedSince) to get the next page; null when
+   * there is none.
+   */
   readonly next: string | null;
 }
 
@@ -19,6 +22,19 @@ export interface ListQuery {
   readonly before?: string;
   /** Only requests created at or after this time (ms). */
   readonly since?: number;
+}
+
+/**
+ * The position of a request in the list by last change: `after` = changeCursorOf(r) continues
+ * with the requests changed after `r`. Stores issue and accept exactly this form.
+ */
+export const changeCursorOf = (r: AccessRequest): string => `${r.updatedAt}:${r.id}`;
+
+export interface ChangedQuery {
+  /** Only requests whose last change (updatedAt, ms) is at or after this time. */
+  readonly since: number;
+  readonly limit: number;
+  readonly after?: string;
 }
 
 /**
@@ -39,6 +55,13 @@ export interface RequestStore {
   /** Newest first; `roleId` is the target id (role definition or group). */
   listByRole(roleId: string, query: ListQuery): Promise<Page<AccessRequest>>;
   listAll(query: ListQuery): Promise<Page<AccessRequest>>;
+  /**
+   * Requests by their last change (updatedAt), oldest change first, ties by id. Oldest first
+   * so that paging never skips: a request changed while pages are read moves behind the
+   * cursor's end and is listed (again) on a later page, with its new content. A caller that
+   * keeps every page keeps the last copy of an id.
+   */
+  listChangedSince(query: ChangedQuery): Promise<Page<AccessRequest>>;
   /** Requests currently in one of `states` (open work for reconcile and status). */
   listInStates(states: readonly RequestState[]): Promise<readonly AccessRequest[]>;
 }

@@ -4,9 +4,7 @@
  * `key` within the cooldown, so a key names one finding: the same person, role or request
  * found again is the same key.
  */
-import { MAX_START_DAYS } from '../../commands/start-time.ts';
 import type { SecurityAlert } from '../../domain/alert.ts';
-import type { Policy } from '../../domain/policy.ts';
 import type { AccessRequest } from '../../domain/request.ts';
 import type { TenantOverview } from '../../ports/tenant-overview.ts';
 import type { CoreDeps } from '../deps.ts';
@@ -20,10 +18,12 @@ export { GLOBAL_ADMINISTRATOR } from './holders.ts';
 /** Hears a check that could not run (say Graph refused sign-in activity) while the rest go on. */
 export type CheckFailed = (check: SecurityAlert['kind'], error: unknown) => void;
 
-/** Activity older than this is read page by page from the store at most this far. */
-const MAX_PAGES = 500;
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+/**
+ * Requests changed in the activity window are read this many to a page, at most MAX_PAGES
+ * pages (a million changes per window is far past any tenant; the rest would be left out).
+ */
+const PAGE = 500;
+const MAX_PAGES = 2_000;
 
 /**
  * Runs every check. Without `onFailure` the first failing check fails the scan; with it, a
@@ -34,12 +34,11 @@ export async function scanForAlerts(
   overview: TenantOverview,
   onFailure?: CheckFailed,
 ): Promise<SecurityAlert[]> {
-  const policy = deps.policy();
-  const alerts = policy.alerts;
+  const alerts = deps.policy().alerts;
   const now = deps.clock.now();
   const activityFrom = now - Math.max(alerts.tooFrequent.window * 1000, alerts.scanEvery * 2000);
   // Each read once, and only by the checks that need it, so one failing read stops only those.
-  const recent = once(() => requestsSince(deps, activityFrom - settling(policy)));
+  const recent = once(() => changedSince(deps, activityFrom));
   const eligible = once(() => overview.eligible());
   const active = once(() => overview.active());
   const open = once(() => deps.store.listInStates(['activating', 'active']));
@@ -72,19 +71,6 @@ export async function scanForAlerts(
   return found;
 }
 
-/**
- * How long after it was made a request may still activate or fail: its start can lie
- * MAX_START_DAYS ahead, and approval can take the timeout twice (again after escalation); an
- * hour more for activation retries. The store lists by creation, so reading only the activity
- * window would miss a grant scheduled for 03:00 yesterday that started or failed just now.
- */
-function settling(policy: Policy): number {
-  const timeouts = [policy.defaults, ...[...policy.roles.values()].map((r) => r.policy)].map(
-    (p) => p.approval.timeout * 1000,
-  );
-  return Math.max(MAX_START_DAYS * DAY, 2 * Math.max(...timeouts)) + HOUR;
-}
-
 function once<T>(read: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;
   return () => {
@@ -93,14 +79,26 @@ function once<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
-async function requestsSince(deps: CoreDeps, since: number): Promise<AccessRequest[]> {
-  const found: AccessRequest[] = [];
-  let before: string | undefined;
+/**
+ * Every request whose last change lies in the window: whatever activated or failed in it was
+ * changed by that, however long ago it was made or scheduled. A request changed again while
+ * the pages are read comes again on a later page; the last copy wins.
+ */
+async function changedSince(deps: CoreDeps, since: number): Promise<AccessRequest[]> {
+  const found = new Map<string, AccessRequest>();
+  let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const read = await deps.store.listAll({ limit: 500, since, ...(before ? { before } : {}) });
-    found.push(...read.items);
+    const read = await deps.store.listChangedSince({
+      since,
+      limit: PAGE,
+      ...(after ? { after } : {}),
+    });
+    for (const r of read.items) found.set(r.id, r);
     if (!read.next) break;
-    before = read.next;
+    after = read.next;
   }
-  return found;
+  // Newest made first, the order the checks read (and name requests) in.
+  return [...found.values()].sort(
+    (a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
+  );
 }
