@@ -35,7 +35,7 @@ export function outcomeText(
     case 'mfa_verified':
       return `${subject} MFA sign-in for request ${r.id} is verified; activating ${roles} now.`;
     case 'sign_in_refused':
-      return `A sign-in for ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} request ${r.id} was refused: ${r.signInNotice?.message ?? ''}${r.state === 'awaiting_mfa' ? ` Sign in with the new link by ${clock(r.stepUp?.deadline ?? now, timezone)}.` : ''}`;
+      return `A sign-in for ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} request ${r.id} was refused: ${r.signInNotice?.message ?? ''}${r.state === 'awaiting_mfa' ? ` Sign in with the new link by ${clock(r.stepUp?.deadline ?? now, timezone)}.` : ''}${r.state === 'active' && r.extensionStepUp ? ` The grant is not extended; sign in with the new link by ${clock(r.extensionStepUp.deadline, timezone)}.` : ''}`;
     case 'activated': {
       const until = `until ${clock(r.endsAt ?? now, timezone)}${eligibilityCut(r, now, timezone)}`;
       const propagation = facts.propagation
@@ -52,6 +52,16 @@ export function outcomeText(
       return `${subject} grant ${r.id} of ${roles} now ends ${clock(r.endsAt ?? now, timezone)}.`;
     case 'extension_requested':
       return `${subject} grant ${r.id} of ${roles} asks for ${formatDuration(r.extension?.seconds ?? 0)} more; the approvers have been asked. It still ends ${clock(r.endsAt ?? now, timezone)} unless they approve.`;
+    case 'extension_awaiting_mfa': {
+      const more = formatDuration(r.extensionStepUp?.seconds ?? 0);
+      const by = clock(r.extensionStepUp?.deadline ?? now, timezone);
+      const still = `It still ends ${clock(r.endsAt ?? now, timezone)} until then.`;
+      return audience === 'requester'
+        ? `Extending grant ${r.id} of ${roles} by ${more} needs an MFA sign-in: sign in with the link by ${by}. ${still}`
+        : `${who(r.requester)}'s grant ${r.id} of ${roles} waits for their MFA sign-in to extend by ${more}. ${still}`;
+    }
+    case 'extension_mfa_expired':
+      return `Nobody signed in with MFA in time, so ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} grant ${r.id} of ${roles} was not extended; it still ends ${clock(r.endsAt ?? now, timezone)} as planned.`;
     case 'extension_denied':
       return `The extension of ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} grant ${r.id} of ${roles} was denied; it ends ${clock(r.endsAt ?? now, timezone)} as planned.`;
     case 'denied':

@@ -84,7 +84,9 @@ function stateLine(r: AccessRequest, now: number, timezone: string): string {
       return `Active until ${clock(r.endsAt ?? now, timezone)} (${left(r.endsAt ?? now, now)} left).${
         r.extension
           ? ` Asks to extend by ${formatDuration(r.extension.seconds)}: ${r.extension.approvals.length} of ${r.approval.quorum} approvals.`
-          : ''
+          : r.extensionStepUp
+            ? ` Extending by ${formatDuration(r.extensionStepUp.seconds)} waits for ${who(r.requester)}'s MFA sign-in until ${clock(r.extensionStepUp.deadline, timezone)}.`
+            : ''
       }`;
     case 'denied':
       return `Denied by ${r.denial ? who(r.denial.by) : 'an approver'}: ${r.denial?.reason ?? ''}`;

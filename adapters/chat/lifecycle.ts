@@ -168,11 +168,16 @@ export class ChatNotifier<M> implements Notifier {
     const link =
       signIn && signInLinks
         ? {
-            url: await signInLinks.create({
-              requestId: request.id,
-              person: request.requester,
-              purpose: 'activate',
-            }),
+            url: await signInLinks.create(
+              request.state === 'active' && request.extensionStepUp
+                ? {
+                    requestId: request.id,
+                    person: request.requester,
+                    purpose: 'extend',
+                    extension: request.extensionStepUp.askedAt,
+                  }
+                : { requestId: request.id, person: request.requester, purpose: 'activate' },
+            ),
             label: 'Sign in with MFA',
           }
         : undefined;

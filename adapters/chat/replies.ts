@@ -58,7 +58,11 @@ export function renderReply<M>(reply: Reply, view: ReplyView<M>): M {
     case 'extended':
       return view.outcome(
         reply.request,
-        reply.request.extension ? 'extension_requested' : 'extended',
+        reply.request.extensionStepUp
+          ? 'extension_awaiting_mfa'
+          : reply.request.extension
+            ? 'extension_requested'
+            : 'extended',
       );
   }
 }

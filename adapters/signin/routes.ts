@@ -14,6 +14,7 @@ import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { SignInGrant } from '../../bot/core/ports/sign-in.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
+import { extensionSignInVerified } from '../../bot/core/usecases/extend.ts';
 import {
   type Approve,
   signInRefused,
@@ -164,7 +165,10 @@ async function callback(
   if (!verdict) return refuse(502, appError('signin.redeem_failed'));
   if (!verdict.ok) return refuse(403, verdict.error);
 
-  const done = await signInVerified(core, grant, o.approve, verdict.value.authTime);
+  const done =
+    grant.purpose === 'extend'
+      ? await extensionSignInVerified(core, grant)
+      : await signInVerified(core, grant, o.approve, verdict.value.authTime);
   if (!done.ok) {
     log.info({ ...context, code: done.error.code }, 'verified sign-in changed nothing');
     return refusal(res, 409, done.error);
@@ -178,6 +182,8 @@ function doneMessage(grant: SignInGrant, request: { id: string; state: string })
     return request.state === 'pending_approval'
       ? `Your approval of request \`${request.id}\` is recorded; it waits for more approvals. You can close this page and go back to the chat.`
       : `Your approval of request \`${request.id}\` is recorded. You can close this page and go back to the chat.`;
+  if (grant.purpose === 'extend')
+    return `Your MFA sign-in for request \`${request.id}\` is verified and the grant is extended. You can close this page and go back to the chat.`;
   return `Your MFA sign-in for request \`${request.id}\` is verified and the role is being activated. You can close this page and go back to the chat.`;
 }
 

@@ -98,7 +98,7 @@ const catalogue = {
     `You have several active grants: ${list(p.ids)}. Name one, e.g. \`/elevate deactivate ${p.ids[0] ?? 'R…'}\`.`,
   'request.deny_reason_required': () => 'Say why you deny it: the requester reads your reason.',
   'request.extension_pending': (p: { id: string }) =>
-    `Request \`${p.id}\` already has an extension waiting for the approvers. Wait for their answer, or \`/elevate status\` to see it.`,
+    `Request \`${p.id}\` already has an extension waiting (for the approvers, or for your MFA sign-in). Wait for it, or \`/elevate status\` to see it.`,
   'request.approval_timed_out': (p: { id: string }) =>
     `The time to decide request \`${p.id}\` has run out (the policy's approval timeout), so this decision was not recorded. Backup approvers, where the policy names them, get the card next; otherwise the requester can ask again with \`/elevate\`.`,
   'request.requester_disabled': (p: { id: string }) =>

@@ -39,6 +39,7 @@ export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
   'ended',
   'extension_approved',
   'extension_denied',
+  'extension_mfa_expired',
 ]);
 
 /**
@@ -61,7 +62,12 @@ export const currentApprovers = (request: AccessRequest): readonly string[] =>
 
 /**
  * Changes that send the requester an MFA sign-in link: the request started waiting for it,
- * or a sign-in for it was refused while it still waits (a fresh link, with the reason).
+ * or a sign-in for it was refused while it still waits (a fresh link, with the reason); the
+ * same for an extension of an active grant.
  */
 export const asksRequesterToSignIn = (request: AccessRequest, change: RequestChange): boolean =>
-  request.state === 'awaiting_mfa' && (change === 'awaiting_mfa' || change === 'sign_in_refused');
+  (request.state === 'awaiting_mfa' &&
+    (change === 'awaiting_mfa' || change === 'sign_in_refused')) ||
+  (request.state === 'active' &&
+    !!request.extensionStepUp &&
+    (change === 'extension_awaiting_mfa' || change === 'sign_in_refused'));

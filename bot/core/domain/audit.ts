@@ -27,6 +27,8 @@ export type AuditAction =
   | 'grant.extension_requested'
   | 'grant.extension_approval_added'
   | 'grant.extension_denied'
+  | 'grant.extension_awaiting_mfa'
+  | 'grant.extension_mfa_expired'
   | 'grant.ended'
   | 'history.refused'
   | 'history.exported';

@@ -66,6 +66,17 @@ export interface Failure {
   readonly message: string;
 }
 
+/**
+ * More time for an active grant that waits for the requester's MFA sign-in (the role needs
+ * MFA; after the approvers where `extensions: reapprove`). Until it comes the grant keeps its end.
+ */
+export interface ExtensionStepUp {
+  readonly seconds: number;
+  /** When it started waiting: a sign-in link is bound to this one extension by it. */
+  readonly askedAt: number;
+  readonly deadline: number;
+}
+
 /** The requester's MFA step-up: until when the sign-in may come, and when it did. */
 export interface StepUp {
   readonly deadline: number;
@@ -113,6 +124,8 @@ export interface AccessRequest {
   readonly extension?: PendingExtension | null;
   /** Set once the request needed the requester's MFA sign-in; absent or null otherwise. */
   readonly stepUp?: StepUp | null;
+  /** An extension waiting for the requester's MFA sign-in; absent or null when none. */
+  readonly extensionStepUp?: ExtensionStepUp | null;
   readonly signInNotice?: SignInNotice | null;
 }
 

@@ -27,7 +27,10 @@ export type Transition =
   | { readonly type: 'extend'; readonly endsAt: number }
   | { readonly type: 'ask_extension'; readonly seconds: number }
   | { readonly type: 'approve_extension'; readonly by: Principal }
-  | { readonly type: 'deny_extension'; readonly by: Principal; readonly reason: string };
+  | { readonly type: 'deny_extension'; readonly by: Principal; readonly reason: string }
+  | { readonly type: 'await_extension_mfa'; readonly seconds: number; readonly deadline: number }
+  | { readonly type: 'extension_mfa_verified'; readonly by: Principal; readonly askedAt: number }
+  | { readonly type: 'extension_mfa_expired' };
 
 /** Which states each transition may leave from. Anything else is refused. */
 const FROM: Record<Transition['type'], readonly RequestState[]> = {
@@ -42,7 +45,7 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
   mfa_verified: ['awaiting_mfa'],
   sign_in_refused: ['awaiting_mfa', 'pending_approval', 'active'],
   mfa_expired: ['awaiting_mfa'],
-  renew_sign_in: ['awaiting_mfa'],
+  renew_sign_in: ['awaiting_mfa', 'active'],
   activated: ['activating'],
   fail: ['activating'],
   end: ['active'],
@@ -50,6 +53,9 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
   ask_extension: ['active'],
   approve_extension: ['active'],
   deny_extension: ['active'],
+  await_extension_mfa: ['active'],
+  extension_mfa_verified: ['active'],
+  extension_mfa_expired: ['active'],
 };
 
 const ACTION_WORDS: Record<Transition['type'], string> = {
@@ -72,6 +78,9 @@ const ACTION_WORDS: Record<Transition['type'], string> = {
   ask_extension: 'extended',
   approve_extension: 'extended',
   deny_extension: 'extended',
+  await_extension_mfa: 'extended',
+  extension_mfa_verified: 'extended',
+  extension_mfa_expired: 'extended',
 };
 
 export function transition(
@@ -150,6 +159,8 @@ export function transition(
       if (t.by.id !== request.requester.id) {
         return err(appError('request.not_requester', { id: request.id }));
       }
+      if (request.state === 'active' && !request.extensionStepUp)
+        return err(appError('signin.not_waiting', { id: request.id, state: request.state }));
       return next({});
     case 'activated':
       return next({ state: 'active', activatedAt: now, endsAt: t.endsAt });
@@ -157,7 +168,13 @@ export function transition(
       return next({ state: 'failed', failure: t.failure });
     case 'end':
       // A pending extension lapses with the grant.
-      return next({ state: 'ended', endedAt: now, endReason: t.reason, extension: null });
+      return next({
+        state: 'ended',
+        endedAt: now,
+        endReason: t.reason,
+        extension: null,
+        extensionStepUp: null,
+      });
     case 'extend':
       if (t.endsAt <= (request.endsAt ?? 0)) {
         return err(
@@ -168,9 +185,10 @@ export function transition(
           }),
         );
       }
-      return next({ endsAt: t.endsAt, extension: null });
+      return next({ endsAt: t.endsAt, extension: null, extensionStepUp: null });
     case 'ask_extension':
-      if (request.extension) return err(appError('request.extension_pending', { id: request.id }));
+      if (request.extension || request.extensionStepUp)
+        return err(appError('request.extension_pending', { id: request.id }));
       return next({ extension: { seconds: t.seconds, askedAt: now, approvals: [] } });
     case 'approve_extension': {
       const pending = request.extension;
@@ -189,6 +207,26 @@ export function transition(
       if (t.by.id === request.requester.id) return err(appError('request.self_approval'));
       if (t.reason.trim() === '') return err(appError('request.deny_reason_required'));
       return next({ extension: null });
+    case 'await_extension_mfa':
+      // The approvals (if any) are done and in the audit log; what is left is the sign-in.
+      if (request.extensionStepUp)
+        return err(appError('request.extension_pending', { id: request.id }));
+      return next({
+        extension: null,
+        extensionStepUp: { seconds: t.seconds, askedAt: now, deadline: t.deadline },
+        signInNotice: null,
+      });
+    case 'extension_mfa_verified':
+      // Taken once: a second sign-in for the same extension finds nothing waiting.
+      if (t.by.id !== request.requester.id)
+        return err(appError('request.not_requester', { id: request.id }));
+      if (request.extensionStepUp?.askedAt !== t.askedAt)
+        return err(appError('signin.not_waiting', { id: request.id, state: request.state }));
+      return next({ extensionStepUp: null, signInNotice: null });
+    case 'extension_mfa_expired':
+      if (!request.extensionStepUp)
+        return err(appError('signin.not_waiting', { id: request.id, state: request.state }));
+      return next({ extensionStepUp: null });
   }
 }
 

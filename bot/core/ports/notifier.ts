@@ -22,6 +22,10 @@ export type RequestChange =
   | 'extension_requested'
   | 'extension_approved'
   | 'extension_denied'
+  /** An extension waits for the requester's MFA sign-in: they get the link. */
+  | 'extension_awaiting_mfa'
+  /** Nobody signed in for the extension in time: the grant keeps its end. */
+  | 'extension_mfa_expired'
   | 'reminder'
   | 'ended';
 

@@ -5,13 +5,18 @@
 import type { Principal } from '../domain/principal.ts';
 
 /** What a sign-in is for; a proof for one purpose never counts for another. */
-export type SignInPurpose = 'activate' | 'approve';
+export type SignInPurpose = 'activate' | 'approve' | 'extend';
 
 /** Who a link is for and why. The Entra object id of `person` must match the sign-in's `oid`. */
 export interface SignInGrant {
   readonly requestId: string;
   readonly person: Principal;
   readonly purpose: SignInPurpose;
+  /**
+   * For `extend`: the extension it is for (its `askedAt`), so a link left over from an
+   * earlier extension of the same grant counts for nothing.
+   */
+  readonly extension?: number;
 }
 
 export interface SignInLinks {

@@ -68,6 +68,9 @@ export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
         if (await endIfOverdue(deps, r, now)) overdueEnded.push(r.id);
         else if (r.endsAt !== null) {
           await scheduleEndTimers(deps, r, r.endsAt);
+          // An extension waiting for the requester's MFA lapses at its deadline.
+          if (r.extensionStepUp)
+            await deps.scheduler.schedule('mfa-timeout', r.id, r.extensionStepUp.deadline);
           rescheduled += 1;
         }
         break;

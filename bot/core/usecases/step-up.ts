@@ -3,7 +3,8 @@
  * they passed MFA: where the policy asks for MFA the person signs in to Entra through a link,
  * and only a verified sign-in (checked by the sign-in adapter) moves the request on.
  * - Requester: an approved request whose roles need MFA waits in `awaiting_mfa` until the
- *   requester's sign-in comes back, or fails at `mfa.timeout`.
+ *   requester's sign-in comes back, or fails at `mfa.timeout`. An extension of such a grant
+ *   waits the same way (extend.ts); at `mfa.timeout` it lapses and the grant keeps its end.
  * - Approver (`approval.stepUp`): an Approve counts only with an MFA proof from the approver
  *   within the window; otherwise the click answers with a link and the approval is recorded
  *   when the sign-in comes back, through the same checks as a click.
@@ -78,13 +79,17 @@ export async function holdForMfa(
   return waiting;
 }
 
-/** The requester did not sign in in time: the request fails, nothing was granted. */
+/**
+ * The requester did not sign in in time: a waiting request fails, nothing was granted; a
+ * waiting extension lapses and the grant runs to its planned end.
+ */
 export async function mfaTimedOut(
   deps: CoreDeps,
   requestId: string,
 ): Promise<Result<AccessRequest, AppError>> {
   const current = await deps.store.get(requestId);
   if (!current) return err(appError('request.not_found', { id: requestId }));
+  if (current.state === 'active') return extensionTimedOut(deps, current);
   if (current.state !== 'awaiting_mfa') return ok(current);
   const error = appError('mfa.timed_out', { waited: (await signInRule(deps, current)).timeout });
   const failed = await applyTransition(
@@ -98,6 +103,27 @@ export async function mfaTimedOut(
   if (!failed.ok) return failed.error.code === 'request.wrong_state' ? ok(current) : failed;
   await deps.notifier.requestChanged(failed.value, 'failed');
   return failed;
+}
+
+async function extensionTimedOut(
+  deps: CoreDeps,
+  current: AccessRequest,
+): Promise<Result<AccessRequest, AppError>> {
+  const waiting = current.extensionStepUp;
+  if (!waiting) return ok(current);
+  // A timer of an earlier extension that ran late: this one has its own.
+  if (deps.clock.now() < waiting.deadline) return ok(current);
+  const lapsed = await applyTransition(
+    deps,
+    current.id,
+    { type: 'extension_mfa_expired' },
+    'grant.extension_mfa_expired',
+    null,
+    { addedSeconds: waiting.seconds, endsAt: current.endsAt },
+  );
+  if (!lapsed.ok) return lapsed.error.code === 'signin.not_waiting' ? ok(current) : lapsed;
+  await deps.notifier.requestChanged(lapsed.value, 'extension_mfa_expired');
+  return lapsed;
 }
 
 /**
@@ -169,7 +195,8 @@ export async function signInVerified(
     });
     return approve(deps, request.id, grant.person);
   }
-  if (request.state !== 'awaiting_mfa')
+  // `extend` sign-ins are taken by extend.ts; `activate` counts only while activation waits.
+  if (grant.purpose !== 'activate' || request.state !== 'awaiting_mfa')
     return err(appError('signin.not_waiting', { id: request.id, state: request.state }));
   const verified = await applyTransition(
     deps,
@@ -204,8 +231,12 @@ export async function signInRefused(
     request &&
     (grant.purpose === 'activate'
       ? request.state === 'awaiting_mfa'
-      : request.state === 'pending_approval' ||
-        (request.state === 'active' && !!request.extension));
+      : grant.purpose === 'extend'
+        ? request.state === 'active' &&
+          request.extensionStepUp?.askedAt === grant.extension &&
+          grant.extension !== undefined
+        : request.state === 'pending_approval' ||
+          (request.state === 'active' && !!request.extension));
   if (!open) return;
   const refused = await applyTransition(
     deps,
@@ -235,6 +266,10 @@ export async function renewSignInLink(
     'request.sign_in_renewed',
     who,
   );
-  if (renewed.ok) await deps.notifier.requestChanged(renewed.value, 'awaiting_mfa');
+  if (renewed.ok)
+    await deps.notifier.requestChanged(
+      renewed.value,
+      renewed.value.state === 'active' ? 'extension_awaiting_mfa' : 'awaiting_mfa',
+    );
   return renewed;
 }
