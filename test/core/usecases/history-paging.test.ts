@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../bot/core/domain/principal.ts';
+import { cancel } from '../../../bot/core/usecases/cancel.ts';
 import { handleCommand } from '../../../bot/core/usecases/chat-command.ts';
 import {
   type HistoryState,
@@ -11,7 +12,6 @@ import {
   MAX_CURSORS,
   pagingOf,
 } from '../../../bot/core/usecases/history-paging.ts';
-import { cancel } from '../../../bot/core/usecases/cancel.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, type TestTenant, testTenant } from '../../support/tenant.ts';
 

@@ -110,21 +110,17 @@ describe('submit refuses a role the person already has open', () => {
     expect((await submit(t.deps, input({ roles: [roles.global] }))).ok).toBe(true);
   });
 
-  it.each([
-    'ended',
-    'denied',
-    'failed',
-    'canceled',
-    'approval_expired',
-    'rejected',
-  ] as const)('lets the person ask again once the earlier one is %s', async (state) => {
-    const t = testTenant();
-    const first = await forceState(t, await submitted(t), state);
-    const second = await submit(t.deps, input());
-    if (!second.ok) throw new Error(second.error.message);
-    expect(second.value.state).toBe('pending_approval');
-    expect(await storedIds(t)).toEqual([second.value.id, first.id]);
-  });
+  it.each(['ended', 'denied', 'failed', 'canceled', 'approval_expired', 'rejected'] as const)(
+    'lets the person ask again once the earlier one is %s',
+    async (state) => {
+      const t = testTenant();
+      const first = await forceState(t, await submitted(t), state);
+      const second = await submit(t.deps, input());
+      if (!second.ok) throw new Error(second.error.message);
+      expect(second.value.state).toBe('pending_approval');
+      expect(await storedIds(t)).toEqual([second.value.id, first.id]);
+    },
+  );
 
   it('lets a scheduled request block only the windows it overlaps', async () => {
     const t = testTenant();
