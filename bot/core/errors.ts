@@ -105,6 +105,12 @@ const catalogue = {
     `The requester's Entra ID account is disabled, so request \`${p.id}\` cannot be approved; nothing was granted. Deny it, or let it expire.`,
   'request.no_longer_eligible': (p: { id: string; roles: readonly string[] }) =>
     `The requester is no longer eligible for ${list(p.roles)} in Entra PIM, so approving request \`${p.id}\` would grant nothing. Deny it, or let it expire.`,
+  'request.already_open': (p: { id: string; state: string; role: string }) =>
+    p.state === 'active'
+      ? `You already have \`${p.role}\` active with request \`${p.id}\`, so nothing was asked. To keep it longer: \`/elevate extend ${p.id} <duration>\`.`
+      : p.state === 'activating'
+        ? `Request \`${p.id}\` for \`${p.role}\` is being activated right now, so nothing was asked. Wait for it; \`/elevate status\` shows where it stands, and \`/elevate extend ${p.id} <duration>\` adds time once it is active.`
+        : `You already have request \`${p.id}\` for \`${p.role}\`, ${p.state.replace('_', ' ')}, so nothing was asked. Wait for it, or withdraw it with \`/elevate cancel ${p.id}\` and ask again.`,
   'request.changed_meanwhile': (p: { id: string }) =>
     `Request \`${p.id}\` changed while you acted. Look at the updated card and try again if still needed.`,
 

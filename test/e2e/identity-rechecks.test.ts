@@ -56,7 +56,17 @@ async function answerAt(url: string, what: string): Promise<string> {
   return JSON.stringify(reply.body);
 }
 
+/**
+ * Alice asks for Exchange Administrator, first withdrawing (`/elevate cancel`) the request an
+ * earlier case left waiting: a second open request for the same role is refused.
+ */
 async function pendingRequest(): Promise<string> {
+  const waiting = await world.app.deps.store.listInStates(['pending_approval']);
+  for (const r of waiting.filter((w) => w.requester.id === TENANT.alice.id)) {
+    expect(await command(TENANT.alice.slack, `cancel ${r.id}`)).toContain(
+      `Request ${r.id} is canceled`,
+    );
+  }
   const reply = await command(
     TENANT.alice.slack,
     'Exchange Administrator 2h fixing mail flow INC-4711',

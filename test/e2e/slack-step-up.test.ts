@@ -124,6 +124,13 @@ async function ask(text: string): Promise<{ id: string; link: string }> {
 
 const alice = { user: TENANT.alice.upn, mfa: true };
 
+/** Ends Alice's grant, so a later case may ask for the same role again. */
+async function endGrant(id: string) {
+  await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+  await command(TENANT.alice, `deactivate ${id}`);
+  await waitFor(async () => (await state(id)) === 'ended', 10_000, 'grant ended');
+}
+
 describe('Slack requester MFA step-up', () => {
   it('grants a role that needs MFA only after the requester signs in with MFA', async () => {
     const { id, link } = await ask('Security Administrator 1h checking an alert INC-77');
@@ -163,6 +170,7 @@ describe('Slack requester MFA step-up', () => {
     expect(again.status).toBe(410);
     expect(again.page).toContain('not valid any more');
     expect(adminAssigns(ROLES.security.id)).toHaveLength(1);
+    await endGrant(id);
   });
 
   it('shows "waiting for <name>\'s MFA sign-in" on the approval card', async () => {
@@ -246,6 +254,7 @@ describe('Slack requester MFA step-up', () => {
     expect(await auditOf(id)).toContain('request.sign_in_renewed');
     expect((await signInThrough(fresh, world.app.url, alice)).status).toBe(200);
     await waitFor(async () => (await state(id)) !== 'awaiting_mfa', 5_000, 'left awaiting_mfa');
+    await endGrant(id);
   });
 
   it('is not used up by a link scanner opening it; one link completes one sign-in', async () => {
@@ -260,6 +269,7 @@ describe('Slack requester MFA step-up', () => {
     expect(late.status).toBe(410);
     expect(late.page).toContain('not valid any more');
     await waitFor(async () => (await state(id)) !== 'awaiting_mfa', 5_000, 'left awaiting_mfa');
+    await endGrant(id);
   });
 
   it('tells why when Entra sends the person back without a code (sign-in canceled)', async () => {

@@ -130,6 +130,13 @@ describe('Slack end to end', () => {
       roleDefinitionId: ROLES.exchange.id,
       ticketInfo: { ticketNumber: 'INC-4711' },
     });
+    // Ended, so the cases below may ask for Exchange Administrator again.
+    await command(TENANT.alice, `deactivate ${id}`);
+    await waitFor(
+      async () => (await world.app.deps.store.get(id))?.state === 'ended',
+      10_000,
+      'grant ended',
+    );
   });
 
   it('denies with a reason from the modal', async () => {
@@ -251,6 +258,34 @@ describe('Slack end to end', () => {
       5_000,
       'the one genuine request stored',
     );
+    // Withdrawn, so the next case may ask for Exchange Administrator again.
+    const [genuine] = (await world.app.deps.store.listInStates(['pending_approval'])).filter(
+      (r) => r.requester.id === TENANT.alice.id && r.reason === 'forged request INC-9',
+    );
+    expect(await command(TENANT.alice, `cancel ${genuine?.id}`)).toContain('is canceled');
+  });
+
+  it('refuses a second request for a role already waiting, before any approver sees it', async () => {
+    const first = requestIdIn(
+      await command(TENANT.alice, 'exo 1h checking the journaling rules INC-4715'),
+    );
+    await waitFor(() => cardFor(first), 5_000, 'card');
+    const cards = world.slack.messagesIn('C0APPROVALS').length;
+    const bobDms = world.slack.messagesIn(world.slack.dmOf(TENANT.bob.slack)).length;
+    const stored = (await world.app.deps.store.listAll({ limit: 1000 })).items.length;
+
+    const again = await command(TENANT.alice, 'exo 2h checking the journaling rules INC-4716');
+    expect(again).toContain(`You already have request \`${first}\``);
+    expect(again).toContain('pending approval');
+    expect(again).toContain(`/elevate cancel ${first}`);
+    expect(again).not.toContain('sent to the approvers');
+    // Give a wrongly posted card time to show up, then check none did.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(world.slack.messagesIn('C0APPROVALS').length).toBe(cards);
+    expect(world.slack.messagesIn(world.slack.dmOf(TENANT.bob.slack)).length).toBe(bobDms);
+    expect((await world.app.deps.store.listAll({ limit: 1000 })).items.length).toBe(stored);
+
+    expect(await command(TENANT.alice, `cancel ${first}`)).toContain('is canceled');
   });
 
   it('keeps hostile text from mentioning or linking', async () => {

@@ -132,6 +132,13 @@ describe('Teams end to end', () => {
       5_000,
       'requester told',
     );
+    // Ended, so the next case may ask for Exchange Administrator again.
+    await say(TENANT.alice, `/elevate deactivate ${id}`);
+    await waitFor(
+      async () => (await app.deps.store.get(id))?.state === 'ended',
+      10_000,
+      'grant ended',
+    );
   });
 
   it('handles the Action.Submit fallback like Action.Execute, replacing the clicked card', async () => {

@@ -17,6 +17,7 @@ import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { startApproved } from './proceed.ts';
+import { openRequests } from './queries.ts';
 import { disabledActor } from './recheck.ts';
 import { auditEvent } from './record.ts';
 
@@ -58,6 +59,13 @@ export async function submit(
     await recordRejection(deps, input, targets, error);
     return err(error);
   }
+  // A second request for a role already asked for would spend an approver's decision and then
+  // fail in PIM (the assignment exists). Refused like the policy checks below: nothing is stored.
+  const open = (await openRequests(deps, input.requester)).filter((r) =>
+    r.targets.some((o) => targets.some((t) => t.kind === o.kind && t.id === o.id)),
+  );
+  const blocking = open.find((r) => r.state !== 'scheduled');
+  if (blocking) return err(alreadyOpen(blocking, targets));
 
   const perRole = await Promise.all(
     targets.map(async (t) => {
@@ -76,6 +84,13 @@ export async function submit(
   }
   const duration =
     input.durationSeconds ?? combinePolicies(perRole.map((p) => p.policy)).defaultDuration;
+  // A scheduled request blocks only when its window meets the new one.
+  const start = input.startAt ?? deps.clock.now();
+  const overlapping = open.find((r) => {
+    const from = r.startAt ?? r.createdAt;
+    return from < start + duration * 1000 && start < from + r.durationSeconds * 1000;
+  });
+  if (overlapping) return err(alreadyOpen(overlapping, targets));
   const ticket =
     input.ticket ??
     findTicket(
@@ -144,6 +159,14 @@ export async function submit(
   }
   await deps.notifier.requestChanged(request, 'approved');
   return startApproved(deps, request);
+}
+
+function alreadyOpen(open: AccessRequest, targets: readonly Target[]): AppError {
+  const role =
+    open.targets.find((o) => targets.some((t) => t.kind === o.kind && t.id === o.id))?.name ??
+    open.targets[0]?.name ??
+    '';
+  return appError('request.already_open', { id: open.id, state: open.state, role });
 }
 
 function checkAgainst(

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '../../../bot/core/domain/principal.ts';
+import { cancel } from '../../../bot/core/usecases/cancel.ts';
 import { handleCommand } from '../../../bot/core/usecases/chat-command.ts';
 import {
   type HistoryState,
@@ -29,6 +30,9 @@ async function seed(t: TestTenant, who: Principal, count: number): Promise<strin
       reason: `maintenance window number ${n}`,
     });
     if (!r.ok) throw new Error(r.error.message);
+    // Withdrawn, so the next request for the same role is not refused as a duplicate.
+    const withdrawn = await cancel(t.deps, r.value.id, who);
+    if (!withdrawn.ok) throw new Error(withdrawn.error.message);
     ids.push(r.value.id);
   }
   return ids.reverse();

@@ -3,6 +3,7 @@ import { RedisAuditLog } from '../../../adapters/redis/audit-log.ts';
 import { RedisRequestStore } from '../../../adapters/redis/request-store.ts';
 import type { Principal } from '../../../bot/core/domain/principal.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
+import { cancel } from '../../../bot/core/usecases/cancel.ts';
 import type { CoreDeps } from '../../../bot/core/usecases/deps.ts';
 import { history } from '../../../bot/core/usecases/history.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
@@ -22,7 +23,10 @@ async function ask(t: TestTenant, who: Principal, role: RoleEntry, n: number) {
     reason: `maintenance window number ${n}`,
   });
   if (!r.ok) throw new Error(r.error.message);
-  return r.value;
+  // Withdrawn, so the next request for the same role is not refused as a duplicate.
+  const withdrawn = await cancel(t.deps, r.value.id, who);
+  if (!withdrawn.ok) throw new Error(withdrawn.error.message);
+  return withdrawn.value;
 }
 
 async function allPages(deps: CoreDeps, q: Parameters<typeof history>[1]) {

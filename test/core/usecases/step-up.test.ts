@@ -10,6 +10,7 @@ import type { Policy, RolePolicy } from '../../../bot/core/domain/policy.ts';
 import { appError } from '../../../bot/core/errors.ts';
 import type { SignInGrant } from '../../../bot/core/ports/sign-in.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
+import { cancel } from '../../../bot/core/usecases/cancel.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../../bot/core/usecases/deps.ts';
 import {
@@ -203,11 +204,15 @@ describe('approver step-up', () => {
       approve,
     );
     expect(verified.ok && verified.value.state).toBe('approved');
+    // The requester withdraws each request before asking again: a second open request for the
+    // same role is refused.
+    expect((await cancel(t.deps, first.value.id, people.alice)).ok).toBe(true);
 
     t.clock.advance(10 * 60_000);
     const second = await submit(t.deps, input({ reason: 'second fix of the mail flow' }));
     if (!second.ok) throw new Error(second.error.message);
     expect((await approve(t.deps, second.value.id, people.bob)).ok).toBe(true);
+    expect((await cancel(t.deps, second.value.id, people.alice)).ok).toBe(true);
 
     t.clock.advance(6 * 60_000);
     const third = await submit(t.deps, input({ reason: 'third fix of the mail flow' }));
