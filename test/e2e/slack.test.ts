@@ -270,6 +270,9 @@ describe('Slack end to end', () => {
       await command(TENANT.alice, 'exo 1h checking the journaling rules INC-4715'),
     );
     await waitFor(() => cardFor(first), 5_000, 'card');
+    // The approver's own copy comes apart from the channel's: count once both are in.
+    const bobDm = () => world.slack.messagesIn(world.slack.dmOf(TENANT.bob.slack));
+    await waitFor(() => bobDm().some((m) => JSON.stringify(m).includes(first)), 5_000, 'DM');
     const cards = world.slack.messagesIn('C0APPROVALS').length;
     const bobDms = world.slack.messagesIn(world.slack.dmOf(TENANT.bob.slack)).length;
     const stored = (await world.app.deps.store.listAll({ limit: 1000 })).items.length;
