@@ -19,13 +19,13 @@ export interface RedisKeys {
   byRole(targetId: string): string;
   readonly all: string;
   /**
-   * Sorted set of request ids scored by updatedAt, moved by every write. Stores from before
-   * this index have requests missing from it until `changedComplete` exists (request-store.ts
-   * fills it once).
+   * Sorted set of request ids scored by updatedAt, moved by every write. Writes by a version
+   * without it (a store from before it, replicas of the old version during a rollout) are
+   * added from the audit stream afterwards (request-store.ts).
    */
   readonly changed: string;
-  /** String: present once every request is in `changed`. */
-  readonly changedComplete: string;
+  /** String: the audit seq up to which every write is in `changed`; absent before the index. */
+  readonly changedSeq: string;
   /** Set of the ids of requests currently in `state`. */
   inState(state: RequestState): string;
 }
@@ -61,7 +61,7 @@ export function redisKeys(prefix: string): RedisKeys {
     byRole: (targetId) => `${prefix}:idx:role:${targetId}`,
     all: `${prefix}:idx:all`,
     changed: `${prefix}:idx:changed`,
-    changedComplete: `${prefix}:idx:changed:complete`,
+    changedSeq: `${prefix}:idx:changed:seq`,
     inState: (state) => `${prefix}:idx:state:${state}`,
   };
 }

@@ -34,8 +34,6 @@ export class RedisRequestStore implements RequestStore {
   readonly #keys: RedisKeys;
   readonly #writer: ChainWriter;
   readonly #key: Integrity;
-  /** Settles once idx:changed holds every request (see #changedComplete). */
-  #changedReady: Promise<void> | undefined;
 
   /** `key` defaults to this process's random one: fine for tests, never for shared data. */
   constructor(client: RedisClient, prefix: string, key: Integrity = processIntegrity()) {
@@ -61,7 +59,7 @@ export class RedisRequestStore implements RequestStore {
         k.byUser(request.requester.id),
         k.inState(request.state),
         k.changed,
-        k.changedComplete,
+        k.changedSeq,
         ...roles,
       ],
       [
@@ -91,7 +89,7 @@ export class RedisRequestStore implements RequestStore {
     const outcome = await this.#writer.write(
       updateScript,
       ['conflict'],
-      [k.request(next.id), k.changed, ...ALL_STATES.map((s) => k.inState(s))],
+      [k.request(next.id), k.changed, k.changedSeq, ...ALL_STATES.map((s) => k.inState(s))],
       [
         next.id,
         next.version,
@@ -122,7 +120,7 @@ export class RedisRequestStore implements RequestStore {
   async listChangedSince(query: ChangedQuery): Promise<Page<AccessRequest>> {
     const limit = Math.max(0, Math.floor(query.limit));
     if (limit === 0) return { items: [], next: null };
-    await this.#changedComplete();
+    if (query.after === undefined) await this.#catchUp();
     const cursor = query.after === undefined ? null : decodeCursor(query.after);
     const fromCursor = cursor !== null && cursor.score >= query.since;
     const from = fromCursor ? cursor.score : query.since;
@@ -174,39 +172,69 @@ export class RedisRequestStore implements RequestStore {
   }
 
   /**
-   * Stores written before idx:changed existed have requests missing from it. The first
-   * listing by change fills it from the records once (ZADD NX: a write that got there first
-   * has the newer score), then marks it complete; a store that began with the index was
-   * marked by its first create, so this is one EXISTS per process.
+   * Adds to idx:changed the writes it lacks, so that a listing from the start misses none.
+   * Writes by this version index themselves and move idx:changed:seq along with the audit
+   * head. Writes by a version without the index (replicas of it during a rollout, or after a
+   * rollback) do neither: the seq stays behind, and here the requests of the audit entries
+   * after it are added at their records' updatedAt. A store from before the index has no seq:
+   * every request is added from its record once (a million take some seconds).
    */
-  #changedComplete(): Promise<void> {
-    this.#changedReady ??= this.#fillChanged().catch((error: unknown) => {
-      this.#changedReady = undefined;
-      throw error;
-    });
-    return this.#changedReady;
+  async #catchUp(): Promise<void> {
+    const k = this.#keys;
+    const [seqText, headText] = await Promise.all([
+      this.#client.get(k.changedSeq),
+      this.#client.hget(k.auditHead, 's'),
+    ]);
+    const head = Number(headText ?? 0);
+    if (seqText === null) {
+      await this.#fillChanged();
+      await this.#client.set(k.changedSeq, String(head));
+      return;
+    }
+    let seq = Number(seqText);
+    while (seq < head) {
+      const batch = await this.#client.xrange(
+        k.audit,
+        `(${seq}-0`,
+        `${head}-0`,
+        'COUNT',
+        FILL_CHUNK,
+      );
+      const last = batch.at(-1);
+      if (last === undefined) break;
+      await this.#indexRecords([...new Set(batch.flatMap(([, fields]) => requestIdOf(fields)))]);
+      seq = Number(last[0].slice(0, last[0].indexOf('-')));
+    }
+    // A lower seq set by a concurrent catch-up only makes the next one read entries again.
+    if (seq > Number(seqText)) await this.#client.set(k.changedSeq, String(seq));
   }
 
+  /** Every request from idx:all, by rank: creates meanwhile shift ids up, never past us. */
   async #fillChanged(): Promise<void> {
-    const k = this.#keys;
-    if ((await this.#client.exists(k.changedComplete)) === 1) return;
-    // By rank over idx:all: creates meanwhile shift ids up (read twice), never past us, and
-    // are in idx:changed already.
     for (let start = 0; ; start += FILL_CHUNK) {
-      const ids = await this.#client.zrange(k.all, start, String(start + FILL_CHUNK - 1));
-      if (ids.length === 0) break;
-      const read = this.#client.pipeline();
-      for (const id of ids) read.hget(k.request(id), 'd');
-      const add = this.#client.pipeline();
-      for (const [i, [error, json]] of ((await read.exec()) ?? []).entries()) {
-        if (error) throw error;
-        // The score only finds the record; reading it checks its seal.
-        const at = typeof json === 'string' ? updatedAtOf(json) : null;
-        if (at !== null) add.zadd(k.changed, 'NX', String(at), ids[i] ?? '');
-      }
-      if (add.length > 0) await add.exec();
+      const ids = await this.#client.zrange(this.#keys.all, start, String(start + FILL_CHUNK - 1));
+      if (ids.length === 0) return;
+      await this.#indexRecords(ids);
     }
-    await this.#client.set(k.changedComplete, '1');
+  }
+
+  /**
+   * idx:changed at the records' updatedAt, never lowering a score (GT): a write that got
+   * there meanwhile has the newer one. The score only finds a record; reading it checks the
+   * seal.
+   */
+  async #indexRecords(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const k = this.#keys;
+    const read = this.#client.pipeline();
+    for (const id of ids) read.hget(k.request(id), 'd');
+    const add = this.#client.pipeline();
+    for (const [i, [error, json]] of ((await read.exec()) ?? []).entries()) {
+      if (error) throw error;
+      const at = typeof json === 'string' ? updatedAtOf(json) : null;
+      if (at !== null) add.zadd(k.changed, 'GT', String(at), ids[i] ?? '');
+    }
+    if (add.length > 0) await add.exec();
   }
 
   /** Requests by id in the given order, in one round trip; ids without a request are left out. */
@@ -251,6 +279,18 @@ export class RedisRequestStore implements RequestStore {
 
 const FIELDS = ['v', 's', 'd', 'm'] as const;
 const FILL_CHUNK = 1_000;
+
+/** The request id of a raw audit stream entry (field `e`, the event as JSON), if any. */
+function requestIdOf(fields: readonly string[]): string[] {
+  const e = fields[fields.indexOf('e') + 1];
+  if (fields.indexOf('e') < 0 || e === undefined) return [];
+  try {
+    const id: unknown = (JSON.parse(e) as { requestId?: unknown }).requestId;
+    return typeof id === 'string' ? [id] : [];
+  } catch {
+    return [];
+  }
+}
 
 function updatedAtOf(json: string): number | null {
   try {

@@ -56,12 +56,12 @@ return 'ok'
 `);
 
 /**
- * KEYS[3] request, [4] idx:all, [5] idx:user, [6] idx:state, [7] idx:changed, [8] the
- * changed index's completion mark, [9..] idx:role per target. ARGV[6] id, [7] version,
- * [8] state, [9] request JSON, [10] createdAt (the score of idx:all, user and role),
- * [11] the record's seal (request-store.ts), [12] updatedAt (the score of idx:changed).
- * The first request of an empty store marks idx:changed complete: there is nothing older
- * to fill in.
+ * KEYS[3] request, [4] idx:all, [5] idx:user, [6] idx:state, [7] idx:changed, [8] its seq,
+ * [9..] idx:role per target. ARGV[6] id, [7] version, [8] state, [9] request JSON,
+ * [10] createdAt (the score of idx:all, user and role), [11] the record's seal
+ * (request-store.ts), [12] updatedAt (the score of idx:changed). The seq follows the new
+ * entry while it kept up with the head (and starts with the first request of an empty store,
+ * where there is nothing older to add); once behind, it waits for request-store.ts.
  */
 export const createScript = script(`${CHAIN}
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'exists' end
@@ -69,7 +69,10 @@ local moved = chain_moved()
 if moved then return moved end
 chain_append()
 local id = ARGV[6]
-if redis.call('ZCARD', KEYS[4]) == 0 then redis.call('SET', KEYS[8], '1') end
+local seq = redis.call('GET', KEYS[8])
+if seq == ARGV[1] or (not seq and redis.call('ZCARD', KEYS[4]) == 0) then
+  redis.call('SET', KEYS[8], ARGV[3])
+end
 redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9], 'm', ARGV[11])
 redis.call('ZADD', KEYS[4], ARGV[10], id)
 redis.call('ZADD', KEYS[5], ARGV[10], id)
@@ -80,7 +83,8 @@ return 'ok'
 `);
 
 /**
- * KEYS[3] request, [4] idx:changed, [5..] one state set per state. ARGV[6] id, [7] new
+ * KEYS[3] request, [4] idx:changed, [5] its seq (followed as in create), [6..] one state set
+ * per state. ARGV[6] id, [7] new
  * version, [8] new state, [9] request JSON, [10] the record's seal, [11] updatedAt (the new
  * score in idx:changed), [12..] the state names in the order of the state-set keys, so the
  * script can find the set of the state the request is leaving without building a key. The
@@ -96,10 +100,11 @@ chain_append()
 local id = ARGV[6]
 redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9], 'm', ARGV[10])
 redis.call('ZADD', KEYS[4], ARGV[11], id)
+if redis.call('GET', KEYS[5]) == ARGV[1] then redis.call('SET', KEYS[5], ARGV[3]) end
 if cur[2] ~= ARGV[8] then
   for i = 12, #ARGV do
-    if ARGV[i] == cur[2] then redis.call('SREM', KEYS[i - 7], id) end
-    if ARGV[i] == ARGV[8] then redis.call('SADD', KEYS[i - 7], id) end
+    if ARGV[i] == cur[2] then redis.call('SREM', KEYS[i - 6], id) end
+    if ARGV[i] == ARGV[8] then redis.call('SADD', KEYS[i - 6], id) end
   end
 end
 return 'ok'

@@ -83,7 +83,7 @@ describe('Redis stores', () => {
         k.byRole(roles.exchange.id),
         k.changed,
         // The first request of an empty store: nothing older to fill into idx:changed.
-        k.changedComplete,
+        k.changedSeq,
         // The pending_approval set went away with its last member.
         k.inState('approved'),
       ].sort(),
@@ -108,27 +108,49 @@ describe('Redis stores', () => {
     if (!approved.ok) throw new Error('fixture transition refused');
     await replica(0).update(approved.value, makeEvent(approved.value, 'request.approved'));
     // As a store written by a version without the index: records and the other indexes only.
-    await env.redis.del(k.changed, k.changedComplete);
+    await env.redis.del(k.changed, k.changedSeq);
 
     const upgraded = new RedisRequestStore(env.redis, env.prefix);
     const page = await upgraded.listChangedSince({ since: T0 + 3000, limit: 10 });
     expect(page.items.map((r) => r.id)).toEqual([made[3]?.id, made[4]?.id, old.id]);
     expect(page.items.at(-1)).toEqual(approved.value);
     expect(await env.redis.zcard(k.changed)).toBe(5);
-    expect(await env.redis.exists(k.changedComplete)).toBe(1);
+    expect(await env.redis.get(k.changedSeq)).toBe('6');
 
-    // Once marked complete no one fills again: a request left out now stays out.
+    // Once filled no one fills again: a request left out now stays out.
     await env.redis.zrem(k.changed, made[4]?.id ?? '');
     const later = new RedisRequestStore(env.redis, env.prefix);
     const again = await later.listChangedSince({ since: T0 + 3000, limit: 10 });
     expect(again.items.map((r) => r.id)).toEqual([made[3]?.id, old.id]);
   });
 
+  it('adds writes made by replicas of a version without the index, from the audit stream', async () => {
+    const k = redisKeys(env.prefix);
+    const [a, b] = [makeRequest({ createdAt: T0 }), makeRequest({ createdAt: T0 })];
+    for (const r of [a, b]) await replica(0).create(r, makeEvent(r));
+    expect(await env.redis.get(k.changedSeq)).toBe('2');
+    // An old replica approves `a`: record and audit entry, but no score and no seq.
+    const approved = transition(a, { type: 'approve', by: people.bob }, T0 + 60_000);
+    if (!approved.ok) throw new Error('fixture transition refused');
+    await replica(1).update(approved.value, makeEvent(approved.value, 'request.approved'));
+    await env.redis.zadd(k.changed, T0, a.id);
+    await env.redis.set(k.changedSeq, '2');
+    // A new replica writes after it: its own score, but the seq stays behind the old write.
+    const canceled = transition(b, { type: 'cancel', by: people.alice }, T0 + 61_000);
+    if (!canceled.ok) throw new Error('fixture transition refused');
+    await replica(2).update(canceled.value, makeEvent(canceled.value, 'request.canceled'));
+    expect(await env.redis.get(k.changedSeq)).toBe('2');
+
+    const page = await replica(3).listChangedSince({ since: T0 + 1, limit: 10 });
+    expect(page.items).toEqual([approved.value, canceled.value]);
+    expect(await env.redis.get(k.changedSeq)).toBe('4');
+  });
+
   it('keeps a newer score when a write lands while the index is being filled', async () => {
     const k = redisKeys(env.prefix);
     const r = makeRequest({ createdAt: T0, updatedAt: T0 });
     await replica(0).create(r, makeEvent(r));
-    await env.redis.del(k.changed, k.changedComplete);
+    await env.redis.del(k.changed, k.changedSeq);
     // The fill read the record at T0; a write then moved the request to T0 + 60 s.
     await env.redis.zadd(k.changed, T0 + 60_000, r.id);
     await replica(1).listChangedSince({ since: T0, limit: 10 });
