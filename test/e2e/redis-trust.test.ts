@@ -8,9 +8,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockActionBody, postToBot, slashCommandBody } from '../standins/slack/index.ts';
+import { blockActionBody, postToBot } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
-import { ROLES, startWorld, TENANT, type World } from './world.ts';
+import { ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
 
 let world: World;
 beforeAll(async () => {
@@ -24,24 +24,7 @@ type Person = (typeof TENANT)[keyof typeof TENANT];
 const events = () => `${world.app.url}/slack/events`;
 const key = (rest: string) => `${world.redis.prefix}:${rest}`;
 
-async function command(who: Person, text: string): Promise<string> {
-  const responseUrl = world.slack.responseUrl();
-  const body = slashCommandBody({
-    text,
-    userId: who.slack,
-    channelId: 'C0OPS',
-    responseUrl,
-    triggerId: world.slack.triggerId(),
-    teamId: world.slack.teamId,
-  });
-  expect((await postToBot(events(), world.slack.signingSecret, body)).status).toBe(200);
-  const reply = await waitFor(
-    () => world.slack.responses.find((r) => r.url === responseUrl),
-    10_000,
-    `reply to "${text}"`,
-  );
-  return JSON.stringify(reply.body);
-}
+const command = (who: Person, text: string) => slashCommand(world, who, text);
 
 /** Clicks Approve on the request's card and returns the bot's answer to the clicker. */
 async function approve(who: Person, requestId: string): Promise<string> {

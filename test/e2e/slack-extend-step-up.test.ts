@@ -6,10 +6,10 @@
  * its end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockActionBody, postToBot, slashCommandBody } from '../standins/slack/index.ts';
+import { blockActionBody, postToBot } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
 import { signInLink, signInThrough } from './sign-in.ts';
-import { APPROVER_GROUP, ROLES, startWorld, TENANT, type World } from './world.ts';
+import { APPROVER_GROUP, ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
 
 const POLICY = `
 defaults:
@@ -40,24 +40,7 @@ const textOf = (m: { text: string; blocks: unknown[] }) => `${m.text}\n${JSON.st
 const dmTo = (p: Person) => world.slack.messagesIn(world.slack.dmOf(p.slack)).map(textOf);
 const alice = { user: TENANT.alice.upn, mfa: true };
 
-async function command(who: Person, text: string) {
-  const responseUrl = world.slack.responseUrl();
-  const body = slashCommandBody({
-    text,
-    userId: who.slack,
-    channelId: 'C0OPS',
-    responseUrl,
-    triggerId: world.slack.triggerId(),
-    teamId: world.slack.teamId,
-  });
-  expect((await postToBot(events(), world.slack.signingSecret, body)).status).toBe(200);
-  const reply = await waitFor(
-    () => world.slack.responses.find((r) => r.url === responseUrl),
-    10_000,
-    `reply to "${text}"`,
-  );
-  return JSON.stringify(reply.body);
-}
+const command = (who: Person, text: string) => slashCommand(world, who, text);
 
 /** The newest sign-in link in Alice's DMs after `before` messages. */
 async function linkForAlice(before: number): Promise<string> {

@@ -5,10 +5,10 @@
  * `approval.stepUp` gets a link instead of a counted click.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blockActionBody, postToBot, slashCommandBody } from '../standins/slack/index.ts';
+import { blockActionBody, postToBot } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
 import { finishSignIn, signInLink, signInThrough, startSignIn } from './sign-in.ts';
-import { APPROVER_GROUP, ROLES, startWorld, TENANT, type World } from './world.ts';
+import { APPROVER_GROUP, ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
 
 const POLICY = `
 defaults:
@@ -39,24 +39,7 @@ const requestIdIn = (text: string) => /R[0-9A-Z]{7,}/.exec(text)?.[0] ?? '';
 const textOf = (m: { text: string; blocks: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks)}`;
 const dmTo = (p: Person) => world.slack.messagesIn(world.slack.dmOf(p.slack)).map(textOf);
 
-async function command(who: Person, text: string) {
-  const responseUrl = world.slack.responseUrl();
-  const body = slashCommandBody({
-    text,
-    userId: who.slack,
-    channelId: 'C0OPS',
-    responseUrl,
-    triggerId: world.slack.triggerId(),
-    teamId: world.slack.teamId,
-  });
-  expect((await postToBot(events(), world.slack.signingSecret, body)).status).toBe(200);
-  const reply = await waitFor(
-    () => world.slack.responses.find((r) => r.url === responseUrl),
-    10_000,
-    `reply to "${text}"`,
-  );
-  return JSON.stringify(reply.body);
-}
+const command = (who: Person, text: string) => slashCommand(world, who, text);
 
 /** Clicks Approve on the request's card; the ephemeral answer, if any, as JSON. */
 async function approveClick(who: Person, requestId: string): Promise<string | null> {

@@ -12,8 +12,14 @@ import type { Clock } from '../../bot/core/ports/clock.ts';
 import { createLogger } from '../../bot/log.ts';
 import { parsePolicy } from '../../bot/policy-file.ts';
 import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
-import { type SlackStandIn, startSlackStandIn } from '../standins/slack/index.ts';
+import {
+  postToBot,
+  type SlackStandIn,
+  slashCommandBody,
+  startSlackStandIn,
+} from '../standins/slack/index.ts';
 import { type FreshRedis, freshRedis, TRUSTED_REDIS_ENV } from '../support/redis.ts';
+import { waitFor } from '../support/wait.ts';
 
 export const TENANT = {
   alice: {
@@ -157,4 +163,32 @@ export async function startWorld(options: { clock?: Clock; policy?: string } = {
       await redis.cleanup();
     },
   };
+}
+
+/**
+ * `/elevate <text>` typed by `who` in #ops, signed as Slack signs it; the bot's reply (sent to
+ * the command's response_url) as JSON text.
+ */
+export async function slashCommand(
+  world: World,
+  who: { readonly slack: string },
+  text: string,
+): Promise<string> {
+  const responseUrl = world.slack.responseUrl();
+  const body = slashCommandBody({
+    text,
+    userId: who.slack,
+    channelId: 'C0OPS',
+    responseUrl,
+    triggerId: world.slack.triggerId(),
+    teamId: world.slack.teamId,
+  });
+  const res = await postToBot(`${world.app.url}/slack/events`, world.slack.signingSecret, body);
+  if (res.status !== 200) throw new Error(`the bot answered "${text}" with ${res.status}`);
+  const reply = await waitFor(
+    () => world.slack.responses.find((r) => r.url === responseUrl),
+    10_000,
+    `reply to "${text}"`,
+  );
+  return JSON.stringify(reply.body);
 }
