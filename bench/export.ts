@@ -30,7 +30,7 @@ async function* events(count: number): AsyncGenerator<AuditEvent> {
       requestId: `R${String(seq).padStart(9, '0')}`,
       actor: person,
       requester: person,
-      targets: [{ kind: 'directoryRole', id: 'r-1', name: 'Exchange Administrator', scope: '/' }],
+      targets: [{ kind: 'directory_role', id: 'r-1', name: 'Exchange Administrator', scope: '/' }],
       state: 'active',
       reason: 'fixing mail flow, "urgent" =cmd',
       ticket: 'INC-4711',

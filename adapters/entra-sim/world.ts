@@ -50,6 +50,56 @@ export interface WorldSpec {
   readonly pim?: Readonly<Record<string, StandInPolicy>>;
   /** Assignments made in the portal with no end: standing access, outside PIM's schedules. */
   readonly standing?: readonly { readonly principalId: string; readonly roleId: string }[];
+  /** PIM for Groups: groups onboarded to PIM and who may activate membership or ownership. */
+  readonly pimGroups?: readonly WorldPimGroup[];
+  /** Azure resource roles: subscriptions, resource groups, role definitions, eligibility. */
+  readonly azure?: WorldAzure;
+}
+
+/**
+ * A group onboarded to PIM for Groups. Its `members` in `groups` (if listed there too) are
+ * standing members; `eligible` may activate membership or ownership for a while.
+ */
+export interface WorldPimGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly eligible: readonly WorldGroupEligibility[];
+  /** PIM's activation settings for membership and ownership; absent: PIM's defaults. */
+  readonly pim?: { readonly member?: StandInPolicy; readonly owner?: StandInPolicy };
+  /** Standing members added outside PIM (the "assigned outside PIM" alert). */
+  readonly standingMembers?: readonly string[];
+}
+
+export interface WorldGroupEligibility {
+  readonly principalId: string;
+  /** Defaults to member. */
+  readonly access?: 'member' | 'owner';
+  readonly endsAt?: number | null;
+}
+
+export interface WorldAzure {
+  readonly subscriptions: readonly WorldSubscription[];
+  /** Role definitions by GUID (the built-in ones: Reader, Contributor, Owner …). */
+  readonly roles: readonly { readonly id: string; readonly name: string }[];
+  readonly eligible: readonly WorldAzureEligibility[];
+  /** PIM's settings by role definition GUID; absent: PIM's defaults. */
+  readonly pim?: Readonly<Record<string, StandInPolicy>>;
+}
+
+export interface WorldSubscription {
+  /** The subscription GUID. */
+  readonly id: string;
+  readonly name: string;
+  readonly resourceGroups: readonly string[];
+}
+
+export interface WorldAzureEligibility {
+  readonly principalId: string;
+  /** Role definition GUID from `azure.roles`. */
+  readonly roleId: string;
+  /** Full ARM scope: `/subscriptions/<id>` or `/subscriptions/<id>/resourceGroups/<name>`. */
+  readonly scope: string;
+  readonly endsAt?: number | null;
 }
 
 /** `ids` each eligible for every role in `roles`. */

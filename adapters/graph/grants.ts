@@ -48,7 +48,7 @@ export class PimGrants {
 
   async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
     const { target } = grant;
-    if (target.kind !== 'directoryRole') return unsupported(target);
+    if (target.kind !== 'directory_role') return unsupported(target);
     const sent = await this.#send({
       action: 'adminAssign',
       ...this.#schedule(grant, grant.durationSeconds),
@@ -77,7 +77,7 @@ export class PimGrants {
     endsAt: number,
   ): Promise<Result<{ readonly endsAt: number }, AppError>> {
     const { target } = grant;
-    if (target.kind !== 'directoryRole') return unsupported(target);
+    if (target.kind !== 'directory_role') return unsupported(target);
     const seconds = Math.round((endsAt - grant.startAt) / 1000);
     const sent = await this.#send({ action: 'adminExtend', ...this.#schedule(grant, seconds) });
     if (sent.ok) return this.#granted(sent.request, target, endsAt);
@@ -91,7 +91,7 @@ export class PimGrants {
     target: Target,
     requestId: string,
   ): Promise<Result<void, AppError>> {
-    if (target.kind !== 'directoryRole') return unsupported(target);
+    if (target.kind !== 'directory_role') return unsupported(target);
     const live = instanceFor(await liveInstances(this.#reader, principalId, this.#now()), target);
     if (live && !(await this.#mayRemove(live, principalId, target, requestId))) {
       // Ours is gone already, and removing somebody else's assignment is not the bot's call.

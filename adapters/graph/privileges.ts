@@ -5,7 +5,7 @@
  * GraphUnavailableError for the job to retry.
  */
 import type { PimRules } from '../../bot/core/domain/policy.ts';
-import { type RoleEntry, scopeCovers, type Target } from '../../bot/core/domain/target.ts';
+import { covers, type RoleEntry, type Target } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type {
@@ -74,7 +74,7 @@ export class GraphPrivileges implements PrivilegeProvider {
         { select: 'id,displayName,isEnabled' },
       );
       return all.map((r) => ({
-        kind: 'directoryRole',
+        kind: 'directory_role',
         id: r.id,
         name: r.displayName,
         aliases: [],
@@ -107,7 +107,7 @@ export class GraphPrivileges implements PrivilegeProvider {
 
   /** PIM's rules for activating the role; directory role policies are tenant-wide (`/`). */
   async rules(target: Target): Promise<PimRules> {
-    if (target.kind !== 'directoryRole')
+    if (target.kind !== 'directory_role')
       throw new GraphRefusedError(appError('graph.unsupported_target', { kind: target.kind }));
     return this.#rules.get(target.id, async () => {
       const found = await this.#reader.list<{ policy?: { rules?: PolicyRule[] } | null }>(
@@ -128,7 +128,7 @@ export class GraphPrivileges implements PrivilegeProvider {
    * scheduled start, a slow approval) grants nothing.
    */
   async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
-    if (grant.target.kind === 'directoryRole') {
+    if (grant.target.kind === 'directory_role') {
       const refused = await this.#notEligible(grant.principalId, grant.target);
       if (refused) return err(refused);
     }
@@ -144,12 +144,7 @@ export class GraphPrivileges implements PrivilegeProvider {
       if (error instanceof GraphRefusedError) return error.appError;
       throw error;
     }
-    const covered = held.some(
-      (e) =>
-        e.target.kind === target.kind &&
-        e.target.id === target.id &&
-        scopeCovers(e.target.scope, target.scope),
-    );
+    const covered = held.some((e) => covers(e.target, target));
     return covered
       ? null
       : appError('policy.not_eligible', { role: target.name, scope: target.scope });

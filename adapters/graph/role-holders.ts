@@ -18,7 +18,7 @@ export interface RoleMember {
 /** The target an instance is for, named from the role list (the id when it is not there). */
 export function targetOf(i: ScheduleInstance, roles: readonly RoleEntry[]): Target {
   return {
-    kind: 'directoryRole',
+    kind: 'directory_role',
     id: i.roleDefinitionId,
     name: roles.find((r) => r.id === i.roleDefinitionId)?.name ?? i.roleDefinitionId,
     scope: i.directoryScopeId,

@@ -1,10 +1,5 @@
 import type { PimRules } from '../../bot/core/domain/policy.ts';
-import {
-  type RoleEntry,
-  sameTarget,
-  scopeCovers,
-  type Target,
-} from '../../bot/core/domain/target.ts';
+import { covers, type RoleEntry, sameTarget, type Target } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type {
   ActiveAssignment,
@@ -88,11 +83,8 @@ export class MemoryPrivileges implements PrivilegeProvider {
     this.activateCalls += 1;
     const failure = this.#failures.shift();
     if (failure) return err(failure);
-    const eligible = (await this.eligibilities(grant.principalId)).some(
-      (e) =>
-        e.target.kind === grant.target.kind &&
-        e.target.id === grant.target.id &&
-        scopeCovers(e.target.scope, grant.target.scope),
+    const eligible = (await this.eligibilities(grant.principalId)).some((e) =>
+      covers(e.target, grant.target),
     );
     if (!eligible)
       return err(

@@ -29,14 +29,14 @@ export function memoryWorld(world: WorldSpec, now: () => number): MemoryWorld {
     (world.groups ?? []).map((g) => ({ id: g.id, members: g.members })),
   );
   const roles = world.roles.map((r) => ({
-    kind: 'directoryRole' as const,
+    kind: 'directory_role' as const,
     id: r.id,
     name: r.name,
     aliases: [],
   }));
   const privileges = new MemoryPrivileges(roles, now);
   const target = (roleId: string, scope = '/'): Target => ({
-    kind: 'directoryRole',
+    kind: 'directory_role',
     id: roleId,
     name: roles.find((r) => r.id === roleId)?.name ?? roleId,
     scope,

@@ -10,6 +10,7 @@
  */
 import type { AuditEventInput } from '../../bot/core/domain/audit.ts';
 import type { AccessRequest, RequestState } from '../../bot/core/domain/request.ts';
+import { readTarget } from '../../bot/core/domain/target.ts';
 import type {
   ChangedQuery,
   ListQuery,
@@ -306,7 +307,11 @@ const sealed = (version: number | string, state: string, json: string): string =
   `${version}\0${state}\0${json}`;
 
 /** Sealed by us, so it has the shape we stored. */
-const parse = (json: string): AccessRequest => JSON.parse(json) as AccessRequest;
+/** Records written by earlier versions carry the old target kinds (`directoryRole`). */
+function parse(json: string): AccessRequest {
+  const request = JSON.parse(json) as AccessRequest;
+  return { ...request, targets: request.targets.map(readTarget) };
+}
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -13,7 +13,7 @@ roles:
   Exchange Administrator: { maxDuration: 4h }
   Global Admin: { approval: { quorum: 2 }, maxDuration: 1h }
 `;
-const role = (name: string): RoleEntry => ({ kind: 'directoryRole', id: name, name, aliases: [] });
+const role = (name: string): RoleEntry => ({ kind: 'directory_role', id: name, name, aliases: [] });
 const ENTRA = [
   'Exchange Administrator',
   'Global Administrator',

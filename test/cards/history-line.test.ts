@@ -12,7 +12,7 @@ describe('history line', () => {
       state: 'ended',
       targets: [
         {
-          kind: 'directoryRole',
+          kind: 'directory_role',
           id: roles.exchange.id,
           name: roles.exchange.name,
           scope: '/administrativeUnits/au-1',

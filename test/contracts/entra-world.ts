@@ -31,7 +31,7 @@ export const SHARED_MAIL = 'ops-shared@contoso.com';
 export const GINA_MAIL = 'gina.m@contoso.com';
 
 const role = (id: string, name: string): Target => ({
-  kind: 'directoryRole',
+  kind: 'directory_role',
   id,
   name,
   scope: '/',

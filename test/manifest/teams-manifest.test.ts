@@ -12,7 +12,7 @@ import { packageManifest } from '../../scripts/teams-package.ts';
 const schema = JSON.parse(readFileSync('test/schemas/teams-manifest.schema.json', 'utf8'));
 const APP = '3f6c9e2a-1b7d-4c8e-9f0a-5d4c3b2a1908';
 const ROLE: RoleEntry = {
-  kind: 'directoryRole',
+  kind: 'directory_role',
   id: '29232cdf-9323-42fd-ade2-1d097af3e4de',
   name: 'Exchange Administrator',
   aliases: [],

@@ -33,19 +33,19 @@ export const SECOPS_GROUP = '0f1e2d3c-0000-4000-8000-000000000001';
 
 export const roles = {
   exchange: {
-    kind: 'directoryRole',
+    kind: 'directory_role',
     id: '29232cdf-9323-42fd-ade2-1d097af3e4de',
     name: 'Exchange Administrator',
     aliases: ['exchange', 'exo'],
   },
   global: {
-    kind: 'directoryRole',
+    kind: 'directory_role',
     id: '62e90394-69f5-4237-9190-012177145e10',
     name: 'Global Administrator',
     aliases: ['ga'],
   },
   helpdesk: {
-    kind: 'directoryRole',
+    kind: 'directory_role',
     id: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
     name: 'Helpdesk Administrator',
     aliases: [],

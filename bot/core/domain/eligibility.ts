@@ -5,7 +5,7 @@
  */
 import type { Eligibility } from '../ports/privilege-provider.ts';
 import type { AccessRequest } from './request.ts';
-import { scopeCovers, type Target } from './target.ts';
+import { covers, type Target } from './target.ts';
 
 /** Below this a grant is not worth making (and PIM's own minimum for an activation). */
 export const MIN_GRANT_SECONDS = 5 * 60;
@@ -20,10 +20,7 @@ export function eligibleUntil(
 ): number | null | 'missing' {
   let until: number | null = null;
   for (const t of targets) {
-    const covering = held.filter(
-      (e) =>
-        e.target.kind === t.kind && e.target.id === t.id && scopeCovers(e.target.scope, t.scope),
-    );
+    const covering = held.filter((e) => covers(e.target, t));
     if (covering.length === 0) return 'missing';
     const ends = covering.some((e) => e.endsAt === null)
       ? null

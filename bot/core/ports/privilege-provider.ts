@@ -29,10 +29,15 @@ export interface ActiveAssignment {
   readonly viaSchedule: boolean;
 }
 
-/** Entra PIM (Graph) and, later, Azure resource PIM (ARM). */
+/**
+ * PIM for every kind of target: directory roles and PIM for Groups through Graph, Azure resource
+ * roles through ARM. An adapter serves the kinds it knows; the composite (privilege-kinds.ts)
+ * sends each target to the one for its kind and merges the lists.
+ */
 export interface PrivilegeProvider {
-  /** Every role the tenant has, for name matching. */
+  /** Every directory role the tenant has, for name matching (groups and Azure roles are matched against eligibilities). */
   listRoles(): Promise<readonly RoleEntry[]>;
+  /** Current eligibility of every kind the provider serves; Azure roles with their scope. */
   eligibilities(principalId: string): Promise<readonly Eligibility[]>;
   /** PIM's own rules for a target, combined with policy.yaml into the effective policy. */
   rules(target: Target): Promise<PimRules>;

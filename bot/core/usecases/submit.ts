@@ -12,7 +12,7 @@ import { eligibleUntil } from '../domain/eligibility.ts';
 import type { RolePolicy } from '../domain/policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, Platform } from '../domain/request.ts';
-import { type RoleEntry, scopeCovers, type Target } from '../domain/target.ts';
+import { covers, type RoleEntry, type Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
@@ -47,13 +47,7 @@ export async function submit(
   const disabled = await disabledActor(deps, input.requester);
   if (disabled) return err(disabled);
   const eligible = await deps.privileges.eligibilities(input.requester.id);
-  const missing = targets.find(
-    (t) =>
-      !eligible.some(
-        (e) =>
-          e.target.kind === t.kind && e.target.id === t.id && scopeCovers(e.target.scope, t.scope),
-      ),
-  );
+  const missing = targets.find((t) => !eligible.some((e) => covers(e.target, t)));
   if (missing) {
     const error = appError('policy.not_eligible', { role: missing.name, scope: missing.scope });
     await recordRejection(deps, input, targets, error);

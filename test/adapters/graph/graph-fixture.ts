@@ -29,7 +29,7 @@ export const INNER_GROUP = '0f1e2d3c-4b5a-4978-8695-00000000001a';
 export const START = Date.UTC(2026, 10, 23, 9);
 
 export const exchange: Target = {
-  kind: 'directoryRole',
+  kind: 'directory_role',
   id: EXCHANGE,
   name: 'Exchange Administrator',
   scope: '/',

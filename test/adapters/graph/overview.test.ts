@@ -32,7 +32,7 @@ describe('Graph tenant overview', () => {
     const { overview, privileges } = env.adapter();
     await privileges.activate({
       principalId: ALICE,
-      target: { kind: 'directoryRole', id: EXCHANGE, name: 'Exchange Administrator', scope: '/' },
+      target: { kind: 'directory_role', id: EXCHANGE, name: 'Exchange Administrator', scope: '/' },
       startAt: START,
       durationSeconds: 3600,
       justification: 'elevate R0000009 | fixing mail flow',

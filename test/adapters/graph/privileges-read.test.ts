@@ -23,9 +23,9 @@ describe('role definitions', () => {
   it('are read once, served from memory, and read again after the TTL', async () => {
     const { privileges } = env.adapter({ privileges: { rolesTtlMs: 3_600_000 } });
     expect(await privileges.listRoles()).toEqual([
-      { kind: 'directoryRole', id: EXCHANGE, name: 'Exchange Administrator', aliases: [] },
-      { kind: 'directoryRole', id: GLOBAL, name: 'Global Administrator', aliases: [] },
-      { kind: 'directoryRole', id: HELPDESK, name: 'Helpdesk Administrator', aliases: [] },
+      { kind: 'directory_role', id: EXCHANGE, name: 'Exchange Administrator', aliases: [] },
+      { kind: 'directory_role', id: GLOBAL, name: 'Global Administrator', aliases: [] },
+      { kind: 'directory_role', id: HELPDESK, name: 'Helpdesk Administrator', aliases: [] },
     ]);
     await Promise.all([privileges.listRoles(), privileges.listRoles()]);
     expect(env.graphCalls('/roleManagement/directory/roleDefinitions')).toHaveLength(1);
@@ -157,7 +157,7 @@ describe("PIM's rules", () => {
 
   it('are not read for targets Graph does not serve yet', async () => {
     await expect(
-      env.adapter().privileges.rules({ ...exchange, kind: 'azureRole' }),
+      env.adapter().privileges.rules({ ...exchange, kind: 'azure_role' }),
     ).rejects.toMatchObject({ appError: { code: 'graph.unsupported_target' } });
   });
 });

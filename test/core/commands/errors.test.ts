@@ -151,7 +151,7 @@ describe('parseCommand on any input', () => {
 
   it('never throws whatever the catalogue and clock', () => {
     const role = fc.record({
-      kind: fc.constant('directoryRole' as const),
+      kind: fc.constant('directory_role' as const),
       id: fc.string({ maxLength: 4 }),
       name: fc.string({ maxLength: 20 }),
       aliases: fc.array(fc.string({ maxLength: 8 }), { maxLength: 2 }),
@@ -174,7 +174,7 @@ describe('parseCommand on any input', () => {
   it('answers the longest input with a catalogue error, not a crash', () => {
     const text = `${'exch admin '.repeat(180)}`.slice(0, 2_000);
     const roles = Array.from({ length: 200 }, (_, i) => ({
-      kind: 'directoryRole' as const,
+      kind: 'directory_role' as const,
       id: `r${i}`,
       name: `Role ${i} Administrator`,
       aliases: [`exch ${i}`],

@@ -3,7 +3,7 @@ import type { ParseContext } from '../../../bot/core/commands/command.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 
 const role = (id: string, name: string, aliases: string[] = []): RoleEntry => ({
-  kind: 'directoryRole',
+  kind: 'directory_role',
   id,
   name,
   aliases,
@@ -19,7 +19,7 @@ export const SECURITY_READER = role('5d6b6bb7', 'Security Reader');
 export const USER_ADMIN = role('fe930be7', 'User Administrator');
 export const INTUNE_ADMIN = role('3a2c62db', 'Intune Administrator');
 export const PROD_ADMINS: RoleEntry = {
-  kind: 'groupMember',
+  kind: 'group',
   id: 'a1b2c3d4',
   name: 'Admins in Prod',
   aliases: ['prod'],

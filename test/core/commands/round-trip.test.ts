@@ -48,7 +48,7 @@ const WORDS = [
   'Domain',
   'Identity',
 ];
-const KINDS: readonly TargetKind[] = ['directoryRole', 'groupMember', 'groupOwner', 'azureRole'];
+const KINDS: readonly TargetKind[] = ['directory_role', 'group', 'azure_role'];
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe'];
 
 const roleName = fc
