@@ -108,3 +108,21 @@ export const eligibleFor = (
   roles: readonly { readonly id: string }[],
 ): WorldEligibility[] =>
   ids.flatMap((principalId) => roles.map((r) => ({ principalId, roleId: r.id })));
+
+/**
+ * The role definition id ARM gives an Azure role at `scope`: scoped to the subscription the
+ * scope lies in, tenant-wide (`/providers/…`) at a management group.
+ */
+export function azureRoleDefinitionId(scope: string, roleGuid: string): string {
+  const sub = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
+  const base = sub === undefined ? '' : `/subscriptions/${sub}`;
+  return `${base}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
+}
+
+/** A subscription's or resource group's display name, as ARM's expandedProperties give it. */
+export function azureScopeName(world: WorldAzure, scope: string): string {
+  const m = /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?/i.exec(scope);
+  const sub = world.subscriptions.find((s) => s.id.toLowerCase() === m?.[1]?.toLowerCase());
+  if (m?.[2] !== undefined) return m[2];
+  return sub?.name ?? scope.split('/').filter(Boolean).pop() ?? scope;
+}

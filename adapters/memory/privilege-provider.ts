@@ -16,6 +16,17 @@ const NO_RULES: PimRules = {
   mfaRequired: false,
 };
 
+/**
+ * Where PIM keeps a target's rules: per directory role, per group and access, per Azure role
+ * definition (scoped to its subscription already).
+ */
+const rulesKey = (t: Target): string =>
+  t.kind === 'directory_role'
+    ? t.id
+    : t.kind === 'group'
+      ? `group:${t.id}:${t.access ?? 'member'}`
+      : `azure:${t.id.toLowerCase()}`;
+
 interface Assignment extends ActiveAssignment {
   readonly requestId: string | null;
 }
@@ -55,8 +66,10 @@ export class MemoryPrivileges implements PrivilegeProvider {
     );
   }
 
-  setRules(roleId: string, rules: Partial<PimRules>): void {
-    this.#rules.set(roleId, { ...NO_RULES, ...rules });
+  /** PIM's rules for a target, or for a directory role by its id. */
+  setRules(target: string | Target, rules: Partial<PimRules>): void {
+    const key = typeof target === 'string' ? target : rulesKey(target);
+    this.#rules.set(key, { ...NO_RULES, ...rules });
   }
 
   /** The next activate call fails with this error (as PIM would refuse it). */
@@ -76,7 +89,7 @@ export class MemoryPrivileges implements PrivilegeProvider {
   }
 
   async rules(target: Target): Promise<PimRules> {
-    return this.#rules.get(target.id) ?? NO_RULES;
+    return this.#rules.get(rulesKey(target)) ?? NO_RULES;
   }
 
   async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {

@@ -8,7 +8,7 @@ import { parseDuration } from '../../bot/core/domain/duration.ts';
 import type { PimRules } from '../../bot/core/domain/policy.ts';
 import type { Target } from '../../bot/core/domain/target.ts';
 import type { StandInPolicy } from '../entra-sim/tenant.ts';
-import type { WorldSpec } from '../entra-sim/world.ts';
+import { azureRoleDefinitionId, azureScopeName, type WorldSpec } from '../entra-sim/world.ts';
 import { MemoryDirectory } from './directory.ts';
 import { MemoryPrivileges } from './privilege-provider.ts';
 
@@ -45,9 +45,49 @@ export function memoryWorld(world: WorldSpec, now: () => number): MemoryWorld {
     for (const id of [e.principalId, ...membersOf(world, e.principalId)])
       privileges.makeEligible(id, target(e.roleId, e.scope), e.endsAt ?? null);
   }
-  for (const r of world.roles) privileges.setRules(r.id, pimRules(world.pim?.[r.id] ?? {}));
+  for (const r of world.roles) privileges.setRules(target(r.id), pimRules(world.pim?.[r.id] ?? {}));
   for (const a of world.standing ?? []) privileges.addStanding(a.principalId, target(a.roleId));
+  seedGroups(world, privileges);
+  seedAzure(world, privileges);
   return { directory, privileges };
+}
+
+/** PIM for Groups: membership or ownership, each with its own PIM settings. */
+function seedGroups(world: WorldSpec, privileges: MemoryPrivileges): void {
+  for (const g of world.pimGroups ?? []) {
+    const group = (access: 'member' | 'owner'): Target => ({
+      kind: 'group',
+      id: g.id,
+      name: g.name,
+      scope: '/',
+      access,
+    });
+    for (const e of g.eligible) {
+      for (const id of [e.principalId, ...membersOf(world, e.principalId)])
+        privileges.makeEligible(id, group(e.access ?? 'member'), e.endsAt ?? null);
+    }
+    for (const access of ['member', 'owner'] as const)
+      privileges.setRules(group(access), pimRules(g.pim?.[access] ?? {}));
+    for (const m of g.standingMembers ?? []) privileges.addStanding(m, group('member'));
+  }
+}
+
+/** Azure roles at their scopes, named as ARM's expandedProperties name them. */
+function seedAzure(world: WorldSpec, privileges: MemoryPrivileges): void {
+  const azure = world.azure;
+  if (!azure) return;
+  for (const e of azure.eligible) {
+    const target: Target = {
+      kind: 'azure_role',
+      id: azureRoleDefinitionId(e.scope, e.roleId),
+      name: azure.roles.find((r) => r.id === e.roleId)?.name ?? e.roleId,
+      scope: e.scope,
+      scopeName: azureScopeName(azure, e.scope),
+    };
+    for (const id of [e.principalId, ...membersOf(world, e.principalId)])
+      privileges.makeEligible(id, target, e.endsAt ?? null);
+    privileges.setRules(target, pimRules(azure.pim?.[e.roleId] ?? {}));
+  }
 }
 
 /** Users in a group, through nested groups; none when `id` is not a group. */
