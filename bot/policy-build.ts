@@ -19,13 +19,27 @@ export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
   const defaults = mergeRolePolicy(BUILT_IN_DEFAULTS, defaultsPatch);
   const issues = checkRolePolicy(defaults, { path: ['defaults'], patch: defaultsPatch });
 
-  const entries = file.roles ?? {};
-  issues.push(...checkRoleNames(entries));
-  const roles = new Map<string, RoleOverride>();
-  for (const [name, { aliases = [], ...patch }] of Object.entries(entries)) {
-    const policy = mergeRolePolicy(defaults, patch);
-    issues.push(...checkRolePolicy(policy, { path: ['roles', name], patch, defaultsPatch }));
-    roles.set(name, { aliases, policy });
+  const section = (name: 'roles' | 'groups' | 'azureRoles'): Map<string, RoleOverride> => {
+    const entries = file[name] ?? {};
+    issues.push(...checkRoleNames(entries, name));
+    const built = new Map<string, RoleOverride>();
+    for (const [key, { aliases = [], ...patch }] of Object.entries(entries)) {
+      const policy = mergeRolePolicy(defaults, patch);
+      issues.push(...checkRolePolicy(policy, { path: [name, key], patch, defaultsPatch }));
+      built.set(key, { aliases, policy });
+    }
+    return built;
+  };
+  const roles = section('roles');
+  const groups = section('groups');
+  const azureRoles = section('azureRoles');
+  if (azureRoles.size > 0 && !file.azure?.scopes.length) {
+    issues.push({
+      path: ['azureRoles'],
+      atKey: true,
+      message:
+        'Azure roles need the scopes the bot looks in; add azure: { scopes: [/subscriptions/<id>] } (or a management group)',
+    });
   }
 
   const timezone = file.timezone ?? 'UTC';
@@ -54,6 +68,9 @@ export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
   return ok({
     defaults,
     roles,
+    ...(groups.size > 0 ? { groups } : {}),
+    ...(azureRoles.size > 0 ? { azureRoles } : {}),
+    ...(file.azure?.scopes.length ? { azure: { scopes: file.azure.scopes } } : {}),
     channels: {
       security: defined(file.channels?.security),
       approvals: defined(file.channels?.approvals),

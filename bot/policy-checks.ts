@@ -116,7 +116,10 @@ export function checkRolePolicy(policy: RolePolicy, scope: CheckScope): PolicyIs
 }
 
 /** Role names ignore case, so two spellings of one name are one role listed twice. */
-export function checkRoleNames(roles: Readonly<Record<string, RoleEntryPatch>>): PolicyIssue[] {
+export function checkRoleNames(
+  roles: Readonly<Record<string, RoleEntryPatch>>,
+  section: 'roles' | 'groups' | 'azureRoles' = 'roles',
+): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   const names = new Map<string, string>();
   const aliasOwners = new Map<string, string>();
@@ -125,7 +128,7 @@ export function checkRoleNames(roles: Readonly<Record<string, RoleEntryPatch>>):
     if (same === undefined) names.set(name.toLowerCase(), name);
     else {
       issues.push({
-        path: ['roles', name],
+        path: [section, name],
         atKey: true,
         message: `this role is already listed as ${JSON.stringify(same)} (role names ignore case); merge the two entries into one`,
       });
@@ -135,7 +138,7 @@ export function checkRoleNames(roles: Readonly<Record<string, RoleEntryPatch>>):
     aliases.forEach((alias, i) => {
       const key = alias.toLowerCase();
       const owner = aliasOwners.get(key) ?? names.get(key);
-      const path = ['roles', name, 'aliases', i];
+      const path = [section, name, 'aliases', i];
       if (owner !== undefined && owner.toLowerCase() !== name.toLowerCase()) {
         issues.push({
           path,

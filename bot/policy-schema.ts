@@ -187,6 +187,20 @@ const alerts = strict(
   '{ scanEvery: 15m, cooldown: 24h }',
 );
 
+/** A management group or subscription (or a scope below one) the bot reads Azure eligibility at. */
+const armScope = () =>
+  z
+    .string({ error: (iss) => `expected an Azure scope, found ${shown(iss.input)}` })
+    .trim()
+    .regex(
+      /^\/(subscriptions\/[0-9a-f-]{36}|providers\/Microsoft\.Management\/managementGroups\/[\w.()-]+)(\/[\w.()-]+\/[\w.()-]+)*$/i,
+      {
+        error:
+          'expected /subscriptions/<subscription id> or /providers/Microsoft.Management/managementGroups/<id>, optionally with /resourceGroups/<name> after a subscription',
+      },
+    )
+    .transform((v) => v.replace(/\/+$/, ''));
+
 /** Where audit events go; http would send them readable on the way. */
 const httpsUrl = () =>
   z.string().refine((v) => {
@@ -211,6 +225,31 @@ export const policyFileSchema = strict(
           `expected a mapping from role name to its settings, found ${shown(iss.input)}`,
       }),
     ),
+    groups: section(
+      z.record(z.string(), role, {
+        error: (iss) =>
+          `expected a mapping from PIM group name to its settings, e.g. { Payments Oncall: { maxDuration: 4h } }, found ${shown(iss.input)}`,
+      }),
+    ),
+    azureRoles: section(
+      z.record(z.string(), role, {
+        error: (iss) =>
+          `expected a mapping from Azure role name to its settings, e.g. { Contributor: { maxDuration: 2h } }, found ${shown(iss.input)}`,
+      }),
+    ),
+    azure: section(
+      strict(
+        {
+          scopes: z
+            .array(armScope(), {
+              error: (iss) =>
+                `expected a list of scopes such as [/subscriptions/<id>], found ${shown(iss.input)}`,
+            })
+            .min(1, { error: 'list at least one scope, e.g. [/subscriptions/<id>]' }),
+        },
+        '{ scopes: [/subscriptions/00000000-0000-0000-0000-000000000000] }',
+      ),
+    ),
     channels: section(
       strict(
         { security: section(channel), approvals: section(channel) },
@@ -230,7 +269,7 @@ export const policyFileSchema = strict(
     siem: section(strict({ url: httpsUrl() }, '{ url: https://siem.contoso.com/elevate }')),
     timezone: timezone().optional(),
   },
-  '{ defaults: { … }, roles: { … } }',
+  '{ defaults: { … }, roles: { … }, groups: { … }, azureRoles: { … }, azure: { scopes: [ … ] } }',
 );
 
 /** policy.yaml as validated, durations in seconds, nothing defaulted yet. */

@@ -4,7 +4,7 @@
  * are returned per field (drawn under the input); policy problems come back as a message.
  * Each platform turns its own submitted form into `FormFields` first.
  */
-import type { RequestCommand } from '../../bot/core/commands/command.ts';
+import { type RequestCommand, specText } from '../../bot/core/commands/command.ts';
 import { formatDuration, parseDuration } from '../../bot/core/domain/duration.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
 
@@ -18,7 +18,7 @@ export interface FormFields {
 
 export function formFields(command: RequestCommand): FormFields {
   return {
-    roles: command.roles.map((r) => r.name),
+    roles: command.targets.map(specText),
     duration: command.durationSeconds === null ? null : formatDuration(command.durationSeconds),
     start: command.startAt === null ? null : new Date(command.startAt).toISOString(),
     ticket: command.ticket,

@@ -33,6 +33,10 @@ const catalogue = {
       : `There is no role called \`${p.name}\`. \`/elevate roles\` lists the roles you can activate.`,
   'command.ambiguous_role': (p: { name: string; matches: readonly string[] }) =>
     `\`${p.name}\` matches several roles: ${list(p.matches)}. Type more of the name.`,
+  'command.group_name_missing': () =>
+    'Name the group after `group`, e.g. `/elevate group Payments Oncall 2h fixing the pager rota`. `/elevate roles` lists the groups you can activate.',
+  'command.scope_missing': (p: { role: string }) =>
+    `Say where after \`on\`, e.g. \`/elevate ${p.role || 'Contributor'} on rg-payments 2h …\` (a subscription, resource group or resource name, or its full id).`,
   'command.duplicate_role': (p: { role: string }) =>
     `\`${p.role}\` is listed twice. Name each role once.`,
   'command.bad_start': (p: { text: string }) =>
@@ -65,6 +69,20 @@ const catalogue = {
     `Ticket \`${p.ticket}\` does not match the format required for \`${p.role}\` (\`${p.pattern}\`). Check the ticket id.`,
   'policy.not_eligible': (p: { role: string; scope: string }) =>
     `You are not eligible for \`${p.role}\`${p.scope === '/' ? '' : ` on \`${p.scope}\``} in Entra PIM. Ask your identity team to make you eligible, then try again.`,
+  'policy.no_such_group': (p: { name: string; groups: readonly string[] }) =>
+    p.groups.length > 0
+      ? `You are not eligible for a PIM group called \`${p.name}\`. Yours: ${list(p.groups)}. Check the name, or ask your identity team to make you eligible.`
+      : `You are not eligible for a PIM group called \`${p.name}\`, nor for any other group in PIM. Ask your identity team to make you eligible, then try again.`,
+  'policy.group_access': (p: { group: string; access: string; held: string }) =>
+    `You are eligible for \`${p.group}\` as ${p.held}, not as ${p.access}. Ask for \`group ${p.group}${p.held === 'owner' ? ' owner' : ''}\`, or ask your identity team to make you eligible for ${p.access === 'owner' ? 'ownership' : 'membership'}.`,
+  'policy.no_such_azure_role': (p: { name: string; roles: readonly string[] }) =>
+    p.roles.length > 0
+      ? `You are not eligible for an Azure role called \`${p.name}\` in the scopes the bot looks at. Yours: ${list(p.roles)}.`
+      : `You are not eligible for an Azure role called \`${p.name}\`, nor for any other Azure role in the scopes the bot looks at. Ask your identity team to make you eligible in PIM.`,
+  'policy.outside_scope': (p: { role: string; on: string; scopes: readonly string[] }) =>
+    `\`${p.on}\` is not within a scope where you are eligible for \`${p.role}\`. Eligible: ${list(p.scopes)}. Name one of them or a resource group or resource inside one.`,
+  'policy.ambiguous_scope': (p: { role: string; on: string; matches: readonly string[] }) =>
+    `\`${p.on}\` names several scopes where you could use \`${p.role}\`: ${list(p.matches)}. Give the full id instead.`,
   'policy.no_common_approver': (p: { roles: readonly string[] }) =>
     `No approver in the policy may approve all of ${list(p.roles)} together. Request them separately.`,
   'policy.mfa_unavailable': (p: {

@@ -6,6 +6,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Integrity } from '../../adapters/integrity.ts';
+import { roleTargets } from '../../bot/core/commands/command.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { IntegrityIncident } from '../../bot/core/ports/integrity.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
@@ -58,7 +59,7 @@ describe('sealed job payloads', () => {
       const submitted = await submit(deps, {
         requester,
         platform: 'slack',
-        roles: [roles.helpdesk],
+        targets: roleTargets([roles.helpdesk]),
         scope: '/',
         durationSeconds: 60,
         startAt: null,

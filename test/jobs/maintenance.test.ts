@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
 import { RedisCooldown } from '../../adapters/redis/cooldown.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
+import { roleTargets } from '../../bot/core/commands/command.ts';
 import { createLogger } from '../../bot/log.ts';
 import { scheduleMaintenance, startMaintenanceWorker } from '../../jobs/maintenance.ts';
 import { makeEvent, makeRequest } from '../support/fixtures.ts';
@@ -76,7 +77,7 @@ describe('scheduled reconcile', () => {
     const r = await submit(t.deps, {
       requester: people.alice,
       platform: 'slack',
-      roles: [roles.exchange],
+      targets: roleTargets([roles.exchange]),
       scope: '/',
       durationSeconds: 3600,
       startAt: null,

@@ -16,6 +16,7 @@ import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
 import { systemClock } from '../../adapters/system/clock.ts';
 import { startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { roleTargets } from '../../bot/core/commands/command.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { submit } from '../../bot/core/usecases/submit.ts';
 import { createLogger } from '../../bot/log.ts';
@@ -158,7 +159,7 @@ describe('on a Redis Cluster', () => {
     const submitted = await submit(deps, {
       requester: alice,
       platform: 'slack',
-      roles: [roles.helpdesk],
+      targets: roleTargets([roles.helpdesk]),
       scope: '/',
       durationSeconds: 8,
       startAt: null,

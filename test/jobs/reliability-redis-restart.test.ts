@@ -14,6 +14,7 @@ import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
 import { connectRedis } from '../../adapters/redis/connection.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
 import { systemClock } from '../../adapters/system/clock.ts';
+import { roleTargets } from '../../bot/core/commands/command.ts';
 import type { JobName } from '../../bot/core/ports/scheduler.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { submit } from '../../bot/core/usecases/submit.ts';
@@ -95,7 +96,7 @@ describe('Redis restarted while request timers are delayed', () => {
         const submitted = await submit(deps, {
           requester: requesters[i] ?? people.alice,
           platform: 'slack',
-          roles: [roles.helpdesk],
+          targets: roleTargets([roles.helpdesk]),
           scope: '/',
           durationSeconds: seconds,
           startAt: null,

@@ -22,6 +22,7 @@ import { MemoryNotifier } from '../../adapters/memory/notifier.ts';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
 import { systemClock } from '../../adapters/system/clock.ts';
+import { roleTargets } from '../../bot/core/commands/command.ts';
 import type { JobName } from '../../bot/core/ports/scheduler.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { submit } from '../../bot/core/usecases/submit.ts';
@@ -113,7 +114,7 @@ async function ask(deps: CoreDeps, seconds: number): Promise<string> {
   const submitted = await submit(deps, {
     requester: alice,
     platform: 'slack',
-    roles: [roles.helpdesk],
+    targets: roleTargets([roles.helpdesk]),
     scope: '/',
     durationSeconds: seconds,
     startAt: null,

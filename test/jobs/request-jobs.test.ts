@@ -5,6 +5,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { roleTargets } from '../../bot/core/commands/command.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { submit } from '../../bot/core/usecases/submit.ts';
@@ -55,7 +56,7 @@ const ask = (deps: CoreDeps, seconds: number, requester: Principal = people.alic
   submit(deps, {
     requester,
     platform: 'slack',
-    roles: [roles.helpdesk],
+    targets: roleTargets([roles.helpdesk]),
     scope: '/',
     durationSeconds: seconds,
     startAt: null,

@@ -1,4 +1,5 @@
 /** A core Reply as the Adaptive Card the asker sees; what it says is chat/replies. */
+import { specText } from '../../../bot/core/commands/command.ts';
 import { formatDuration } from '../../../bot/core/domain/duration.ts';
 import type { Reply } from '../../../bot/core/usecases/chat-command.ts';
 import {
@@ -26,7 +27,7 @@ export async function renderCardReply(reply: Reply, cards: AdaptiveCards): Promi
     form: ({ command, roles }) =>
       requestFormCard(
         {
-          roles: command.roles.map((r) => r.name),
+          roles: command.targets.map(specText),
           duration:
             command.durationSeconds === null ? null : formatDuration(command.durationSeconds),
           start: command.startAt === null ? null : new Date(command.startAt).toISOString(),

@@ -4,7 +4,7 @@
  * catalogue, gives the same command.
  */
 import { formatDuration } from '../domain/duration.ts';
-import { DIRECTORY_SCOPE, type RoleEntry } from '../domain/target.ts';
+import { DIRECTORY_SCOPE, type GroupAccess, type RoleEntry } from '../domain/target.ts';
 import { formatInstant } from './instant.ts';
 
 export interface ParseContext {
@@ -18,14 +18,35 @@ export interface ParseContext {
 export type MissingPart = 'role' | 'duration' | 'reason';
 
 /**
+ * One target as typed, before it is looked up among the person's eligibilities (submit does
+ * that): a directory role from the catalogue, a PIM group by name (`group Payments Oncall
+ * owner`), an Azure role at a scope (`Contributor on rg-payments`).
+ */
+export type TargetSpec =
+  | { readonly kind: 'directory_role'; readonly role: RoleEntry }
+  | { readonly kind: 'group'; readonly name: string; readonly access: GroupAccess }
+  | { readonly kind: 'azure_role'; readonly name: string; readonly on: string };
+
+/** Directory roles from the catalogue as targets. */
+export const roleTargets = (roles: readonly RoleEntry[]): TargetSpec[] =>
+  roles.map((role) => ({ kind: 'directory_role', role }));
+
+/** How a target is typed: parsing this text back gives the same spec. */
+export function specText(spec: TargetSpec): string {
+  if (spec.kind === 'directory_role') return spec.role.name;
+  if (spec.kind === 'group') return `group ${spec.name}${spec.access === 'owner' ? ' owner' : ''}`;
+  return `${spec.name} on ${spec.on}`;
+}
+
+/**
  * A request with parts missing is still a request: adapters open a form prefilled with what was
  * typed. Options are only recognised after a duration or a role, so with both missing parse
  * leaves `startAt`, `scope` and `ticket` at their defaults unless the text starts with an option.
  */
 export interface RequestCommand {
   kind: 'request';
-  roles: RoleEntry[];
-  /** `/` (the default), `/administrativeUnits/<id>` or an ARM path. */
+  targets: TargetSpec[];
+  /** For directory roles: `/` (the default) or `/administrativeUnits/<id>`. */
   scope: string;
   durationSeconds: number | null;
   /** Epoch ms; null: as soon as approved. */
@@ -83,10 +104,10 @@ function formatRequest(cmd: RequestCommand): string {
   // Without a duration the parser cannot tell where the role list ends, and a reason that
   // starts like an option would be read as one: `--` marks where the reason begins.
   const marker =
-    (cmd.durationSeconds === null && (cmd.reason !== '' || cmd.roles.length === 0)) ||
+    (cmd.durationSeconds === null && (cmd.reason !== '' || cmd.targets.length === 0)) ||
     OPTION_WORDS.has(firstReasonWord);
   return join([
-    cmd.roles.map((r) => r.name).join(', ') || undefined,
+    cmd.targets.map(specText).join(', ') || undefined,
     cmd.durationSeconds === null ? undefined : formatDuration(cmd.durationSeconds),
     cmd.startAt === null ? undefined : `at ${formatInstant(cmd.startAt)}`,
     cmd.scope === DIRECTORY_SCOPE ? undefined : `on ${cmd.scope}`,

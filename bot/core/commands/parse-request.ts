@@ -3,7 +3,6 @@
  * errors: the command lists them in `missing` and the adapter asks for them in a form.
  */
 import { parseDuration } from '../domain/duration.ts';
-import type { RoleEntry } from '../domain/target.ts';
 import type { AppError } from '../errors.ts';
 import { ok, type Result } from '../result.ts';
 import {
@@ -12,6 +11,7 @@ import {
   OPTION_WORDS,
   type ParseContext,
   type RequestCommand,
+  type TargetSpec,
 } from './command.ts';
 import { parseOptions } from './request-options.ts';
 import { leadingRoles, parseRoleList } from './role-list.ts';
@@ -22,19 +22,19 @@ export function parseRequest(
 ): Result<RequestCommand, AppError> {
   const parts = rolesAndDuration(words, ctx);
   if (!parts.ok) return parts;
-  const { roles, durationSeconds, rest } = parts.value;
+  const { targets, durationSeconds, rest } = parts.value;
   const options = parseOptions(rest, ctx);
   if (!options.ok) return options;
   const { startAt, scope, ticket, reason } = options.value;
   const missing: MissingPart[] = [];
-  if (roles.length === 0) missing.push('role');
+  if (targets.length === 0) missing.push('role');
   if (durationSeconds === null) missing.push('duration');
   if (reason === '') missing.push('reason');
-  return ok({ kind: 'request', roles, scope, durationSeconds, startAt, ticket, reason, missing });
+  return ok({ kind: 'request', targets, scope, durationSeconds, startAt, ticket, reason, missing });
 }
 
 interface RolesAndDuration {
-  readonly roles: RoleEntry[];
+  readonly targets: TargetSpec[];
   readonly durationSeconds: number | null;
   /** Options and reason. */
   readonly rest: string[];
@@ -53,22 +53,22 @@ function rolesAndDuration(
   const at = words.slice(0, end).findIndex((w) => parseDuration(w) !== null);
   const durationWord = words[at];
   if (at >= 0 && durationWord !== undefined) {
-    const roles = parseRoleList(words.slice(0, at).join(' '), ctx.roles);
-    if (!roles.ok) return roles;
+    const targets = parseRoleList(words.slice(0, at).join(' '), ctx.roles);
+    if (!targets.ok) return targets;
     return ok({
-      roles: roles.value,
+      targets: targets.value,
       durationSeconds: parseDuration(durationWord),
       rest: words.slice(at + 1),
     });
   }
   const first = words[0]?.toLowerCase();
   if (end === 0 || first === undefined || OPTION_WORDS.has(first)) {
-    return ok({ roles: [], durationSeconds: null, rest: [...words] });
+    return ok({ targets: [], durationSeconds: null, rest: [...words] });
   }
   const leading = leadingRoles(words.slice(0, end), ctx.roles);
   if (!leading.ok) return leading;
   return ok({
-    roles: leading.value.roles,
+    targets: leading.value.targets,
     durationSeconds: null,
     rest: [...leading.value.rest, ...words.slice(end)],
   });

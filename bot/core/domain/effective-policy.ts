@@ -9,19 +9,40 @@ import {
   type MfaRule,
   type PimRules,
   type Policy,
+  type RoleOverride,
   type RolePolicy,
 } from './policy.ts';
 import type { PrincipalRef } from './principal.ts';
+import type { Target } from './target.ts';
 
 /** The merged policy.yaml entry for a role (names compared case-insensitively), or the defaults. */
 export function rolePolicy(policy: Policy, roleName: string): RolePolicy {
-  const exact = policy.roles.get(roleName);
+  return entryPolicy(policy.roles, roleName) ?? policy.defaults;
+}
+
+/**
+ * The policy.yaml entry for a target from the section for its kind (`roles:`, `groups:`,
+ * `azureRoles:`), or the defaults.
+ */
+export function targetPolicy(policy: Policy, target: Pick<Target, 'kind' | 'name'>): RolePolicy {
+  const section =
+    target.kind === 'group'
+      ? policy.groups
+      : target.kind === 'azure_role'
+        ? policy.azureRoles
+        : policy.roles;
+  return (section && entryPolicy(section, target.name)) ?? policy.defaults;
+}
+
+function entryPolicy(
+  section: ReadonlyMap<string, RoleOverride>,
+  name: string,
+): RolePolicy | undefined {
+  const exact = section.get(name);
   if (exact) return exact.policy;
-  const wanted = roleName.toLowerCase();
-  for (const [name, role] of policy.roles) {
-    if (name.toLowerCase() === wanted) return role.policy;
-  }
-  return policy.defaults;
+  const wanted = name.toLowerCase();
+  for (const [key, entry] of section) if (key.toLowerCase() === wanted) return entry.policy;
+  return undefined;
 }
 
 /**
@@ -176,7 +197,7 @@ function defined<T>(values: readonly (T | undefined)[]): T[] {
  */
 export function requestPolicy(
   policy: Policy,
-  request: { readonly targets: readonly { readonly name: string }[] },
+  request: { readonly targets: readonly Pick<Target, 'kind' | 'name'>[] },
 ): RolePolicy {
-  return combinePolicies(request.targets.map((t) => rolePolicy(policy, t.name)));
+  return combinePolicies(request.targets.map((t) => targetPolicy(policy, t)));
 }

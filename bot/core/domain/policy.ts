@@ -74,6 +74,12 @@ export interface Policy {
   readonly defaults: RolePolicy;
   /** Keyed by role display name as written in policy.yaml. */
   readonly roles: ReadonlyMap<string, RoleOverride>;
+  /** PIM for Groups, keyed by group display name (`groups:`); absent: none. */
+  readonly groups?: ReadonlyMap<string, RoleOverride>;
+  /** Azure resource roles, keyed by role name (`azureRoles:`); absent: none. */
+  readonly azureRoles?: ReadonlyMap<string, RoleOverride>;
+  /** Where the bot looks for Azure role eligibility (`azure.scopes`); absent: no Azure roles. */
+  readonly azure?: { readonly scopes: readonly string[] };
   readonly channels: { readonly security: ChannelIds; readonly approvals: ChannelIds };
   readonly auditors: readonly PrincipalRef[];
   /** Platform user id → email, overriding the email lookup. */

@@ -58,4 +58,13 @@ export interface PrivilegeProvider {
     requestId: string,
   ): Promise<Result<void, AppError>>;
   activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]>;
+  /**
+   * Azure scopes below any of `under` whose name is `name` (a resource group or resource), for
+   * `Contributor on rg-payments` when the eligibility is on the subscription. Only providers of
+   * Azure roles have it.
+   */
+  findScopes?(
+    name: string,
+    under: readonly string[],
+  ): Promise<readonly { readonly scope: string; readonly name: string }[]>;
 }

@@ -6,7 +6,7 @@
  * start) re-reads the facts first (recheck.ts): the requester's account still enabled, still
  * eligible, and until when; the grant is cut to end when the eligibility does.
  */
-import { mfaDemand, rolePolicy } from '../domain/effective-policy.ts';
+import { mfaDemand, targetPolicy } from '../domain/effective-policy.ts';
 import { cutByEligibility, grantSeconds, MIN_GRANT_SECONDS } from '../domain/eligibility.ts';
 import type { AccessRequest } from '../domain/request.ts';
 import type { Target } from '../domain/target.ts';
@@ -113,7 +113,7 @@ async function mfaRefusal(deps: CoreDeps, request: AccessRequest): Promise<AppEr
   if (request.stepUp?.verifiedAt) return null;
   for (const target of request.targets) {
     const source = mfaDemand(
-      rolePolicy(deps.policy(), target.name),
+      targetPolicy(deps.policy(), target),
       await deps.privileges.rules(target),
     );
     if (source) return appError('policy.mfa_unavailable', { role: target.name, source });

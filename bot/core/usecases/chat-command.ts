@@ -104,7 +104,7 @@ async function request(deps: CoreDeps, asker: Asker, command: RequestCommand): P
   const result = await submit(deps, {
     requester: asker.principal,
     platform: asker.platform,
-    roles: command.roles,
+    targets: command.targets,
     scope: command.scope,
     durationSeconds: command.durationSeconds,
     startAt: command.startAt,

@@ -7,7 +7,7 @@
  * sign-in by the requester for this one extension (after the approvers, where they are asked);
  * at `mfa.timeout` the extension lapses and the grant keeps its end.
  */
-import { effectivePolicy, rolePolicy } from '../domain/effective-policy.ts';
+import { effectivePolicy, targetPolicy } from '../domain/effective-policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
@@ -38,7 +38,7 @@ export async function extend(
   const endsAt = Math.max(current.endsAt, deps.clock.now()) + seconds * 1000;
   for (const target of current.targets) {
     const policy = effectivePolicy(
-      rolePolicy(deps.policy(), target.name),
+      targetPolicy(deps.policy(), target),
       await deps.privileges.rules(target),
     );
     const maxEnd = current.activatedAt + policy.maxDuration * 1000;
@@ -193,7 +193,5 @@ export async function extensionSignInVerified(
 
 async function needsReapproval(deps: CoreDeps, r: AccessRequest): Promise<boolean> {
   if (!r.approval.required) return false;
-  return r.targets.some(
-    (t) => rolePolicy(deps.policy(), t.name).approval.extensions === 'reapprove',
-  );
+  return r.targets.some((t) => targetPolicy(deps.policy(), t).approval.extensions === 'reapprove');
 }

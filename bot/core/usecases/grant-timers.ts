@@ -1,4 +1,4 @@
-import { combinePolicies, rolePolicy } from '../domain/effective-policy.ts';
+import { combinePolicies, targetPolicy } from '../domain/effective-policy.ts';
 import type { AccessRequest } from '../domain/request.ts';
 import type { CoreDeps } from './deps.ts';
 
@@ -9,7 +9,7 @@ export async function scheduleEndTimers(
   endsAt: number,
 ): Promise<void> {
   const before = combinePolicies(
-    request.targets.map((t) => rolePolicy(deps.policy(), t.name)),
+    request.targets.map((t) => targetPolicy(deps.policy(), t)),
   ).reminderBefore;
   await deps.scheduler.schedule('remind', request.id, endsAt - before * 1000);
   await deps.scheduler.schedule('expire', request.id, endsAt);

@@ -2,7 +2,7 @@
  * Read-only questions people ask the bot: which roles can I activate, what is open, what
  * happened. Answers are data; each chat adapter renders them its own way.
  */
-import { effectivePolicy, mfaDemand, rolePolicy } from '../domain/effective-policy.ts';
+import { effectivePolicy, mfaDemand, targetPolicy } from '../domain/effective-policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, RequestState } from '../domain/request.ts';
 import type { RoleEntry } from '../domain/target.ts';
@@ -36,7 +36,7 @@ export async function eligibleRoles(deps: CoreDeps, who: Principal): Promise<Rol
   const eligible = await deps.privileges.eligibilities(who.id);
   const rows = await Promise.all(
     eligible.map(async (e) => {
-      const local = rolePolicy(deps.policy(), e.target.name);
+      const local = targetPolicy(deps.policy(), e.target);
       const pim = await deps.privileges.rules(e.target);
       const p = effectivePolicy(local, pim);
       return {

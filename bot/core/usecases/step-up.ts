@@ -14,7 +14,7 @@ import {
   effectivePolicy,
   mfaDemand,
   mfaRule,
-  rolePolicy,
+  targetPolicy,
 } from '../domain/effective-policy.ts';
 import type { MfaRule } from '../domain/policy.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -30,7 +30,7 @@ import { applyTransition } from './record.ts';
 export async function requesterNeedsMfa(deps: CoreDeps, request: AccessRequest): Promise<boolean> {
   for (const target of request.targets) {
     const pim = await deps.privileges.rules(target);
-    if (mfaDemand(rolePolicy(deps.policy(), target.name), pim)) return true;
+    if (mfaDemand(targetPolicy(deps.policy(), target), pim)) return true;
   }
   return false;
 }
@@ -42,7 +42,7 @@ export async function requesterNeedsMfa(deps: CoreDeps, request: AccessRequest):
 export async function signInRule(deps: CoreDeps, request: AccessRequest): Promise<MfaRule> {
   const rules = await Promise.all(
     request.targets.map(async (t) =>
-      mfaRule(effectivePolicy(rolePolicy(deps.policy(), t.name), await deps.privileges.rules(t))),
+      mfaRule(effectivePolicy(targetPolicy(deps.policy(), t), await deps.privileges.rules(t))),
     ),
   );
   return combineMfaRules(rules);

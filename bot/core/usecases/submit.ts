@@ -2,17 +2,18 @@
  * A person asks for one or more roles. Checks eligibility in PIM and the effective policy,
  * stores the request with its audit event, and starts approval or activation.
  */
+import type { TargetSpec } from '../commands/command.ts';
 import {
   combinePolicies,
   effectivePolicy,
   mfaDemand,
-  rolePolicy,
+  targetPolicy,
 } from '../domain/effective-policy.ts';
 import { eligibleUntil } from '../domain/eligibility.ts';
 import type { RolePolicy } from '../domain/policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, Platform } from '../domain/request.ts';
-import { covers, type RoleEntry, type Target } from '../domain/target.ts';
+import { covers, type Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
@@ -20,11 +21,13 @@ import { startApproved } from './proceed.ts';
 import { openRequests } from './queries.ts';
 import { disabledActor } from './recheck.ts';
 import { auditEvent } from './record.ts';
+import { resolveTargets } from './resolve-targets.ts';
 
 export interface SubmitInput {
   readonly requester: Principal;
   readonly platform: Platform;
-  readonly roles: readonly RoleEntry[];
+  readonly targets: readonly TargetSpec[];
+  /** The directory scope for directory roles (`/` or an administrative unit). */
   readonly scope: string;
   /** Null: the policy's default duration. */
   readonly durationSeconds: number | null;
@@ -37,16 +40,18 @@ export async function submit(
   deps: CoreDeps,
   input: SubmitInput,
 ): Promise<Result<AccessRequest, AppError>> {
-  const targets: Target[] = input.roles.map((r) => ({
-    kind: r.kind,
-    id: r.id,
-    name: r.name,
-    scope: input.scope,
-  }));
   // The chat identity may be cached; whether the account is enabled is read now.
   const disabled = await disabledActor(deps, input.requester);
   if (disabled) return err(disabled);
   const eligible = await deps.privileges.eligibilities(input.requester.id);
+  const resolved = await resolveTargets(input.targets, {
+    scope: input.scope,
+    eligible,
+    policy: deps.policy(),
+    privileges: deps.privileges,
+  });
+  if (!resolved.ok) return resolved;
+  const targets = resolved.value;
   const missing = targets.find((t) => !eligible.some((e) => covers(e.target, t)));
   if (missing) {
     const error = appError('policy.not_eligible', { role: missing.name, scope: missing.scope });
@@ -63,7 +68,7 @@ export async function submit(
 
   const perRole = await Promise.all(
     targets.map(async (t) => {
-      const local = rolePolicy(deps.policy(), t.name);
+      const local = targetPolicy(deps.policy(), t);
       const pim = await deps.privileges.rules(t);
       return { target: t, policy: effectivePolicy(local, pim), mfa: mfaDemand(local, pim) };
     }),

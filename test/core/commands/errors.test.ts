@@ -21,6 +21,8 @@ const FAILURES: readonly [string, string][] = [
   ['ga 1h at 2027-01-01T09:00Z x', 'command.start_too_far'],
   ['ga 1h on /sites/x y', 'command.bad_scope'],
   ['ga 1h ticket <INC> y', 'command.bad_ticket'],
+  ['group 2h on-call shift', 'command.group_name_missing'],
+  ['Contributor on 2h hotfix', 'command.scope_missing'],
   ['cancel', 'command.missing_argument'],
   ['extend R7K2M9QX 2 hours', 'command.bad_duration'],
   ['extend R7K2M9Q 2h', 'command.bad_argument'],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import { parseCommand } from '../../../bot/core/commands/parse.ts';
 import {
   CTX,
@@ -26,7 +27,7 @@ const code = (text: string) => {
 
 const request = {
   kind: 'request',
-  roles: [],
+  targets: roleTargets([]),
   scope: '/',
   durationSeconds: null,
   startAt: null,
@@ -39,7 +40,7 @@ describe('requests', () => {
   it('reads the example from the design', () => {
     expect(value('/elevate Exchange Administrator 2h fixing mail flow INC-4711')).toEqual({
       ...request,
-      roles: [EXCHANGE_ADMIN],
+      targets: roleTargets([EXCHANGE_ADMIN]),
       durationSeconds: 7_200,
       reason: 'fixing mail flow INC-4711',
     });
@@ -54,7 +55,7 @@ describe('requests', () => {
 
   it('activates several roles together', () => {
     expect(value('ga, spo,Global Reader PT90M tenant migration')).toMatchObject({
-      roles: [GLOBAL_ADMIN, SHAREPOINT_ADMIN, GLOBAL_READER],
+      targets: roleTargets([GLOBAL_ADMIN, SHAREPOINT_ADMIN, GLOBAL_READER]),
       durationSeconds: 5_400,
       reason: 'tenant migration',
       missing: [],
@@ -67,7 +68,7 @@ describe('requests', () => {
         'sec read 1h30m ticket INC-4711 on /subscriptions/abc-123/resourceGroups/rg1/ at 14:00 audit',
       ),
     ).toMatchObject({
-      roles: [SECURITY_READER],
+      targets: roleTargets([SECURITY_READER]),
       durationSeconds: 5_400,
       ticket: 'INC-4711',
       scope: '/subscriptions/abc-123/resourceGroups/rg1',
@@ -101,18 +102,21 @@ describe('requests', () => {
   it('finds the role without a duration, leaving the rest to a form', () => {
     expect(value('/elevate exchange fixing mail')).toEqual({
       ...request,
-      roles: [EXCHANGE_ADMIN],
+      targets: roleTargets([EXCHANGE_ADMIN]),
       reason: 'fixing mail',
       missing: ['duration'],
     });
   });
 
   it('lists what is missing instead of failing', () => {
-    expect(value('ga')).toMatchObject({ roles: [GLOBAL_ADMIN], missing: ['duration', 'reason'] });
+    expect(value('ga')).toMatchObject({
+      targets: roleTargets([GLOBAL_ADMIN]),
+      missing: ['duration', 'reason'],
+    });
     expect(value('ga 2h')).toMatchObject({ durationSeconds: 7_200, missing: ['reason'] });
-    expect(value('2h fixing')).toMatchObject({ roles: [], missing: ['role'] });
+    expect(value('2h fixing')).toMatchObject({ targets: roleTargets([]), missing: ['role'] });
     expect(value('-- fixing')).toMatchObject({
-      roles: [],
+      targets: roleTargets([]),
       reason: 'fixing',
       missing: ['role', 'duration'],
     });
@@ -128,7 +132,7 @@ describe('requests', () => {
 
   it('accepts a group whose name contains an option word', () => {
     expect(value('Admins in Prod 4h deploy')).toMatchObject({
-      roles: [PROD_ADMINS],
+      targets: roleTargets([PROD_ADMINS]),
       reason: 'deploy',
     });
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import { leadingRoles, parseRoleList } from '../../../bot/core/commands/role-list.ts';
 import { findRole, matchRole, suggest } from '../../../bot/core/commands/role-match.ts';
 import {
@@ -69,8 +70,39 @@ describe('parseRoleList', () => {
   it('splits on commas, with or without spaces', () => {
     expect(parseRoleList('ga,spo ,  Global Reader', ROLES)).toEqual({
       ok: true,
-      value: [GLOBAL_ADMIN, SHAREPOINT_ADMIN, GLOBAL_READER],
+      value: roleTargets([GLOBAL_ADMIN, SHAREPOINT_ADMIN, GLOBAL_READER]),
     });
+  });
+
+  it('reads PIM groups with member or owner, and Azure roles at a scope, beside directory roles', () => {
+    expect(
+      parseRoleList(
+        'ga, group Payments Oncall, group Payments Oncall owner, Contributor on rg-payments',
+        ROLES,
+      ),
+    ).toEqual({
+      ok: true,
+      value: [
+        ...roleTargets([GLOBAL_ADMIN]),
+        { kind: 'group', name: 'Payments Oncall', access: 'member' },
+        { kind: 'group', name: 'Payments Oncall', access: 'owner' },
+        { kind: 'azure_role', name: 'Contributor', on: 'rg-payments' },
+      ],
+    });
+  });
+
+  it('keeps a directory role with an administrative unit, and refuses an empty group or scope', () => {
+    const au = parseRoleList('Contributor on /administrativeUnits/1', ROLES);
+    expect(!au.ok && au.error.code).toBe('command.unknown_role');
+    const noGroup = parseRoleList('group', ROLES);
+    expect(!noGroup.ok && noGroup.error.message).toMatch(/Name the group after `group`/);
+    const noScope = parseRoleList('Contributor on', ROLES);
+    expect(!noScope.ok && noScope.error.code).toBe('command.scope_missing');
+  });
+
+  it('refuses the same group twice, in any case', () => {
+    const result = parseRoleList('group Payments Oncall, group payments oncall member', ROLES);
+    expect(!result.ok && result.error.code).toBe('command.duplicate_role');
   });
 
   it('refuses the same role twice, however it is named', () => {
@@ -82,14 +114,34 @@ describe('parseRoleList', () => {
 describe('leadingRoles', () => {
   const words = (text: string) => text.split(' ');
 
+  it('ends a trailing group or Azure role at the first option word', () => {
+    expect(leadingRoles(words('group Payments Oncall owner at 14:00'), ROLES)).toEqual({
+      ok: true,
+      value: {
+        targets: [{ kind: 'group', name: 'Payments Oncall', access: 'owner' }],
+        rest: ['at', '14:00'],
+      },
+    });
+    expect(leadingRoles(words('ga, Contributor on rg-payments ticket INC-1'), ROLES)).toEqual({
+      ok: true,
+      value: {
+        targets: [
+          ...roleTargets([GLOBAL_ADMIN]),
+          { kind: 'azure_role', name: 'Contributor', on: 'rg-payments' },
+        ],
+        rest: ['ticket', 'INC-1'],
+      },
+    });
+  });
+
   it('takes the longest run of words that names a role', () => {
     expect(leadingRoles(words('exchange fixing mail'), ROLES)).toEqual({
       ok: true,
-      value: { roles: [EXCHANGE_ADMIN], rest: ['fixing', 'mail'] },
+      value: { targets: roleTargets([EXCHANGE_ADMIN]), rest: ['fixing', 'mail'] },
     });
     expect(leadingRoles(words('global reader audit prep'), ROLES)).toEqual({
       ok: true,
-      value: { roles: [GLOBAL_READER], rest: ['audit', 'prep'] },
+      value: { targets: roleTargets([GLOBAL_READER]), rest: ['audit', 'prep'] },
     });
   });
 
@@ -97,7 +149,7 @@ describe('leadingRoles', () => {
     expect(leadingRoles(words('ga, spo, exch admin fixing, then more'), ROLES)).toEqual({
       ok: true,
       value: {
-        roles: [GLOBAL_ADMIN, SHAREPOINT_ADMIN, EXCHANGE_ADMIN],
+        targets: roleTargets([GLOBAL_ADMIN, SHAREPOINT_ADMIN, EXCHANGE_ADMIN]),
         rest: words('fixing, then more'),
       },
     });
@@ -106,14 +158,14 @@ describe('leadingRoles', () => {
   it('keeps a role name with an option word when the whole name is given', () => {
     expect(leadingRoles(words('Admins in Prod'), ROLES)).toEqual({
       ok: true,
-      value: { roles: [PROD_ADMINS], rest: [] },
+      value: { targets: roleTargets([PROD_ADMINS]), rest: [] },
     });
   });
 
   it('stops a run at an option word', () => {
     expect(leadingRoles(words('prod in 2h'), ROLES)).toEqual({
       ok: true,
-      value: { roles: [PROD_ADMINS], rest: ['in', '2h'] },
+      value: { targets: roleTargets([PROD_ADMINS]), rest: ['in', '2h'] },
     });
   });
 

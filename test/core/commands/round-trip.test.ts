@@ -8,6 +8,8 @@ import {
   type Command,
   formatCommand,
   type ParseContext,
+  specText,
+  type TargetSpec,
 } from '../../../bot/core/commands/command.ts';
 import { parseCommand } from '../../../bot/core/commands/parse.ts';
 import { parseDuration } from '../../../bot/core/domain/duration.ts';
@@ -107,11 +109,35 @@ const mention = fc.oneof(
   fc.stringMatching(/^@[a-z][a-z0-9._-]{0,15}$/),
 );
 
+/** A PIM group or Azure role name: never a catalogue name, so it cannot read as a directory role. */
+const otherName = fc
+  .array(fc.constantFrom('Payments', 'Oncall', 'Prod', 'Storage', 'Blob', 'Data', 'Contributor'), {
+    minLength: 1,
+    maxLength: 3,
+  })
+  .map((w) => `Zz ${w.join(' ')}`);
+const armScope = fc.oneof(
+  fc.constantFrom('rg-payments', 'Pay-As-You-Go', 'kv-prod'),
+  fc.uuid().map((id) => `/subscriptions/${id}/resourceGroups/rg-app`),
+);
+
 function command(ctx: ParseContext): fc.Arbitrary<Command> {
   const role = fc.constantFrom(...ctx.roles);
+  const spec: fc.Arbitrary<TargetSpec> = fc.oneof(
+    { arbitrary: role.map((r): TargetSpec => ({ kind: 'directory_role', role: r })), weight: 4 },
+    fc
+      .record({ name: otherName, access: fc.constantFrom('member' as const, 'owner' as const) })
+      .map((g): TargetSpec => ({ kind: 'group', ...g })),
+    fc
+      .record({ name: otherName, on: armScope })
+      .map((a): TargetSpec => ({ kind: 'azure_role', ...a })),
+  );
   const request = fc
     .record({
-      roles: fc.uniqueArray(role, { maxLength: 3, selector: (r) => r.id }),
+      targets: fc.uniqueArray(spec, {
+        maxLength: 3,
+        selector: (t) => (t.kind === 'directory_role' ? t.role.id : formatCommandSpec(t)),
+      }),
       scope,
       durationSeconds: fc.option(duration, { nil: null, freq: 2 }),
       startAt: fc.option(fc.integer({ min: ctx.now, max: ctx.now + 30 * DAY }), {
@@ -130,7 +156,7 @@ function command(ctx: ParseContext): fc.Arbitrary<Command> {
         kind: 'request',
         ...r,
         missing: [
-          ...(r.roles.length === 0 ? ['role' as const] : []),
+          ...(r.targets.length === 0 ? ['role' as const] : []),
           ...(r.durationSeconds === null ? ['duration' as const] : []),
           ...(r.reason === '' ? ['reason' as const] : []),
         ],
@@ -162,6 +188,8 @@ function command(ctx: ParseContext): fc.Arbitrary<Command> {
     fc.option(since, { nil: null }).map((s): Command => ({ kind: 'export', since: s })),
   );
 }
+
+const formatCommandSpec = (t: TargetSpec): string => specText(t).toLowerCase();
 
 const contextAndCommand = context.chain((ctx) => command(ctx).map((cmd) => ({ ctx, cmd })));
 

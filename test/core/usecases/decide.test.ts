@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
@@ -8,7 +9,7 @@ async function pending(t: TestTenant, role: RoleEntry = roles.exchange) {
   const r = await submit(t.deps, {
     requester: people.alice,
     platform: 'teams',
-    roles: [role],
+    targets: roleTargets([role]),
     scope: '/',
     durationSeconds: 3600,
     startAt: null,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { Policy } from '../../../bot/core/domain/policy.ts';
 import { approve } from '../../../bot/core/usecases/decide.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
@@ -22,7 +23,7 @@ async function pending(t: TestTenant) {
   const r = await submit(t.deps, {
     requester: people.alice,
     platform: 'slack',
-    roles: [roles.exchange],
+    targets: roleTargets([roles.exchange]),
     scope: '/',
     durationSeconds: 3600,
     startAt: null,

@@ -5,6 +5,7 @@
  * grant ends as planned.
  */
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { Policy } from '../../../bot/core/domain/policy.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
@@ -29,7 +30,7 @@ async function activeGrant() {
   const asked = await submit(t.deps, {
     requester: people.alice,
     platform: 'slack',
-    roles: [roles.exchange],
+    targets: roleTargets([roles.exchange]),
     scope: '/',
     durationSeconds: 3600,
     startAt: null,

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemorySignInStore } from '../../../adapters/signin/store.ts';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { Policy, RolePolicy } from '../../../bot/core/domain/policy.ts';
 import { appError } from '../../../bot/core/errors.ts';
 import type { SignInGrant } from '../../../bot/core/ports/sign-in.ts';
@@ -56,7 +57,7 @@ async function activeGrant(policy: Policy, withSignIn = true) {
   const asked = await submit(deps, {
     requester: people.alice,
     platform: 'slack',
-    roles: [roles.exchange],
+    targets: roleTargets([roles.exchange]),
     scope: '/',
     durationSeconds: 3600,
     startAt: null,

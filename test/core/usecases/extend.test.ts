@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { extend } from '../../../bot/core/usecases/extend.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
@@ -8,7 +9,7 @@ async function active(t: TestTenant, hours: number) {
   const r = await submit(t.deps, {
     requester: people.alice,
     platform: 'slack',
-    roles: [roles.helpdesk],
+    targets: roleTargets([roles.helpdesk]),
     scope: '/',
     durationSeconds: hours * 3600,
     startAt: null,

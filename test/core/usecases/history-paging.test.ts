@@ -3,6 +3,7 @@
  * and every page is authorised again as whoever clicked, since the state comes from the client.
  */
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { Principal } from '../../../bot/core/domain/principal.ts';
 import { cancel } from '../../../bot/core/usecases/cancel.ts';
 import { handleCommand } from '../../../bot/core/usecases/chat-command.ts';
@@ -22,7 +23,7 @@ async function seed(t: TestTenant, who: Principal, count: number): Promise<strin
     const r = await submit(t.deps, {
       requester: who,
       platform: 'slack',
-      roles: [n % 2 ? roles.exchange : roles.helpdesk],
+      targets: roleTargets([n % 2 ? roles.exchange : roles.helpdesk]),
       scope: '/',
       durationSeconds: 3600,
       startAt: null,

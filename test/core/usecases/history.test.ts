@@ -1,6 +1,7 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RedisAuditLog } from '../../../adapters/redis/audit-log.ts';
 import { RedisRequestStore } from '../../../adapters/redis/request-store.ts';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { Principal } from '../../../bot/core/domain/principal.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { cancel } from '../../../bot/core/usecases/cancel.ts';
@@ -15,7 +16,7 @@ async function ask(t: TestTenant, who: Principal, role: RoleEntry, n: number) {
   const r = await submit(t.deps, {
     requester: who,
     platform: 'slack',
-    roles: [role],
+    targets: roleTargets([role]),
     scope: '/',
     durationSeconds: 3600,
     startAt: null,

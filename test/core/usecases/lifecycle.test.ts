@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { appError } from '../../../bot/core/errors.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
@@ -12,7 +13,7 @@ async function approved(t: TestTenant, list: RoleEntry[] = [roles.exchange]) {
   const r = await submit(t.deps, {
     requester: people.alice,
     platform: 'slack',
-    roles: list,
+    targets: roleTargets(list),
     scope: '/',
     durationSeconds: 3600,
     startAt: null,
@@ -179,7 +180,7 @@ describe('cancel', () => {
     const r = await submit(t.deps, {
       requester: people.alice,
       platform: 'slack',
-      roles: [roles.exchange],
+      targets: roleTargets([roles.exchange]),
       scope: '/',
       durationSeconds: 3600,
       startAt: null,

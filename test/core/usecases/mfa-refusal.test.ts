@@ -4,6 +4,7 @@
  * to approve) and again at activation. With sign-in from chat: step-up.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { Policy, RolePolicy } from '../../../bot/core/domain/policy.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve } from '../../../bot/core/usecases/decide.ts';
@@ -14,7 +15,7 @@ import { people, roles, testPolicy, testTenant } from '../../support/tenant.ts';
 const input = (over: Partial<SubmitInput> = {}): SubmitInput => ({
   requester: people.alice,
   platform: 'slack',
-  roles: [roles.exchange],
+  targets: roleTargets([roles.exchange]),
   scope: '/',
   durationSeconds: 3600,
   startAt: null,
@@ -72,14 +73,17 @@ describe('a role that needs MFA, without sign-in from chat', () => {
 
   it('refuses a whole multi-role request, naming the role that needs MFA', async () => {
     const t = testTenant(null, mfaRequired);
-    const result = await submit(t.deps, input({ roles: [roles.helpdesk, roles.exchange] }));
+    const result = await submit(
+      t.deps,
+      input({ targets: roleTargets([roles.helpdesk, roles.exchange]) }),
+    );
     expect(!result.ok && result.error.message).toMatch(/^`Exchange Administrator` needs an MFA/);
     expect(t.privileges.activateCalls).toBe(0);
   });
 
   it('leaves other roles as they were', async () => {
     const t = testTenant(null, mfaRequired);
-    const result = await submit(t.deps, input({ roles: [roles.helpdesk] }));
+    const result = await submit(t.deps, input({ targets: roleTargets([roles.helpdesk]) }));
     expect(result.ok && result.value.state).toBe('approved');
   });
 

@@ -4,6 +4,7 @@
  * scheduled starts included.
  */
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
@@ -21,7 +22,7 @@ async function pending(
   const r = await submit(t.deps, {
     requester: people.alice,
     platform: 'slack',
-    roles: [role],
+    targets: roleTargets([role]),
     scope: '/',
     durationSeconds: 2 * 3600,
     startAt,
@@ -68,7 +69,7 @@ describe('accounts disabled in Entra', () => {
       await submit(t.deps, {
         requester: people.alice,
         platform: 'slack',
-        roles: [roles.exchange],
+        targets: roleTargets([roles.exchange]),
         scope: '/',
         durationSeconds: 3600,
         startAt: null,

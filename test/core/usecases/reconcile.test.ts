@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve } from '../../../bot/core/usecases/decide.ts';
@@ -10,7 +11,7 @@ async function ask(t: TestTenant, role: RoleEntry, startAt: number | null = null
   const r = await submit(t.deps, {
     requester: people.alice,
     platform: 'slack',
-    roles: [role],
+    targets: roleTargets([role]),
     scope: '/',
     durationSeconds: 3600,
     startAt,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryDirectory } from '../../../adapters/memory/directory.ts';
 import { RedisAuditLog } from '../../../adapters/redis/audit-log.ts';
 import { RedisRequestStore } from '../../../adapters/redis/request-store.ts';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { Principal } from '../../../bot/core/domain/principal.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve } from '../../../bot/core/usecases/decide.ts';
@@ -45,7 +46,7 @@ describe('approve on Redis', () => {
     const submitted = await submit(t.deps, {
       requester: people.alice,
       platform: 'slack',
-      roles: [roles.exchange],
+      targets: roleTargets([roles.exchange]),
       scope: '/',
       durationSeconds: 3600,
       startAt: null,

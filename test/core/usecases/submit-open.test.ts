@@ -3,6 +3,7 @@
  * approvers see it: it would spend a decision and then fail in PIM (the assignment exists).
  */
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { AccessRequest, RequestState } from '../../../bot/core/domain/request.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve } from '../../../bot/core/usecases/decide.ts';
@@ -15,7 +16,7 @@ const HOUR = 3600_000;
 const input = (over: Partial<SubmitInput> = {}): SubmitInput => ({
   requester: people.alice,
   platform: 'slack',
-  roles: [roles.exchange],
+  targets: roleTargets([roles.exchange]),
   scope: '/',
   durationSeconds: 3600,
   startAt: null,
@@ -90,7 +91,10 @@ describe('submit refuses a role the person already has open', () => {
   it('refuses when any of several roles is already open', async () => {
     const t = testTenant();
     const first = await submitted(t);
-    const second = await submit(t.deps, input({ roles: [roles.helpdesk, roles.exchange] }));
+    const second = await submit(
+      t.deps,
+      input({ targets: roleTargets([roles.helpdesk, roles.exchange]) }),
+    );
     expect(second).toMatchObject({ ok: false, error: { code: 'request.already_open' } });
     expect(!second.ok && second.error.message).toContain(first.id);
     expect(await storedIds(t)).toEqual([first.id]);
@@ -107,7 +111,7 @@ describe('submit refuses a role the person already has open', () => {
     const t = testTenant();
     await submitted(t);
     expect((await submit(t.deps, input({ requester: people.erin }))).ok).toBe(true);
-    expect((await submit(t.deps, input({ roles: [roles.global] }))).ok).toBe(true);
+    expect((await submit(t.deps, input({ targets: roleTargets([roles.global]) }))).ok).toBe(true);
   });
 
   it.each(['ended', 'denied', 'failed', 'canceled', 'approval_expired', 'rejected'] as const)(
@@ -126,10 +130,10 @@ describe('submit refuses a role the person already has open', () => {
     const t = testTenant();
     // Helpdesk needs no approval: scheduled straight away for [now+2h, now+3h).
     const startAt = t.clock.now() + 2 * HOUR;
-    const scheduled = await submitted(t, { roles: [roles.helpdesk], startAt });
+    const scheduled = await submitted(t, { targets: roleTargets([roles.helpdesk]), startAt });
     expect(scheduled.state).toBe('scheduled');
     const ask = (over: Partial<SubmitInput>) =>
-      submit(t.deps, input({ roles: [roles.helpdesk], ...over }));
+      submit(t.deps, input({ targets: roleTargets([roles.helpdesk]), ...over }));
 
     // [now+3h, now+4h) and then [now, now+1h) meet neither scheduled window.
     const after = await ask({ startAt: startAt + HOUR });
@@ -140,9 +144,9 @@ describe('submit refuses a role the person already has open', () => {
     expect(before.value.state).toBe('approved');
 
     const t2 = testTenant();
-    const scheduled2 = await submitted(t2, { roles: [roles.helpdesk], startAt });
+    const scheduled2 = await submitted(t2, { targets: roleTargets([roles.helpdesk]), startAt });
     const ask2 = (over: Partial<SubmitInput>) =>
-      submit(t2.deps, input({ roles: [roles.helpdesk], ...over }));
+      submit(t2.deps, input({ targets: roleTargets([roles.helpdesk]), ...over }));
     // [now, now+2h30m) runs into it; so does a start inside it, and one just before it.
     for (const over of [
       { durationSeconds: 2.5 * 3600 },

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
 import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, target, testPolicy, testTenant } from '../../support/tenant.ts';
 
 const input = (over: Partial<SubmitInput> = {}): SubmitInput => ({
   requester: people.alice,
   platform: 'slack',
-  roles: [roles.exchange],
+  targets: roleTargets([roles.exchange]),
   scope: '/',
   durationSeconds: 2 * 3600,
   startAt: null,
@@ -98,7 +99,7 @@ describe('submit', () => {
 
   it('activates at once when no approval is needed', async () => {
     const t = testTenant();
-    const result = await submit(t.deps, input({ roles: [roles.helpdesk] }));
+    const result = await submit(t.deps, input({ targets: roleTargets([roles.helpdesk]) }));
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.state).toBe('approved');
     expect(t.scheduler.pending()).toEqual([
@@ -109,7 +110,7 @@ describe('submit', () => {
   it('schedules a future start', async () => {
     const t = testTenant();
     const startAt = t.clock.now() + 3 * 3600_000;
-    const result = await submit(t.deps, input({ roles: [roles.helpdesk], startAt }));
+    const result = await submit(t.deps, input({ targets: roleTargets([roles.helpdesk]), startAt }));
     if (!result.ok) throw new Error(result.error.message);
     expect(result.value.state).toBe('scheduled');
     expect(t.scheduler.pending()).toEqual([
@@ -125,13 +126,16 @@ describe('submit', () => {
     const t = testTenant();
     const tooLong = await submit(
       t.deps,
-      input({ roles: [roles.exchange, roles.global], durationSeconds: 2 * 3600 }),
+      input({ targets: roleTargets([roles.exchange, roles.global]), durationSeconds: 2 * 3600 }),
     );
     expect(tooLong).toMatchObject({ ok: false, error: { code: 'policy.duration_too_long' } });
     expect(tooLong.ok || tooLong.error.message).toContain('Global Administrator');
     const both = await submit(
       t.deps,
-      input({ roles: [roles.exchange, roles.global, roles.helpdesk], durationSeconds: 3600 }),
+      input({
+        targets: roleTargets([roles.exchange, roles.global, roles.helpdesk]),
+        durationSeconds: 3600,
+      }),
     );
     if (!both.ok) throw new Error(both.error.message);
     expect(both.value.targets.map((x) => x.name)).toEqual([
@@ -161,7 +165,7 @@ describe('submit', () => {
     const t = testTenant(null, policy);
     const result = await submit(
       t.deps,
-      input({ roles: [roles.exchange, roles.global], durationSeconds: 3600 }),
+      input({ targets: roleTargets([roles.exchange, roles.global]), durationSeconds: 3600 }),
     );
     expect(result).toMatchObject({ ok: false, error: { code: 'policy.no_common_approver' } });
     expect(await t.deps.audit.list({ limit: 10 })).toEqual([]);
