@@ -69,6 +69,10 @@ const catalogue = {
     `Ticket \`${p.ticket}\` does not match the format required for \`${p.role}\` (\`${p.pattern}\`). Check the ticket id.`,
   'policy.not_eligible': (p: { role: string; scope: string }) =>
     `You are not eligible for \`${p.role}\`${p.scope === '/' ? '' : ` on \`${p.scope}\``} in Entra PIM. Ask your identity team to make you eligible, then try again.`,
+  'policy.kind_not_configured': (p: { kind: string }) =>
+    p.kind === 'azure_role'
+      ? 'Azure roles are not set up for this bot: an administrator adds `azure: { scopes: [...] }` to policy.yaml and gives the bot its Azure RBAC role (README, "Azure resource roles").'
+      : `This bot is not set up for ${p.kind} targets. Ask the bot administrators.`,
   'policy.no_such_group': (p: { name: string; groups: readonly string[] }) =>
     p.groups.length > 0
       ? `You are not eligible for a PIM group called \`${p.name}\`. Yours: ${list(p.groups)}. Check the name, or ask your identity team to make you eligible.`
@@ -190,6 +194,8 @@ const catalogue = {
   // --- grant ----------------------------------------------------------------------------
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,
+  'grant.target_failed': (p: { role: string; detail: string }) =>
+    `Activating \`${p.role}\` failed: ${p.detail}. The other targets of this request were granted; ask for this one again once the cause is fixed.`,
 
   'grant.requester_disabled': (p: { roles: readonly string[] }) =>
     `Your Entra ID account is disabled, so ${list(p.roles)} was not granted. If that is a mistake, ask your identity team to enable it and request again.`,

@@ -3,7 +3,7 @@
  * Times are epoch milliseconds; durations are seconds.
  */
 import type { Principal, PrincipalRef } from './principal.ts';
-import type { Target } from './target.ts';
+import { sameTarget, type Target } from './target.ts';
 
 export type RequestState =
   | 'submitted'
@@ -64,6 +64,11 @@ export interface PendingExtension {
 export interface Failure {
   readonly code: string;
   readonly message: string;
+}
+
+/** One target of a request that PIM refused while the others were granted. */
+export interface TargetFailure extends Failure {
+  readonly target: Target;
 }
 
 /**
@@ -127,7 +132,15 @@ export interface AccessRequest {
   /** An extension waiting for the requester's MFA sign-in; absent or null when none. */
   readonly extensionStepUp?: ExtensionStepUp | null;
   readonly signInNotice?: SignInNotice | null;
+  /** Targets that failed at activation while others were granted; absent or null: none. */
+  readonly failedTargets?: readonly TargetFailure[] | null;
 }
 
 export const isTerminal = (r: AccessRequest): boolean => TERMINAL_STATES.has(r.state);
 export const roleNames = (r: AccessRequest): string[] => r.targets.map((t) => t.name);
+
+/** The targets PIM granted (or will grant): all of them but those that failed at activation. */
+export const grantedTargets = (r: AccessRequest): readonly Target[] =>
+  r.failedTargets?.length
+    ? r.targets.filter((t) => !r.failedTargets?.some((f) => sameTarget(f.target, t)))
+    : r.targets;

@@ -6,7 +6,7 @@
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Principal } from './principal.ts';
-import type { AccessRequest, EndReason, Failure, RequestState } from './request.ts';
+import type { AccessRequest, EndReason, Failure, RequestState, TargetFailure } from './request.ts';
 
 export type Transition =
   | { readonly type: 'approve'; readonly by: Principal }
@@ -21,7 +21,12 @@ export type Transition =
   | { readonly type: 'sign_in_refused'; readonly by: Principal; readonly message: string }
   | { readonly type: 'mfa_expired'; readonly failure: Failure }
   | { readonly type: 'renew_sign_in'; readonly by: Principal }
-  | { readonly type: 'activated'; readonly endsAt: number }
+  | {
+      readonly type: 'activated';
+      readonly endsAt: number;
+      /** Targets PIM refused while the others were granted. */
+      readonly failedTargets?: readonly TargetFailure[];
+    }
   | { readonly type: 'fail'; readonly failure: Failure }
   | { readonly type: 'end'; readonly reason: EndReason }
   | { readonly type: 'extend'; readonly endsAt: number }
@@ -163,7 +168,12 @@ export function transition(
         return err(appError('signin.not_waiting', { id: request.id, state: request.state }));
       return next({});
     case 'activated':
-      return next({ state: 'active', activatedAt: now, endsAt: t.endsAt });
+      return next({
+        state: 'active',
+        activatedAt: now,
+        endsAt: t.endsAt,
+        ...(t.failedTargets?.length ? { failedTargets: t.failedTargets } : {}),
+      });
     case 'fail':
       return next({ state: 'failed', failure: t.failure });
     case 'end':

@@ -8,8 +8,8 @@
  */
 import { mfaDemand, targetPolicy } from '../domain/effective-policy.ts';
 import { cutByEligibility, grantSeconds, MIN_GRANT_SECONDS } from '../domain/eligibility.ts';
-import type { AccessRequest } from '../domain/request.ts';
-import type { Target } from '../domain/target.ts';
+import type { AccessRequest, Failure, TargetFailure } from '../domain/request.ts';
+import { type Target, targetLabel } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
@@ -53,7 +53,9 @@ export async function activate(
     return ok(current);
   }
 
+  // One activation per target: a target PIM refuses is reported on its own, the others stand.
   const granted: Target[] = [];
+  const refused: { readonly target: Target; readonly error: AppError }[] = [];
   let endsAt = Number.POSITIVE_INFINITY;
   let cut = false;
   for (const target of request.targets) {
@@ -68,19 +70,33 @@ export async function activate(
       ticket: request.ticket,
       requestId: request.id,
     });
-    if (!result.ok) return fail(deps, request, granted, target, result.error);
+    if (!result.ok) {
+      refused.push({ target, error: result.error });
+      continue;
+    }
     granted.push(target);
     endsAt = Math.min(endsAt, result.value.endsAt);
   }
+  if (granted.length === 0) return fail(deps, request, refused);
+  const failed = refused.map(({ target, error }): TargetFailure => {
+    const facts = { role: targetLabel(target), detail: error.message };
+    return { target, code: error.code, message: appError('grant.target_failed', facts).message };
+  });
 
   const active = await applyTransition(
     deps,
     requestId,
-    { type: 'activated', endsAt },
+    { type: 'activated', endsAt, ...(failed.length > 0 ? { failedTargets: failed } : {}) },
     'grant.activated',
     null,
     {
       endsAt,
+      ...(failed.length > 0
+        ? {
+            granted: granted.map(targetLabel).join(', '),
+            failed: failed.map((f) => `${targetLabel(f.target)} (${f.code})`).join(', '),
+          }
+        : {}),
       // Said in the audit trail too: this grant was cut to end with the eligibility.
       ...(cut && request.eligibleUntil != null ? { eligibleUntil: request.eligibleUntil } : {}),
     },
@@ -130,24 +146,19 @@ function refuse(
   return markFailed(deps, request.id, { code: error.code, message: error.message });
 }
 
-/** All roles of a request or none: whatever was granted before the failure is taken back. */
-async function fail(
+/** Nothing was granted: the request fails with every target's reason. */
+function fail(
   deps: CoreDeps,
   request: AccessRequest,
-  granted: readonly Target[],
-  target: Target,
-  error: AppError,
+  refused: readonly { readonly target: Target; readonly error: AppError }[],
 ): Promise<Result<AccessRequest, AppError>> {
-  for (const done of granted) {
-    const undone = await deps.privileges.deactivate(request.requester.id, done, request.id);
-    if (!undone.ok)
-      throw new Error(`rollback of ${done.name} for ${request.id} failed: ${undone.error.code}`);
-  }
-  const failure = {
-    code: error.code,
-    message: appError('grant.failed', { role: target.name, detail: error.message }).message,
+  const role = refused.map((r) => targetLabel(r.target)).join(', ');
+  const detail = refused.map((r) => r.error.message.replace(/\.$/, '')).join('; ');
+  const failure: Failure = {
+    code: refused[0]?.error.code ?? 'grant.failed',
+    message: appError('grant.failed', { role, detail }).message,
   };
-  return markFailed(deps, request.id, failure, { code: error.code, role: target.name });
+  return markFailed(deps, request.id, failure, { code: failure.code, role });
 }
 
 /** What PIM records as the reason: enough to trace the grant back without the bot. */

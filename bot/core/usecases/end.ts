@@ -5,7 +5,7 @@
  * record that says "ended" over a live assignment.
  */
 import type { Principal } from '../domain/principal.ts';
-import type { AccessRequest, EndReason } from '../domain/request.ts';
+import { type AccessRequest, type EndReason, grantedTargets } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
@@ -28,7 +28,7 @@ export async function end(
   if (reason === 'deactivated' && by && by.id !== current.requester.id) {
     return err(appError('request.not_requester', { id: requestId }));
   }
-  for (const target of current.targets) {
+  for (const target of grantedTargets(current)) {
     const removed = await deps.privileges.deactivate(current.requester.id, target, requestId);
     if (!removed.ok) return removed;
   }

@@ -9,7 +9,7 @@
  */
 import { effectivePolicy, targetPolicy } from '../domain/effective-policy.ts';
 import type { Principal } from '../domain/principal.ts';
-import type { AccessRequest } from '../domain/request.ts';
+import { type AccessRequest, grantedTargets } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
 import type { SignInGrant } from '../ports/sign-in.ts';
 import { err, type Result } from '../result.ts';
@@ -36,7 +36,7 @@ export async function extend(
     );
   }
   const endsAt = Math.max(current.endsAt, deps.clock.now()) + seconds * 1000;
-  for (const target of current.targets) {
+  for (const target of grantedTargets(current)) {
     const policy = effectivePolicy(
       targetPolicy(deps.policy(), target),
       await deps.privileges.rules(target),
@@ -91,7 +91,7 @@ export async function carryOut(
   if (!mfaProven && (await requesterNeedsMfa(deps, current))) {
     return holdForMfa(deps, current, seconds, by);
   }
-  for (const target of current.targets) {
+  for (const target of grantedTargets(current)) {
     const moved = await deps.privileges.extend(
       {
         principalId: current.requester.id,

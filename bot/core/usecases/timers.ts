@@ -2,7 +2,8 @@
  * What the timers do when they fire. Each re-reads the request and acts only if its state
  * still calls for it, so a late, repeated or concurrent run changes nothing.
  */
-import type { AccessRequest } from '../domain/request.ts';
+import { type AccessRequest, grantedTargets } from '../domain/request.ts';
+import { sameTarget } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
@@ -106,11 +107,5 @@ export async function assignmentsVisible(
   if (!current) return err(appError('request.not_found', { id: requestId }));
   if (current.state !== 'active') return ok(true);
   const live = await deps.privileges.activeAssignments(current.requester.id);
-  return ok(
-    current.targets.every((t) =>
-      live.some(
-        (a) => a.target.kind === t.kind && a.target.id === t.id && a.target.scope === t.scope,
-      ),
-    ),
-  );
+  return ok(grantedTargets(current).every((t) => live.some((a) => sameTarget(a.target, t))));
 }

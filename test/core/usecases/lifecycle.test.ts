@@ -105,10 +105,9 @@ describe('activate', () => {
     });
   });
 
-  it('fails the whole request and takes back what was granted when one role is refused', async () => {
+  it('grants the targets PIM accepts and reports the refused one on its own', async () => {
     const t = testTenant();
     const request = await approved(t, [roles.exchange, roles.helpdesk]);
-    t.privileges.activateCalls = 0;
     // First grant succeeds, the second is refused by PIM.
     const original = t.privileges.activate.bind(t.privileges);
     let calls = 0;
@@ -117,14 +116,44 @@ describe('activate', () => {
         ? { ok: false, error: appError('policy.not_eligible', { role: g.target.name, scope: '/' }) }
         : original(g);
     const result = await activate(t.deps, request.id);
+    expect(result).toMatchObject({ ok: true, value: { state: 'active', failure: null } });
+    const saved = result.ok ? result.value : null;
+    expect(saved?.failedTargets?.map((f) => [f.target.name, f.code])).toEqual([
+      ['Helpdesk Administrator', 'policy.not_eligible'],
+    ]);
+    expect(saved?.failedTargets?.[0]?.message).toMatch(
+      /Activating `Helpdesk Administrator` failed: .*The other targets of this request were granted/,
+    );
+    expect(
+      (await t.privileges.activeAssignments(people.alice.id)).map((a) => a.target.name),
+    ).toEqual(['Exchange Administrator']);
+    const events = await t.deps.audit.list({ limit: 50 });
+    const activated = events.find((e) => e.action === 'grant.activated');
+    expect(activated?.details).toMatchObject({
+      granted: 'Exchange Administrator',
+      failed: 'Helpdesk Administrator (policy.not_eligible)',
+    });
+    // Ending the request removes only what was granted.
+    t.privileges.deactivateCalls = 0;
+    expect((await end(t.deps, request.id, 'deactivated', people.alice)).ok).toBe(true);
+    expect(t.privileges.deactivateCalls).toBe(1);
+  });
+
+  it('fails the request when PIM refuses every target, saying why for each', async () => {
+    const t = testTenant();
+    const request = await approved(t, [roles.exchange, roles.helpdesk]);
+    t.privileges.activate = async (g) => ({
+      ok: false,
+      error: appError('policy.not_eligible', { role: g.target.name, scope: '/' }),
+    });
+    const result = await activate(t.deps, request.id);
     expect(result).toMatchObject({
       ok: true,
       value: { state: 'failed', failure: { code: 'policy.not_eligible' } },
     });
     expect(result.ok && result.value.failure?.message).toMatch(
-      /Activating `Helpdesk Administrator` failed: .*Nothing was granted/,
+      /Activating `Exchange Administrator, Helpdesk Administrator` failed: .*Exchange.*Helpdesk.*Nothing was granted/,
     );
-    expect(await t.privileges.activeAssignments(people.alice.id)).toEqual([]);
     expect(t.notifier.changes(request.id).at(-1)).toBe('failed');
   });
 });
