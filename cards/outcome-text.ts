@@ -1,13 +1,24 @@
 /** What people are told when a request moves, as plain text for any platform. */
 import { formatDuration } from '../bot/core/domain/duration.ts';
-import type { AccessRequest } from '../bot/core/domain/request.ts';
+import { type AccessRequest, grantedTargets } from '../bot/core/domain/request.ts';
 import type { RequestChange } from '../bot/core/ports/notifier.ts';
-import { approverNames, clock, eligibilityCut, left, roleList, who } from './wording.ts';
+import {
+  approverNames,
+  clock,
+  eligibilityCut,
+  grantedList,
+  left,
+  notGranted,
+  roleList,
+  who,
+} from './wording.ts';
 
 export type Audience = 'requester' | 'approver' | 'security';
 
 const SIGN_IN_HINT =
   'Apps that cache your roles may need you to sign out and back in (or open a new private window).';
+const GROUP_HINT =
+  'Apps that cache group membership may need you to sign out and back in before they see it.';
 
 export function outcomeText(
   r: AccessRequest,
@@ -41,9 +52,11 @@ export function outcomeText(
       const propagation = facts.propagation
         ? ` It can take up to ${formatDuration(facts.propagation)} to reach every service.`
         : '';
+      const granted = grantedList(r);
+      const hint = grantedTargets(r).some((t) => t.kind === 'group') ? GROUP_HINT : SIGN_IN_HINT;
       return audience === 'requester'
-        ? `${roles} is active ${until} (request ${r.id}). ${SIGN_IN_HINT}${propagation}`
-        : `${who(r.requester)} activated ${roles} ${until}. ${r.approvals.length > 0 ? `Approved by ${approverNames(r)}` : 'No approval needed'}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
+        ? `${granted} is active ${until} (request ${r.id}). ${hint}${propagation}${notGranted(r)}`
+        : `${who(r.requester)} activated ${granted} ${until}.${notGranted(r)} ${r.approvals.length > 0 ? `Approved by ${approverNames(r)}` : 'No approval needed'}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
     }
     case 'reminder':
       return `${roles} ends in ${left(r.endsAt ?? now, now)} (${clock(r.endsAt ?? now, timezone)}). Extend it with \`/elevate extend ${r.id} 30m\` or end it now with \`/elevate deactivate ${r.id}\`.`;

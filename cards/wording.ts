@@ -5,7 +5,8 @@
 import { DateTime } from 'luxon';
 import { formatDuration } from '../bot/core/domain/duration.ts';
 import { cutByEligibility } from '../bot/core/domain/eligibility.ts';
-import type { AccessRequest } from '../bot/core/domain/request.ts';
+import { type AccessRequest, grantedTargets } from '../bot/core/domain/request.ts';
+import { type Target, targetLabel } from '../bot/core/domain/target.ts';
 
 export const clock = (ms: number, timezone: string): string =>
   DateTime.fromMillis(ms, { zone: timezone }).toFormat('ccc d LLL HH:mm ZZZZ');
@@ -13,8 +14,24 @@ export const clock = (ms: number, timezone: string): string =>
 export const left = (ms: number, now: number): string =>
   formatDuration(Math.max(0, Math.round((ms - now) / 1000)));
 
-export const roleList = (r: AccessRequest): string =>
-  r.targets.map((t) => (t.scope === '/' ? t.name : `${t.name} on ${t.scope}`)).join(', ');
+/** A target as people read it: `Exchange Administrator`, `group Payments Oncall (owner)`, `Contributor on rg-payments`. */
+export const targetText = (t: Target): string =>
+  t.kind === 'group'
+    ? `group ${targetLabel(t)}`
+    : t.kind === 'directory_role' && t.scope !== '/'
+      ? `${t.name} on ${t.scope}`
+      : targetLabel(t);
+
+export const roleList = (r: { readonly targets: readonly Target[] }): string =>
+  r.targets.map(targetText).join(', ');
+
+/** What was granted, when PIM refused part of the request: the granted targets only. */
+export const grantedList = (r: AccessRequest): string =>
+  grantedTargets(r).map(targetText).join(', ');
+
+/** ` Not granted: group X (PIM refused …).` for the targets that failed while others stand. */
+export const notGranted = (r: AccessRequest): string =>
+  r.failedTargets?.length ? ` Not granted: ${r.failedTargets.map((f) => f.message).join(' ')}` : '';
 
 export const who = (p: { displayName: string; email?: string }): string =>
   p.displayName || p.email || 'someone';
@@ -87,7 +104,7 @@ function stateLine(r: AccessRequest, now: number, timezone: string): string {
           : r.extensionStepUp
             ? ` Extending by ${formatDuration(r.extensionStepUp.seconds)} waits for ${who(r.requester)}'s MFA sign-in until ${clock(r.extensionStepUp.deadline, timezone)}.`
             : ''
-      }`;
+      }${notGranted(r)}`;
     case 'denied':
       return `Denied by ${r.denial ? who(r.denial.by) : 'an approver'}: ${r.denial?.reason ?? ''}`;
     case 'canceled':
