@@ -7,6 +7,7 @@ import { formatDuration } from '../bot/core/domain/duration.ts';
 import { cutByEligibility } from '../bot/core/domain/eligibility.ts';
 import { type AccessRequest, grantedTargets } from '../bot/core/domain/request.ts';
 import { type Target, targetLabel } from '../bot/core/domain/target.ts';
+import type { RoleRow } from '../bot/core/usecases/queries.ts';
 
 export const clock = (ms: number, timezone: string): string =>
   DateTime.fromMillis(ms, { zone: timezone }).toFormat('ccc d LLL HH:mm ZZZZ');
@@ -154,4 +155,22 @@ export function historyLine(r: AccessRequest, now: number, timezone: string): st
   ]
     .filter((part) => part !== null)
     .join(' · ');
+}
+
+/** One line of `/elevate roles`: how to ask for it and what applies. */
+export function roleRowText(r: RoleRow, timezone: string): string {
+  const where =
+    r.kind === 'azure_role'
+      ? ` (${r.scope})`
+      : r.kind === 'directory_role' && r.scope !== '/'
+        ? ` on ${r.scope}`
+        : '';
+  const approval = r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval';
+  const until = r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : '';
+  const mfa = r.needsMfa
+    ? r.mfaFromChat
+      ? ', needs an MFA sign-in'
+      : ', needs MFA — not available from chat yet'
+    : '';
+  return `${r.typed}${where}: up to ${formatDuration(r.maxDuration)}, ${approval}${until}${mfa}`;
 }

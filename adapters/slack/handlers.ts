@@ -72,7 +72,7 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
         return void (await respond({ response_type: 'ephemeral', ...errorMessage(who.error) }));
       const reply = await handleCommand(h.core, who.value, command.text);
       if (reply.kind === 'form') {
-        const roles = reply.roles.map((r) => ({ name: r.name, maxDuration: r.maxDuration }));
+        const roles = reply.roles.map((r) => ({ name: r.typed, maxDuration: r.maxDuration }));
         await client.views.open({
           trigger_id: command.trigger_id,
           view: requestModal(formFields(reply.command), roles),

@@ -1,15 +1,14 @@
 /** Replies to the asker: help, eligible roles, open requests, history, errors. */
 
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
-import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
-import { historyLine } from '../wording.ts';
+import { historyLine, roleRowText } from '../wording.ts';
 import { slackErrorText } from './error-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
-import { type Block, clock, roleList, type SlackMessage, statusLine } from './facts.ts';
+import { type Block, roleList, type SlackMessage, statusLine } from './facts.ts';
 import { linkActions } from './outcome.ts';
 
 const plainSection = (text: string): Block => ({
@@ -52,10 +51,7 @@ export function rolesMessage(
     return infoMessage(
       'You are not eligible for any role in Entra PIM. Ask your identity team if you should be.',
     );
-  const lines = rows.map(
-    (r) =>
-      `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval${r.quorum > 1 ? 's' : ''}` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? (r.mfaFromChat ? ', needs an MFA sign-in' : ', needs MFA — not available from chat yet') : ''}`,
-  );
+  const lines = rows.map((r) => roleRowText(r, timezone));
   return message(
     `You can activate ${rows.length} role(s).`,
     chunks(['Roles you can activate:', ...lines]),

@@ -8,7 +8,7 @@ import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import { alertLines } from '../alert-text.ts';
 import { type Audience, outcomeText } from '../outcome-text.ts';
-import { clock, historyLine, roleList, statusLine } from '../wording.ts';
+import { historyLine, roleList, roleRowText, statusLine } from '../wording.ts';
 import { safe, safeWithCode } from './escape.ts';
 import { type Card, expand, SCHEMA, TEXT_TEMPLATE } from './template.ts';
 
@@ -44,10 +44,7 @@ export function rolesCard(rows: readonly RoleRowView[], _now: number, timezone: 
     );
   return text(
     'Roles you can activate',
-    rows.map(
-      (r) =>
-        `${r.name}${r.scope === '/' ? '' : ` on ${r.scope}`}: up to ${formatDuration(r.maxDuration)}, ${r.approval ? `${r.quorum} approval(s)` : 'no approval'}${r.eligibleUntil ? `, eligible until ${clock(r.eligibleUntil, timezone)}` : ''}${r.needsMfa ? (r.mfaFromChat ? ', needs an MFA sign-in' : ', needs MFA — not available from chat yet') : ''}`,
-    ),
+    rows.map((r) => roleRowText(r, timezone)),
   );
 }
 

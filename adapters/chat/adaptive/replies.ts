@@ -34,7 +34,7 @@ export async function renderCardReply(reply: Reply, cards: AdaptiveCards): Promi
           ticket: command.ticket,
           reason: command.reason,
         },
-        roles.map((r) => ({ name: r.name, maxDuration: r.maxDuration })),
+        roles.map((r) => ({ name: r.typed, maxDuration: r.maxDuration })),
       ),
     // Delivered as a link by the platform (Teams' bot.ts); without PUBLIC_URL there is none to give.
     export: () =>

@@ -64,7 +64,7 @@ export type Command =
   | { kind: 'status' }
   | { kind: 'help' }
   | { kind: 'cancel'; requestId: string }
-  | { kind: 'deactivate'; requestId: string | null; role: RoleEntry | null }
+  | { kind: 'deactivate'; requestId: string | null; target: TargetSpec | null }
   | { kind: 'extend'; requestId: string; durationSeconds: number }
   | { kind: 'history'; who: HistoryWho; role: RoleEntry | null; since: number | null }
   | { kind: 'export'; since: number | null };
@@ -84,7 +84,7 @@ export function formatCommand(cmd: Command): string {
     case 'cancel':
       return `cancel ${cmd.requestId}`;
     case 'deactivate':
-      return join(['deactivate', cmd.requestId ?? cmd.role?.name]);
+      return join(['deactivate', cmd.requestId ?? (cmd.target ? specText(cmd.target) : undefined)]);
     case 'extend':
       return `extend ${cmd.requestId} ${formatDuration(cmd.durationSeconds)}`;
     case 'history':

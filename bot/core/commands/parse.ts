@@ -9,7 +9,7 @@ import type { Command, ParseContext } from './command.ts';
 import { parseExport, parseHistory } from './parse-history.ts';
 import { parseRequest } from './parse-request.ts';
 import { EXAMPLE_ID, isRequestId, looksLikeRequestId, parseRequestId } from './request-id.ts';
-import { matchRole } from './role-match.ts';
+import { parseRoleList } from './role-list.ts';
 
 export type { Command, ParseContext } from './command.ts';
 
@@ -71,17 +71,23 @@ function parseCancel(args: readonly string[]): Result<Command, AppError> {
 /** An id if it is one; otherwise a role name, unless the word was clearly meant as an id. */
 function parseDeactivate(args: readonly string[], ctx: ParseContext): Result<Command, AppError> {
   const [first] = args;
-  if (first === undefined) return ok({ kind: 'deactivate', requestId: null, role: null });
+  if (first === undefined) return ok({ kind: 'deactivate', requestId: null, target: null });
   if (args.length === 1 && isRequestId(first)) {
-    return ok({ kind: 'deactivate', requestId: first.toUpperCase(), role: null });
+    return ok({ kind: 'deactivate', requestId: first.toUpperCase(), target: null });
   }
-  const role = matchRole(args.join(' '), ctx.roles);
-  if (role.ok) return ok({ kind: 'deactivate', requestId: null, role: role.value });
+  const example = `/elevate deactivate ${EXAMPLE_ID}`;
+  const named = parseRoleList(args.join(' '), ctx.roles);
+  if (named.ok) {
+    const [target, ...more] = named.value;
+    if (target && more.length === 0) return ok({ kind: 'deactivate', requestId: null, target });
+    return err(
+      appError('command.bad_argument', { command: 'deactivate', text: args.join(' '), example }),
+    );
+  }
   if (args.length === 1 && looksLikeRequestId(first)) {
-    const example = `/elevate deactivate ${EXAMPLE_ID}`;
     return err(appError('command.bad_argument', { command: 'deactivate', text: first, example }));
   }
-  return role;
+  return named;
 }
 
 function parseExtend(args: readonly string[]): Result<Command, AppError> {

@@ -3,11 +3,11 @@
  * adapter has already established who is asking (platform identity → Entra user); this
  * decides what happens and returns data for the adapter to render.
  */
-import type { HistoryWho, RequestCommand } from '../commands/command.ts';
+import type { HistoryWho, RequestCommand, TargetSpec } from '../commands/command.ts';
 import { parseCommand } from '../commands/parse.ts';
 import type { AuditEvent } from '../domain/audit.ts';
 import type { Principal } from '../domain/principal.ts';
-import type { AccessRequest, Platform } from '../domain/request.ts';
+import { type AccessRequest, grantedTargets, type Platform } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
 import { cancel } from './cancel.ts';
 import type { CoreDeps } from './deps.ts';
@@ -17,6 +17,7 @@ import { extend } from './extend.ts';
 import { type HistoryQuery, history } from './history.ts';
 import { firstState, type HistoryReply, pagingOf } from './history-paging.ts';
 import { eligibleRoles, openRequests, type RoleRow, roleCatalogue } from './queries.ts';
+import { specMatches } from './resolve-targets.ts';
 import { submit } from './submit.ts';
 
 export type Reply =
@@ -74,7 +75,7 @@ export async function handleCommand(deps: CoreDeps, asker: Asker, text: string):
         : { kind: 'error', error: result.error };
     }
     case 'deactivate':
-      return deactivate(deps, asker, command.requestId, command.role?.id ?? null);
+      return deactivate(deps, asker, command.requestId, command.target);
     case 'history':
       return showHistory(deps, asker, command.who, command.role?.id ?? null, command.since);
     case 'extend': {
@@ -154,12 +155,14 @@ async function deactivate(
   deps: CoreDeps,
   asker: Asker,
   requestId: string | null,
-  roleId: string | null,
+  target: TargetSpec | null,
 ): Promise<Reply> {
   const active = (await openRequests(deps, asker.principal)).filter((r) => r.state === 'active');
   const chosen = requestId
     ? [{ id: requestId }]
-    : active.filter((r) => roleId === null || r.targets.some((t) => t.id === roleId));
+    : active.filter(
+        (r) => target === null || grantedTargets(r).some((t) => specMatches(target, t)),
+      );
   const [only] = chosen;
   if (!only) return { kind: 'error', error: appError('request.nothing_active') };
   if (chosen.length > 1) {

@@ -5,12 +5,15 @@
 import { effectivePolicy, mfaDemand, targetPolicy } from '../domain/effective-policy.ts';
 import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest, RequestState } from '../domain/request.ts';
-import type { RoleEntry } from '../domain/target.ts';
+import type { RoleEntry, Target, TargetKind } from '../domain/target.ts';
 import type { CoreDeps } from './deps.ts';
 
 export interface RoleRow {
+  readonly kind: TargetKind;
   readonly name: string;
   readonly scope: string;
+  /** How to ask for it: `Exchange Administrator`, `group Payments Oncall owner`, `Contributor on rg-payments`. */
+  readonly typed: string;
   readonly maxDuration: number;
   readonly approval: boolean;
   readonly quorum: number;
@@ -40,8 +43,10 @@ export async function eligibleRoles(deps: CoreDeps, who: Principal): Promise<Rol
       const pim = await deps.privileges.rules(e.target);
       const p = effectivePolicy(local, pim);
       return {
+        kind: e.target.kind,
         name: e.target.name,
         scope: e.target.scope,
+        typed: typedAs(e.target),
         maxDuration: p.maxDuration,
         approval: p.approval.required,
         quorum: p.approval.required ? p.approval.quorum : 0,
@@ -51,7 +56,23 @@ export async function eligibleRoles(deps: CoreDeps, who: Principal): Promise<Rol
       };
     }),
   );
-  return rows.sort((a, b) => a.name.localeCompare(b.name));
+  return rows.sort(
+    (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.typed.localeCompare(b.typed),
+  );
+}
+
+const KIND_ORDER: Readonly<Record<TargetKind, number>> = {
+  directory_role: 0,
+  group: 1,
+  azure_role: 2,
+};
+
+/** The text that asks for `target` in a request (bot/core/commands/role-list.ts reads it back). */
+export function typedAs(target: Target): string {
+  if (target.kind === 'group')
+    return `group ${target.name}${target.access === 'owner' ? ' owner' : ''}`;
+  if (target.kind === 'azure_role') return `${target.name} on ${target.scopeName ?? target.scope}`;
+  return target.name;
 }
 
 export const OPEN_STATES: readonly RequestState[] = [

@@ -177,3 +177,16 @@ const widest = (targets: readonly Target[]): Target | undefined =>
   [...targets].sort((a, b) => a.scope.length - b.scope.length)[0];
 
 const lastName = (scope: string): string => scope.split('/').filter(Boolean).pop() ?? scope;
+
+/** Whether a granted target is the one `spec` names (`deactivate group Payments Oncall`). */
+export function specMatches(spec: TargetSpec, target: Target): boolean {
+  if (spec.kind !== target.kind) return false;
+  if (spec.kind === 'directory_role') return spec.role.id === target.id;
+  const entry: RoleEntry = { kind: target.kind, id: target.id, name: target.name, aliases: [] };
+  if (findRole(spec.name, [entry]).kind !== 'one') return false;
+  if (spec.kind === 'group') return (target.access ?? 'member') === spec.access;
+  const on = normalizeName(spec.on);
+  return [target.scope, target.scopeName ?? '', lastName(target.scope)].some(
+    (n) => normalizeName(n) === on,
+  );
+}

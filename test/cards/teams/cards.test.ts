@@ -171,8 +171,10 @@ describe('Teams cards', () => {
       rolesCard(
         [
           {
+            kind: 'directory_role',
             name: 'Exchange Administrator',
             scope: '/',
+            typed: 'Exchange Administrator',
             maxDuration: 14_400,
             approval: true,
             quorum: 1,

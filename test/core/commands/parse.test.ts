@@ -152,9 +152,32 @@ describe('other commands', () => {
     ['help', { kind: 'help' }],
     ['help extend', { kind: 'help' }],
     ['cancel r7k2m9qx', { kind: 'cancel', requestId: 'R7K2M9QX' }],
-    ['deactivate', { kind: 'deactivate', requestId: null, role: null }],
-    ['deactivate R7K2M9QXAB', { kind: 'deactivate', requestId: 'R7K2M9QXAB', role: null }],
-    ['deactivate global reader', { kind: 'deactivate', requestId: null, role: GLOBAL_READER }],
+    ['deactivate', { kind: 'deactivate', requestId: null, target: null }],
+    ['deactivate R7K2M9QXAB', { kind: 'deactivate', requestId: 'R7K2M9QXAB', target: null }],
+    [
+      'deactivate global reader',
+      {
+        kind: 'deactivate',
+        requestId: null,
+        target: { kind: 'directory_role', role: GLOBAL_READER },
+      },
+    ],
+    [
+      'deactivate group Payments Oncall owner',
+      {
+        kind: 'deactivate',
+        requestId: null,
+        target: { kind: 'group', name: 'Payments Oncall', access: 'owner' },
+      },
+    ],
+    [
+      'deactivate Contributor on rg-payments',
+      {
+        kind: 'deactivate',
+        requestId: null,
+        target: { kind: 'azure_role', name: 'Contributor', on: 'rg-payments' },
+      },
+    ],
     ['extend R7K2M9QX 1h', { kind: 'extend', requestId: 'R7K2M9QX', durationSeconds: 3_600 }],
     ['history', { kind: 'history', who: { kind: 'me' }, role: null, since: null }],
     ['history all', { kind: 'history', who: { kind: 'all' }, role: null, since: null }],

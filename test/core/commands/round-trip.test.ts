@@ -167,9 +167,9 @@ function command(ctx: ParseContext): fc.Arbitrary<Command> {
     fc.constantFrom<Command>({ kind: 'roles' }, { kind: 'status' }, { kind: 'help' }),
     requestId.map((id): Command => ({ kind: 'cancel', requestId: id })),
     fc.oneof(
-      fc.constant<Command>({ kind: 'deactivate', requestId: null, role: null }),
-      requestId.map((id): Command => ({ kind: 'deactivate', requestId: id, role: null })),
-      role.map((r): Command => ({ kind: 'deactivate', requestId: null, role: r })),
+      fc.constant<Command>({ kind: 'deactivate', requestId: null, target: null }),
+      requestId.map((id): Command => ({ kind: 'deactivate', requestId: id, target: null })),
+      spec.map((t): Command => ({ kind: 'deactivate', requestId: null, target: t })),
     ),
     fc
       .tuple(requestId, duration)
