@@ -1,5 +1,11 @@
 import type { PimRules } from '../../bot/core/domain/policy.ts';
-import { covers, type RoleEntry, sameTarget, type Target } from '../../bot/core/domain/target.ts';
+import {
+  covers,
+  type RoleEntry,
+  sameTarget,
+  scopeCovers,
+  type Target,
+} from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type {
   ActiveAssignment,
@@ -40,6 +46,7 @@ export class MemoryPrivileges implements PrivilegeProvider {
   readonly #eligible = new Map<string, Eligibility[]>();
   readonly #rules = new Map<string, PimRules>();
   #assignments: Assignment[] = [];
+  readonly #scopes: { readonly scope: string; readonly name: string }[] = [];
   readonly #failures: AppError[] = [];
   readonly #now: () => number;
   activateCalls = 0;
@@ -163,6 +170,23 @@ export class MemoryPrivileges implements PrivilegeProvider {
     return this.#assignments
       .filter((a) => a.principalId === principalId && (a.endsAt === null || a.endsAt > now))
       .map(({ requestId: _made, ...a }) => a);
+  }
+
+  /** An Azure scope (resource group, resource) findScopes can find by its name. */
+  addScope(scope: string, name: string): void {
+    this.#scopes.push({ scope, name });
+  }
+
+  async findScopes(
+    name: string,
+    under: readonly string[],
+  ): Promise<readonly { readonly scope: string; readonly name: string }[]> {
+    const wanted = name.trim().toLowerCase();
+    return this.#scopes.filter(
+      (s) =>
+        s.name.toLowerCase() === wanted &&
+        under.some((u) => u.toLowerCase() !== s.scope.toLowerCase() && scopeCovers(u, s.scope)),
+    );
   }
 
   /** An assignment made outside PIM, with no end (a portal assignment). */

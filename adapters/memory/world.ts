@@ -76,6 +76,11 @@ function seedGroups(world: WorldSpec, privileges: MemoryPrivileges): void {
 function seedAzure(world: WorldSpec, privileges: MemoryPrivileges): void {
   const azure = world.azure;
   if (!azure) return;
+  for (const sub of azure.subscriptions) {
+    privileges.addScope(`/subscriptions/${sub.id}`, sub.name);
+    for (const rg of sub.resourceGroups)
+      privileges.addScope(`/subscriptions/${sub.id}/resourceGroups/${rg}`, rg);
+  }
   for (const e of azure.eligible) {
     const target: Target = {
       kind: 'azure_role',

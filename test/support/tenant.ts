@@ -123,6 +123,51 @@ export const TEST_WORLD: WorldSpec = {
   eligible: eligibleFor([people.alice.id, people.erin.id], Object.values(roles)),
 };
 
+export const PAYMENTS_GROUP = '5a0e0c11-0000-4000-8000-00000000a9e1';
+export const SUBSCRIPTION = 'dfa2a084-766f-4003-8ae1-c4aeb893a99f';
+export const CONTRIBUTOR = 'b24988ac-6180-42a0-ab88-20f7382dd24c';
+export const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+
+/**
+ * TEST_WORLD with the other two kinds: Alice may activate membership of Payments Oncall and
+ * Contributor on the whole Pay-As-You-Go subscription; Erin may own the group and read rg-app.
+ */
+export const MIXED_WORLD: WorldSpec = {
+  ...TEST_WORLD,
+  pimGroups: [
+    {
+      id: PAYMENTS_GROUP,
+      name: 'Payments Oncall',
+      eligible: [
+        { principalId: people.alice.id },
+        { principalId: people.erin.id, access: 'owner' },
+      ],
+      pim: { member: { maximumDuration: 'PT2H' } },
+    },
+  ],
+  azure: {
+    subscriptions: [
+      { id: SUBSCRIPTION, name: 'Pay-As-You-Go', resourceGroups: ['rg-payments', 'rg-app'] },
+    ],
+    roles: [
+      { id: CONTRIBUTOR, name: 'Contributor' },
+      { id: READER, name: 'Reader' },
+    ],
+    eligible: [
+      {
+        principalId: people.alice.id,
+        roleId: CONTRIBUTOR,
+        scope: `/subscriptions/${SUBSCRIPTION}`,
+      },
+      {
+        principalId: people.erin.id,
+        roleId: READER,
+        scope: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-app`,
+      },
+    ],
+  },
+};
+
 export interface TestTenant {
   readonly deps: CoreDeps;
   readonly clock: ManualClock;
@@ -136,11 +181,12 @@ export interface TestTenant {
 export function testTenant(
   stores: { store: RequestStore; audit: AuditLog } | null = null,
   policy: Policy = testPolicy,
+  world: WorldSpec = TEST_WORLD,
 ): TestTenant {
   const clock = new ManualClock();
   const audit = stores?.audit ?? new MemoryAuditLog();
   const store = stores?.store ?? new MemoryRequestStore(audit as MemoryAuditLog);
-  const { privileges, directory } = memoryWorld(TEST_WORLD, () => clock.now());
+  const { privileges, directory } = memoryWorld(world, () => clock.now());
   const scheduler = new MemoryScheduler();
   const notifier = new MemoryNotifier();
   const deps: CoreDeps = {
