@@ -6,8 +6,17 @@ import { approverNames, clock, eligibilityCut, left, roleList, who } from './wor
 
 export type Audience = 'requester' | 'approver' | 'security';
 
-const SIGN_IN_HINT =
-  'Apps that cache your roles may need you to sign out and back in (or open a new private window).';
+/**
+ * Roles and group membership both reach apps through sign-in tokens and caches, so a grant
+ * may show only after a fresh sign-in (group membership especially: DESIGN.md "The three
+ * kinds of PIM target").
+ */
+function signInHint(r: AccessRequest): string {
+  const groups = r.targets.some((t) => t.kind === 'group');
+  const roles = r.targets.some((t) => t.kind !== 'group');
+  const cached = groups ? (roles ? 'roles or group membership' : 'group membership') : 'roles';
+  return `Apps that cache your ${cached} may need you to sign out and back in (or open a new private window).`;
+}
 
 export function outcomeText(
   r: AccessRequest,
@@ -42,7 +51,7 @@ export function outcomeText(
         ? ` It can take up to ${formatDuration(facts.propagation)} to reach every service.`
         : '';
       return audience === 'requester'
-        ? `${roles} is active ${until} (request ${r.id}). ${SIGN_IN_HINT}${propagation}`
+        ? `${roles} is active ${until} (request ${r.id}). ${signInHint(r)}${propagation}`
         : `${who(r.requester)} activated ${roles} ${until}. ${r.approvals.length > 0 ? `Approved by ${approverNames(r)}` : 'No approval needed'}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
     }
     case 'reminder':
