@@ -2,7 +2,7 @@
  * PIM for Groups in the simulated tenant: who may activate membership or ownership of which
  * group, PIM's settings per group and access, and the assignments (activated or standing).
  */
-import type { StandInPolicy } from './tenant.ts';
+import type { StandInPolicy } from './pim-policy.ts';
 
 export type GroupAccess = 'member' | 'owner';
 

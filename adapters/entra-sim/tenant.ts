@@ -1,5 +1,8 @@
 /** The simulated directory behind the Graph stand-in: users, groups, roles, PIM state. */
 import { GroupPim } from './group-pim.ts';
+import type { StandInPolicy } from './pim-policy.ts';
+
+export type { StandInPolicy } from './pim-policy.ts';
 
 export interface StandInUser {
   id: string;
@@ -26,15 +29,6 @@ export interface StandInEligibility {
   roleDefinitionId: string;
   directoryScopeId?: string;
   endDateTime?: string | null;
-}
-export interface StandInPolicy {
-  maximumDuration?: string;
-  justification?: boolean;
-  ticketing?: boolean;
-  mfa?: boolean;
-  approval?: boolean;
-  adminJustification?: boolean;
-  adminMaximumDuration?: string;
 }
 export interface Assignment {
   id: string;
