@@ -9,10 +9,11 @@ import type { Target } from '../../bot/core/domain/target.ts';
 import type { ActiveAssignment, Eligibility } from '../../bot/core/ports/privilege-provider.ts';
 import { current, endOf } from './graph-types.ts';
 import { type GroupInstance, groupTargetOf, isStandingGroup, PIM_GROUPS } from './group-types.ts';
-import { type GraphReader, literal } from './reader.ts';
+import { type GraphReader, literal, segment } from './reader.ts';
 import { type PolicyRule, pimRules } from './rules.ts';
 
-const EXPAND_GROUP = 'group($select=id,displayName)';
+/** As DESIGN.md names it; Graph documents `$expand` of the group on these lists. */
+const EXPAND_GROUP = 'group';
 
 /** Current eligibility for group membership or ownership, one entry per group and access. */
 export async function groupEligibilities(
@@ -27,7 +28,10 @@ export async function groupEligibilities(
   );
   // Lasting as long as the longest way it is held.
   const byTarget = new Map<string, Eligibility>();
-  for (const i of all.filter((x) => current(x, now))) {
+  for (const i of await named(
+    reader,
+    all.filter((x) => current(x, now)),
+  )) {
     const target = groupTargetOf(i);
     const key = `${target.id.toLowerCase()}|${target.access}`;
     const endsAt = endOf(i);
@@ -62,7 +66,36 @@ export async function liveGroupInstances(
     'groupAssignments',
     { filter, expand: EXPAND_GROUP },
   );
-  return all.filter((i) => current(i, now));
+  return named(
+    reader,
+    all.filter((i) => current(i, now)),
+  );
+}
+
+/**
+ * The instances with their group's display name: from `$expand=group`, else one
+ * `GET /groups/{id}?$select=displayName` per group (a group Graph no longer has keeps its id).
+ */
+async function named(reader: GraphReader, instances: GroupInstance[]): Promise<GroupInstance[]> {
+  const missing = [
+    ...new Set(instances.filter((i) => !i.group?.displayName).map((i) => i.groupId)),
+  ];
+  if (missing.length === 0) return instances;
+  const names = new Map<string, string>();
+  for (const id of missing) {
+    const g = await reader.get<{ displayName?: string | null }>(
+      `/groups/${segment(id)}`,
+      'groups',
+      {
+        select: 'displayName',
+      },
+    );
+    if (g?.displayName) names.set(id, g.displayName);
+  }
+  return instances.map((i) => {
+    const name = i.group?.displayName ?? names.get(i.groupId);
+    return name ? { ...i, group: { displayName: name } } : i;
+  });
 }
 
 export const groupAssignmentOf = (i: GroupInstance): ActiveAssignment => ({

@@ -30,13 +30,21 @@ describe('eligibility', () => {
       { target: owner, endsAt: Date.parse(until) },
     ]);
     expect(paths(`${PIM_GROUPS}/eligibilityScheduleInstances`)).toEqual([
-      `/v1.0${PIM_GROUPS}/eligibilityScheduleInstances?$filter=principalId eq '${ALICE}'&$expand=group($select=id,displayName)`,
+      `/v1.0${PIM_GROUPS}/eligibilityScheduleInstances?$filter=principalId eq '${ALICE}'&$expand=group`,
     ]);
     env.now = Date.parse(until);
     expect((await privileges.eligibilities(ALICE)).map((e) => e.target)).toEqual([
       exchange,
       member,
     ]);
+  });
+
+  it('a group Graph no longer has keeps its id for a name', async () => {
+    const gone = '00000000-0000-4000-8000-00000000dead';
+    env.graph.tenant.addGroupEligibility({ principalId: ALICE, groupId: gone, accessId: 'member' });
+    const held = await env.adapter().privileges.eligibilities(ALICE);
+    expect(held.map((e) => e.target.name)).toContain(gone);
+    expect(paths(`/groups/${gone}`)).toEqual([`/v1.0/groups/${gone}?$select=displayName`]);
   });
 
   it('without the group permission consented: directory roles still, groups left out', async () => {
