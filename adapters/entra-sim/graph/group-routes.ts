@@ -67,7 +67,12 @@ export function groupRoute(t: Tenant, call: GraphCall, filter: Filter | null): R
   if (call.method === 'POST' && p === `${BASE}/assignmentScheduleRequests`)
     return groupScheduleRequest(t, call);
   if (get && p === '/policies/roleManagementPolicyAssignments' && isGroupScope(filter))
-    return needs(call, ['RoleManagementPolicy.Read.AzureADGroup']) ?? groupPolicy(t, filter);
+    return (
+      needs(call, [
+        'RoleManagementPolicy.Read.AzureADGroup',
+        'RoleManagementPolicy.ReadWrite.AzureADGroup',
+      ]) ?? groupPolicy(t, filter)
+    );
   const m = /^\/groups\/([^/]+)(\/members)?$/.exec(p);
   if (get && m)
     return needs(call, READ_GROUPS) ?? groupReply(t, call, m[1] ?? '', m[2] !== undefined);
