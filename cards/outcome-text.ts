@@ -15,10 +15,17 @@ import {
 
 export type Audience = 'requester' | 'approver' | 'security';
 
-const SIGN_IN_HINT =
-  'Apps that cache your roles may need you to sign out and back in (or open a new private window).';
-const GROUP_HINT =
-  'Apps that cache group membership may need you to sign out and back in before they see it.';
+/**
+ * Roles and group membership both reach apps through sign-in tokens and caches, so a grant
+ * may show only after a fresh sign-in (group membership especially: DESIGN.md "The three
+ * kinds of PIM target").
+ */
+function signInHint(r: AccessRequest): string {
+  const groups = grantedTargets(r).some((t) => t.kind === 'group');
+  const roles = grantedTargets(r).some((t) => t.kind !== 'group');
+  const cached = groups ? (roles ? 'roles or group membership' : 'group membership') : 'roles';
+  return `Apps that cache your ${cached} may need you to sign out and back in (or open a new private window).`;
+}
 
 export function outcomeText(
   r: AccessRequest,
@@ -53,9 +60,8 @@ export function outcomeText(
         ? ` It can take up to ${formatDuration(facts.propagation)} to reach every service.`
         : '';
       const granted = grantedList(r);
-      const hint = grantedTargets(r).some((t) => t.kind === 'group') ? GROUP_HINT : SIGN_IN_HINT;
       return audience === 'requester'
-        ? `${granted} is active ${until} (request ${r.id}). ${hint}${propagation}${notGranted(r)}`
+        ? `${granted} is active ${until} (request ${r.id}). ${signInHint(r)}${propagation}${notGranted(r)}`
         : `${who(r.requester)} activated ${granted} ${until}.${notGranted(r)} ${r.approvals.length > 0 ? `Approved by ${approverNames(r)}` : 'No approval needed'}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
     }
     case 'reminder':

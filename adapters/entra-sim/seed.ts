@@ -36,4 +36,25 @@ export function seedWorld(tenant: TenantAdmin, world: WorldSpec): void {
   for (const [roleId, policy] of Object.entries(world.pim ?? {})) tenant.setPolicy(roleId, policy);
   for (const a of world.standing ?? [])
     tenant.addPermanentAssignment({ principalId: a.principalId, roleDefinitionId: a.roleId });
+  seedPimGroups(tenant, world);
+}
+
+/** PIM for Groups: the group (unless `groups` lists it), eligibility, settings, standing members. */
+function seedPimGroups(tenant: TenantAdmin, world: WorldSpec): void {
+  for (const g of world.pimGroups ?? []) {
+    if (!world.groups?.some((listed) => listed.id === g.id))
+      tenant.addGroup({ id: g.id, displayName: g.name, members: [] });
+    for (const e of g.eligible)
+      tenant.addGroupEligibility({
+        principalId: e.principalId,
+        groupId: g.id,
+        accessId: e.access ?? 'member',
+        ...(e.endsAt == null ? {} : { endDateTime: new Date(e.endsAt).toISOString() }),
+      });
+    for (const access of ['member', 'owner'] as const) {
+      const policy = g.pim?.[access];
+      if (policy) tenant.setGroupPolicy(g.id, access, policy);
+    }
+    for (const m of g.standingMembers ?? []) tenant.addStandingGroupMember(g.id, m);
+  }
 }

@@ -1,5 +1,11 @@
 /** Setting up and reading the simulated tenant from outside, as an admin would in the portal. */
 import { randomUUID } from 'node:crypto';
+import {
+  type GroupAccess,
+  type GroupAssignment,
+  policyKey,
+  type StandInGroupEligibility,
+} from './group-pim.ts';
 import type {
   Assignment,
   StandInEligibility,
@@ -28,6 +34,15 @@ export interface TenantAdmin {
   activeAssignments(): readonly Assignment[];
   /** Every roleAssignmentScheduleRequest made, as Graph lists them. */
   requests(): readonly unknown[];
+  /** PIM for Groups: `principalId` may activate membership or ownership of the group. */
+  addGroupEligibility(e: StandInGroupEligibility): void;
+  removeGroupEligibility(principalId: string, groupId: string, access: GroupAccess): void;
+  setGroupPolicy(groupId: string, access: GroupAccess, p: StandInPolicy): void;
+  /** A member added to the group outside PIM: a member, and an assignment with no end. */
+  addStandingGroupMember(groupId: string, principalId: string): void;
+  activeGroupAssignments(): readonly GroupAssignment[];
+  /** Every PIM for Groups assignmentScheduleRequest made, as Graph lists them. */
+  groupRequests(): readonly unknown[];
   /** The application permissions consented for the app (tokens issued from now on). */
   grantPermissions(perms: string[]): void;
   revokePermission(perm: string): void;
@@ -63,6 +78,33 @@ export function tenantAdmin(t: Tenant): TenantAdmin {
         viaSchedule: false,
       }),
     activeAssignments: () => t.live(),
+    addGroupEligibility: (e) => void t.pimGroups.eligibilities.push(e),
+    removeGroupEligibility: (principalId, groupId, access) => {
+      const all = t.pimGroups.eligibilities;
+      const kept = all.filter(
+        (e) => e.principalId !== principalId || e.groupId !== groupId || e.accessId !== access,
+      );
+      all.splice(0, all.length, ...kept);
+    },
+    setGroupPolicy: (groupId, access, p) =>
+      void t.pimGroups.policies.set(policyKey(groupId, access), p),
+    addStandingGroupMember: (groupId, principalId) => {
+      const group = t.groups.get(groupId);
+      if (!group) throw new Error(`no group ${groupId} in the simulated tenant`);
+      if (!group.members.includes(principalId)) group.members.push(principalId);
+      t.pimGroups.assignments.push({
+        id: randomUUID(),
+        principalId,
+        groupId,
+        accessId: 'member',
+        startDateTime: new Date(0).toISOString(),
+        endDateTime: null,
+        justification: null,
+        viaSchedule: false,
+      });
+    },
+    activeGroupAssignments: () => t.pimGroups.live(),
+    groupRequests: () => t.pimGroups.requestLog,
     requests: () => t.requestLog,
     grantPermissions: (perms) => {
       t.permissions = new Set(perms);

@@ -1,4 +1,9 @@
 /** The simulated directory behind the Graph stand-in: users, groups, roles, PIM state. */
+import { GroupPim } from './group-pim.ts';
+import type { StandInPolicy } from './pim-policy.ts';
+
+export type { StandInPolicy } from './pim-policy.ts';
+
 export interface StandInUser {
   id: string;
   displayName: string;
@@ -25,15 +30,6 @@ export interface StandInEligibility {
   directoryScopeId?: string;
   endDateTime?: string | null;
 }
-export interface StandInPolicy {
-  maximumDuration?: string;
-  justification?: boolean;
-  ticketing?: boolean;
-  mfa?: boolean;
-  approval?: boolean;
-  adminJustification?: boolean;
-  adminMaximumDuration?: string;
-}
 export interface Assignment {
   id: string;
   principalId: string;
@@ -53,6 +49,9 @@ export const ALL_PERMISSIONS = [
   'GroupMember.Read.All',
   'AuditLog.Read.All',
   'Directory.Read.All',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'RoleManagementPolicy.Read.AzureADGroup',
 ];
 
 export class Tenant {
@@ -65,9 +64,18 @@ export class Tenant {
   readonly requestLog: Record<string, unknown>[] = [];
   permissions = new Set(ALL_PERMISSIONS);
   readonly now: () => number;
+  /** PIM for Groups: eligibility, settings and assignments of membership and ownership. */
+  readonly pimGroups: GroupPim;
 
   constructor(now: () => number) {
     this.now = now;
+    this.pimGroups = new GroupPim(now);
+  }
+
+  /** A group's members now: its own list and whoever holds membership through PIM. */
+  membersOf(groupId: string): string[] {
+    const listed = this.groups.get(groupId)?.members ?? [];
+    return [...new Set([...listed, ...this.pimGroups.liveMembers(groupId)])];
   }
 
   /** Groups a principal belongs to, nested groups included. */
@@ -78,7 +86,7 @@ export class Tenant {
       changed = false;
       for (const g of this.groups.values()) {
         if (found.has(g.id)) continue;
-        if (g.members.some((m) => m === principalId || found.has(m))) {
+        if (this.membersOf(g.id).some((m) => m === principalId || found.has(m))) {
           found.add(g.id);
           changed = true;
         }

@@ -9,6 +9,7 @@ import { parseDuration } from '../../bot/core/domain/duration.ts';
 import type { Target } from '../../bot/core/domain/target.ts';
 import {
   current,
+  type Dated,
   endOf,
   ROLE_MANAGEMENT,
   type ScheduleInstance,
@@ -17,7 +18,7 @@ import {
 import { type GraphReader, literal } from './reader.ts';
 
 /** Request states after which the request made nothing that still stands. */
-const DEAD = new Set(['Canceled', 'Denied', 'Failed', 'Revoked']);
+export const DEAD = new Set(['Canceled', 'Denied', 'Failed', 'Revoked']);
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -89,8 +90,8 @@ export function isOurs(
 
 /** When our grant ends: the instance's end, else the latest end our requests asked for. */
 export function ourEnd(
-  live: ScheduleInstance | undefined,
-  ours: readonly ScheduleRequest[],
+  live: Dated | undefined,
+  ours: readonly Pick<ScheduleRequest, 'scheduleInfo'>[],
 ): number | null {
   if (live) return endOf(live);
   const ends = ours.flatMap((r) => {

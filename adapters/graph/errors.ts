@@ -27,6 +27,22 @@ export const PERMISSIONS = {
   users: { permission: 'User.Read.All', action: 'look up users' },
   groups: { permission: 'GroupMember.Read.All', action: 'check group membership' },
   signIns: { permission: 'AuditLog.Read.All', action: 'read sign-in activity' },
+  groupActivate: {
+    permission: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+    action: 'grant or remove group membership and ownership in PIM',
+  },
+  groupAssignments: {
+    permission: 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+    action: 'read active group membership and ownership in PIM',
+  },
+  groupEligibility: {
+    permission: 'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+    action: 'read PIM for Groups eligibilities',
+  },
+  groupPolicy: {
+    permission: 'RoleManagementPolicy.Read.AzureADGroup',
+    action: 'read PIM for Groups settings',
+  },
 } as const;
 export type GraphCallKind = keyof typeof PERMISSIONS;
 

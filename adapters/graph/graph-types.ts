@@ -43,12 +43,15 @@ export interface RoleDefinition {
 
 export const ROLE_MANAGEMENT = '/roleManagement/directory';
 
+/** The two dates every PIM schedule instance has, directory roles and groups alike. */
+export type Dated = Pick<ScheduleInstance, 'startDateTime' | 'endDateTime'>;
+
 /** Whether an instance holds at `now`: started and not yet ended. */
-export function current(i: ScheduleInstance, now: number): boolean {
+export function current(i: Dated, now: number): boolean {
   const start = i.startDateTime ? Date.parse(i.startDateTime) : Number.NEGATIVE_INFINITY;
   const end = i.endDateTime ? Date.parse(i.endDateTime) : Number.POSITIVE_INFINITY;
   return start <= now && end > now;
 }
 
-export const endOf = (i: ScheduleInstance): number | null =>
+export const endOf = (i: Dated): number | null =>
   i.endDateTime ? Date.parse(i.endDateTime) : null;

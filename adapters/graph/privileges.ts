@@ -1,11 +1,12 @@
 /**
- * Entra PIM for directory roles through Graph: role definitions, eligibility (direct and
- * through groups), PIM's own rules, active assignments, and grants (grants.ts). Reads that
+ * Entra PIM through Graph: directory roles (role definitions, eligibility direct and through
+ * groups, PIM's own rules, active assignments, grants in grants.ts) and PIM for Groups
+ * (group-reads.ts, group-grants.ts), each target sent to the part for its kind. Reads that
  * Graph refuses throw GraphRefusedError with the catalogue message; outages throw
- * GraphUnavailableError for the job to retry.
+ * GraphUnavailableError for the job to retry. Azure roles are ARM's (adapters/arm).
  */
 import type { PimRules } from '../../bot/core/domain/policy.ts';
-import { covers, type RoleEntry, type Target } from '../../bot/core/domain/target.ts';
+import { covers, type RoleEntry, type Target, targetLabel } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type {
@@ -26,6 +27,14 @@ import {
   type ScheduleInstance,
 } from './graph-types.ts';
 import { GroupEligibility } from './group-eligibility.ts';
+import { GroupGrants } from './group-grants.ts';
+import {
+  groupAssignmentOf,
+  groupEligibilities,
+  groupRules,
+  liveGroupInstances,
+  standingGroupAssignments,
+} from './group-reads.ts';
 import { type GraphReader, literal, together } from './reader.ts';
 import {
   assignmentOf,
@@ -36,6 +45,9 @@ import {
 } from './role-holders.ts';
 import { type PolicyRule, pimRules } from './rules.ts';
 import { TtlCache } from './ttl-cache.ts';
+
+const unsupported = (target: Target) =>
+  err(appError('graph.unsupported_target', { kind: target.kind }));
 
 export interface GraphPrivilegesOptions {
   readonly now?: () => number;
@@ -54,6 +66,8 @@ export class GraphPrivileges implements PrivilegeProvider {
   readonly #rules: TtlCache<PimRules>;
   readonly #groups: GroupEligibility;
   readonly #grants: PimGrants;
+  readonly #groupGrants: GroupGrants;
+  readonly #log: Logger | undefined;
 
   constructor(reader: GraphReader, options: GraphPrivilegesOptions = {}) {
     this.#reader = reader;
@@ -63,6 +77,8 @@ export class GraphPrivileges implements PrivilegeProvider {
     this.#rules = new TtlCache(options.rulesTtlMs ?? 5 * 60_000, { now });
     this.#groups = new GroupEligibility(reader, now, options.groupEligibilityTtlMs ?? 60_000);
     this.#grants = new PimGrants(reader, now, options.log);
+    this.#groupGrants = new GroupGrants(reader, now, options.log);
+    this.#log = options.log;
   }
 
   /** Every directory role, disabled ones too: a name should resolve, PIM says why not. */
@@ -82,7 +98,19 @@ export class GraphPrivileges implements PrivilegeProvider {
     });
   }
 
+  /** Directory roles and group membership or ownership the person may activate. */
   async eligibilities(principalId: string): Promise<readonly Eligibility[]> {
+    const [roles, groups] = await together([
+      this.#roleEligibilities(principalId),
+      this.#unlessGroupsRefused(
+        () => groupEligibilities(this.#reader, principalId, this.#now()),
+        'eligibility',
+      ),
+    ]);
+    return [...roles, ...groups];
+  }
+
+  async #roleEligibilities(principalId: string): Promise<readonly Eligibility[]> {
     const [direct, viaGroups, roles] = await together([
       this.#reader.list<ScheduleInstance>(
         `${ROLE_MANAGEMENT}/roleEligibilityScheduleInstances`,
@@ -105,8 +133,15 @@ export class GraphPrivileges implements PrivilegeProvider {
     return [...byTarget.values()];
   }
 
-  /** PIM's rules for activating the role; directory role policies are tenant-wide (`/`). */
+  /**
+   * PIM's rules for activating the target: directory role policies are tenant-wide (`/`),
+   * a group has one for membership and one for ownership.
+   */
   async rules(target: Target): Promise<PimRules> {
+    if (target.kind === 'group')
+      return this.#rules.get(`group:${target.id}:${target.access ?? 'member'}`, () =>
+        groupRules(this.#reader, target),
+      );
     if (target.kind !== 'directory_role')
       throw new GraphRefusedError(appError('graph.unsupported_target', { kind: target.kind }));
     return this.#rules.get(target.id, async () => {
@@ -128,18 +163,21 @@ export class GraphPrivileges implements PrivilegeProvider {
    * scheduled start, a slow approval) grants nothing.
    */
   async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
-    if (grant.target.kind === 'directory_role') {
-      const refused = await this.#notEligible(grant.principalId, grant.target);
-      if (refused) return err(refused);
-    }
-    return this.#grants.activate(grant);
+    const { kind } = grant.target;
+    if (kind !== 'directory_role' && kind !== 'group') return unsupported(grant.target);
+    const refused = await this.#notEligible(grant.principalId, grant.target);
+    if (refused) return err(refused);
+    return kind === 'group' ? this.#groupGrants.activate(grant) : this.#grants.activate(grant);
   }
 
   /** Why `target` may not be granted now; a read Graph refuses is the grant's refusal too. */
   async #notEligible(principalId: string, target: Target): Promise<AppError | null> {
     let held: readonly Eligibility[];
     try {
-      held = await this.eligibilities(principalId);
+      held =
+        target.kind === 'group'
+          ? await groupEligibilities(this.#reader, principalId, this.#now())
+          : await this.#roleEligibilities(principalId);
     } catch (error) {
       if (error instanceof GraphRefusedError) return error.appError;
       throw error;
@@ -147,13 +185,14 @@ export class GraphPrivileges implements PrivilegeProvider {
     const covered = held.some((e) => covers(e.target, target));
     return covered
       ? null
-      : appError('policy.not_eligible', { role: target.name, scope: target.scope });
+      : appError('policy.not_eligible', { role: targetLabel(target), scope: target.scope });
   }
 
   extend(
     grant: GrantRequest,
     endsAt: number,
   ): Promise<Result<{ readonly endsAt: number }, AppError>> {
+    if (grant.target.kind === 'group') return this.#groupGrants.extend(grant, endsAt);
     return this.#grants.extend(grant, endsAt);
   }
 
@@ -162,20 +201,57 @@ export class GraphPrivileges implements PrivilegeProvider {
     target: Target,
     requestId: string,
   ): Promise<Result<void, AppError>> {
+    if (target.kind === 'group')
+      return this.#groupGrants.deactivate(principalId, target, requestId);
     return this.#grants.deactivate(principalId, target, requestId);
   }
 
+  /** Directory roles and group membership or ownership the person holds now. */
   async activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]> {
-    const [live, roles] = await together([
-      liveInstances(this.#reader, principalId, this.#now()),
+    const now = this.#now();
+    const [live, roles, groups] = await together([
+      liveInstances(this.#reader, principalId, now),
       this.listRoles(),
+      this.#unlessGroupsRefused(
+        () => liveGroupInstances(this.#reader, `principalId eq ${literal(principalId)}`, now),
+        'assignments',
+      ),
     ]);
-    return live.map((i) => assignmentOf(i, roles));
+    return [...live.map((i) => assignmentOf(i, roles)), ...groups.map(groupAssignmentOf)];
   }
 
-  /** Role holders PIM does not time-box, for the "assigned outside PIM" alert. */
-  async standingAssignments(): Promise<readonly ActiveAssignment[]> {
-    return standingAssignments(this.#reader, await this.listRoles(), this.#now());
+  /**
+   * Role holders PIM does not time-box, for the "assigned outside PIM" alert; with
+   * `groupIds`, also the standing members and owners of those groups (Graph lists group
+   * assignments only group by group).
+   */
+  async standingAssignments(
+    groupIds: readonly string[] = [],
+  ): Promise<readonly ActiveAssignment[]> {
+    const [roles, groups] = await together([
+      this.listRoles().then((all) => standingAssignments(this.#reader, all, this.#now())),
+      standingGroupAssignments(this.#reader, groupIds, this.#now()),
+    ]);
+    return [...roles, ...groups];
+  }
+
+  /**
+   * A PIM for Groups read whose permission was not consented leaves groups out rather than
+   * failing directory roles too (a deployment that has not consented the group permissions
+   * yet); activating a group still says which permission is missing.
+   */
+  async #unlessGroupsRefused<T>(read: () => Promise<T[]>, what: string): Promise<T[]> {
+    try {
+      return await read();
+    } catch (error) {
+      if (
+        !(error instanceof GraphRefusedError) ||
+        error.appError.code !== 'graph.permission_missing'
+      )
+        throw error;
+      this.#log?.warn({ read: what, detail: error.message }, 'PIM for Groups left out');
+      return [];
+    }
   }
 
   /** Everyone holding a built-in directory role now (the too-many-admins alert). */

@@ -1,8 +1,11 @@
-/** A role's PIM settings as Graph returns them: unifiedRoleManagementPolicy rules. */
-import type { Tenant } from '../tenant.ts';
+/** PIM settings as Graph returns them: unifiedRoleManagementPolicy rules. */
+import type { StandInPolicy, Tenant } from '../tenant.ts';
 
-export function rulesOf(t: Tenant, roleId: string) {
-  const p = t.policies.get(roleId) ?? {};
+/** A directory role's rules. */
+export const rulesOf = (t: Tenant, roleId: string) => rulesFor(t.policies.get(roleId) ?? {});
+
+/** The rules of one policy: a directory role's, or a group's for membership or ownership. */
+export function rulesFor(p: StandInPolicy) {
   const enabled = (j?: boolean, tk?: boolean, mfa?: boolean) => [
     ...(mfa ? ['MultiFactorAuthentication'] : []),
     ...(j ? ['Justification'] : []),

@@ -6,6 +6,7 @@ import type { Tenant } from '../tenant.ts';
 import type { GraphCall, Reply } from './call.ts';
 import { directoryRoute } from './directory-routes.ts';
 import { graphError } from './errors.ts';
+import { groupRoute } from './group-routes.ts';
 import { parseFilter } from './odata.ts';
 import { pimRoute } from './pim-routes.ts';
 
@@ -20,6 +21,7 @@ export function route(t: Tenant, call: GraphCall): Reply {
     );
   return (
     directoryRoute(t, call, filter) ??
+    groupRoute(t, call, filter) ??
     pimRoute(t, call, filter) ??
     graphError(
       404,

@@ -4,8 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../tenant.ts';
-import { type GraphCall, isoSeconds, needs, ok, type Reply } from './call.ts';
+import { type GraphCall, needs, ok, type Reply } from './call.ts';
 import { graphError, policyFailed } from './errors.ts';
+import { failedPolicyRules, isReply, requestedSchedule } from './schedule-info.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -72,58 +73,26 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
       `The role '${role.displayName}' is not enabled for assignment.`,
       cid,
     );
-  const schedule = (b.scheduleInfo ?? {}) as {
-    startDateTime?: string;
-    expiration?: { type?: string; duration?: string; endDateTime?: string };
-  };
-  const start = schedule.startDateTime ? Date.parse(schedule.startDateTime) : t.now();
-  if (Number.isNaN(start))
-    return graphError(400, 'BadRequest', 'scheduleInfo.startDateTime is not a date.', cid);
-  const type = (schedule.expiration?.type ?? 'noExpiration').toLowerCase();
-  let seconds: number | null = null;
-  if (type === 'afterduration') {
-    seconds = isoSeconds(schedule.expiration?.duration ?? '');
-    if (seconds === null)
-      return graphError(
-        400,
-        'BadRequest',
-        `Invalid duration '${schedule.expiration?.duration}'.`,
-        cid,
-      );
-  } else if (type === 'afterdatetime') {
-    seconds = (Date.parse(schedule.expiration?.endDateTime ?? '') - start) / 1000;
-  } else if (type !== 'noexpiration') {
-    return graphError(
-      400,
-      'BadRequest',
-      `Invalid expiration type '${schedule.expiration?.type}'.`,
-      cid,
-    );
-  }
-  const policy = t.policies.get(roleId) ?? {};
+  const asked = requestedSchedule(b, t.now(), cid);
+  if (isReply(asked)) return asked;
+  const { start, seconds } = asked;
   const self = verb.startsWith('self');
-  const failed: string[] = [];
-  const max =
-    isoSeconds(
-      (self ? policy.maximumDuration : policy.adminMaximumDuration) ?? (self ? 'PT8H' : 'P365D'),
-    ) ?? 0;
   const justified = typeof b.justification === 'string' && b.justification.trim() !== '';
-  if (self) {
-    const eligible = t
-      .liveEligibilities()
-      .some(
-        (e) =>
-          e.roleDefinitionId === roleId &&
-          (e.principalId === principalId || t.groupsOf(principalId).has(e.principalId)),
-      );
-    if (!eligible) failed.push('EligibilityRule');
-    if (policy.mfa) failed.push('MfaRule');
-    if (policy.ticketing && !(b.ticketInfo as { ticketNumber?: string } | undefined)?.ticketNumber)
-      failed.push('TicketingRule');
-  }
-  if ((self ? policy.justification : policy.adminJustification) && !justified)
-    failed.push('JustificationRule');
-  if (seconds === null ? self : seconds > max) failed.push('ExpirationRule');
+  const failed = failedPolicyRules({
+    body: b,
+    policy: t.policies.get(roleId) ?? {},
+    self,
+    seconds,
+    eligible:
+      self &&
+      t
+        .liveEligibilities()
+        .some(
+          (e) =>
+            e.roleDefinitionId === roleId &&
+            (e.principalId === principalId || t.groupsOf(principalId).has(e.principalId)),
+        ),
+  });
   if (failed.length > 0) return policyFailed(failed, cid);
   if (live && verb !== 'adminextend' && verb !== 'adminupdate')
     return graphError(400, 'RoleAssignmentExists', 'The Role assignment already exists.', cid);

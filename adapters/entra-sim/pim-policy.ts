@@ -1,0 +1,10 @@
+/** PIM's activation settings for one role, or one group's membership or ownership. */
+export interface StandInPolicy {
+  maximumDuration?: string;
+  justification?: boolean;
+  ticketing?: boolean;
+  mfa?: boolean;
+  approval?: boolean;
+  adminJustification?: boolean;
+  adminMaximumDuration?: string;
+}

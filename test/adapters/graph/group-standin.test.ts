@@ -1,0 +1,191 @@
+/**
+ * The simulated tenant's PIM for Groups as the Graph client sees it: PIM's validation of
+ * schedule requests, its error bodies, the permission each endpoint needs, and group members.
+ */
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createGraphClient } from '../../../adapters/graph/client.ts';
+import { createCredential } from '../../../adapters/graph/credential.ts';
+import { failureOf } from '../../../adapters/graph/errors.ts';
+import { ALICE, BOB, CAROL, FAST, GROUP, START, useGraph } from './graph-fixture.ts';
+import { addPaymentsGroup, GROUP_REQUESTS, PIM_GROUPS } from './group-fixture.ts';
+
+const env = useGraph();
+let client: Client;
+
+/** A client with a fresh token: a token carries the permissions consented when it was issued. */
+const newClient = () =>
+  createGraphClient(
+    createCredential({
+      tenantId: env.graph.tenantId,
+      clientId: env.graph.clientId,
+      clientSecret: env.graph.clientSecret,
+      authorityHost: env.graph.authorityHost,
+    }),
+    { baseUrl: env.graph.graphBaseUrl, ...FAST },
+  );
+
+beforeEach(() => {
+  addPaymentsGroup(env);
+  client = newClient();
+});
+
+const body = (over: Record<string, unknown> = {}) => ({
+  action: 'selfActivate',
+  accessId: 'member',
+  principalId: ALICE,
+  groupId: GROUP,
+  justification: 'payments outage',
+  scheduleInfo: {
+    startDateTime: new Date(START).toISOString(),
+    expiration: { type: 'AfterDuration', duration: 'PT2H' },
+  },
+  ...over,
+});
+
+/** What Graph answered a failed call: status, code and message. */
+async function refused(call: Promise<unknown>) {
+  const { status, code, message } = failureOf(
+    await call.then(
+      () => null,
+      (e: unknown) => e,
+    ),
+  );
+  return { status, code, message };
+}
+
+const post = (b: Record<string, unknown>) => client.api(GROUP_REQUESTS).post(b);
+
+describe('schedule requests', () => {
+  it("apply PIM's rules for the group and access asked for", async () => {
+    const rules = (...names: string[]) => ({
+      status: 400,
+      code: 'RoleAssignmentRequestPolicyValidationFailed',
+      message: `The following policy rules failed: ${JSON.stringify(names)}`,
+    });
+    expect(
+      await refused(
+        post(body({ scheduleInfo: { expiration: { type: 'afterDuration', duration: 'PT9H' } } })),
+      ),
+    ).toEqual(rules('ExpirationRule'));
+    env.graph.tenant.setGroupPolicy(GROUP, 'member', { justification: true, ticketing: true });
+    expect(await refused(post(body({ justification: '' })))).toEqual(
+      rules('TicketingRule', 'JustificationRule'),
+    );
+    expect(await refused(post(body({ principalId: CAROL, accessId: 'owner' })))).toEqual(
+      rules('EligibilityRule'),
+    );
+    env.graph.tenant.setGroupPolicy(GROUP, 'owner', { adminMaximumDuration: 'PT1H' });
+    expect(await refused(post(body({ action: 'adminAssign', accessId: 'owner' })))).toEqual(
+      rules('ExpirationRule'),
+    );
+  });
+
+  it('grant once: a second assign exists already, removing nothing does not exist', async () => {
+    const made = await post(body({ action: 'adminAssign' }));
+    expect(made).toMatchObject({
+      status: 'Provisioned',
+      action: 'adminAssign',
+      accessId: 'member',
+      groupId: GROUP,
+      principalId: ALICE,
+    });
+    expect(env.graph.tenant.activeGroupAssignments()).toMatchObject([
+      { id: made.targetScheduleId, endDateTime: '2026-11-23T11:00:00.000Z' },
+    ]);
+    expect(await refused(post(body({ action: 'adminAssign' })))).toEqual({
+      status: 400,
+      code: 'RoleAssignmentExists',
+      message: 'The Role assignment already exists.',
+    });
+    const remove = body({ action: 'adminRemove', accessId: 'owner' });
+    expect(await refused(post(remove))).toEqual({
+      status: 400,
+      code: 'RoleAssignmentDoesNotExist',
+      message: 'The Role assignment does not exist.',
+    });
+    expect(await refused(post(body({ accessId: 'admin' })))).toMatchObject({
+      status: 400,
+      code: 'BadRequest',
+    });
+  });
+});
+
+describe('reads', () => {
+  it('lists only with a filter on principalId or groupId, the group expanded when asked', async () => {
+    const instances = `${PIM_GROUPS}/eligibilityScheduleInstances`;
+    expect(await refused(client.api(instances).get())).toMatchObject({ status: 400 });
+    const page = await client
+      .api(instances)
+      .filter(encodeURIComponent(`groupId eq '${GROUP}' and accessId eq 'owner'`))
+      .expand('group')
+      .get();
+    expect(page.value).toMatchObject([
+      {
+        principalId: ALICE,
+        groupId: GROUP,
+        accessId: 'owner',
+        memberType: 'direct',
+        group: { id: GROUP, displayName: 'Payments Oncall' },
+      },
+    ]);
+  });
+
+  it('members: standing ones and those activated through PIM', async () => {
+    env.graph.tenant.addStandingGroupMember(GROUP, BOB);
+    await post(body({ action: 'adminAssign' }));
+    const members = await client.api(`/groups/${GROUP}/members`).get();
+    expect(members.value.map((m: { id: string }) => m.id)).toEqual([BOB, ALICE]);
+    const instances = await client
+      .api(`${PIM_GROUPS}/assignmentScheduleInstances`)
+      .filter(encodeURIComponent(`groupId eq '${GROUP}'`))
+      .get();
+    expect(instances.value).toMatchObject([
+      { principalId: BOB, assignmentType: 'assigned', memberType: 'direct', endDateTime: null },
+      { principalId: ALICE, assignmentType: 'activated', memberType: 'direct' },
+    ]);
+    expect(await client.api(`/groups/${GROUP}`).select('displayName').get()).toMatchObject({
+      displayName: 'Payments Oncall',
+    });
+  });
+
+  it('each endpoint refuses without its permission, as Graph does', async () => {
+    const denied = {
+      status: 403,
+      code: 'Authorization_RequestDenied',
+      message: 'Insufficient privileges to complete the operation.',
+    };
+    const byAlice = encodeURIComponent(`principalId eq '${ALICE}'`);
+    const calls: [string, () => Promise<unknown>][] = [
+      [
+        'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+        () => post(body({ action: 'adminAssign' })),
+      ],
+      [
+        'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+        () => client.api(`${PIM_GROUPS}/eligibilityScheduleInstances`).filter(byAlice).get(),
+      ],
+      [
+        'RoleManagementPolicy.Read.AzureADGroup',
+        () =>
+          client
+            .api('/policies/roleManagementPolicyAssignments')
+            .filter(
+              encodeURIComponent(
+                `scopeId eq '${GROUP}' and scopeType eq 'Group' and roleDefinitionId eq 'member'`,
+              ),
+            )
+            .get(),
+      ],
+    ];
+    for (const [permission, call] of calls) {
+      expect(await call()).toBeTruthy();
+      env.graph.tenant.revokePermission(permission);
+      client = newClient();
+      expect(await refused(call())).toEqual(denied);
+    }
+    expect(
+      await refused(client.api(`${PIM_GROUPS}/assignmentScheduleInstances`).filter(byAlice).get()),
+    ).toEqual(denied);
+  });
+});
