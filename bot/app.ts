@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { directOutbox } from '../adapters/chat/outbox.ts';
 import type { Handler } from '../adapters/http/route.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
+import { PrivilegesByKind } from '../adapters/privilege-kinds.ts';
 import { RedisSignInStore } from '../adapters/redis/signin-store.ts';
 import { MemorySignInStore } from '../adapters/signin/store.ts';
 import { systemClock } from '../adapters/system/clock.ts';
@@ -275,7 +276,10 @@ async function notifyQueue(
   return { notifier, outbox, close: () => queue.close() };
 }
 
-/** Graph when Azure is configured; the sandbox points it at its simulated tenant. */
+/**
+ * Graph when Azure is configured (directory roles and PIM for Groups); the sandbox points it at
+ * its simulated tenant. Each target kind goes to the provider that serves it.
+ */
 async function loadGraph(
   config: Config,
   log: Logger,
@@ -284,5 +288,9 @@ async function loadGraph(
   if (!config.azure)
     throw new Error('Microsoft Graph is not configured: set AZURE_TENANT_ID and AZURE_CLIENT_ID');
   const { createGraph } = await import('../adapters/graph/index.ts');
-  return createGraph(config.azure, log, (status) => metrics.graphResponse(status));
+  const graph = createGraph(config.azure, log, (status) => metrics.graphResponse(status));
+  const privileges = new PrivilegesByKind([
+    { kinds: ['directory_role', 'group'], provider: graph.privileges },
+  ]);
+  return { ...graph, privileges };
 }
