@@ -56,6 +56,11 @@ export const ROLES = {
 } as const;
 
 export const APPROVER_GROUP = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+/** A PIM for Groups group: Alice may activate membership, Bob ownership. */
+export const PAYMENTS_ONCALL = {
+  id: '5a0e0c11-4b5a-4978-8695-00000000a9e1',
+  name: 'Payments Oncall',
+};
 
 export const POLICY = `
 defaults:
@@ -71,6 +76,8 @@ roles:
 channels:
   security: { slack: C0SECURITY, teams: "19:security@thread.tacv2" }
   approvals: { slack: C0APPROVALS, teams: "19:approvals@thread.tacv2" }
+groups:
+  Payments Oncall: { aliases: [payments], approval: { quorum: 1 } }
 auditors: [carol@contoso.com]
 `;
 
@@ -88,6 +95,13 @@ export const E2E_WORLD: WorldSpec = {
   groups: [{ id: APPROVER_GROUP, name: 'SecOps', members: [TENANT.carol.id, TENANT.alice.id] }],
   roles: Object.values(ROLES),
   eligible: eligibleFor([TENANT.alice.id], Object.values(ROLES)),
+  pimGroups: [
+    {
+      ...PAYMENTS_ONCALL,
+      eligible: [{ principalId: TENANT.alice.id }, { principalId: TENANT.bob.id, access: 'owner' }],
+      pim: { member: { maximumDuration: 'PT2H' } },
+    },
+  ],
 };
 
 export async function startTenant(): Promise<GraphStandIn> {

@@ -79,7 +79,7 @@ export async function activate(
   }
   if (granted.length === 0) return fail(deps, request, refused);
   const failed = refused.map(({ target, error }): TargetFailure => {
-    const facts = { role: targetLabel(target), detail: error.message };
+    const facts = { role: targetLabel(target), detail: error.message.replace(/\.$/, '') };
     return { target, code: error.code, message: appError('grant.target_failed', facts).message };
   });
 
