@@ -155,7 +155,9 @@ describe('Slack: a request for a role and a group together', () => {
       'requester told of the part not granted',
     );
     expect(told.text).toContain('Exchange Administrator is active until');
-    expect(told.text).toMatch(/Not granted: Activating \W*Payments Oncall\W* failed: .*already active.*The other targets of this request were granted/);
+    expect(told.text).toMatch(
+      /Not granted: Activating \W*Payments Oncall\W* failed: .*already active.*The other targets of this request were granted/,
+    );
     await waitFor(
       () => JSON.stringify(cardsFor(id)[0]?.blocks).includes('Not granted'),
       5_000,
