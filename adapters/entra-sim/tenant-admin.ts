@@ -1,5 +1,6 @@
 /** Setting up and reading the simulated tenant from outside, as an admin would in the portal. */
 import { randomUUID } from 'node:crypto';
+import { type ArmAdmin, armAdmin } from './arm/admin.ts';
 import type {
   Assignment,
   StandInEligibility,
@@ -31,6 +32,8 @@ export interface TenantAdmin {
   /** The application permissions consented for the app (tokens issued from now on). */
   grantPermissions(perms: string[]): void;
   revokePermission(perm: string): void;
+  /** Subscriptions, Azure roles, their eligibility and PIM settings. */
+  readonly azure: ArmAdmin;
 }
 
 export function tenantAdmin(t: Tenant): TenantAdmin {
@@ -68,5 +71,6 @@ export function tenantAdmin(t: Tenant): TenantAdmin {
       t.permissions = new Set(perms);
     },
     revokePermission: (perm) => void t.permissions.delete(perm),
+    azure: armAdmin(t.arm, t.now),
   };
 }
