@@ -6,7 +6,7 @@
  * 5 minutes of the activation (ActiveDurationTooShort): that is `arm.too_soon_to_remove`,
  * carrying `retryAt` for the caller to schedule the removal then.
  */
-import { toIsoDuration } from '../../bot/core/domain/duration.ts';
+import { parseDuration, toIsoDuration } from '../../bot/core/domain/duration.ts';
 import { type Target, targetLabel } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
@@ -36,6 +36,15 @@ const GRANTED = new Set([
   'PendingScheduleCreation',
   'ScheduleCreated',
 ]);
+
+/** Start plus AfterDuration, as the request was written. */
+function endOf(request: ArmScheduleRequest): number | null {
+  const schedule = request.properties?.scheduleInfo;
+  const start = timeOf(schedule?.startDateTime);
+  const seconds = parseDuration(schedule?.expiration?.duration ?? '');
+  if (start !== null && seconds !== null) return start + seconds * 1000;
+  return timeOf(schedule?.expiration?.endDateTime);
+}
 
 const lastSegment = (id: string | null | undefined): string =>
   (id ?? '').split('/').filter(Boolean).pop()?.toLowerCase() ?? '';
@@ -175,9 +184,14 @@ export class ArmGrants {
     };
   }
 
+  /**
+   * The end the request ARM holds asks for: a PUT repeated under the same name is answered
+   * with the first one, whose start may be earlier than this attempt's.
+   */
   #granted(request: ArmScheduleRequest, target: Target, endsAt: number) {
     const status = request.properties?.status;
-    if (status === undefined || GRANTED.has(status)) return ok({ endsAt });
+    if (status === undefined || GRANTED.has(status))
+      return ok({ endsAt: endOf(request) ?? endsAt });
     return err(appError('graph.not_granted', { role: targetLabel(target), status }));
   }
 
