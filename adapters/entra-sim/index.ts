@@ -8,6 +8,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { armAudience, armReply } from './arm/service.ts';
+import { ArmState } from './arm/state.ts';
 import { graphReply, isGraphPath } from './graph/service.ts';
 import { startSimServer } from './http-server.ts';
 import { Login } from './login.ts';
@@ -67,6 +68,7 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
   };
   const t = new Tenant(now);
+  const azure = new ArmState(t);
   const login = new Login(app, now, () => t.permissions);
   const people = new UserSignIn(app, now, () => t.users.values(), options.idTokenClaims);
   const middleware = options.middleware ?? [];
@@ -105,7 +107,8 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
         middleware: () => middleware,
         graphAuth: () => null,
         armAuth: (headers) => armAudience(login.token(headers.authorization), armOrigin, now()),
-        handle: (req) => armReply(t, req, login.token(req.headers.authorization), armOrigin, now()),
+        handle: (req) =>
+          armReply(azure, req, login.token(req.headers.authorization), armOrigin, now()),
       })
     : null;
   armOrigin = arm?.origin ?? '';
@@ -117,7 +120,7 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
     tenantId: app.tenantId,
     clientId: app.clientId,
     clientSecret: app.clientSecret,
-    tenant: tenantAdmin(t),
+    tenant: tenantAdmin(t, azure),
     close: async () => {
       await arm?.close();
       await page?.close();

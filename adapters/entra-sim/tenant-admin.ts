@@ -1,6 +1,7 @@
 /** Setting up and reading the simulated tenant from outside, as an admin would in the portal. */
 import { randomUUID } from 'node:crypto';
 import { type ArmAdmin, armAdmin } from './arm/admin.ts';
+import type { ArmState } from './arm/state.ts';
 import type {
   Assignment,
   StandInEligibility,
@@ -36,7 +37,7 @@ export interface TenantAdmin {
   readonly azure: ArmAdmin;
 }
 
-export function tenantAdmin(t: Tenant): TenantAdmin {
+export function tenantAdmin(t: Tenant, arm: ArmState): TenantAdmin {
   return {
     addUser: (u) => void t.users.set(u.id, u),
     updateUser: (id, changes) => {
@@ -71,6 +72,6 @@ export function tenantAdmin(t: Tenant): TenantAdmin {
       t.permissions = new Set(perms);
     },
     revokePermission: (perm) => void t.permissions.delete(perm),
-    azure: armAdmin(t.arm, t.now),
+    azure: armAdmin(arm, t.now),
   };
 }

@@ -1,6 +1,4 @@
 /** The simulated directory behind the Graph stand-in: users, groups, roles, PIM state. */
-import { ArmState } from './arm/state.ts';
-
 export interface StandInUser {
   id: string;
   displayName: string;
@@ -66,8 +64,6 @@ export class Tenant {
   assignments: Assignment[] = [];
   readonly requestLog: Record<string, unknown>[] = [];
   permissions = new Set(ALL_PERMISSIONS);
-  /** The Azure side: subscriptions, Azure roles and their PIM state (served by arm/). */
-  readonly arm = new ArmState();
   readonly now: () => number;
 
   constructor(now: () => number) {

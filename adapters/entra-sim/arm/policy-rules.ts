@@ -1,10 +1,11 @@
 /** A role's PIM settings as ARM's roleManagementPolicyAssignments give them (effectiveRules). */
-import type { Tenant } from '../tenant.ts';
+
 import { azureRoleDefinitionId } from '../world.ts';
 import { PROVIDER } from './reply.ts';
+import type { ArmState } from './state.ts';
 
-function effectiveRules(t: Tenant, roleGuid: string) {
-  const p = t.arm.policies.get(roleGuid) ?? {};
+function effectiveRules(arm: ArmState, roleGuid: string) {
+  const p = arm.policies.get(roleGuid) ?? {};
   const target = (caller: string) => ({
     caller,
     operations: ['All'],
@@ -65,8 +66,8 @@ function effectiveRules(t: Tenant, roleGuid: string) {
 }
 
 /** One policy assignment per role at `scope`; `roleDefinitionId` narrows to one. */
-export function policyAssignments(t: Tenant, scope: string, roleDefinitionId: string | null) {
-  return [...t.arm.roles.keys()]
+export function policyAssignments(arm: ArmState, scope: string, roleDefinitionId: string | null) {
+  return [...arm.roles.keys()]
     .map((guid) => ({ guid, id: azureRoleDefinitionId(scope, guid) }))
     .filter(
       (r) => roleDefinitionId === null || r.id.toLowerCase() === roleDefinitionId.toLowerCase(),
@@ -82,10 +83,10 @@ export function policyAssignments(t: Tenant, scope: string, roleDefinitionId: st
           scope,
           roleDefinitionId: id,
           policyId,
-          effectiveRules: effectiveRules(t, guid),
+          effectiveRules: effectiveRules(arm, guid),
           policyAssignmentProperties: {
             scope: { id: scope, type: 'subscription' },
-            roleDefinition: { id, displayName: t.arm.roles.get(guid) ?? guid, type: 'BuiltInRole' },
+            roleDefinition: { id, displayName: arm.roles.get(guid) ?? guid, type: 'BuiltInRole' },
             policy: { id: policyId, lastModifiedDateTime: null },
           },
         },

@@ -1,9 +1,9 @@
 /** ARM's reply shapes: the error envelope and the resource entities with expandedProperties. */
 import { randomUUID } from 'node:crypto';
 import type { SimReply } from '../sim-request.ts';
-import type { Tenant } from '../tenant.ts';
 import { azureRoleDefinitionId } from '../world.ts';
 import { lookupScope } from './scopes.ts';
+import type { ArmState } from './state.ts';
 
 export const PROVIDER = '/providers/Microsoft.Authorization';
 
@@ -40,10 +40,10 @@ export const iso = (ms: number | null): string | null =>
   ms === null ? null : new Date(ms).toISOString();
 
 /** What expandedProperties say about a scope, a role and a principal. */
-export function expanded(t: Tenant, scope: string, roleGuid: string, principalId: string) {
-  const known = lookupScope(t.arm, scope);
-  const user = t.users.get(principalId);
-  const group = t.groups.get(principalId);
+export function expanded(arm: ArmState, scope: string, roleGuid: string, principalId: string) {
+  const known = lookupScope(arm, scope);
+  const user = arm.tenant.users.get(principalId);
+  const group = arm.tenant.groups.get(principalId);
   const roleId = azureRoleDefinitionId(scope, roleGuid);
   return {
     scope: {
@@ -53,7 +53,7 @@ export function expanded(t: Tenant, scope: string, roleGuid: string, principalId
     },
     roleDefinition: {
       id: roleId,
-      displayName: t.arm.roles.get(roleGuid) ?? roleGuid,
+      displayName: arm.roles.get(roleGuid) ?? roleGuid,
       type: 'BuiltInRole',
     },
     principal: {

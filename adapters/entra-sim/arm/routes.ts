@@ -5,21 +5,14 @@
  * asked about), policy assignments with their effective rules, and schedule requests.
  */
 import type { SimReply } from '../sim-request.ts';
-import type { Tenant } from '../tenant.ts';
 import { azureRoleDefinitionId } from '../world.ts';
+import type { ArmCall } from './call.ts';
 import { policyAssignments } from './policy-rules.ts';
 import { armError, expanded, iso, PROVIDER } from './reply.ts';
 import { putScheduleRequest } from './schedule-requests.ts';
 import { lookupScope, visibleFrom } from './scopes.ts';
+import type { ArmState } from './state.ts';
 import { requestKey } from './state.ts';
-
-export interface ArmCall {
-  readonly method: string;
-  readonly pathname: string;
-  readonly query: URLSearchParams;
-  readonly body: unknown;
-  readonly now: number;
-}
 
 const PATH =
   /^(.*)\/providers\/Microsoft\.Authorization\/(roleEligibilityScheduleInstances|roleAssignmentScheduleInstances|roleManagementPolicyAssignments|roleAssignmentScheduleRequests)(?:\/([^/]+))?$/i;
@@ -33,7 +26,7 @@ const decode = (path: string): string =>
     .map((s) => decodeURIComponent(s))
     .join('/');
 
-export function armRoute(t: Tenant, call: ArmCall): SimReply {
+export function armRoute(arm: ArmState, call: ArmCall): SimReply {
   const m = PATH.exec(decode(call.pathname));
   if (!m?.[1] || !m[2])
     return armError(404, 'InvalidResourceType', `No route for ${call.method} ${call.pathname}.`);
@@ -44,14 +37,14 @@ export function armRoute(t: Tenant, call: ArmCall): SimReply {
       `The api-version '${call.query.get('api-version')}' is invalid. The supported versions include '${API_VERSION}'.`,
     );
   const scope = m[1];
-  const known = lookupScope(t.arm, scope);
+  const known = lookupScope(arm, scope);
   if (!('found' in known)) return armError(404, known.code, known.message);
   const resource = m[2].toLowerCase();
   const name = m[3];
   if (resource === 'roleassignmentschedulerequests' && name !== undefined) {
-    if (call.method === 'PUT') return putScheduleRequest(t, call, scope, name);
+    if (call.method === 'PUT') return putScheduleRequest(arm, call, scope, name);
     if (call.method === 'GET') {
-      const found = t.arm.requests.get(requestKey(scope, name));
+      const found = arm.requests.get(requestKey(scope, name));
       return found
         ? { status: 200, body: found.entity }
         : armError(
@@ -67,23 +60,29 @@ export function armRoute(t: Tenant, call: ArmCall): SimReply {
   if (resource === 'rolemanagementpolicyassignments') {
     const role = filter === null ? null : ROLE_EQ.exec(filter)?.[1]?.replace(/''/g, "'");
     if (role === undefined) return badFilter(filter);
-    return { status: 200, body: { value: policyAssignments(t, scope, role) } };
+    return { status: 200, body: { value: policyAssignments(arm, scope, role) } };
   }
   const principal = filter === null ? null : ASSIGNED_TO.exec(filter)?.[1];
   if (principal === undefined) return badFilter(filter);
-  const holders = principal === null ? null : new Set([principal, ...t.groupsOf(principal)]);
+  const holders =
+    principal === null ? null : new Set([principal, ...arm.tenant.groupsOf(principal)]);
   const value =
     resource === 'roleeligibilityscheduleinstances'
-      ? eligibilityInstances(t, scope, holders, call.now)
-      : assignmentInstances(t, scope, holders, call.now);
+      ? eligibilityInstances(arm, scope, holders, call.now)
+      : assignmentInstances(arm, scope, holders, call.now);
   return { status: 200, body: { value } };
 }
 
 const badFilter = (filter: string | null): SimReply =>
   armError(400, 'BadRequest', `The filter '${filter}' is not supported.`);
 
-function eligibilityInstances(t: Tenant, scope: string, holders: Set<string> | null, now: number) {
-  return t.arm
+function eligibilityInstances(
+  arm: ArmState,
+  scope: string,
+  holders: Set<string> | null,
+  now: number,
+) {
+  return arm
     .liveEligibilities(now)
     .filter((e) => visibleFrom(scope, e.scope) && (holders === null || holders.has(e.principalId)))
     .map((e) => ({
@@ -94,20 +93,25 @@ function eligibilityInstances(t: Tenant, scope: string, holders: Set<string> | n
         scope: e.scope,
         roleDefinitionId: azureRoleDefinitionId(e.scope, e.roleGuid),
         principalId: e.principalId,
-        principalType: t.groups.has(e.principalId) ? 'Group' : 'User',
+        principalType: arm.tenant.groups.has(e.principalId) ? 'Group' : 'User',
         status: 'Provisioned',
         roleEligibilityScheduleId: `${e.scope}${PROVIDER}/roleEligibilitySchedules/${e.id}`,
         startDateTime: iso(e.start),
         endDateTime: iso(e.end),
-        memberType: t.groups.has(e.principalId) ? 'Group' : 'Direct',
+        memberType: arm.tenant.groups.has(e.principalId) ? 'Group' : 'Direct',
         createdOn: iso(e.start),
-        expandedProperties: expanded(t, e.scope, e.roleGuid, e.principalId),
+        expandedProperties: expanded(arm, e.scope, e.roleGuid, e.principalId),
       },
     }));
 }
 
-function assignmentInstances(t: Tenant, scope: string, holders: Set<string> | null, now: number) {
-  return t.arm
+function assignmentInstances(
+  arm: ArmState,
+  scope: string,
+  holders: Set<string> | null,
+  now: number,
+) {
+  return arm
     .live(now)
     .filter((a) => visibleFrom(scope, a.scope) && (holders === null || holders.has(a.principalId)))
     .map((a) => ({
@@ -118,7 +122,7 @@ function assignmentInstances(t: Tenant, scope: string, holders: Set<string> | nu
         scope: a.scope,
         roleDefinitionId: azureRoleDefinitionId(a.scope, a.roleGuid),
         principalId: a.principalId,
-        principalType: t.groups.has(a.principalId) ? 'Group' : 'User',
+        principalType: arm.tenant.groups.has(a.principalId) ? 'Group' : 'User',
         roleAssignmentScheduleId: `${a.scope}${PROVIDER}/roleAssignmentSchedules/${a.scheduleId}`,
         originRoleAssignmentId: `${a.scope}${PROVIDER}/roleAssignments/${a.scheduleId}`,
         status: 'Provisioned',
@@ -128,7 +132,7 @@ function assignmentInstances(t: Tenant, scope: string, holders: Set<string> | nu
         assignmentType: a.assignmentType,
         memberType: 'Direct',
         createdOn: iso(a.start),
-        expandedProperties: expanded(t, a.scope, a.roleGuid, a.principalId),
+        expandedProperties: expanded(arm, a.scope, a.roleGuid, a.principalId),
       },
     }));
 }

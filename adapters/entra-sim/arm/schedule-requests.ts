@@ -11,11 +11,11 @@ import { randomUUID } from 'node:crypto';
 import { scopeCovers } from '../../../bot/core/domain/target.ts';
 import { isoSeconds } from '../graph/call.ts';
 import type { SimReply } from '../sim-request.ts';
-import type { Tenant } from '../tenant.ts';
 import { azureRoleDefinitionId } from '../world.ts';
+import type { ArmCall } from './call.ts';
 import { armError, expanded, iso, PROVIDER, policyFailed } from './reply.ts';
-import type { ArmCall } from './routes.ts';
 import { lookupScope, roleGuidOf } from './scopes.ts';
+import type { ArmState } from './state.ts';
 import { type ArmAssignment, requestKey } from './state.ts';
 
 /** ARM keeps an activation this long before it may be removed. */
@@ -46,7 +46,7 @@ interface Body {
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 export function putScheduleRequest(
-  t: Tenant,
+  arm: ArmState,
   call: ArmCall,
   scope: string,
   name: string,
@@ -59,22 +59,22 @@ export function putScheduleRequest(
   const roleDefinitionId = text(b.roleDefinitionId);
   if (!TYPES.has(type.toLowerCase()))
     return armError(400, 'InvalidRequestContent', `The requestType '${type}' is not valid.`);
-  const known = lookupScope(t.arm, scope);
+  const known = lookupScope(arm, scope);
   if (!('found' in known)) return armError(404, known.code, known.message);
-  const guid = roleGuidOf(t.arm, roleDefinitionId, known.found.subscriptionId);
+  const guid = roleGuidOf(arm, roleDefinitionId, known.found.subscriptionId);
   if (!guid)
     return armError(
       400,
       'RoleDefinitionDoesNotExist',
       `The specified role definition with ID '${roleDefinitionId}' does not exist.`,
     );
-  if (!t.users.has(principalId) && !t.groups.has(principalId))
+  if (!arm.tenant.users.has(principalId) && !arm.tenant.groups.has(principalId))
     return armError(
       400,
       'PrincipalNotFound',
       `Principal ${principalId} does not exist in the directory.`,
     );
-  const seen = t.arm.requests.get(requestKey(scope, name));
+  const seen = arm.requests.get(requestKey(scope, name));
   if (seen) {
     const same =
       seen.principalId === principalId &&
@@ -89,7 +89,7 @@ export function putScheduleRequest(
         );
   }
   const verb = type.toLowerCase();
-  const live = t.arm
+  const live = arm
     .live(call.now)
     .find(
       (a) =>
@@ -106,8 +106,8 @@ export function putScheduleRequest(
         'ActiveDurationTooShort',
         'The role assignment cannot be removed within 5 minutes of its activation.',
       );
-    t.arm.assignments = t.arm.assignments.filter((a) => a !== live);
-    return created(t, scope, name, b, guid, 'Revoked', live);
+    arm.assignments = arm.assignments.filter((a) => a !== live);
+    return created(arm, scope, name, b, guid, 'Revoked', live);
   }
   const schedule = b.scheduleInfo ?? {};
   const start = schedule.startDateTime ? Date.parse(schedule.startDateTime) : call.now;
@@ -130,14 +130,14 @@ export function putScheduleRequest(
       `Invalid expiration type '${schedule.expiration?.type}'.`,
     );
   }
-  const failed = rulesFailed(t, b, verb, guid, principalId, scope, seconds, call.now);
+  const failed = rulesFailed(arm, b, verb, guid, principalId, scope, seconds, call.now);
   if (failed.length > 0) return policyFailed(failed);
   const end = seconds === null ? null : start + seconds * 1000;
   if (verb === 'adminextend' || verb === 'adminupdate' || verb === 'selfextend') {
     if (!live)
       return armError(400, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.');
     live.end = end;
-    return created(t, scope, name, b, guid, 'Provisioned', live);
+    return created(arm, scope, name, b, guid, 'Provisioned', live);
   }
   if (live) return armError(400, 'RoleAssignmentExists', 'The Role assignment already exists.');
   const assignment: ArmAssignment = {
@@ -150,13 +150,13 @@ export function putScheduleRequest(
     end,
     assignmentType: verb === 'selfactivate' ? 'Activated' : 'Assigned',
   };
-  t.arm.assignments.push(assignment);
-  return created(t, scope, name, b, guid, 'Provisioned', assignment);
+  arm.assignments.push(assignment);
+  return created(arm, scope, name, b, guid, 'Provisioned', assignment);
 }
 
 /** The PIM rules a request breaks: the end-user rules for self requests, the admin ones else. */
 function rulesFailed(
-  t: Tenant,
+  arm: ArmState,
   b: Body,
   verb: string,
   guid: string,
@@ -165,12 +165,12 @@ function rulesFailed(
   seconds: number | null,
   now: number,
 ): string[] {
-  const policy = t.arm.policies.get(guid) ?? {};
+  const policy = arm.policies.get(guid) ?? {};
   const self = verb.startsWith('self');
   const failed: string[] = [];
   if (self) {
-    const holders = new Set([principalId, ...t.groupsOf(principalId)]);
-    const eligible = t.arm
+    const holders = new Set([principalId, ...arm.tenant.groupsOf(principalId)]);
+    const eligible = arm
       .liveEligibilities(now)
       .some(
         (e) => e.roleGuid === guid && holders.has(e.principalId) && scopeCovers(e.scope, scope),
@@ -192,7 +192,7 @@ function rulesFailed(
 }
 
 function created(
-  t: Tenant,
+  arm: ArmState,
   scope: string,
   name: string,
   b: Body,
@@ -211,7 +211,7 @@ function created(
       scope,
       roleDefinitionId: azureRoleDefinitionId(scope, guid),
       principalId,
-      principalType: t.groups.has(principalId) ? 'Group' : 'User',
+      principalType: arm.tenant.groups.has(principalId) ? 'Group' : 'User',
       requestType: text(b.requestType),
       status,
       approvalId: null,
@@ -219,11 +219,11 @@ function created(
       ticketInfo: b.ticketInfo ?? { ticketNumber: null, ticketSystem: null },
       justification: b.justification ?? null,
       requestorId: null,
-      createdOn: iso(t.now()),
-      expandedProperties: expanded(t, scope, guid, principalId),
+      createdOn: iso(arm.tenant.now()),
+      expandedProperties: expanded(arm, scope, guid, principalId),
     },
   };
-  t.arm.requests.set(requestKey(scope, name), {
+  arm.requests.set(requestKey(scope, name), {
     scope,
     name,
     principalId,

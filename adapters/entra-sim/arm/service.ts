@@ -5,16 +5,16 @@
  */
 import type { IssuedToken } from '../login.ts';
 import type { SimReply, SimRequest } from '../sim-request.ts';
-import type { Tenant } from '../tenant.ts';
 import { armError } from './reply.ts';
 import { armRoute } from './routes.ts';
+import type { ArmState } from './state.ts';
 
 /** Whether the token may call ARM at `origin`. */
 export const armAudience = (token: IssuedToken | undefined, origin: string, now: number): boolean =>
   token !== undefined && token.expires > now && token.scopes.includes(`${origin}/.default`);
 
 export function armReply(
-  t: Tenant,
+  arm: ArmState,
   req: SimRequest,
   token: IssuedToken | undefined,
   origin: string,
@@ -34,7 +34,7 @@ export function armReply(
       'InvalidAuthenticationTokenAudience',
       `The access token has been obtained for wrong audience or resource '${token.scopes.join(' ')}'. It should exactly match with one of the allowed audiences '${origin}/'.`,
     );
-  return armRoute(t, {
+  return armRoute(arm, {
     method: req.method,
     pathname: req.pathname,
     query: req.query,

@@ -3,7 +3,7 @@
  * definitions by GUID, PIM eligibility and settings per role, active assignments and every
  * roleAssignmentScheduleRequest made (by scope and name, so a PUT repeated is the same request).
  */
-import type { StandInPolicy } from '../tenant.ts';
+import type { StandInPolicy, Tenant } from '../tenant.ts';
 
 export interface ArmSubscription {
   readonly id: string;
@@ -46,6 +46,8 @@ export interface ArmRequestRecord {
 }
 
 export class ArmState {
+  /** The directory the principals live in (users, groups, nested membership) and its clock. */
+  readonly tenant: Tenant;
   readonly subscriptions = new Map<string, ArmSubscription>();
   /** Role definition GUID (lower case) to display name. */
   readonly roles = new Map<string, string>();
@@ -55,6 +57,10 @@ export class ArmState {
   assignments: ArmAssignment[] = [];
   /** By `scope|name`, lower case. */
   readonly requests = new Map<string, ArmRequestRecord>();
+
+  constructor(tenant: Tenant) {
+    this.tenant = tenant;
+  }
 
   subscription(id: string): ArmSubscription | undefined {
     return this.subscriptions.get(id.toLowerCase());
