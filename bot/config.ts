@@ -68,6 +68,7 @@ const schema = z.object({
   AZURE_FEDERATED_TOKEN_FILE: optionalText,
   AZURE_AUTHORITY_HOST: optionalUrl(['https:']),
   GRAPH_BASE_URL: optionalUrl(['https:']),
+  ARM_BASE_URL: optionalUrl(['https:']),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -294,6 +295,7 @@ function fromEnv(e: Env): Config {
           federatedTokenFile: e.AZURE_FEDERATED_TOKEN_FILE,
           authorityHost: e.AZURE_AUTHORITY_HOST,
           graphBaseUrl: e.GRAPH_BASE_URL,
+          armBaseUrl: e.ARM_BASE_URL,
         }
       : null;
   if (azure && !azure.tenantId) {

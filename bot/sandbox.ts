@@ -60,7 +60,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...getCACertificates('extra'),
     tls.ca,
   ]);
-  const tenant = await startGraphStandIn({ tls, plainSignInPage: true });
+  const tenant = await startGraphStandIn({ tls, plainSignInPage: true, arm: true });
   seedTenant(tenant, Date.now());
   const config: Config = {
     ...options.config,
@@ -70,6 +70,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       clientSecret: tenant.clientSecret,
       authorityHost: tenant.authorityHost,
       graphBaseUrl: tenant.graphBaseUrl,
+      ...(tenant.armBaseUrl ? { armBaseUrl: tenant.armBaseUrl } : {}),
     },
     redis: { ...options.config.redis, prefix },
   };

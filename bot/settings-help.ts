@@ -35,6 +35,10 @@ export const SETTINGS: Readonly<Record<string, readonly [string, string]>> = {
   AZURE_FEDERATED_TOKEN_FILE: ['–', 'workload identity: the projected service-account token file'],
   AZURE_AUTHORITY_HOST: ['https://login.microsoftonline.com', 'Entra authority; https only'],
   GRAPH_BASE_URL: ['https://graph.microsoft.com', 'Microsoft Graph base URL; https only'],
+  ARM_BASE_URL: [
+    'https://management.azure.com',
+    'Azure Resource Manager base URL (Azure resource roles); https only',
+  ],
   REDIS_URL: ['redis://127.0.0.1:6379', 'Redis 7 (redis:// or rediss://)'],
   REDIS_PREFIX: ['elevate', 'key prefix; {elevate} on Redis Cluster; the sandbox uses it when set'],
   PUBLIC_URL: ['–', 'the bot address people reach; Teams export links point here'],

@@ -14,6 +14,8 @@ export interface SimServerOptions {
   readonly middleware: () => readonly SimMiddleware[];
   /** Whether a request to this pathname carries a valid Graph token (null: not a Graph call). */
   readonly graphAuth: (pathname: string, headers: IncomingMessage['headers']) => boolean | null;
+  /** Set on the ARM server: whether a request carries a valid ARM token. */
+  readonly armAuth?: (headers: IncomingMessage['headers']) => boolean;
   readonly handle: (req: SimRequest) => SimReply;
 }
 
@@ -47,6 +49,7 @@ export async function startSimServer(o: SimServerOptions): Promise<SimServer> {
       raw,
       graph:
         authenticated === null ? null : { path: url.pathname.slice('/v1.0'.length), authenticated },
+      ...(o.armAuth ? { arm: { path: url.pathname, authenticated: o.armAuth(req.headers) } } : {}),
     };
     const chain = o.middleware().reduceRight<() => SimReply>(
       (next, mw) => () => mw(request, next),

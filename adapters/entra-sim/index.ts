@@ -1,11 +1,14 @@
 /**
  * A simulated Entra tenant: sign-in (OpenID discovery, client-credentials tokens, a person's
  * sign-in with or without MFA for sign-in from chat) and the
- * Microsoft Graph PIM subset on one port, for the real @azure/identity and Graph client. The
+ * Microsoft Graph PIM subset on one port, for the real @azure/identity and Graph client, and,
+ * when asked, Azure Resource Manager's PIM for Azure roles on a second one. The
  * sandbox serves it when no Azure credentials are set; the tests serve it over HTTPS with a
  * throwaway CA and build their fault injection and call recording on `middleware`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { armAudience, armReply } from './arm/service.ts';
+import { ArmState } from './arm/state.ts';
 import { graphReply, isGraphPath } from './graph/service.ts';
 import { startSimServer } from './http-server.ts';
 import { Login } from './login.ts';
@@ -35,11 +38,19 @@ export interface EntraSimOptions {
    * configuration: a person's browser does not trust the sandbox's own CA.
    */
   readonly plainSignInPage?: boolean;
+  /**
+   * Also serve Azure Resource Manager (Microsoft.Authorization PIM for Azure roles) on its own
+   * origin, `armBaseUrl`, with the same TLS and middleware; tokens for it are asked for with
+   * the scope `${armBaseUrl}/.default`.
+   */
+  readonly arm?: boolean;
 }
 
 export interface EntraSim {
   readonly authorityHost: string;
   readonly graphBaseUrl: string;
+  /** The ARM origin when started with `arm: true`; null otherwise. */
+  readonly armBaseUrl: string | null;
   readonly host: string;
   readonly tenantId: string;
   readonly clientId: string;
@@ -57,6 +68,7 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
   };
   const t = new Tenant(now);
+  const azure = new ArmState(t);
   const login = new Login(app, now, () => t.permissions);
   const people = new UserSignIn(app, now, () => t.users.values(), options.idTokenClaims);
   const middleware = options.middleware ?? [];
@@ -88,15 +100,29 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
       })
     : null;
   pageOrigin = page?.origin ?? '';
+  let armOrigin = '';
+  const arm = options.arm
+    ? await startSimServer({
+        tls: options.tls,
+        middleware: () => middleware,
+        graphAuth: () => null,
+        armAuth: (headers) => armAudience(login.token(headers.authorization), armOrigin, now()),
+        handle: (req) =>
+          armReply(azure, req, login.token(req.headers.authorization), armOrigin, now()),
+      })
+    : null;
+  armOrigin = arm?.origin ?? '';
   return {
     authorityHost: origin,
     graphBaseUrl: origin,
+    armBaseUrl: arm?.origin ?? null,
     host: 'localhost',
     tenantId: app.tenantId,
     clientId: app.clientId,
     clientSecret: app.clientSecret,
-    tenant: tenantAdmin(t),
+    tenant: tenantAdmin(t, azure),
     close: async () => {
+      await arm?.close();
       await page?.close();
       await server.close();
     },

@@ -16,6 +16,8 @@ export interface App {
 export interface IssuedToken {
   readonly permissions: ReadonlySet<string>;
   readonly expires: number;
+  /** The scopes asked for (`https://graph.microsoft.com/.default`): who the token is for. */
+  readonly scopes: readonly string[];
 }
 
 export class Login {
@@ -89,6 +91,7 @@ export class Login {
     this.#tokens.set(access, {
       permissions: new Set(this.#permissions()),
       expires: this.#now() + lifetime * 1000,
+      scopes: (form.get('scope') ?? '').split(' ').filter(Boolean),
     });
     return {
       status: 200,

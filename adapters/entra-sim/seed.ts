@@ -37,6 +37,7 @@ export function seedWorld(tenant: TenantAdmin, world: WorldSpec): void {
   for (const a of world.standing ?? [])
     tenant.addPermanentAssignment({ principalId: a.principalId, roleDefinitionId: a.roleId });
   seedPimGroups(tenant, world);
+  seedAzure(tenant, world);
 }
 
 /** PIM for Groups: the group (unless `groups` lists it), eligibility, settings, standing members. */
@@ -57,4 +58,21 @@ function seedPimGroups(tenant: TenantAdmin, world: WorldSpec): void {
     }
     for (const m of g.standingMembers ?? []) tenant.addStandingGroupMember(g.id, m);
   }
+}
+
+/** Subscriptions, Azure roles, eligibility at their ARM scopes and PIM's settings per role. */
+function seedAzure(tenant: TenantAdmin, world: WorldSpec): void {
+  const azure = world.azure;
+  if (!azure) return;
+  for (const s of azure.subscriptions) tenant.azure.addSubscription(s);
+  for (const r of azure.roles) tenant.azure.addRole(r.id, r.name);
+  for (const e of azure.eligible)
+    tenant.azure.addEligibility({
+      principalId: e.principalId,
+      roleGuid: e.roleId,
+      scope: e.scope,
+      end: e.endsAt ?? null,
+    });
+  for (const [roleId, policy] of Object.entries(azure.pim ?? {}))
+    tenant.azure.setPolicy(roleId, policy);
 }

@@ -18,6 +18,8 @@ export interface SimRequest {
   readonly raw: Buffer;
   /** Set for Microsoft Graph calls (under /v1.0): the path below it, and whether the token held. */
   readonly graph: { readonly path: string; readonly authenticated: boolean } | null;
+  /** Set for Azure Resource Manager calls (on the ARM origin): the path, and whether the token held. */
+  readonly arm?: { readonly path: string; readonly authenticated: boolean } | null;
 }
 
 export interface SimReply {

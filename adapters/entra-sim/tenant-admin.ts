@@ -1,5 +1,7 @@
 /** Setting up and reading the simulated tenant from outside, as an admin would in the portal. */
 import { randomUUID } from 'node:crypto';
+import { type ArmAdmin, armAdmin } from './arm/admin.ts';
+import type { ArmState } from './arm/state.ts';
 import {
   type GroupAccess,
   type GroupAssignment,
@@ -46,9 +48,11 @@ export interface TenantAdmin {
   /** The application permissions consented for the app (tokens issued from now on). */
   grantPermissions(perms: string[]): void;
   revokePermission(perm: string): void;
+  /** Subscriptions, Azure roles, their eligibility and PIM settings. */
+  readonly azure: ArmAdmin;
 }
 
-export function tenantAdmin(t: Tenant): TenantAdmin {
+export function tenantAdmin(t: Tenant, arm: ArmState): TenantAdmin {
   return {
     addUser: (u) => void t.users.set(u.id, u),
     updateUser: (id, changes) => {
@@ -110,5 +114,6 @@ export function tenantAdmin(t: Tenant): TenantAdmin {
       t.permissions = new Set(perms);
     },
     revokePermission: (perm) => void t.permissions.delete(perm),
+    azure: armAdmin(arm, t.now),
   };
 }

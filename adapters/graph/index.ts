@@ -1,4 +1,5 @@
 /** Microsoft Graph, assembled from configuration: credential, client, directory and PIM. */
+import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import { createGraphClient, GRAPH_BASE_URL } from './client.ts';
 import { createCredential, credentialKind } from './credential.ts';
@@ -18,6 +19,8 @@ export interface Graph {
   readonly directory: GraphDirectory;
   readonly overview: GraphOverview;
   readonly stats: GraphStats;
+  /** The bot's one sign-in, for Azure Resource Manager too (adapters/arm). */
+  readonly credential: TokenCredential;
 }
 
 /**
@@ -31,7 +34,8 @@ export function createGraph(
 ): Graph {
   const baseUrl = azure.graphBaseUrl ?? GRAPH_BASE_URL;
   const stats = new GraphStats(onResponse);
-  const client = createGraphClient(createCredential(azure), { baseUrl, stats });
+  const credential = createCredential(azure);
+  const client = createGraphClient(credential, { baseUrl, stats });
   const graphLog = log.child({ component: 'graph' });
   const reader = new GraphReader(client, baseUrl, graphLog);
   // Names and hosts only: the credential itself never reaches the log.
@@ -49,5 +53,6 @@ export function createGraph(
     directory: new GraphDirectory(reader),
     overview: new GraphOverview(reader, () => privileges.listRoles()),
     stats,
+    credential,
   };
 }

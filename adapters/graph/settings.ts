@@ -12,4 +12,6 @@ export interface AzureSettings {
   readonly authorityHost?: string;
   /** Another Graph base (a stand-in in tests). */
   readonly graphBaseUrl?: string;
+  /** Another Azure Resource Manager base (a sovereign cloud, a stand-in in tests). */
+  readonly armBaseUrl?: string;
 }

@@ -5,6 +5,7 @@ import {
   sameTarget,
   scopeCovers,
   type Target,
+  targetLabel,
 } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type {
@@ -32,6 +33,9 @@ const rulesKey = (t: Target): string =>
     : t.kind === 'group'
       ? `group:${t.id}:${t.access ?? 'member'}`
       : `azure:${t.id.toLowerCase()}`;
+
+/** ARM refuses to remove an Azure role within this long of its activation. */
+const AZURE_MIN_ACTIVE_MS = 5 * 60_000;
 
 interface Assignment extends ActiveAssignment {
   readonly requestId: string | null;
@@ -161,6 +165,13 @@ export class MemoryPrivileges implements PrivilegeProvider {
         a.requestId === requestId && a.principalId === principalId && sameTarget(a.target, target),
     );
     if (made && live.requestId !== requestId) return ok(undefined);
+    // As ARM: an Azure role stays at least 5 minutes after its activation.
+    const retryAt = live.startAt + AZURE_MIN_ACTIVE_MS;
+    if (target.kind === 'azure_role' && this.#now() < retryAt)
+      return err({
+        ...appError('arm.too_soon_to_remove', { role: targetLabel(target), retryAt }),
+        retryAt,
+      });
     this.#assignments = this.#assignments.filter((a) => a !== live);
     return ok(undefined);
   }

@@ -245,6 +245,20 @@ const catalogue = {
   'graph.unavailable': () =>
     'Microsoft Entra is not answering right now (throttled or down), so nothing was changed. Try again in a few minutes; if it persists, tell the bot administrators.',
 
+  // --- arm (Azure resource roles) ------------------------------------------------------
+  'arm.too_soon_to_remove': (p: { role: string; retryAt: number }) =>
+    `Azure does not remove \`${p.role}\` within 5 minutes of its activation, so it stays active until ${new Date(p.retryAt).toISOString().slice(11, 16)} UTC; elevate ends it then.`,
+  'arm.permission_missing': (p: { action: string; scope: string }) =>
+    `elevate cannot ${p.action} on \`${p.scope}\`: its identity holds no Azure role there that allows it. Ask an Azure administrator to give it Role Based Access Control Administrator (or User Access Administrator) on that scope (README, "Azure resource roles"); then try again.`,
+  'arm.sign_in_refused': () =>
+    'Azure Resource Manager refused the token elevate signed in with, so nothing was changed. The bot administrators should check that ARM_BASE_URL belongs to the same cloud as AZURE_AUTHORITY_HOST and that the app registration is in the tenant that owns the subscriptions.',
+  'arm.not_found': (p: { what: string }) =>
+    `Azure has no ${p.what}; it may have been deleted or moved. Check the name and try again; \`/elevate roles\` lists what you may activate.`,
+  'arm.rejected': (p: { role: string; code: string }) =>
+    `Azure refused the change to \`${p.role}\` (\`${p.code}\`), so nothing was changed. Try again; if it keeps failing, the bot administrators find the details in the log.`,
+  'arm.unavailable': () =>
+    'Azure Resource Manager is not answering right now (throttled or down), so nothing was changed. Try again in a few minutes; if it persists, tell the bot administrators.',
+
   // --- infrastructure -------------------------------------------------------------------
   'service.unavailable': () =>
     'elevate cannot reach its store right now, so nothing was changed. Try again in a minute; if it persists, tell the bot administrators.',
@@ -269,6 +283,11 @@ export interface AppError {
   /** The correlation id of the one log line about this failure, for the person to quote. */
   readonly reference?: string;
   readonly link?: ActionLink;
+  /**
+   * When the same call may succeed (epoch ms): set on `arm.too_soon_to_remove`, which ARM
+   * answers for a removal within 5 minutes of the activation, so the caller can schedule it.
+   */
+  readonly retryAt?: number;
 }
 
 /** Builds the error a user reads. `appError('request.not_found', { id })`. */

@@ -44,9 +44,19 @@ describe('loadConfig', () => {
     expect(fails({ ELEVATE_PROCESS: 'both' })).toMatch(/^ELEVATE_PROCESS="both" is invalid/);
     expect(fails({ REDIS_URL: 'localhost:6379' })).toMatch(/^REDIS_URL=.*redis:\/\//);
     expect(fails({ GRAPH_BASE_URL: 'http://graph.local' })).toMatch(/^GRAPH_BASE_URL=.*https:\/\//);
+    expect(fails({ ARM_BASE_URL: 'http://arm.local' })).toMatch(/^ARM_BASE_URL=.*https:\/\//);
     expect(fails({ TEAMS_ALLOW_UNAUTHENTICATED: 'maybe' })).toMatch(
       /^TEAMS_ALLOW_UNAUTHENTICATED=/,
     );
+  });
+
+  it('passes ARM_BASE_URL to the Azure settings beside the Graph one', () => {
+    const azure = loadConfig({
+      ...AZURE,
+      ARM_BASE_URL: 'https://management.usgovcloudapi.net',
+    }).azure;
+    expect(azure).toMatchObject({ armBaseUrl: 'https://management.usgovcloudapi.net' });
+    expect(loadConfig(AZURE).azure?.armBaseUrl).toBeUndefined();
   });
 
   it('never prints a secret it refuses', () => {

@@ -1,9 +1,11 @@
 /** The two implementations the Entra contracts run on, each seeded from one world. */
+import { type AzurePrivileges, createAzurePrivileges } from '../../adapters/arm/index.ts';
 import { seedWorld } from '../../adapters/entra-sim/seed.ts';
 import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
 import { createGraph, type Graph } from '../../adapters/graph/index.ts';
 import { memoryWorld } from '../../adapters/memory/world.ts';
 import { createLogger } from '../../bot/log.ts';
+import { type ArmStandIn, startArmStandIn } from '../standins/arm/index.ts';
 import { startGraphStandIn } from '../standins/graph/index.ts';
 
 export async function memoryEntra(world: WorldSpec) {
@@ -26,4 +28,29 @@ export async function graphEntra(world: WorldSpec): Promise<Graph & { teardown()
     createLogger('silent'),
   );
   return { ...graph, teardown: () => sim.close() };
+}
+
+/** The real ARM adapter, with the credential Graph signs in with, over the simulated tenant. */
+export async function azureEntra(
+  world: WorldSpec,
+  scopes: readonly string[],
+): Promise<{ privileges: AzurePrivileges; sim: ArmStandIn; teardown(): Promise<void> }> {
+  const sim = await startArmStandIn({ tokenLifetimeSeconds: 90 * 86_400 });
+  seedWorld(sim.tenant, world);
+  const graph = createGraph(
+    {
+      tenantId: sim.tenantId,
+      clientId: sim.clientId,
+      clientSecret: sim.clientSecret,
+      authorityHost: sim.authorityHost,
+      graphBaseUrl: sim.graphBaseUrl,
+    },
+    createLogger('silent'),
+  );
+  const privileges = createAzurePrivileges(graph.credential, {
+    baseUrl: sim.armBaseUrl,
+    scopes,
+    log: createLogger('silent'),
+  });
+  return { privileges, sim, teardown: () => sim.close() };
 }

@@ -9,6 +9,7 @@ import {
   startEntraSim,
 } from '../../../adapters/entra-sim/index.ts';
 import { loadTestTls } from '../../support/tls.ts';
+import { type ArmFaults, armFaults } from '../arm/faults.ts';
 import { type GraphFaults, graphFaults } from './faults.ts';
 import { callRecorder, type RecordedCall } from './recorder.ts';
 
@@ -29,6 +30,8 @@ export type IdTokenFault =
 
 export interface GraphStandIn extends EntraSim {
   readonly faults: GraphFaults;
+  /** Faults of Azure Resource Manager calls (started with `arm: true`). */
+  readonly armFaults: ArmFaults;
   /** The next ID token issued carries `fault`. */
   idTokenFault(fault: IdTokenFault): void;
   readonly calls: readonly RecordedCall[];
@@ -40,11 +43,12 @@ export async function startGraphStandIn(
 ): Promise<GraphStandIn> {
   const recorder = callRecorder(options.now ?? Date.now);
   const { faults, middleware } = graphFaults();
+  const arm = armFaults();
   let fault: IdTokenFault | null = null;
   const sim = await startEntraSim({
     ...options,
     tls: loadTestTls(),
-    middleware: [recorder.middleware, middleware],
+    middleware: [recorder.middleware, middleware, arm.middleware],
     idTokenClaims: (claims) => {
       const next = fault;
       fault = null;
@@ -54,6 +58,7 @@ export async function startGraphStandIn(
   return {
     ...sim,
     faults,
+    armFaults: arm.faults,
     idTokenFault: (f) => {
       fault = f;
     },

@@ -1,0 +1,138 @@
+/**
+ * The Microsoft.Authorization 2020-10-01 endpoints the bot uses, at any subscription or
+ * resource group of the simulated tenant: eligibility and assignment instances filtered by
+ * `assignedTo('<principal>')` (held directly or through a group, at, below or above the scope
+ * asked about), policy assignments with their effective rules, and schedule requests.
+ */
+import type { SimReply } from '../sim-request.ts';
+import { azureRoleDefinitionId } from '../world.ts';
+import type { ArmCall } from './call.ts';
+import { policyAssignments } from './policy-rules.ts';
+import { armError, expanded, iso, PROVIDER } from './reply.ts';
+import { putScheduleRequest } from './schedule-requests.ts';
+import { lookupScope, visibleFrom } from './scopes.ts';
+import type { ArmState } from './state.ts';
+import { requestKey } from './state.ts';
+
+const PATH =
+  /^(.*)\/providers\/Microsoft\.Authorization\/(roleEligibilityScheduleInstances|roleAssignmentScheduleInstances|roleManagementPolicyAssignments|roleAssignmentScheduleRequests)(?:\/([^/]+))?$/i;
+const ASSIGNED_TO = /^assignedTo\('([^']*)'\)$/i;
+const ROLE_EQ = /^roleDefinitionId eq '((?:[^']|'')*)'$/i;
+export const API_VERSION = '2020-10-01';
+
+const decode = (path: string): string =>
+  path
+    .split('/')
+    .map((s) => decodeURIComponent(s))
+    .join('/');
+
+export function armRoute(arm: ArmState, call: ArmCall): SimReply {
+  const m = PATH.exec(decode(call.pathname));
+  if (!m?.[1] || !m[2])
+    return armError(404, 'InvalidResourceType', `No route for ${call.method} ${call.pathname}.`);
+  if (call.query.get('api-version') !== API_VERSION)
+    return armError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${call.query.get('api-version')}' is invalid. The supported versions include '${API_VERSION}'.`,
+    );
+  const scope = m[1];
+  const known = lookupScope(arm, scope);
+  if (!('found' in known)) return armError(404, known.code, known.message);
+  const resource = m[2].toLowerCase();
+  const name = m[3];
+  if (resource === 'roleassignmentschedulerequests' && name !== undefined) {
+    if (call.method === 'PUT') return putScheduleRequest(arm, call, scope, name);
+    if (call.method === 'GET') {
+      const found = arm.requests.get(requestKey(scope, name));
+      return found
+        ? { status: 200, body: found.entity }
+        : armError(
+            404,
+            'RoleAssignmentScheduleRequestNotFound',
+            `The role assignment schedule request '${name}' was not found.`,
+          );
+    }
+  }
+  if (call.method !== 'GET' || name !== undefined)
+    return armError(405, 'MethodNotAllowed', `${call.method} is not supported here.`);
+  const filter = call.query.get('$filter');
+  if (resource === 'rolemanagementpolicyassignments') {
+    const role = filter === null ? null : ROLE_EQ.exec(filter)?.[1]?.replace(/''/g, "'");
+    if (role === undefined) return badFilter(filter);
+    return { status: 200, body: { value: policyAssignments(arm, scope, role) } };
+  }
+  const principal = filter === null ? null : ASSIGNED_TO.exec(filter)?.[1];
+  if (principal === undefined) return badFilter(filter);
+  const holders =
+    principal === null ? null : new Set([principal, ...arm.tenant.groupsOf(principal)]);
+  const value =
+    resource === 'roleeligibilityscheduleinstances'
+      ? eligibilityInstances(arm, scope, holders, call.now)
+      : assignmentInstances(arm, scope, holders, call.now);
+  return { status: 200, body: { value } };
+}
+
+const badFilter = (filter: string | null): SimReply =>
+  armError(400, 'BadRequest', `The filter '${filter}' is not supported.`);
+
+function eligibilityInstances(
+  arm: ArmState,
+  scope: string,
+  holders: Set<string> | null,
+  now: number,
+) {
+  return arm
+    .liveEligibilities(now)
+    .filter((e) => visibleFrom(scope, e.scope) && (holders === null || holders.has(e.principalId)))
+    .map((e) => ({
+      name: e.id,
+      id: `${e.scope}${PROVIDER}/roleEligibilityScheduleInstances/${e.id}`,
+      type: 'Microsoft.Authorization/RoleEligibilityScheduleInstances',
+      properties: {
+        scope: e.scope,
+        roleDefinitionId: azureRoleDefinitionId(e.scope, e.roleGuid),
+        principalId: e.principalId,
+        principalType: arm.tenant.groups.has(e.principalId) ? 'Group' : 'User',
+        status: 'Provisioned',
+        roleEligibilityScheduleId: `${e.scope}${PROVIDER}/roleEligibilitySchedules/${e.id}`,
+        startDateTime: iso(e.start),
+        endDateTime: iso(e.end),
+        memberType: arm.tenant.groups.has(e.principalId) ? 'Group' : 'Direct',
+        createdOn: iso(e.start),
+        expandedProperties: expanded(arm, e.scope, e.roleGuid, e.principalId),
+      },
+    }));
+}
+
+function assignmentInstances(
+  arm: ArmState,
+  scope: string,
+  holders: Set<string> | null,
+  now: number,
+) {
+  return arm
+    .live(now)
+    .filter((a) => visibleFrom(scope, a.scope) && (holders === null || holders.has(a.principalId)))
+    .map((a) => ({
+      name: a.id,
+      id: `${a.scope}${PROVIDER}/roleAssignmentScheduleInstances/${a.id}`,
+      type: 'Microsoft.Authorization/RoleAssignmentScheduleInstances',
+      properties: {
+        scope: a.scope,
+        roleDefinitionId: azureRoleDefinitionId(a.scope, a.roleGuid),
+        principalId: a.principalId,
+        principalType: arm.tenant.groups.has(a.principalId) ? 'Group' : 'User',
+        roleAssignmentScheduleId: `${a.scope}${PROVIDER}/roleAssignmentSchedules/${a.scheduleId}`,
+        originRoleAssignmentId: `${a.scope}${PROVIDER}/roleAssignments/${a.scheduleId}`,
+        status: 'Provisioned',
+        startDateTime: iso(a.start),
+        endDateTime: iso(a.end),
+        linkedRoleEligibilityScheduleId: null,
+        assignmentType: a.assignmentType,
+        memberType: 'Direct',
+        createdOn: iso(a.start),
+        expandedProperties: expanded(arm, a.scope, a.roleGuid, a.principalId),
+      },
+    }));
+}
