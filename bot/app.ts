@@ -85,7 +85,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     throw new Error('Slack and Teams need Redis: memory storage is for the sandbox only');
   const storage =
     options.storage === 'memory' ? memoryStorage() : await redisStorage(config, log, clock);
-  const graph = await loadGraph(config, log, metrics);
+  const graph = await loadGraph(config, options.policy, log, metrics);
   const chat: ChatPlatform[] = [
     ...(config.slack ? (['slack'] as const) : []),
     ...(config.teams ? (['teams'] as const) : []),
@@ -282,6 +282,7 @@ async function notifyQueue(
  */
 async function loadGraph(
   config: Config,
+  policy: Policy,
   log: Logger,
   metrics: Metrics,
 ): Promise<Pick<CoreDeps, 'directory' | 'privileges'> & { overview: TenantOverview }> {
@@ -289,8 +290,27 @@ async function loadGraph(
     throw new Error('Microsoft Graph is not configured: set AZURE_TENANT_ID and AZURE_CLIENT_ID');
   const { createGraph } = await import('../adapters/graph/index.ts');
   const graph = createGraph(config.azure, log, (status) => metrics.graphResponse(status));
+  const scopes = policy.azure?.scopes ?? [];
+  // Azure Resource Manager only where policy.yaml names scopes: nothing is loaded otherwise.
+  const azure =
+    scopes.length === 0
+      ? []
+      : [
+          {
+            kinds: ['azure_role' as const],
+            provider: (await import('../adapters/arm/index.ts')).createAzurePrivileges(
+              graph.credential,
+              {
+                ...(config.azure.armBaseUrl ? { baseUrl: config.azure.armBaseUrl } : {}),
+                scopes,
+                log,
+              },
+            ),
+          },
+        ];
   const privileges = new PrivilegesByKind([
     { kinds: ['directory_role', 'group'], provider: graph.privileges },
+    ...azure,
   ]);
   return { ...graph, privileges };
 }

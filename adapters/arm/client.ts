@@ -21,6 +21,8 @@ import { type ArmFailure, ArmUnavailableError, isTransient } from './errors.ts';
 
 export const ARM_BASE_URL = 'https://management.azure.com';
 export const API_VERSION = '2020-10-01';
+/** Microsoft.Resources (resource groups): not part of Microsoft.Authorization's versions. */
+export const RESOURCES_API_VERSION = '2021-04-01';
 
 export type ArmResource =
   | 'roleEligibilityScheduleInstances'
@@ -93,6 +95,15 @@ export class ArmClient {
       `${this.baseUrl}${armPath(scope)}/providers/Microsoft.Authorization/${resource}${item}`,
     );
     url.searchParams.set('api-version', API_VERSION);
+    return url;
+  }
+
+  /** The resource groups of a subscription (Microsoft.Resources, its own api-version). */
+  resourceGroupsUrl(subscriptionId: string): URL {
+    const url = new URL(
+      `${this.baseUrl}/subscriptions/${encodeURIComponent(subscriptionId)}/resourcegroups`,
+    );
+    url.searchParams.set('api-version', RESOURCES_API_VERSION);
     return url;
   }
 

@@ -8,6 +8,7 @@ import type { PimRules } from '../../bot/core/domain/policy.ts';
 import {
   covers,
   type RoleEntry,
+  scopeCovers,
   type Target,
   targetKey,
   targetLabel,
@@ -52,6 +53,39 @@ export class AzurePrivileges implements PrivilegeProvider {
     this.#now = options.now ?? Date.now;
     this.#rules = new TtlCache(options.rulesTtlMs ?? 5 * 60_000, { now: this.#now });
     this.#grants = new ArmGrants(client, this.#now, options.log);
+  }
+
+  /**
+   * Resource groups named `name` inside any of the subscriptions `under` lies in, below one of
+   * `under` (`Contributor on rg-payments` with an eligibility on the subscription).
+   */
+  async findScopes(
+    name: string,
+    under: readonly string[],
+  ): Promise<readonly { readonly scope: string; readonly name: string }[]> {
+    const subs = [
+      ...new Set(under.flatMap((s) => /^\/subscriptions\/([^/]+)/i.exec(s)?.[1] ?? [])),
+    ];
+    const wanted = name.trim().toLowerCase();
+    const found = await Promise.all(
+      subs.map(async (sub) => {
+        const groups = readOrThrow(
+          await this.#client.list<{ id: string; name: string }>(
+            this.#client.resourceGroupsUrl(sub),
+          ),
+          'eligibility',
+          `/subscriptions/${sub}`,
+        );
+        return groups
+          .filter((g) => g.name.toLowerCase() === wanted)
+          .map((g) => ({ scope: g.id, name: g.name }));
+      }),
+    );
+    return found
+      .flat()
+      .filter((f) =>
+        under.some((u) => u.toLowerCase() !== f.scope.toLowerCase() && scopeCovers(u, f.scope)),
+      );
   }
 
   /** Azure roles are matched against a person's eligibilities, not a tenant-wide list. */

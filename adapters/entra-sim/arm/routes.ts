@@ -26,7 +26,11 @@ const decode = (path: string): string =>
     .map((s) => decodeURIComponent(s))
     .join('/');
 
+const RESOURCE_GROUPS = /^\/subscriptions\/([^/]+)\/resourcegroups$/i;
+
 export function armRoute(arm: ArmState, call: ArmCall): SimReply {
+  const groups = RESOURCE_GROUPS.exec(decode(call.pathname));
+  if (groups?.[1] && call.method === 'GET') return resourceGroups(arm, groups[1], call);
   const m = PATH.exec(decode(call.pathname));
   if (!m?.[1] || !m[2])
     return armError(404, 'InvalidResourceType', `No route for ${call.method} ${call.pathname}.`);
@@ -135,4 +139,33 @@ function assignmentInstances(
         expandedProperties: expanded(arm, a.scope, a.roleGuid, a.principalId),
       },
     }));
+}
+
+/** `GET /subscriptions/{id}/resourcegroups` (Microsoft.Resources, api-version 2021-04-01). */
+function resourceGroups(arm: ArmState, subscriptionId: string, call: ArmCall): SimReply {
+  if (call.query.get('api-version') !== '2021-04-01')
+    return armError(
+      400,
+      'InvalidApiVersionParameter',
+      `The api-version '${call.query.get('api-version')}' is invalid. The supported versions include '2021-04-01'.`,
+    );
+  const sub = arm.subscription(subscriptionId);
+  if (!sub)
+    return armError(
+      404,
+      'SubscriptionNotFound',
+      `The subscription '${subscriptionId}' could not be found.`,
+    );
+  return {
+    status: 200,
+    body: {
+      value: sub.resourceGroups.map((name) => ({
+        id: `/subscriptions/${sub.id}/resourceGroups/${name}`,
+        name,
+        type: 'Microsoft.Resources/resourceGroups',
+        location: 'westeurope',
+        properties: { provisioningState: 'Succeeded' },
+      })),
+    },
+  };
 }

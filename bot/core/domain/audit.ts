@@ -30,6 +30,8 @@ export type AuditAction =
   | 'grant.extension_awaiting_mfa'
   | 'grant.extension_mfa_expired'
   | 'grant.ended'
+  /** An end asked for before the provider allows it (ARM: 5 minutes): moved to when it may. */
+  | 'grant.end_deferred'
   | 'history.refused'
   | 'history.exported';
 

@@ -28,10 +28,17 @@ export async function end(
   if (reason === 'deactivated' && by && by.id !== current.requester.id) {
     return err(appError('request.not_requester', { id: requestId }));
   }
+  let notYet: AppError | null = null;
   for (const target of grantedTargets(current)) {
     const removed = await deps.privileges.deactivate(current.requester.id, target, requestId);
+    // Azure keeps a role at least 5 minutes: the rest is removed now, this one when it may be.
+    if (!removed.ok && removed.error.retryAt !== undefined) {
+      if (notYet === null || removed.error.retryAt > (notYet.retryAt ?? 0)) notYet = removed.error;
+      continue;
+    }
     if (!removed.ok) return removed;
   }
+  if (notYet?.retryAt !== undefined) return endLater(deps, current, notYet, notYet.retryAt);
   const ended = await applyTransition(deps, requestId, { type: 'end', reason }, 'grant.ended', by, {
     endReason: reason,
   });
@@ -44,4 +51,33 @@ export async function end(
   if (reason !== 'expired') await deps.scheduler.cancel('expire', requestId);
   await deps.notifier.requestChanged(ended.value, 'ended');
   return ended;
+}
+
+/**
+ * A target the provider may not remove yet (ARM's 5 minutes after activation): the grant now
+ * ends at `at`, when the expire job removes what is left; the person is told why.
+ */
+async function endLater(
+  deps: CoreDeps,
+  current: AccessRequest,
+  why: AppError,
+  at: number,
+): Promise<Result<AccessRequest, AppError>> {
+  if (current.endsAt === null || at < current.endsAt) {
+    const moved = await applyTransition(
+      deps,
+      current.id,
+      { type: 'extend', endsAt: at },
+      'grant.end_deferred',
+      null,
+      { endsAt: at, code: why.code },
+    );
+    if (!moved.ok) return moved;
+    await deps.scheduler.cancel('remind', current.id);
+    await deps.scheduler.cancel('expire', current.id);
+    await deps.scheduler.schedule('expire', current.id, at);
+  } else {
+    await deps.scheduler.schedule('expire', current.id, at);
+  }
+  return err(why);
 }
