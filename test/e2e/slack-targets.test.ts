@@ -5,7 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockActionBody, postToBot } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
-import { PAYMENTS_ONCALL, ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
+import {
+  AZURE,
+  PAYMENTS_ONCALL,
+  ROLES,
+  SUBSCRIPTION_SCOPE,
+  slashCommand,
+  startWorld,
+  TENANT,
+  type World,
+} from './world.ts';
 
 let world: World;
 beforeAll(async () => {
@@ -176,5 +185,82 @@ describe('Slack: a request for a role and a group together', () => {
       10_000,
       'ended',
     );
+  });
+});
+
+const armPuts = () =>
+  world.graph.calls.filter(
+    (c) => c.method === 'PUT' && c.path.includes('/roleAssignmentScheduleRequests/'),
+  );
+
+describe('Slack: Azure resource roles', () => {
+  it('lists Azure roles with their scopes', async () => {
+    const reply = await slashCommand(world, TENANT.alice, 'roles');
+    expect(reply).toContain(`Contributor on Payments Prod (${SUBSCRIPTION_SCOPE})`);
+    expect(reply).toContain('Reader on rg-app');
+  });
+
+  it('activates Contributor on a resource group under the eligible subscription, through ARM', async () => {
+    const reply = await slashCommand(
+      world,
+      TENANT.alice,
+      'Contributor on rg-payments 1h hotfix for the payments API INC-80',
+    );
+    expect(reply).toContain('sent to the approvers');
+    const id = requestIdIn(reply);
+    await waitFor(() => cardsFor(id).length > 0, 5_000, 'approval card');
+    expect(JSON.stringify(cardsFor(id)[0]?.blocks)).toContain('Contributor on rg-payments');
+    await approve(TENANT.bob, id);
+    const rg = `${SUBSCRIPTION_SCOPE}/resourceGroups/rg-payments`;
+    await waitFor(
+      () =>
+        world.graph.tenant.azure
+          .activeAssignments()
+          .some((a) => a.principalId === TENANT.alice.id && a.scope === rg),
+      10_000,
+      'Azure role assignment',
+    );
+    const [put] = armPuts();
+    expect(put?.path.split('?')[0]).toMatch(
+      new RegExp(
+        `^${rg}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/[0-9a-f-]{36}$`,
+        'i',
+      ),
+    );
+    expect(put?.body).toMatchObject({
+      properties: {
+        principalId: TENANT.alice.id,
+        requestType: 'AdminAssign',
+        roleDefinitionId: `${SUBSCRIPTION_SCOPE}/providers/Microsoft.Authorization/roleDefinitions/${AZURE.contributor}`,
+        ticketInfo: { ticketNumber: 'INC-80' },
+        scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+      },
+    });
+    // ARM keeps a role 5 minutes: an early end is explained and done when Azure allows it.
+    const early = await slashCommand(world, TENANT.alice, 'deactivate Contributor on rg-payments');
+    expect(early).toContain('within 5 minutes of its activation');
+    const r = await world.app.deps.store.get(id);
+    expect(r?.state).toBe('active');
+    expect((r?.endsAt ?? 0) - (r?.activatedAt ?? 0)).toBeLessThanOrEqual(5 * 60_000 + 2_000);
+    const audit = await world.app.deps.audit.list({ limit: 1000 });
+    expect(audit.some((e) => e.requestId === id && e.action === 'grant.end_deferred')).toBe(true);
+  });
+
+  it('refuses a scope outside the eligible ones and a role not held, listing what is', async () => {
+    const outside = await slashCommand(
+      world,
+      TENANT.alice,
+      'Contributor on /subscriptions/00000000-0000-4000-8000-000000000000 1h hotfix the thing',
+    );
+    expect(outside).toContain('is not within a scope where you are eligible');
+    expect(outside).toContain(SUBSCRIPTION_SCOPE);
+    const byName = await slashCommand(
+      world,
+      TENANT.alice,
+      'Reader on rg-payments 1h read the logs',
+    );
+    expect(byName).toContain('is not within a scope where you are eligible for');
+    const owner = await slashCommand(world, TENANT.alice, 'Owner on rg-app 1h read the logs');
+    expect(owner).toContain('Azure role called');
   });
 });

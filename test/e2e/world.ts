@@ -56,6 +56,14 @@ export const ROLES = {
 } as const;
 
 export const APPROVER_GROUP = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+/** An Azure subscription with two resource groups; Alice may be Contributor on all of it. */
+export const AZURE = {
+  subscription: 'dfa2a084-766f-4003-8ae1-c4aeb893a99f',
+  contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
+  reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
+} as const;
+export const SUBSCRIPTION_SCOPE = `/subscriptions/${AZURE.subscription}`;
+
 /** A PIM for Groups group: Alice may activate membership, Bob ownership. */
 export const PAYMENTS_ONCALL = {
   id: '5a0e0c11-4b5a-4978-8695-00000000a9e1',
@@ -78,6 +86,10 @@ channels:
   approvals: { slack: C0APPROVALS, teams: "19:approvals@thread.tacv2" }
 groups:
   Payments Oncall: { aliases: [payments], approval: { quorum: 1 } }
+azureRoles:
+  Contributor: { maxDuration: 2h }
+azure:
+  scopes: [/subscriptions/dfa2a084-766f-4003-8ae1-c4aeb893a99f]
 auditors: [carol@contoso.com]
 `;
 
@@ -102,10 +114,27 @@ export const E2E_WORLD: WorldSpec = {
       pim: { member: { maximumDuration: 'PT2H' } },
     },
   ],
+  azure: {
+    subscriptions: [
+      { id: AZURE.subscription, name: 'Payments Prod', resourceGroups: ['rg-payments', 'rg-app'] },
+    ],
+    roles: [
+      { id: AZURE.contributor, name: 'Contributor' },
+      { id: AZURE.reader, name: 'Reader' },
+    ],
+    eligible: [
+      { principalId: TENANT.alice.id, roleId: AZURE.contributor, scope: SUBSCRIPTION_SCOPE },
+      {
+        principalId: TENANT.alice.id,
+        roleId: AZURE.reader,
+        scope: `${SUBSCRIPTION_SCOPE}/resourceGroups/rg-app`,
+      },
+    ],
+  },
 };
 
 export async function startTenant(): Promise<GraphStandIn> {
-  const graph = await startGraphStandIn();
+  const graph = await startGraphStandIn({ arm: true });
   seedWorld(graph.tenant, E2E_WORLD);
   return graph;
 }
@@ -125,6 +154,7 @@ export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
   AZURE_CLIENT_SECRET: graph.clientSecret,
   AZURE_AUTHORITY_HOST: graph.authorityHost,
   GRAPH_BASE_URL: graph.graphBaseUrl,
+  ...(graph.armBaseUrl ? { ARM_BASE_URL: graph.armBaseUrl } : {}),
   REDIS_PREFIX: prefix,
   ...TRUSTED_REDIS_ENV,
   // Where people reach the bot; tests call app.url and map this origin onto it (signInLink).

@@ -30,6 +30,8 @@ export type Transition =
   | { readonly type: 'fail'; readonly failure: Failure }
   | { readonly type: 'end'; readonly reason: EndReason }
   | { readonly type: 'extend'; readonly endsAt: number }
+  /** Ends sooner than planned: an early end the provider does only from `endsAt` on. */
+  | { readonly type: 'defer_end'; readonly endsAt: number }
   | { readonly type: 'ask_extension'; readonly seconds: number }
   | { readonly type: 'approve_extension'; readonly by: Principal }
   | { readonly type: 'deny_extension'; readonly by: Principal; readonly reason: string }
@@ -55,6 +57,7 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
   fail: ['activating'],
   end: ['active'],
   extend: ['active'],
+  defer_end: ['active'],
   ask_extension: ['active'],
   approve_extension: ['active'],
   deny_extension: ['active'],
@@ -80,6 +83,7 @@ const ACTION_WORDS: Record<Transition['type'], string> = {
   fail: 'marked failed',
   end: 'ended',
   extend: 'extended',
+  defer_end: 'ended',
   ask_extension: 'extended',
   approve_extension: 'extended',
   deny_extension: 'extended',
@@ -196,6 +200,8 @@ export function transition(
         );
       }
       return next({ endsAt: t.endsAt, extension: null, extensionStepUp: null });
+    case 'defer_end':
+      return next({ endsAt: Math.min(t.endsAt, request.endsAt ?? t.endsAt), extension: null });
     case 'ask_extension':
       if (request.extension || request.extensionStepUp)
         return err(appError('request.extension_pending', { id: request.id }));

@@ -67,7 +67,7 @@ async function endLater(
     const moved = await applyTransition(
       deps,
       current.id,
-      { type: 'extend', endsAt: at },
+      { type: 'defer_end', endsAt: at },
       'grant.end_deferred',
       null,
       { endsAt: at, code: why.code },
