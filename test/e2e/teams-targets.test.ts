@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait.ts';
 import { APPROVALS, startTeamsWorld, type TeamsWorld } from './teams-world.ts';
-import { PAYMENTS_ONCALL, ROLES, TENANT } from './world.ts';
+import { PAYMENTS_ONCALL, ROLES, SUBSCRIPTION_SCOPE, TENANT } from './world.ts';
 
 let w: TeamsWorld;
 beforeAll(async () => {
@@ -86,5 +86,54 @@ describe('Teams: a role and a group in one request', () => {
     expect(cardsFor(id)).toHaveLength(1);
     await w.say(TENANT.alice, `deactivate ${id}`);
     await waitFor(async () => (await w.app.deps.store.get(id))?.state === 'ended', 10_000, 'ended');
+  });
+});
+
+describe('Teams: Azure resource roles and all three kinds at once', () => {
+  it('activates a directory role, a group and an Azure role in one request', async () => {
+    const reply = await w.say(
+      TENANT.alice,
+      'Helpdesk Administrator, group Payments Oncall, Contributor on rg-app 1h incident bridge INC-93',
+    );
+    const id = requestIdIn(reply);
+    expect(id).not.toBe('');
+    await waitFor(() => w.cardFor(id), 5_000, 'approval card');
+    expect(cardsFor(id)).toHaveLength(1);
+    const card = JSON.stringify(w.cardFor(id)?.activity);
+    expect(card).toContain('group Payments Oncall');
+    expect(card).toMatch(/Contributor on rg\W*-app/);
+    await w.act(TENANT.bob, 'approve', { requestId: id });
+    const rg = `${SUBSCRIPTION_SCOPE}/resourceGroups/rg-app`;
+    await waitFor(
+      () =>
+        w.graph.tenant.azure
+          .activeAssignments()
+          .some((a) => a.principalId === TENANT.alice.id && a.scope === rg),
+      10_000,
+      'Azure assignment',
+    );
+    await waitFor(
+      async () => (await w.app.deps.store.get(id))?.state === 'active',
+      10_000,
+      'active',
+    );
+    expect(
+      w.graph.tenant
+        .activeAssignments()
+        .some((a) => a.principalId === TENANT.alice.id && a.roleDefinitionId === ROLES.helpdesk.id),
+    ).toBe(true);
+    expect(
+      w.graph.tenant
+        .activeGroupAssignments()
+        .some((a) => a.principalId === TENANT.alice.id && a.groupId === PAYMENTS_ONCALL.id),
+    ).toBe(true);
+    const status = await w.say(TENANT.alice, 'status');
+    expect(status).toMatch(/Contributor on rg\W*-app/);
+  });
+
+  it('refuses a scope outside the eligible ones, listing them', async () => {
+    const reply = await w.say(TENANT.alice, 'Contributor on rg-elsewhere 1h hotfix the API');
+    expect(reply).toContain('is not within a scope where you are eligible');
+    expect(reply).toContain('Payments Prod');
   });
 });
