@@ -26,7 +26,8 @@ export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
     name: 'Alice Admin',
     upn: 'alice@contoso.example',
     role: 'requester',
-    about: 'IT operations; eligible for Exchange, Helpdesk and Global Administrator',
+    about:
+      'IT operations; eligible for Exchange, Helpdesk and Global Administrator, the Payments Oncall group and Contributor on the Payments subscription',
     lastSignInDaysAgo: 0,
   },
   {
@@ -70,6 +71,21 @@ export const SANDBOX_ROLES = {
   security: { id: '194ae4cb-b126-40b2-bd5b-6091b380977d', name: 'Security Administrator' },
 } as const;
 
+/** A PIM for Groups group and an Azure subscription, so all three kinds can be tried. */
+export const SANDBOX_GROUP = {
+  id: '5a1ce000-0000-4000-8000-0000000a9e11',
+  name: 'Payments Oncall',
+};
+export const SANDBOX_SUBSCRIPTION = {
+  id: '5a1ce000-0000-4000-8000-00000000a2e1',
+  name: 'Payments Prod',
+  resourceGroups: ['rg-payments', 'rg-payments-web'],
+};
+export const SANDBOX_AZURE_ROLES = {
+  contributor: { id: 'b24988ac-6180-42a0-ab88-20f7382dd24c', name: 'Contributor' },
+  reader: { id: 'acdd72a7-3385-48ef-bd42-f606fba81ae7', name: 'Reader' },
+} as const;
+
 const DAY = 86_400_000;
 
 /** The sandbox's tenant as a world `now`: sign-ins dated back from it. */
@@ -99,6 +115,42 @@ export function sandboxWorld(now: number): WorldSpec {
     },
     // Someone made a permanent assignment in the portal: reconcile and alerts report it.
     standing: carol ? [{ principalId: carol, roleId: helpdesk.id }] : [],
+    pimGroups: [
+      {
+        ...SANDBOX_GROUP,
+        eligible: [
+          ...(alice ? [{ principalId: alice }] : []),
+          ...(bob ? [{ principalId: bob, access: 'owner' as const }] : []),
+        ],
+        pim: { member: { maximumDuration: 'PT4H' } },
+      },
+    ],
+    azure: {
+      subscriptions: [SANDBOX_SUBSCRIPTION],
+      roles: Object.values(SANDBOX_AZURE_ROLES),
+      eligible: [
+        ...(alice
+          ? [
+              {
+                principalId: alice,
+                roleId: SANDBOX_AZURE_ROLES.contributor.id,
+                scope: `/subscriptions/${SANDBOX_SUBSCRIPTION.id}`,
+              },
+            ]
+          : []),
+        ...(bob
+          ? [
+              {
+                principalId: bob,
+                roleId: SANDBOX_AZURE_ROLES.reader.id,
+                scope: `/subscriptions/${SANDBOX_SUBSCRIPTION.id}/resourceGroups/rg-payments`,
+              },
+            ]
+          : []),
+      ],
+      // ARM's own maximum for Contributor: the stricter of it and the policy applies.
+      pim: { [SANDBOX_AZURE_ROLES.contributor.id]: { maximumDuration: 'PT2H' } },
+    },
   };
 }
 

@@ -93,6 +93,42 @@ describe('sandbox on the in-memory adapters', () => {
     expect(text((await state()).feeds.security)).toMatch(/ended|deactivated/i);
   });
 
+  it('lets a newcomer try a PIM group and an Azure role in one request', async () => {
+    const roles = await post('/api/command', { as: alice, text: '/elevate roles' });
+    expect(text(roles.body)).toContain('group Payments Oncall');
+    expect(text(roles.body)).toContain('Contributor on Payments Prod');
+    const asked = await post('/api/command', {
+      as: alice,
+      text: '/elevate group oncall, Contributor on rg-payments 10m hotfix for payments INC-4712',
+    });
+    expect(text(asked.body)).toMatch(/sent to the approvers/);
+    const card = (await state(bob)).feeds.chat.findLast((i) => i.approvalFor);
+    const requestId = card?.approvalFor ?? '';
+    expect(
+      (
+        await post('/api/action', {
+          as: bob,
+          itemId: card?.id,
+          verb: 'approve',
+          data: { requestId },
+        })
+      ).status,
+    ).toBe(200);
+    await expect
+      .poll(
+        () =>
+          sandbox.tenant.tenant.azure.activeAssignments().filter((a) => a.principalId === alice)
+            .length,
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(1);
+    expect(
+      sandbox.tenant.tenant.activeGroupAssignments().filter((a) => a.principalId === alice),
+    ).toHaveLength(1);
+  });
+
   it('lets nobody approve their own request, and says why on the card', async () => {
     await post('/api/command', {
       as: bob,
