@@ -117,7 +117,7 @@ export class ChatNotifier<M> implements Notifier {
     const { messenger, refs } = this.#o;
     const card = await messenger.render.approval(request, approvers);
     const fresh = new Set<string>();
-    if (postsApprovalCard(change)) {
+    if (postsApprovalCard(change, request)) {
       const channel = messenger.approvalsChannel();
       for (const chat of [...(channel ? [channel] : []), ...approvers]) {
         const posted = await this.#postOnce(request.id, chat, card);
