@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { MemoryOnCall } from '../../../adapters/memory/on-call.ts';
 import type { OnCallRule, Policy, RolePolicy } from '../../../bot/core/domain/policy.ts';
 import type { OnCallFact } from '../../../bot/core/domain/request.ts';
+import { activate } from '../../../bot/core/usecases/activate.ts';
+import { extend } from '../../../bot/core/usecases/extend.ts';
 import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, testPolicy, testTenant } from '../../support/tenant.ts';
 
@@ -186,6 +188,21 @@ describe('on-call approval', () => {
     // A role that needs no approval adds no condition.
     const withHelpdesk = await submitted(t, { roles: [roles.exchange, roles.helpdesk] });
     expect(withHelpdesk.state).toBe('approved');
+  });
+
+  it('extending past the rule’s maxDuration goes to the approvers; within it, it does not', async () => {
+    const t = tenant();
+    const request = await submitted(t);
+    const active = await activate(t.deps, request.id);
+    if (!active.ok) throw new Error(active.error.message);
+    const within = await extend(t.deps, request.id, people.alice, 1800);
+    expect(within).toMatchObject({ ok: true, value: { extension: null } });
+    const beyond = await extend(t.deps, request.id, people.alice, 3600);
+    expect(beyond).toMatchObject({
+      ok: true,
+      value: { state: 'active', extension: { seconds: 3600, approvals: [] } },
+    });
+    expect(t.notifier.changes(request.id).at(-1)).toBe('extension_requested');
   });
 
   it('without an on-call lookup nothing changes', async () => {
