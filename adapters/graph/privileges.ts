@@ -11,11 +11,13 @@ import type { Logger } from '../../bot/core/ports/logger.ts';
 import type {
   ActiveAssignment,
   Eligibility,
+  EligiblePrincipal,
   GrantRequest,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
 import { err, type Result } from '../../bot/core/result.ts';
 import { liveInstances } from './assignments.ts';
+import { eligibleForRole } from './eligible-for.ts';
 import { GraphRefusedError } from './errors.ts';
 import { PimGrants } from './grants.ts';
 import {
@@ -103,6 +105,10 @@ export class GraphPrivileges implements PrivilegeProvider {
       byTarget.set(key, { target: targetOf(i, roles), endsAt });
     }
     return [...byTarget.values()];
+  }
+
+  async eligibleFor(target: Target): Promise<readonly EligiblePrincipal[]> {
+    return eligibleForRole(this.#reader, target, this.#now());
   }
 
   /** PIM's rules for activating the role; directory role policies are tenant-wide (`/`). */
