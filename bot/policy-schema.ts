@@ -163,6 +163,7 @@ const rolePolicyFields = {
 /** Words of the command grammar; an alias equal to one would make `/elevate help` ambiguous. */
 const RESERVED = new Set([
   ...['roles', 'status', 'cancel', 'deactivate', 'extend', 'history', 'export', 'help', 'group'],
+  'whocan',
   ...OPTION_WORDS,
 ]);
 
