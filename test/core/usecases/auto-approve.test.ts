@@ -2,14 +2,25 @@
  * On-call approval in the core: approved at once when on call, within the cap and the maximum
  * duration; otherwise (and whenever the on-call service fails) the approvers decide.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryOnCall } from '../../../adapters/memory/on-call.ts';
+import { RedisAuditLog } from '../../../adapters/redis/audit-log.ts';
+import { RedisRequestStore } from '../../../adapters/redis/request-store.ts';
 import type { OnCallRule, Policy, RolePolicy } from '../../../bot/core/domain/policy.ts';
 import type { OnCallFact } from '../../../bot/core/domain/request.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { extend } from '../../../bot/core/usecases/extend.ts';
 import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
+import { type FreshRedis, freshRedis } from '../../support/redis.ts';
 import { people, roles, testPolicy, testTenant } from '../../support/tenant.ts';
+
+let redis: FreshRedis;
+beforeAll(async () => {
+  redis = await freshRedis();
+});
+afterAll(async () => {
+  await redis.cleanup();
+});
 
 const H = 3600;
 const PRIMARY: OnCallFact = {
@@ -32,8 +43,14 @@ function withOnCall(roleName: string, rule: OnCallRule = RULE): Policy {
   return { ...testPolicy, roles: rolesMap };
 }
 
-function tenant(policy = withOnCall('Exchange Administrator')) {
-  const t = testTenant(null, policy);
+function tenant(policy = withOnCall('Exchange Administrator'), onRedis = false) {
+  const stores = onRedis
+    ? {
+        store: new RedisRequestStore(redis.redis, redis.prefix),
+        audit: new RedisAuditLog(redis.redis, redis.prefix),
+      }
+    : null;
+  const t = testTenant(stores, policy);
   const onCall = new MemoryOnCall();
   onCall.setOnCall(PRIMARY, ['Alice@Contoso.com']);
   return { ...t, onCall, deps: { ...t.deps, onCall } };
@@ -145,25 +162,31 @@ describe('on-call approval', () => {
     expect(t.onCall.asked).toEqual([]);
   });
 
-  it('counts on-call approvals per requester and target over 24 hours (maxPerDay)', async () => {
-    const t = tenant();
-    for (let i = 0; i < 2; i++) {
-      const r = await submitted(t);
-      expect(r.state).toBe('approved');
-      await finish(t, r.id);
-      t.clock.advance(3_600_000);
-    }
-    const third = await submitted(t);
-    expect(third).toMatchObject({
-      state: 'pending_approval',
-      autoApprovalNote:
-        'Not approved by the on-call rule: 2 on-call approvals of Exchange Administrator in 24 hours already (maxPerDay 2).',
-    });
-    await finish(t, third.id);
-    // A day after the first one, one slot is free again.
-    t.clock.advance(22 * 3_600_000 + 1000);
-    expect((await submitted(t)).state).toBe('approved');
-  });
+  it.each([
+    ['memory', false],
+    ['Redis', true],
+  ])(
+    'counts on-call approvals per requester and target over 24 hours (maxPerDay), on %s',
+    async (_, onRedis) => {
+      const t = tenant(withOnCall('Exchange Administrator'), onRedis);
+      for (let i = 0; i < 2; i++) {
+        const r = await submitted(t);
+        expect(r.state).toBe('approved');
+        await finish(t, r.id);
+        t.clock.advance(3_600_000);
+      }
+      const third = await submitted(t);
+      expect(third).toMatchObject({
+        state: 'pending_approval',
+        autoApprovalNote:
+          'Not approved by the on-call rule: 2 on-call approvals of Exchange Administrator in 24 hours already (maxPerDay 2).',
+      });
+      await finish(t, third.id);
+      // A day after the first one, one slot is free again.
+      t.clock.advance(22 * 3_600_000 + 1000);
+      expect((await submitted(t)).state).toBe('approved');
+    },
+  );
 
   it('fails closed: the on-call service failing leaves the request to the approvers, and says so', async () => {
     const t = tenant();
