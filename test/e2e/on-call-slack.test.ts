@@ -74,6 +74,13 @@ describe('on-call approval on Slack', () => {
     const card = await waitFor(() => cardFor(id), 10_000, 'the approvals card');
     expect(JSON.stringify(card.blocks)).toContain('on call in PagerDuty schedule Payments Primary');
     expect(buttons(id)).toBe(0);
+    // Nobody is asked anything: no approver DM, and Alice's DM does not repeat the reply.
+    const dms = [TENANT.bob, TENANT.alice].flatMap((p) =>
+      world.slack.messagesIn(world.slack.dmOf(p.slack)),
+    );
+    expect(
+      dms.filter((m) => JSON.stringify(m).includes(id) && !m.text.includes('is active')),
+    ).toEqual([]);
   });
 
   it('someone not on call goes to the approvers as usual', async () => {
