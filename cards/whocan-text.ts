@@ -47,7 +47,7 @@ export function whocanText(a: WhocanAnswer, timezone: string): WhocanText {
     },
     {
       title: 'Ticket',
-      value: `${need(explained.ticket)}${p.ticket.pattern ? `, matching ${p.ticket.pattern}` : ''}`,
+      value: `${need(explained.ticket)}${p.ticket.pattern ? `; a ticket given must match ${p.ticket.pattern}` : ''}`,
     },
     { title: 'MFA at activation', value: need(explained.mfa) },
     ...(p.approval.stepUp !== undefined

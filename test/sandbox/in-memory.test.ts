@@ -114,6 +114,20 @@ describe('sandbox on the in-memory adapters', () => {
     expect(text(carols.body)).toMatch(/sent to the approvers/);
   });
 
+  it('answers whocan for an auditor, and refuses a requester', async () => {
+    const asked = await post('/api/command', { as: erin, text: '/elevate whocan exo' });
+    const said = text(asked.body).replace(/\\\\(.)/g, '$1');
+    expect(said).toContain('Who can activate Exchange Administrator');
+    expect(said).toContain('Alice Admin (alice@contoso.example)');
+    expect(said).toContain('Sam Dormant');
+    expect(said).toContain(
+      '"title":"Justification","value":"at least 10 characters (policy.yaml and Entra PIM)"',
+    );
+    expect(said).toContain('"title":"Max duration","value":"4h (policy.yaml)"');
+    const refused = await post('/api/command', { as: sam, text: '/elevate whocan exo' });
+    expect(text(refused.body)).toMatch(/for approvers and auditors/);
+  });
+
   it('lets nobody approve their own request, and says why on the card', async () => {
     await post('/api/command', {
       as: bob,
