@@ -1,4 +1,6 @@
 /** On-call settings: a policy naming a provider needs its token; base URLs must protect it. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../bot/config.ts';
 import { createLogger } from '../../bot/log.ts';
@@ -13,6 +15,15 @@ const policy = parsed([
   '    approval: { autoApprove: { onCall: { opsgenie: { schedules: [3f1c2d3e-4b5a-4978-8695-a4b3c2d1e0f9] } } } }',
 ]);
 const clock = { now: () => Date.now() };
+
+/** A port nothing listens on (one just given up). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 const log = createLogger('silent');
 
 describe('on-call settings', () => {
@@ -31,6 +42,33 @@ describe('on-call settings', () => {
         log,
       ),
     ).toBeUndefined();
+  });
+
+  it('logs a failing provider (without its token) and reports it as a failure', async () => {
+    const warned: unknown[] = [];
+    const capture = {
+      debug: () => {},
+      info: () => {},
+      warn: (fields: unknown) => void warned.push(fields),
+      error: () => {},
+      child: () => capture,
+    };
+    const config = loadConfig({
+      OPSGENIE_TOKEN: 'secret-key',
+      OPSGENIE_BASE_URL: `http://127.0.0.1:${await closedPort()}`,
+    });
+    const lookup = onCallWiring(config, policy, clock, capture);
+    const answer = await lookup?.onCall('alice@contoso.com', [
+      { provider: 'opsgenie', kind: 'schedule', id: '3f1c2d3e-4b5a-4978-8695-a4b3c2d1e0f9' },
+    ]);
+    expect(answer?.onCall).toEqual([]);
+    expect(answer?.failures).toEqual([
+      { provider: 'opsgenie', message: 'Opsgenie could not be reached (ECONNREFUSED)' },
+    ]);
+    expect(warned).toEqual([
+      { provider: 'opsgenie', problem: 'Opsgenie could not be reached (ECONNREFUSED)' },
+    ]);
+    expect(JSON.stringify(warned)).not.toContain('secret-key');
   });
 
   it('takes the tokens with default base URLs, and refuses http beyond this machine', () => {
