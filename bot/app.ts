@@ -25,6 +25,7 @@ import type { CoreDeps } from './core/usecases/deps.ts';
 import { alertOnRefusals } from './integrity-alerts.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
+import { onCallWiring } from './on-call.ts';
 import { mountPlatforms } from './platforms.ts';
 import type { PolicySource } from './policy-file.ts';
 import { checkPolicyNames } from './policy-names.ts';
@@ -83,6 +84,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const metrics = new Metrics();
   if (options.storage === 'memory' && (config.slack || config.teams))
     throw new Error('Slack and Teams need Redis: memory storage is for the sandbox only');
+  // Before storage opens: a policy naming an on-call service without its token stops here.
+  const onCall = onCallWiring(config, options.policy, clock, log);
   const storage =
     options.storage === 'memory' ? memoryStorage() : await redisStorage(config, log, clock);
   const graph = await loadGraph(config, options.policy, log, metrics);
@@ -132,6 +135,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ids: randomIds,
     policy,
     ...(signIn ? { signIn: signIn.signIn } : {}),
+    ...(onCall ? { onCall } : {}),
   };
   // A role name in policy.yaml that Entra does not know stops start-up here.
   const policyNames = await checkPolicyNames({

@@ -94,6 +94,10 @@ const schema = z.object({
       v.split(',').every((n) => HOST_PORT.test(n.trim()) && Number(n.split(':')[1]) <= 65_535),
     'must be a comma-separated list of host:port seed nodes of the Redis Cluster',
   ),
+  PAGERDUTY_TOKEN: optionalText,
+  PAGERDUTY_BASE_URL: optionalUrl(['https:', 'http:']),
+  OPSGENIE_TOKEN: optionalText,
+  OPSGENIE_BASE_URL: optionalUrl(['https:', 'http:']),
   POLICY_FILE: z.string().trim().min(1).default('./policy.yaml'),
   SIEM_SECRET: optionalText,
   PUBLIC_URL: optionalUrl(['https:', 'http:']),
@@ -139,6 +143,11 @@ export interface Config {
   /** Record the audit chain's head outside Redis (a log line) every this many entries. */
   readonly auditAnchorEvery: number;
   readonly policyFile: string;
+  /** On-call services for policy approval.autoApprove.onCall; a provider is set with its token. */
+  readonly onCall: {
+    readonly pagerduty?: { readonly token: string; readonly baseUrl: string };
+    readonly opsgenie?: { readonly token: string; readonly baseUrl: string };
+  };
   /** HMAC key for forwarding audit events to the SIEM (policy `siem.url`). */
   readonly siemSecret?: string;
   /** Where people reach this bot from outside (https://elevate.contoso.com): export links. */
@@ -238,6 +247,13 @@ function refuseUnsafeCombinations(e: Env): void {
         `PUBLIC_URL=${JSON.stringify(maskUserinfo(e.PUBLIC_URL))} is refused: links people follow from chat must be https outside this machine. Put the bot behind TLS and set PUBLIC_URL=https://…`,
       );
     }
+  }
+  for (const name of ['PAGERDUTY_BASE_URL', 'OPSGENIE_BASE_URL'] as const) {
+    const value = e[name];
+    if (value && new URL(value).protocol !== 'https:' && !isLoopbackHost(new URL(value).hostname))
+      throw new ConfigError(
+        `${name}=${JSON.stringify(maskUserinfo(value))} is refused: the API token would travel unencrypted. Use https:// (http:// is for stand-ins on this machine only).`,
+      );
   }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
     throw new ConfigError(
@@ -339,6 +355,24 @@ function fromEnv(e: Env): Config {
     ...(e.ELEVATE_HMAC_KEY ? { hmacKey: e.ELEVATE_HMAC_KEY } : {}),
     auditAnchorEvery: e.AUDIT_ANCHOR_EVERY,
     policyFile: e.POLICY_FILE,
+    onCall: {
+      ...(e.PAGERDUTY_TOKEN
+        ? {
+            pagerduty: {
+              token: e.PAGERDUTY_TOKEN,
+              baseUrl: e.PAGERDUTY_BASE_URL ?? 'https://api.pagerduty.com',
+            },
+          }
+        : {}),
+      ...(e.OPSGENIE_TOKEN
+        ? {
+            opsgenie: {
+              token: e.OPSGENIE_TOKEN,
+              baseUrl: e.OPSGENIE_BASE_URL ?? 'https://api.opsgenie.com',
+            },
+          }
+        : {}),
+    },
     ...(e.SIEM_SECRET ? { siemSecret: e.SIEM_SECRET } : {}),
     ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/+$/, '') } : {}),
     port: e.PORT,

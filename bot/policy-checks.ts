@@ -112,7 +112,22 @@ export function checkRolePolicy(policy: RolePolicy, scope: CheckScope): PolicyIs
       message: `quorum ${quorum} needs ${quorum} different approvers but only ${approvers.length} ${approvers.length === 1 ? 'is' : 'are'} listed; list more approvers or a group:<object id>, or write quorum: ${approvers.length}`,
     });
   }
+  issues.push(...checkOnCall(policy, scope));
   return issues;
+}
+
+/** An on-call rule must name a rotation; one it inherits is checked where it is written. */
+function checkOnCall(policy: RolePolicy, scope: CheckScope): PolicyIssue[] {
+  const onCall = policy.approval.autoApprove?.onCall;
+  const written = scope.patch.approval?.autoApprove?.onCall;
+  if (!onCall || !written || onCall.sources.length > 0) return [];
+  return [
+    {
+      path: [...scope.path, 'approval', 'autoApprove', 'onCall'],
+      message:
+        'on-call auto-approval names no schedule; add pagerduty: { schedules: [PABC123] }, pagerduty: { escalationPolicies: [PDEF456] } or opsgenie: { schedules: [<schedule id>] }',
+    },
+  ];
 }
 
 /** Role names ignore case, so two spellings of one name are one role listed twice. */

@@ -8,14 +8,20 @@
 import {
   type AlertsPolicy,
   type ApprovalRule,
+  type AutoApproveRule,
   DEFAULT_MFA_RULE,
   type MfaRule,
+  type OnCallRule,
+  type OnCallSource,
   type RolePolicy,
 } from './core/domain/policy.ts';
 import type { RolePatch } from './policy-schema.ts';
 
 const H = 3_600;
 const M = 60;
+
+/** What an `onCall` entry that leaves them out allows: 3 auto-approvals a day, up to 1 hour. */
+export const BUILT_IN_ON_CALL = { maxPerDay: 3, maxDuration: 1 * H } as const;
 
 /** The role policy of a file that says nothing. */
 export const BUILT_IN_DEFAULTS: RolePolicy = {
@@ -58,6 +64,7 @@ export function mergeRolePolicy(base: RolePolicy, patch: RolePatch): RolePolicy 
     escalateTo: a.escalateTo ?? base.approval.escalateTo,
     ...(stepUp === undefined ? {} : { stepUp }),
     extensions: a.extensions ?? base.approval.extensions ?? 'allow',
+    ...autoApproveOf(base.approval.autoApprove, a.autoApprove),
   };
   const pattern =
     patch.ticket?.pattern === undefined ? base.ticket.pattern : (patch.ticket.pattern ?? undefined);
@@ -91,4 +98,43 @@ function mergeMfa(base: MfaRule, patch: RolePatch['mfa']): MfaRule {
     timeout: patch?.timeout ?? base.timeout,
     contexts: context === undefined ? base.contexts : context === null ? [] : [context],
   };
+}
+
+type AutoApprovePatch = NonNullable<RolePatch['approval']>['autoApprove'];
+type OnCallPatch = NonNullable<NonNullable<AutoApprovePatch>['onCall']>;
+
+/**
+ * `autoApprove` merges like the other approval keys: `null` turns it off, `onCall` merges key
+ * by key, and naming any rotation (pagerduty or opsgenie) replaces the inherited rotations.
+ */
+function autoApproveOf(
+  base: AutoApproveRule | undefined,
+  patch: AutoApprovePatch,
+): { autoApprove?: AutoApproveRule } {
+  if (patch === null) return {};
+  if (patch === undefined || patch.onCall === undefined) return base ? { autoApprove: base } : {};
+  if (patch.onCall === null) return {};
+  return { autoApprove: { onCall: mergeOnCall(base?.onCall, patch.onCall) } };
+}
+
+function mergeOnCall(base: OnCallRule | undefined, patch: OnCallPatch): OnCallRule {
+  const names = patch.pagerduty !== undefined || patch.opsgenie !== undefined;
+  return {
+    sources: names ? onCallSources(patch) : (base?.sources ?? []),
+    maxPerDay: patch.maxPerDay ?? base?.maxPerDay ?? BUILT_IN_ON_CALL.maxPerDay,
+    maxDuration: patch.maxDuration ?? base?.maxDuration ?? BUILT_IN_ON_CALL.maxDuration,
+  };
+}
+
+function onCallSources(patch: OnCallPatch): OnCallSource[] {
+  const of = (
+    provider: OnCallSource['provider'],
+    kind: OnCallSource['kind'],
+    ids: readonly string[] = [],
+  ): OnCallSource[] => [...new Set(ids)].map((id) => ({ provider, kind, id }));
+  return [
+    ...of('pagerduty', 'schedule', patch.pagerduty?.schedules),
+    ...of('pagerduty', 'escalation_policy', patch.pagerduty?.escalationPolicies),
+    ...of('opsgenie', 'schedule', patch.opsgenie?.schedules),
+  ];
 }

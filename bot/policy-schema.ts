@@ -46,6 +46,53 @@ function strict<S extends z.ZodRawShape>(shape: S, example: string) {
 const section = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 
+/** PagerDuty ids: upper-case letters and digits, e.g. PABC123 (from the schedule's URL). */
+const pagerDutyId = () =>
+  z
+    .string({
+      error: (iss) => `expected a PagerDuty id such as PABC123, found ${shown(iss.input)}`,
+    })
+    .regex(/^[A-Z0-9]{6,20}$/, {
+      error: (iss) =>
+        `${shown(iss.input)} is not a PagerDuty id; write the id from the schedule's or escalation policy's URL, e.g. PABC123, not its name`,
+    });
+
+const opsgenieId = () =>
+  z
+    .string({
+      error: (iss) =>
+        `expected an Opsgenie schedule id such as 3f1c2d3e-4b5a-4978-8695-a4b3c2d1e0f9, found ${shown(iss.input)}`,
+    })
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, {
+      error: (iss) =>
+        `${shown(iss.input)} is not an Opsgenie schedule id; write the schedule's id (a GUID from Settings → Schedules), not its name`,
+    });
+
+const idList = <T extends z.ZodType>(item: T, example: string) =>
+  z.array(item, {
+    error: (iss) => `expected a list such as ${example}, found ${shown(iss.input)}`,
+  });
+
+/** `approval.autoApprove.onCall`: who is on call in these rotations is approved at once. */
+const onCall = strict(
+  {
+    pagerduty: strict(
+      {
+        schedules: idList(pagerDutyId(), '[PABC123]').optional(),
+        escalationPolicies: idList(pagerDutyId(), '[PDEF456]').optional(),
+      },
+      '{ schedules: [PABC123], escalationPolicies: [PDEF456] }',
+    ).optional(),
+    opsgenie: strict(
+      { schedules: idList(opsgenieId(), '[3f1c2d3e-4b5a-4978-8695-a4b3c2d1e0f9]').optional() },
+      '{ schedules: [3f1c2d3e-4b5a-4978-8695-a4b3c2d1e0f9] }',
+    ).optional(),
+    maxPerDay: count(1, 100).optional(),
+    maxDuration: duration().optional(),
+  },
+  '{ pagerduty: { schedules: [PABC123] }, maxPerDay: 3, maxDuration: 2h }',
+);
+
 const approval = strict(
   {
     required: bool().optional(),
@@ -60,6 +107,13 @@ const approval = strict(
         error: (iss) =>
           `expected allow or reapprove, found ${shown(iss.input)}; reapprove sends each extend to the approvers`,
       })
+      .optional(),
+    /** null turns off an auto-approval inherited from the defaults. */
+    autoApprove: strict(
+      { onCall: onCall.nullable().optional() },
+      '{ onCall: { pagerduty: { schedules: [PABC123] } } }',
+    )
+      .nullable()
       .optional(),
   },
   '{ required: true, approvers: [secops@contoso.com], quorum: 1, timeout: 1h }',
@@ -109,6 +163,7 @@ const rolePolicyFields = {
 /** Words of the command grammar; an alias equal to one would make `/elevate help` ambiguous. */
 const RESERVED = new Set([
   ...['roles', 'status', 'cancel', 'deactivate', 'extend', 'history', 'export', 'help', 'group'],
+  'whocan',
   ...OPTION_WORDS,
 ]);
 

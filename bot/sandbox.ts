@@ -21,6 +21,7 @@ import {
 } from '../adapters/entra-sim/index.ts';
 import { makeLocalTls } from '../adapters/entra-sim/local-tls.ts';
 import { seedTenant } from '../adapters/entra-sim/sandbox-world.ts';
+import { startSandboxPagerDuty } from '../adapters/oncall/sandbox-pagerduty.ts';
 import { systemClock } from '../adapters/system/clock.ts';
 import { type ChatSurface, startApp } from './app.ts';
 import { type Config, ConfigError, maskUserinfo } from './config.ts';
@@ -62,8 +63,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   ]);
   const tenant = await startGraphStandIn({ tls, plainSignInPage: true, arm: true });
   seedTenant(tenant, Date.now());
+  // On-call approval is shown against a simulated PagerDuty, unless a real token is set.
+  const pagerDuty = options.config.onCall.pagerduty ? null : await startSandboxPagerDuty();
+  const closeSims = async () => {
+    await tenant.close();
+    await pagerDuty?.close();
+  };
   const config: Config = {
     ...options.config,
+    onCall: {
+      ...options.config.onCall,
+      ...(pagerDuty ? { pagerduty: { token: pagerDuty.token, baseUrl: pagerDuty.baseUrl } } : {}),
+    },
     azure: {
       tenantId: tenant.tenantId,
       clientId: tenant.clientId,
@@ -77,7 +88,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const redis = await reachableRedis(config.redis.url);
   const storage = redis ? 'redis' : 'memory';
   if (!redis && config.teams) {
-    await tenant.close();
+    await closeSims();
     throw new ConfigError(
       `TEAMS_ALLOW_UNAUTHENTICATED=true needs Redis, and there is none at ${maskUserinfo(config.redis.url)}. Start Redis (or set REDIS_URL), or unset it for the console alone.`,
     );
@@ -111,7 +122,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     surfaces: [surface],
     host: '127.0.0.1',
   }).catch(async (error: unknown) => {
-    await tenant.close();
+    await closeSims();
     throw error;
   });
   const url = app.url;
@@ -127,7 +138,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     deps: app.deps,
     async close() {
       await app.close();
-      await tenant.close();
+      await closeSims();
     },
   };
 }

@@ -43,6 +43,13 @@ export const SETTINGS: Readonly<Record<string, readonly [string, string]>> = {
   REDIS_PREFIX: ['elevate', 'key prefix; {elevate} on Redis Cluster; the sandbox uses it when set'],
   PUBLIC_URL: ['–', 'the bot address people reach; Teams export links point here'],
   SIEM_SECRET: ['–', 'HMAC key for forwarding audit events to policy.yaml siem.url'],
+  PAGERDUTY_TOKEN: ['–', 'PagerDuty REST API key (read-only) for approval.autoApprove.onCall'],
+  PAGERDUTY_BASE_URL: ['https://api.pagerduty.com', 'PagerDuty REST API v2 base URL'],
+  OPSGENIE_TOKEN: ['–', 'Opsgenie API integration key for approval.autoApprove.onCall'],
+  OPSGENIE_BASE_URL: [
+    'https://api.opsgenie.com',
+    'Opsgenie API base URL (https://api.eu.opsgenie.com for the EU)',
+  ],
   POLICY_FILE: ['./policy.yaml', 'the policy'],
   PORT: ['3978', 'the one HTTP port'],
   LOG_LEVEL: ['info', 'fatal, error, warn, info, debug, trace or silent'],

@@ -3,7 +3,7 @@ import { formatDuration } from '../bot/core/domain/duration.ts';
 import { type AccessRequest, grantedTargets } from '../bot/core/domain/request.ts';
 import type { RequestChange } from '../bot/core/ports/notifier.ts';
 import {
-  approverNames,
+  approvedHow,
   clock,
   eligibilityCut,
   grantedList,
@@ -43,7 +43,7 @@ export function outcomeText(
     case 'approval_added':
       return `${subject} request ${r.id} has ${r.approvals.length} of ${r.approval.quorum} approvals.`;
     case 'approved':
-      return `${subject} request ${r.id} for ${roles} is approved${r.approvals.length ? ` by ${r.approvals.map((a) => who(a.by)).join(', ')}` : ' (no approval needed)'}.`;
+      return `${subject} request ${r.id} for ${roles} is approved${approvedHow(r) || ' (no approval needed)'}.`;
     case 'scheduled':
       return `${subject} request ${r.id} for ${roles} is approved and starts ${clock(r.startAt ?? now, timezone)}.`;
     case 'awaiting_mfa':
@@ -62,7 +62,7 @@ export function outcomeText(
       const granted = grantedList(r);
       return audience === 'requester'
         ? `${granted} is active ${until} (request ${r.id}). ${signInHint(r)}${propagation}${notGranted(r)}`
-        : `${who(r.requester)} activated ${granted} ${until}.${notGranted(r)} ${r.approvals.length > 0 ? `Approved by ${approverNames(r)}` : 'No approval needed'}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
+        : `${who(r.requester)} activated ${granted} ${until}.${notGranted(r)} ${approvedHow(r) ? `Approved${approvedHow(r)}` : 'No approval needed'}. Reason: ${r.reason}${r.ticket ? ` · ticket ${r.ticket}` : ''} · request ${r.id}`;
     }
     case 'reminder':
       return `${roles} ends in ${left(r.endsAt ?? now, now)} (${clock(r.endsAt ?? now, timezone)}). Extend it with \`/elevate extend ${r.id} 30m\` or end it now with \`/elevate deactivate ${r.id}\`.`;

@@ -3,6 +3,7 @@
  * zone, durations, roles, where a request stands and what just happened to it.
  */
 import { DateTime } from 'luxon';
+import { onCallText } from '../bot/core/domain/auto-approval.ts';
 import { formatDuration } from '../bot/core/domain/duration.ts';
 import { cutByEligibility } from '../bot/core/domain/eligibility.ts';
 import { type AccessRequest, grantedTargets } from '../bot/core/domain/request.ts';
@@ -61,14 +62,25 @@ export const approverNames = (r: AccessRequest): string =>
   r.approvals.map((a) => who(a.by)).join(', ');
 
 /**
+ * How the approval came about, after "Approved": ` by Bob Approver`, or `: on call in
+ * PagerDuty schedule Payments (PABC123)` when the on-call rule approved it; '' for nobody.
+ */
+export function approvedHow(r: AccessRequest): string {
+  if (r.autoApproval) return `: ${onCallText(r.autoApproval)}`;
+  return r.approvals.length > 0 ? ` by ${approverNames(r)}` : '';
+}
+
+/**
  * The status line of a card, with who approved it on the record once the status line itself
  * no longer says so (activating, active, ended, failed).
  */
 export function cardStatus(r: AccessRequest, now: number, timezone: string): string {
   const status = statusLine(r, now, timezone);
-  return r.approvals.length === 0 || APPROVERS_SAID.has(r.state)
-    ? status
-    : `${status} Approved by ${approverNames(r)}.`;
+  const approved = approvedHow(r);
+  const note = r.autoApprovalNote && r.state === 'pending_approval' ? ` ${r.autoApprovalNote}` : '';
+  return approved === '' || APPROVERS_SAID.has(r.state)
+    ? `${status}${note}`
+    : `${status} Approved${approved}.`;
 }
 
 /** Whether approvers can act on it now: a new request, or more time for an active grant. */
@@ -90,12 +102,12 @@ function stateLine(r: AccessRequest, now: number, timezone: string): string {
       return `Waiting for approval: ${r.approvals.length} of ${r.approval.quorum}${approvers ? ` (approved by ${approvers})` : ''}.`;
     case 'approved':
       return r.approval.required
-        ? `Approved by ${approvers}. Activating…`
+        ? `Approved${approvedHow(r)}. Activating…`
         : 'No approval needed. Activating…';
     case 'scheduled':
-      return `Approved${approvers ? ` by ${approvers}` : ''}. Starts ${clock(r.startAt ?? now, timezone)}.`;
+      return `Approved${approvedHow(r)}. Starts ${clock(r.startAt ?? now, timezone)}.`;
     case 'awaiting_mfa':
-      return `${r.approval.required ? `Approved by ${approvers}` : 'No approval needed'}. Waiting for ${who(r.requester)}'s MFA sign-in until ${clock(r.stepUp?.deadline ?? now, timezone)}.`;
+      return `${r.approval.required ? `Approved${approvedHow(r)}` : 'No approval needed'}. Waiting for ${who(r.requester)}'s MFA sign-in until ${clock(r.stepUp?.deadline ?? now, timezone)}.`;
     case 'activating':
       return 'Activating in Entra PIM…';
     case 'active':
@@ -136,8 +148,8 @@ export function historyLine(r: AccessRequest, now: number, timezone: string): st
   const start = r.activatedAt ?? null;
   const approvers = APPROVERS_SAID.has(r.state)
     ? null
-    : r.approvals.length > 0
-      ? `approved by ${r.approvals.map((a) => who(a.by)).join(', ')}`
+    : approvedHow(r) !== ''
+      ? `approved${approvedHow(r)}`
       : r.approval.required
         ? null
         : 'no approval needed';

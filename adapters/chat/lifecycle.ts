@@ -117,9 +117,11 @@ export class ChatNotifier<M> implements Notifier {
     const { messenger, refs } = this.#o;
     const card = await messenger.render.approval(request, approvers);
     const fresh = new Set<string>();
-    if (postsApprovalCard(change)) {
+    if (postsApprovalCard(change, request)) {
       const channel = messenger.approvalsChannel();
-      for (const chat of [...(channel ? [channel] : []), ...approvers]) {
+      // Approved by the on-call rule: for the record in the channel, not a DM asking anyone.
+      const people = change === 'approved' ? [] : approvers;
+      for (const chat of [...(channel ? [channel] : []), ...people]) {
         const posted = await this.#postOnce(request.id, chat, card);
         if (posted) fresh.add(posted.messageId);
       }

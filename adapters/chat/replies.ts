@@ -8,6 +8,7 @@ import type { AppError } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { Reply } from '../../bot/core/usecases/chat-command.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
+import type { WhocanAnswer } from '../../bot/core/usecases/whocan.ts';
 import { type EncodedPaging, encodePaging } from './history-state.ts';
 
 type ReplyOf<K extends Reply['kind']> = Extract<Reply, { kind: K }>;
@@ -24,6 +25,7 @@ export interface ReplyView<M> {
   text(text: string): M;
   form(reply: ReplyOf<'form'>): M;
   export(reply: ReplyOf<'export'>): M;
+  whocan(answer: WhocanAnswer): M;
 }
 
 export function renderReply<M>(reply: Reply, view: ReplyView<M>): M {
@@ -42,6 +44,8 @@ export function renderReply<M>(reply: Reply, view: ReplyView<M>): M {
       return view.form(reply);
     case 'export':
       return view.export(reply);
+    case 'whocan':
+      return view.whocan(reply.answer);
     case 'submitted':
       return view.outcome(
         reply.request,

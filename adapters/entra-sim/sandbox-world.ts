@@ -35,7 +35,7 @@ export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
     name: 'Bob Approver',
     upn: 'bob@contoso.example',
     role: 'approver',
-    about: 'Security lead; approves requests',
+    about: 'Security lead; approves requests; on call in the simulated PagerDuty schedule',
     lastSignInDaysAgo: 1,
   },
   {

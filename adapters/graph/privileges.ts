@@ -12,11 +12,13 @@ import type { Logger } from '../../bot/core/ports/logger.ts';
 import type {
   ActiveAssignment,
   Eligibility,
+  EligiblePrincipal,
   GrantRequest,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
 import { err, type Result } from '../../bot/core/result.ts';
 import { liveInstances } from './assignments.ts';
+import { eligibleForRole } from './eligible-for.ts';
 import { GraphRefusedError } from './errors.ts';
 import { PimGrants } from './grants.ts';
 import {
@@ -131,6 +133,10 @@ export class GraphPrivileges implements PrivilegeProvider {
       byTarget.set(key, { target: targetOf(i, roles), endsAt });
     }
     return [...byTarget.values()];
+  }
+
+  async eligibleFor(target: Target): Promise<readonly EligiblePrincipal[]> {
+    return eligibleForRole(this.#reader, target, this.#now());
   }
 
   /**

@@ -11,6 +11,7 @@ import { type AppError, appError } from '../../bot/core/errors.ts';
 import type {
   ActiveAssignment,
   Eligibility,
+  EligiblePrincipal,
   GrantRequest,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
@@ -97,6 +98,20 @@ export class MemoryPrivileges implements PrivilegeProvider {
     return (this.#eligible.get(principalId) ?? []).filter(
       (e) => e.endsAt === null || e.endsAt > now,
     );
+  }
+
+  async eligibleFor(target: Target): Promise<readonly EligiblePrincipal[]> {
+    const now = this.#now();
+    const found: EligiblePrincipal[] = [];
+    for (const [principalId, held] of this.#eligible)
+      for (const e of held)
+        if (
+          e.target.kind === target.kind &&
+          e.target.id === target.id &&
+          (e.endsAt === null || e.endsAt > now)
+        )
+          found.push({ principalId, type: 'user', scope: e.target.scope, endsAt: e.endsAt });
+    return found;
   }
 
   async rules(target: Target): Promise<PimRules> {

@@ -10,6 +10,7 @@ import {
   rolesMessage,
   type SlackMessage,
   statusMessage,
+  whocanMessage,
 } from '../../cards/slack/index.ts';
 import { type ReplyView, renderReply as render } from '../chat/replies.ts';
 
@@ -26,6 +27,7 @@ export function renderReply(reply: Reply, now: number, timezone: string): SlackM
     history: (items, paging) => historyMessage(items, paging, now, timezone),
     outcome: (request, change) => outcomeMessage(request, change, 'requester', {}, now, timezone),
     text: infoMessage,
+    whocan: (answer) => whocanMessage(answer, timezone),
     form: () => errorMessage(appError('command.missing_reason')),
     export: () => errorMessage(appError('command.missing_reason')),
   };

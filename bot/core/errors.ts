@@ -188,6 +188,9 @@ const catalogue = {
       : `I cannot find \`${p.mention}\` in the directory. Mention them as a chat user, e.g. \`/elevate history @alice\`.`,
   'history.bad_cursor': () => 'That page is no longer available. Run the history command again.',
 
+  'whocan.not_allowed': () =>
+    'Who can activate a role, and who approves it, is for approvers and auditors. Ask the bot administrators if you should be one in policy.yaml.',
+
   'export.not_allowed': () =>
     'Exporting the audit trail is for auditors. Ask the bot administrators to add you to `auditors` in policy.yaml. This attempt was recorded.',
 

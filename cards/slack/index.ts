@@ -18,3 +18,4 @@ export {
 } from './messages.ts';
 export { denyReasonModal, errorModal, type RequestPrefill, requestModal } from './modals.ts';
 export { outcomeMessage } from './outcome.ts';
+export { whocanMessage } from './whocan.ts';

@@ -26,6 +26,7 @@ const HELP = [
   '`/elevate roles`: the roles you can activate · `/elevate status`: your open requests',
   '`/elevate cancel <request>` · `/elevate deactivate [<request>|<role>]` · `/elevate extend <request> <duration>`',
   '`/elevate history [me|@user|all] [role <role>] [since 7d]` · `/elevate export [since 30d]` (auditors)',
+  '`/elevate whocan <role>`: who is eligible and who approves (approvers and auditors)',
 ].join('\n');
 
 export const helpMessage = (): SlackMessage => ({

@@ -19,3 +19,4 @@ export {
   textCard,
 } from './messages.ts';
 export { type Card, warmTemplates } from './template.ts';
+export { whocanCard } from './whocan.ts';

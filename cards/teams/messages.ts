@@ -32,6 +32,7 @@ export const helpCard = (): Card =>
       '`roles`: the roles you can activate · `status`: your open requests',
       '`cancel <request>` · `deactivate [<request>|<role>]` · `extend <request> <duration>`',
       '`history [me|@user|all] [role <role>] [since 7d]` · `export [since 30d]` (auditors)',
+      '`whocan <role>`: who is eligible and who approves (approvers and auditors)',
     ],
   });
 

@@ -76,6 +76,24 @@ export function privilegeProviderContract(
       );
     });
 
+    it('lists who is eligible for a role (whocan), until the eligibility ends', async () => {
+      const holders = async (t: Target) =>
+        [...((await p.eligibleFor?.(t)) ?? [])].sort((a, b) =>
+          a.principalId.localeCompare(b.principalId),
+        );
+      expect(await holders(targets.exchange)).toEqual(
+        [ids.alice, ids.bob]
+          .sort()
+          .map((principalId) => ({ principalId, type: 'user', scope: '/', endsAt: null })),
+      );
+      expect(await holders(targets.security)).toEqual([
+        { principalId: ids.alice, type: 'user', scope: '/', endsAt: START + HOUR },
+      ]);
+      expect(await holders(targets.global)).toEqual([]);
+      clock.advance(2 * HOUR);
+      expect(await holders(targets.security)).toEqual([]);
+    });
+
     it("gives PIM's rules for a role, and PIM's defaults where none are set", async () => {
       expect(await p.rules(targets.exchange)).toEqual({
         maxDuration: 4 * 3600,

@@ -166,9 +166,11 @@ export const graphEnv = (graph: GraphStandIn, prefix: string) => ({
 
 /**
  * `clock`: the bot's own clock (the stand-ins keep real time), to reach a deadline at once;
- * `policy`: policy.yaml text instead of the default one.
+ * `policy`: policy.yaml text instead of the default one; `env`: more settings (on-call tokens).
  */
-export async function startWorld(options: { clock?: Clock; policy?: string } = {}): Promise<World> {
+export async function startWorld(
+  options: { clock?: Clock; policy?: string; env?: Readonly<Record<string, string>> } = {},
+): Promise<World> {
   const graph = await startTenant();
   const slack = await startSlackStandIn();
   const redis = await freshRedis();
@@ -188,6 +190,7 @@ export async function startWorld(options: { clock?: Clock; policy?: string } = {
     SLACK_BOT_TOKEN: slack.botToken,
     SLACK_API_URL: slack.apiUrl,
     ...graphEnv(graph, redis.prefix),
+    ...options.env,
   });
   const app = await startApp({
     config,

@@ -59,6 +59,7 @@ describe('Teams app manifest', () => {
       'extend',
       'history',
       'export',
+      'whocan',
     ]);
     expect(pngSize('manifest/teams/color.png')).toEqual([192, 192]);
     expect(pngSize('manifest/teams/outline.png')).toEqual([32, 32]);

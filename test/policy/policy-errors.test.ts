@@ -27,7 +27,7 @@ describe('field errors', () => {
       ]),
     ).toEqual([
       'policy.yaml:5:5: roles."Global Administrator".aproval: unknown key "aproval"; did you mean approval? allowed here: aliases, maxDuration, minDuration, defaultDuration, approval, justification, ticket, reminderBefore, propagation, mfa, mode',
-      'policy.yaml:6:17: roles."Global Administrator".approval.qourum: unknown key "qourum"; did you mean quorum? allowed here: required, approvers, quorum, timeout, escalateTo, stepUp, extensions',
+      'policy.yaml:6:17: roles."Global Administrator".approval.qourum: unknown key "qourum"; did you mean quorum? allowed here: required, approvers, quorum, timeout, escalateTo, stepUp, extensions, autoApprove',
     ]);
     expect(problems([...MINIMAL, 'sandbox: true'])).toEqual([
       'policy.yaml:3:1: sandbox: unknown key "sandbox"; allowed here: defaults, roles, channels, auditors, identities, alerts, siem, timezone',

@@ -11,7 +11,7 @@ import { createLogger } from '../../bot/log.ts';
 import { type Sandbox, startSandbox } from '../../bot/sandbox.ts';
 import { safeWithCode } from '../../cards/teams/escape.ts';
 
-const [alice, bob, , erin, sam] = SANDBOX_PEOPLE.map((p) => p.id);
+const [alice, bob, carol, erin, sam] = SANDBOX_PEOPLE.map((p) => p.id);
 let sandbox: Sandbox;
 
 interface Item {
@@ -127,6 +127,41 @@ describe('sandbox on the in-memory adapters', () => {
     expect(
       sandbox.tenant.tenant.activeGroupAssignments().filter((a) => a.principalId === alice),
     ).toHaveLength(1);
+  });
+
+  it('approves Bob at once: he is on call in the simulated PagerDuty; Carol is not', async () => {
+    const asked = await post('/api/command', {
+      as: bob,
+      text: '/elevate secadmin 10m paged for a phishing wave INC-77',
+    });
+    expect(text(asked.body)).toMatch(/is approved: on call in PagerDuty schedule Security on call/);
+    await expect
+      .poll(() => sandbox.tenant.tenant.activeAssignments().some((a) => a.principalId === bob), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    expect(text((await state()).feeds.security)).toMatch(
+      /Bob Approver was approved for Security Administrator without an approver/,
+    );
+    const carols = await post('/api/command', {
+      as: carol,
+      text: '/elevate secadmin 10m checking alert rules INC-78',
+    });
+    expect(text(carols.body)).toMatch(/sent to the approvers/);
+  });
+
+  it('answers whocan for an auditor, and refuses a requester', async () => {
+    const asked = await post('/api/command', { as: erin, text: '/elevate whocan exo' });
+    const said = text(asked.body).replace(/\\\\(.)/g, '$1');
+    expect(said).toContain('Who can activate Exchange Administrator');
+    expect(said).toContain('Alice Admin (alice@contoso.example)');
+    expect(said).toContain('Sam Dormant');
+    expect(said).toContain(
+      '"title":"Justification","value":"at least 10 characters (policy.yaml and Entra PIM)"',
+    );
+    expect(said).toContain('"title":"Max duration","value":"4h (policy.yaml)"');
+    const refused = await post('/api/command', { as: sam, text: '/elevate whocan exo' });
+    expect(text(refused.body)).toMatch(/for approvers and auditors/);
   });
 
   it('lets nobody approve their own request, and says why on the card', async () => {

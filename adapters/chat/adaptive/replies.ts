@@ -10,6 +10,7 @@ import {
   requestFormCard,
   rolesCard,
   statusCard,
+  whocanCard,
 } from '../../../cards/teams/index.ts';
 import { type ReplyView, renderReply } from '../replies.ts';
 import type { AdaptiveCards } from './cards.ts';
@@ -24,6 +25,7 @@ export async function renderCardReply(reply: Reply, cards: AdaptiveCards): Promi
     history: (items, paging) => historyCard(items, paging, now, timezone),
     outcome: (request, change) => outcomeCard(request, change, 'requester', {}, now, timezone),
     text: (text) => cards.text(text),
+    whocan: (answer) => whocanCard(answer, timezone),
     form: ({ command, roles }) =>
       requestFormCard(
         {

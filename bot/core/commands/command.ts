@@ -67,7 +67,9 @@ export type Command =
   | { kind: 'deactivate'; requestId: string | null; target: TargetSpec | null }
   | { kind: 'extend'; requestId: string; durationSeconds: number }
   | { kind: 'history'; who: HistoryWho; role: RoleEntry | null; since: number | null }
-  | { kind: 'export'; since: number | null };
+  | { kind: 'export'; since: number | null }
+  /** Who is eligible for a role, who approves it, and the policy that applies (approvers, auditors). */
+  | { kind: 'whocan'; role: RoleEntry };
 
 /** Words that start an option after the duration; a reason starting with one needs `--`. */
 export const OPTION_WORDS: ReadonlySet<string> = new Set(['at', 'in', 'on', 'ticket', '--']);
@@ -96,6 +98,8 @@ export function formatCommand(cmd: Command): string {
       ]);
     case 'export':
       return join(['export', formatSince(cmd.since)]);
+    case 'whocan':
+      return `whocan ${cmd.role.name}`;
   }
 }
 

@@ -10,6 +10,7 @@ import { parseExport, parseHistory } from './parse-history.ts';
 import { parseRequest } from './parse-request.ts';
 import { EXAMPLE_ID, isRequestId, looksLikeRequestId, parseRequestId } from './request-id.ts';
 import { parseRoleList } from './role-list.ts';
+import { matchRole } from './role-match.ts';
 
 export type { Command, ParseContext } from './command.ts';
 
@@ -41,6 +42,8 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command, A
       return parseHistory(args, ctx);
     case 'export':
       return parseExport(args, ctx);
+    case 'whocan':
+      return parseWhocan(args, ctx);
     // The Teams command menu's entry: `request` alone opens the form, or takes the request.
     case 'request':
       return parseRequest(args, ctx);
@@ -104,6 +107,16 @@ function parseExtend(args: readonly string[]): Result<Command, AppError> {
     return err(appError('command.bad_duration', { text: durationText }));
   if (extra.length > 0) return tooMany('extend', extra, example);
   return ok({ kind: 'extend', requestId: id.value, durationSeconds });
+}
+
+function parseWhocan(args: readonly string[], ctx: ParseContext): Result<Command, AppError> {
+  if (args.length === 0) {
+    const example = '/elevate whocan Exchange Administrator';
+    const argument = 'a role';
+    return err(appError('command.missing_argument', { command: 'whocan', argument, example }));
+  }
+  const role = matchRole(args.join(' '), ctx.roles);
+  return role.ok ? ok({ kind: 'whocan', role: role.value }) : role;
 }
 
 const tooMany = (

@@ -13,7 +13,9 @@ export type AlertKind =
   | 'activated_outside_bot'
   | 'outside_hours'
   | 'failed_activations'
-  | 'policy_unknown_roles';
+  | 'policy_unknown_roles'
+  /** A request approved by the on-call rule, without a person deciding. */
+  | 'on_call_approved';
 
 export interface SecurityAlert {
   readonly kind: AlertKind;

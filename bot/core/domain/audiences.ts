@@ -10,9 +10,14 @@ import type { AccessRequest } from './request.ts';
 export const occurrenceOf = (request: AccessRequest, change: RequestChange): string =>
   `${request.id}-${change}-v${request.version}`;
 
-/** Changes that post the approval card to (new) approvers; every change updates the cards sent. */
-export const postsApprovalCard = (change: RequestChange): boolean =>
-  change === 'submitted' || change === 'escalated';
+/**
+ * Changes that post the approval card to (new) approvers; every change updates the cards sent.
+ * A request the on-call rule approved is posted too, so approvers see what went without them.
+ */
+export const postsApprovalCard = (change: RequestChange, request?: AccessRequest): boolean =>
+  change === 'submitted' ||
+  change === 'escalated' ||
+  (change === 'approved' && !!request?.autoApproval);
 
 /** Changes the security channel hears about. */
 export const SECURITY_CHANGES: ReadonlySet<RequestChange> = new Set([
@@ -44,12 +49,13 @@ export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
 
 /**
  * Whether the requester hears of this change in their chat. A request that needed no
- * approval was answered "approved" (or "starts at") where it was asked, so their chat does
- * not say it a second time.
+ * approval, or that the on-call rule approved, was answered "approved" (or "starts at")
+ * where it was asked, so their chat does not say it a second time.
  */
 export const requesterHears = (request: AccessRequest, change: RequestChange): boolean =>
   REQUESTER_CHANGES.has(change) &&
-  (request.approval.required || (change !== 'approved' && change !== 'scheduled'));
+  ((request.approval.required && !request.autoApproval) ||
+    (change !== 'approved' && change !== 'scheduled'));
 
 /**
  * The approvers who should have the card now, as policy references (emails or `group:<id>`):

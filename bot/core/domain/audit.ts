@@ -10,6 +10,10 @@ export type AuditAction =
   | 'request.submitted'
   | 'request.rejected'
   | 'request.approved'
+  /** Approved by the on-call rule (policy approval.autoApprove.onCall), with the on-call fact. */
+  | 'request.auto_approved'
+  /** The on-call rule could have approved but did not (cap, duration, service failing). */
+  | 'request.auto_approval_skipped'
   | 'request.denied'
   | 'request.canceled'
   | 'request.approval_expired'

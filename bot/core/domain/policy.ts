@@ -15,6 +15,33 @@ export interface ApprovalRule {
   readonly stepUp?: number;
   /** `reapprove`: extending an active grant needs the approvers again (when approval is required). */
   readonly extensions?: 'allow' | 'reapprove';
+  /** Approval given by a rule instead of a person (policy approval.autoApprove). */
+  readonly autoApprove?: AutoApproveRule;
+}
+
+/** Where on-call rotations are looked up (bot/core/ports/on-call.ts). */
+export type OnCallProvider = 'pagerduty' | 'opsgenie';
+
+/** One rotation whose people count as on call: a schedule, or a PagerDuty escalation policy. */
+export interface OnCallSource {
+  readonly provider: OnCallProvider;
+  readonly kind: 'schedule' | 'escalation_policy';
+  readonly id: string;
+}
+
+/**
+ * `approval.autoApprove.onCall`: whoever is on call right now in one of `sources` is approved
+ * at once, at most `maxPerDay` times per target in 24 hours, for at most `maxDuration`
+ * seconds; anything else goes to the approvers as usual.
+ */
+export interface OnCallRule {
+  readonly sources: readonly OnCallSource[];
+  readonly maxPerDay: number;
+  readonly maxDuration: number;
+}
+
+export interface AutoApproveRule {
+  readonly onCall?: OnCallRule;
 }
 
 /** How an MFA sign-in from chat is checked (policy.yaml `mfa`). Durations in seconds. */

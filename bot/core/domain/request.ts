@@ -2,6 +2,7 @@
  * An access request and the states it moves through (DESIGN.md "Request lifecycle").
  * Times are epoch milliseconds; durations are seconds.
  */
+import type { OnCallSource } from './policy.ts';
 import type { Principal, PrincipalRef } from './principal.ts';
 import { sameTarget, type Target } from './target.ts';
 
@@ -95,6 +96,22 @@ export interface SignInNotice {
   readonly message: string;
 }
 
+/** A rotation the requester was found on call in, with its name when the provider gave one. */
+export interface OnCallFact extends OnCallSource {
+  readonly name?: string;
+}
+
+/**
+ * An approval made by a rule, not a person (policy approval.autoApprove): the requester was on
+ * call, checked at `at`. It stands in for the approvers' decisions; `approvals` stays empty.
+ */
+export interface AutoApproval {
+  readonly rule: 'on_call';
+  /** One rotation per role that needed approval (the same one when they share it). */
+  readonly facts: readonly OnCallFact[];
+  readonly at: number;
+}
+
 export interface AccessRequest {
   readonly id: string;
   /** Bumped by every transition; the store's compare-and-set checks it. */
@@ -134,6 +151,13 @@ export interface AccessRequest {
   readonly signInNotice?: SignInNotice | null;
   /** Targets that failed at activation while others were granted; absent or null: none. */
   readonly failedTargets?: readonly TargetFailure[] | null;
+  /** Approved by the on-call rule; absent or null when people decided (or nobody had to). */
+  readonly autoApproval?: AutoApproval | null;
+  /**
+   * Why the on-call rule did not approve a request that it could have (over the daily cap,
+   * too long, the on-call service failing), shown to the approvers; absent or null otherwise.
+   */
+  readonly autoApprovalNote?: string | null;
 }
 
 export const isTerminal = (r: AccessRequest): boolean => TERMINAL_STATES.has(r.state);

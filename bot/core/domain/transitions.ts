@@ -6,10 +6,19 @@
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { Principal } from './principal.ts';
-import type { AccessRequest, EndReason, Failure, RequestState, TargetFailure } from './request.ts';
+import type {
+  AccessRequest,
+  AutoApproval,
+  EndReason,
+  Failure,
+  RequestState,
+  TargetFailure,
+} from './request.ts';
 
 export type Transition =
   | { readonly type: 'approve'; readonly by: Principal }
+  | { readonly type: 'auto_approve'; readonly approval: AutoApproval }
+  | { readonly type: 'note_auto_approval'; readonly note: string }
   | { readonly type: 'deny'; readonly by: Principal; readonly reason: string }
   | { readonly type: 'cancel'; readonly by: Principal }
   | { readonly type: 'expire_approval' }
@@ -42,6 +51,8 @@ export type Transition =
 /** Which states each transition may leave from. Anything else is refused. */
 const FROM: Record<Transition['type'], readonly RequestState[]> = {
   approve: ['pending_approval'],
+  auto_approve: ['pending_approval'],
+  note_auto_approval: ['pending_approval'],
   deny: ['pending_approval'],
   cancel: ['pending_approval', 'approved', 'scheduled', 'awaiting_mfa'],
   expire_approval: ['pending_approval'],
@@ -68,6 +79,8 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
 
 const ACTION_WORDS: Record<Transition['type'], string> = {
   approve: 'approved',
+  auto_approve: 'approved',
+  note_auto_approval: 'noted',
   deny: 'denied',
   cancel: 'canceled',
   expire_approval: 'expired',
@@ -122,6 +135,10 @@ export function transition(
       const reached = approvals.length >= request.approval.quorum;
       return next({ approvals, state: reached ? 'approved' : 'pending_approval' });
     }
+    case 'auto_approve':
+      return next({ state: 'approved', autoApproval: t.approval, autoApprovalNote: null });
+    case 'note_auto_approval':
+      return next({ autoApprovalNote: t.note });
     case 'deny': {
       if (t.by.id === request.requester.id) return err(appError('request.self_approval'));
       if (t.reason.trim() === '') return err(appError('request.deny_reason_required'));

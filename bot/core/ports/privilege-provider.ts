@@ -9,6 +9,17 @@ export interface Eligibility {
   readonly endsAt: number | null;
 }
 
+/** Someone PIM lists as eligible for a target: a person, or a group whose members are. */
+export interface EligiblePrincipal {
+  readonly principalId: string;
+  /** `group`: eligibility held by a group (its members may activate). */
+  readonly type: 'user' | 'group';
+  /** The scope the eligibility is at (`/` for the whole directory). */
+  readonly scope: string;
+  /** When the eligibility ends; null when permanent. */
+  readonly endsAt: number | null;
+}
+
 export interface GrantRequest {
   readonly principalId: string;
   readonly target: Target;
@@ -39,6 +50,11 @@ export interface PrivilegeProvider {
   listRoles(): Promise<readonly RoleEntry[]>;
   /** Current eligibility of every kind the provider serves; Azure roles with their scope. */
   eligibilities(principalId: string): Promise<readonly Eligibility[]>;
+  /**
+   * Everyone PIM lists as eligible for `target` now (`/elevate whocan`). Optional: a provider
+   * that cannot list by target leaves it out, and whocan says so.
+   */
+  eligibleFor?(target: Target): Promise<readonly EligiblePrincipal[]>;
   /** PIM's own rules for a target, combined with policy.yaml into the effective policy. */
   rules(target: Target): Promise<PimRules>;
   /** Grants `target` for the duration. An assignment that exists already and is ours is success. */

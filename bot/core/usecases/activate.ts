@@ -6,6 +6,7 @@
  * start) re-reads the facts first (recheck.ts): the requester's account still enabled, still
  * eligible, and until when; the grant is cut to end when the eligibility does.
  */
+import { onCallText } from '../domain/auto-approval.ts';
 import { mfaDemand, targetPolicy } from '../domain/effective-policy.ts';
 import { cutByEligibility, grantSeconds, MIN_GRANT_SECONDS } from '../domain/eligibility.ts';
 import type { AccessRequest, Failure, TargetFailure } from '../domain/request.ts';
@@ -168,7 +169,11 @@ export function justification(request: AccessRequest): string {
   // grant, so PIM's 500-character cap may only ever shorten the other facts.
   const facts = [
     `elevate ${request.id}, requested by ${request.requester.email ?? request.requester.displayName}`,
-    approvers.length > 0 ? `approved by ${approvers.join(', ')}` : 'no approval required',
+    request.autoApproval
+      ? `approved: ${onCallText(request.autoApproval)}`
+      : approvers.length > 0
+        ? `approved by ${approvers.join(', ')}`
+        : 'no approval required',
     request.ticket ? `ticket ${request.ticket}` : '',
     request.reason,
   ];

@@ -19,6 +19,7 @@ import { firstState, type HistoryReply, pagingOf } from './history-paging.ts';
 import { eligibleRoles, openRequests, type RoleRow, roleCatalogue } from './queries.ts';
 import { specMatches } from './resolve-targets.ts';
 import { submit } from './submit.ts';
+import { type WhocanAnswer, whocan } from './whocan.ts';
 
 export type Reply =
   | { readonly kind: 'error'; readonly error: AppError }
@@ -31,6 +32,7 @@ export type Reply =
   | { readonly kind: 'deactivated'; readonly request: AccessRequest }
   | HistoryReply
   | { readonly kind: 'extended'; readonly request: AccessRequest }
+  | { readonly kind: 'whocan'; readonly answer: WhocanAnswer }
   | {
       readonly kind: 'export';
       readonly events: AsyncIterable<AuditEvent>;
@@ -94,6 +96,12 @@ export async function handleCommand(deps: CoreDeps, asker: Asker, text: string):
       return events.ok
         ? { kind: 'export', events: events.value, since: command.since }
         : { kind: 'error', error: events.error };
+    }
+    case 'whocan': {
+      const answer = await whocan(deps, asker.principal, command.role);
+      return answer.ok
+        ? { kind: 'whocan', answer: answer.value }
+        : { kind: 'error', error: answer.error };
     }
   }
 }

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { DirectoryLookup } from '../ports/directory.ts';
 import type { Ids } from '../ports/ids.ts';
 import type { Notifier } from '../ports/notifier.ts';
+import type { OnCallLookup } from '../ports/on-call.ts';
 import type { PrivilegeProvider } from '../ports/privilege-provider.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { Scheduler } from '../ports/scheduler.ts';
@@ -26,4 +27,9 @@ export interface CoreDeps {
    * an MFA sign-in, so roles that need one are refused, never granted without it.
    */
   readonly signIn?: SignIn;
+  /**
+   * PagerDuty / Opsgenie, for policy approval.autoApprove.onCall. Absent: no on-call
+   * approval (start-up refuses a policy that asks for it without a token).
+   */
+  readonly onCall?: OnCallLookup;
 }

@@ -54,7 +54,7 @@ export async function extend(
   }
   const refused = await extensionRefusal(deps, current, endsAt);
   if (refused) return err(refused);
-  if (await needsReapproval(deps, current)) {
+  if (await needsReapproval(deps, current, endsAt)) {
     const asked = await applyTransition(
       deps,
       requestId,
@@ -191,7 +191,17 @@ export async function extensionSignInVerified(
   return carryOut(deps, verified.value, waiting.seconds, grant.person, 'extended', true);
 }
 
-async function needsReapproval(deps: CoreDeps, r: AccessRequest): Promise<boolean> {
+async function needsReapproval(deps: CoreDeps, r: AccessRequest, endsAt: number): Promise<boolean> {
   if (!r.approval.required) return false;
+  // Being on call covered the grant up to the rule's maxDuration; beyond it, people decide.
+  if (r.autoApproval && beyondOnCall(deps, r, endsAt)) return true;
   return r.targets.some((t) => targetPolicy(deps.policy(), t).approval.extensions === 'reapprove');
+}
+
+function beyondOnCall(deps: CoreDeps, r: AccessRequest, endsAt: number): boolean {
+  const total = endsAt - (r.activatedAt ?? endsAt);
+  return r.targets.some((t) => {
+    const max = targetPolicy(deps.policy(), t).approval.autoApprove?.onCall?.maxDuration;
+    return max === undefined || total > max * 1000;
+  });
 }

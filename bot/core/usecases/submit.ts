@@ -16,6 +16,7 @@ import type { AccessRequest, Platform } from '../domain/request.ts';
 import { covers, type Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
+import { approveOnCall } from './auto-approve.ts';
 import type { CoreDeps } from './deps.ts';
 import { startApproved } from './proceed.ts';
 import { openRequests } from './queries.ts';
@@ -150,6 +151,8 @@ export async function submit(
     }),
   );
   if (!created.ok) throw new Error(`request id ${request.id} was issued twice`);
+  const onCall = await approveOnCall(deps, created.value, perRole);
+  if (onCall) return onCall;
 
   if (request.state === 'pending_approval' && request.approval.timeoutAt !== null) {
     await deps.scheduler.schedule('approval-timeout', request.id, request.approval.timeoutAt);
