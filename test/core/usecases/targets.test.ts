@@ -182,7 +182,20 @@ describe('a request for all three kinds', () => {
     expect(
       (await t.privileges.activeAssignments(people.alice.id)).map((a) => a.target.kind).sort(),
     ).toEqual(['azure_role', 'directory_role', 'group']);
-    expect((await end(t.deps, request.id, 'deactivated', people.alice)).ok).toBe(true);
+    // Azure keeps a role 5 minutes: the early end removes the rest now, Contributor then.
+    const early = await end(t.deps, request.id, 'deactivated', people.alice);
+    expect(!early.ok && early.error.code).toBe('arm.too_soon_to_remove');
+    const deferred = await t.deps.store.get(request.id);
+    expect(deferred?.state).toBe('active');
+    expect(deferred?.endsAt).toBe((deferred?.activatedAt ?? 0) + 5 * 60_000);
+    expect(
+      (await t.privileges.activeAssignments(people.alice.id)).map((a) => a.target.kind),
+    ).toEqual(['azure_role']);
+    expect(
+      t.scheduler.pending().find((j) => j.job === 'expire' && j.requestId === request.id)?.runAt,
+    ).toBe(deferred?.endsAt);
+    t.clock.advance(5 * 60_000);
+    expect((await end(t.deps, request.id, 'expired', null)).ok).toBe(true);
     expect(await t.privileges.activeAssignments(people.alice.id)).toEqual([]);
   });
 
