@@ -50,8 +50,14 @@ export class PrivilegesByKind implements PrivilegeProvider {
     return this.#all((p) => p.listRoles());
   }
 
-  eligibilities(principalId: string): Promise<readonly Eligibility[]> {
-    return this.#all((p) => p.eligibilities(principalId));
+  async eligibilities(
+    principalId: string,
+    kinds?: readonly TargetKind[],
+  ): Promise<readonly Eligibility[]> {
+    const asked = kinds
+      ? this.#parts.filter((p) => p.kinds.some((k) => kinds.includes(k)))
+      : this.#parts;
+    return (await Promise.all(asked.map((p) => p.provider.eligibilities(principalId)))).flat();
   }
 
   rules(target: Target): Promise<PimRules> {

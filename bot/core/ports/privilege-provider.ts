@@ -1,5 +1,5 @@
 import type { PimRules } from '../domain/policy.ts';
-import type { RoleEntry, Target } from '../domain/target.ts';
+import type { RoleEntry, Target, TargetKind } from '../domain/target.ts';
 import type { AppError } from '../errors.ts';
 import type { Result } from '../result.ts';
 
@@ -48,8 +48,15 @@ export interface ActiveAssignment {
 export interface PrivilegeProvider {
   /** Every directory role the tenant has, for name matching (groups and Azure roles are matched against eligibilities). */
   listRoles(): Promise<readonly RoleEntry[]>;
-  /** Current eligibility of every kind the provider serves; Azure roles with their scope. */
-  eligibilities(principalId: string): Promise<readonly Eligibility[]>;
+  /**
+   * Current eligibility of every kind the provider serves; Azure roles with their scope.
+   * `kinds`: only these are needed (a provider of other kinds need not be asked, so an ARM
+   * outage does not stop a directory role request).
+   */
+  eligibilities(
+    principalId: string,
+    kinds?: readonly TargetKind[],
+  ): Promise<readonly Eligibility[]>;
   /**
    * Everyone PIM lists as eligible for `target` now (`/elevate whocan`). Optional: a provider
    * that cannot list by target leaves it out, and whocan says so.

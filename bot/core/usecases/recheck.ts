@@ -42,7 +42,9 @@ export async function stillGrantable(
     );
   }
   const until = eligibleUntil(
-    await deps.privileges.eligibilities(request.requester.id),
+    await deps.privileges.eligibilities(request.requester.id, [
+      ...new Set(request.targets.map((t) => t.kind)),
+    ]),
     request.targets,
   );
   if (until === 'missing') {

@@ -44,7 +44,8 @@ export async function submit(
   // The chat identity may be cached; whether the account is enabled is read now.
   const disabled = await disabledActor(deps, input.requester);
   if (disabled) return err(disabled);
-  const eligible = await deps.privileges.eligibilities(input.requester.id);
+  const kinds = [...new Set(input.targets.map((t) => t.kind))];
+  const eligible = await deps.privileges.eligibilities(input.requester.id, kinds);
   const resolved = await resolveTargets(input.targets, {
     scope: input.scope,
     eligible,

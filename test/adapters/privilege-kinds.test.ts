@@ -1,0 +1,57 @@
+/**
+ * The composite provider: each target goes to the provider of its kind, lists are merged, a
+ * kind nobody serves is refused with how to set it up, and a provider that is down is asked
+ * only when its kinds are needed.
+ */
+import { describe, expect, it } from 'vitest';
+import { memoryWorld } from '../../adapters/memory/world.ts';
+import { PrivilegesByKind } from '../../adapters/privilege-kinds.ts';
+import type { PrivilegeProvider } from '../../bot/core/ports/privilege-provider.ts';
+import { MIXED_WORLD, people } from '../support/tenant.ts';
+
+const down: PrivilegeProvider = new Proxy({} as PrivilegeProvider, {
+  get: () => async () => {
+    throw new Error('Azure Resource Manager is down');
+  },
+});
+
+describe('PrivilegesByKind', () => {
+  const graphSide = () => memoryWorld(MIXED_WORLD, Date.now).privileges;
+
+  it('merges the eligibility of every kind and routes grants by kind', async () => {
+    const all = graphSide();
+    const p = new PrivilegesByKind([
+      { kinds: ['directory_role', 'group'], provider: all },
+      { kinds: ['azure_role'], provider: all },
+    ]);
+    const kinds = (await p.eligibilities(people.alice.id)).map((e) => e.target.kind);
+    // The memory provider answers for every kind, so the merge shows each twice: once per part.
+    expect(new Set(kinds)).toEqual(new Set(['directory_role', 'group', 'azure_role']));
+  });
+
+  it('does not ask a provider whose kinds are not needed, so its outage stops nothing else', async () => {
+    const p = new PrivilegesByKind([
+      { kinds: ['directory_role', 'group'], provider: graphSide() },
+      { kinds: ['azure_role'], provider: down },
+    ]);
+    const roles = await p.eligibilities(people.alice.id, ['directory_role']);
+    expect(roles.length).toBeGreaterThan(0);
+    await expect(p.eligibilities(people.alice.id, ['azure_role'])).rejects.toThrow(/down/);
+    await expect(p.eligibilities(people.alice.id)).rejects.toThrow(/down/);
+  });
+
+  it('refuses a kind nobody serves, saying how to turn it on', async () => {
+    const p = new PrivilegesByKind([{ kinds: ['directory_role', 'group'], provider: graphSide() }]);
+    const target = {
+      kind: 'azure_role' as const,
+      id: 'x',
+      name: 'Contributor',
+      scope: '/subscriptions/x',
+    };
+    const result = await p.deactivate(people.alice.id, target, 'R1');
+    expect(!result.ok && result.error.message).toMatch(/azure: \{ scopes/);
+    await expect(p.rules(target)).rejects.toMatchObject({
+      appError: { code: 'policy.kind_not_configured' },
+    });
+  });
+});
