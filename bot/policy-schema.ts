@@ -248,7 +248,7 @@ const armScope = () =>
     .string({ error: (iss) => `expected an Azure scope, found ${shown(iss.input)}` })
     .trim()
     .regex(
-      /^\/(subscriptions\/[0-9a-f-]{36}|providers\/Microsoft\.Management\/managementGroups\/[\w.()-]+)(\/[\w.()-]+\/[\w.()-]+)*$/i,
+      /^\/(subscriptions\/[0-9a-f-]{36}|providers\/Microsoft\.Management\/managementGroups\/[\w.()-]+)(\/[\w.()-]+\/[\w.()-]+)*\/?$/i,
       {
         error:
           'expected /subscriptions/<subscription id> or /providers/Microsoft.Management/managementGroups/<id>, optionally with /resourceGroups/<name> after a subscription',
