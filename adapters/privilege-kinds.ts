@@ -121,6 +121,11 @@ export class OverviewByKind implements TenantOverview {
     return (await Promise.all(this.#parts.map((p) => p.active()))).flat();
   }
 
+  async activeInGroups(groupIds: readonly string[]): Promise<readonly ActiveAssignment[]> {
+    const parts = this.#parts.filter((p) => p.activeInGroups);
+    return (await Promise.all(parts.map((p) => p.activeInGroups?.(groupIds) ?? []))).flat();
+  }
+
   lastSignIns(userIds: readonly string[]) {
     return this.#signIns.lastSignIns(userIds);
   }

@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { directOutbox } from '../adapters/chat/outbox.ts';
 import type { Handler } from '../adapters/http/route.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
-import { PrivilegesByKind } from '../adapters/privilege-kinds.ts';
+import { OverviewByKind, PrivilegesByKind } from '../adapters/privilege-kinds.ts';
 import { RedisSignInStore } from '../adapters/redis/signin-store.ts';
 import { MemorySignInStore } from '../adapters/signin/store.ts';
 import { systemClock } from '../adapters/system/clock.ts';
@@ -298,23 +298,16 @@ async function loadGraph(
   // Azure Resource Manager only where policy.yaml names scopes: nothing is loaded otherwise.
   const azure =
     scopes.length === 0
-      ? []
-      : [
-          {
-            kinds: ['azure_role' as const],
-            provider: (await import('../adapters/arm/index.ts')).createAzurePrivileges(
-              graph.credential,
-              {
-                ...(config.azure.armBaseUrl ? { baseUrl: config.azure.armBaseUrl } : {}),
-                scopes,
-                log,
-              },
-            ),
-          },
-        ];
+      ? null
+      : (await import('../adapters/arm/index.ts')).createAzure(graph.credential, {
+          ...(config.azure.armBaseUrl ? { baseUrl: config.azure.armBaseUrl } : {}),
+          scopes,
+          log,
+        });
   const privileges = new PrivilegesByKind([
     { kinds: ['directory_role', 'group'], provider: graph.privileges },
-    ...azure,
+    ...(azure ? [{ kinds: ['azure_role' as const], provider: azure.privileges }] : []),
   ]);
-  return { ...graph, privileges };
+  const overview = new OverviewByKind(graph.overview, azure ? [azure.overview] : []);
+  return { ...graph, privileges, overview };
 }

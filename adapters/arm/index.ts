@@ -6,6 +6,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import { ARM_BASE_URL, ArmClient } from './client.ts';
+import { AzureOverview } from './overview.ts';
 import { AzurePrivileges } from './privileges.ts';
 
 export { ARM_BASE_URL, ArmClient } from './client.ts';
@@ -21,10 +22,11 @@ export interface AzureRolesOptions {
   readonly onResponse?: (status: number) => void;
 }
 
-export function createAzurePrivileges(
+/** The PIM adapter for Azure roles and the security scan's view of the same scopes. */
+export function createAzure(
   credential: TokenCredential,
   options: AzureRolesOptions,
-): AzurePrivileges {
+): { readonly privileges: AzurePrivileges; readonly overview: AzureOverview } {
   const baseUrl = options.baseUrl ?? ARM_BASE_URL;
   const log = options.log.child({ component: 'arm' });
   const client = new ArmClient(credential, {
@@ -35,5 +37,15 @@ export function createAzurePrivileges(
     { arm: client.baseUrl, scopes: options.scopes.length },
     'azure resource manager configured',
   );
-  return new AzurePrivileges(client, options.scopes, { log });
+  return {
+    privileges: new AzurePrivileges(client, options.scopes, { log }),
+    overview: new AzureOverview(client, options.scopes),
+  };
+}
+
+export function createAzurePrivileges(
+  credential: TokenCredential,
+  options: AzureRolesOptions,
+): AzurePrivileges {
+  return createAzure(credential, options).privileges;
 }

@@ -21,7 +21,10 @@ export function readOrThrow<T>(answer: ArmAnswer<T>, kind: ArmCallKind, scope: s
   throw new ArmRefusedError(refused, { fields: { status: f.status, armCode: f.code } });
 }
 
-/** Instances of `resource` the principal holds, seen from each of `scopes`, each once. */
+/**
+ * Instances of `resource` the principal holds, seen from each of `scopes`, each once; with a
+ * null principal, everybody's (the security scan's tenant-wide view).
+ */
 export async function instancesAt(
   client: ArmClient,
   scopes: readonly string[],
@@ -29,13 +32,14 @@ export async function instancesAt(
     ArmResource,
     'roleEligibilityScheduleInstances' | 'roleAssignmentScheduleInstances'
   >,
-  principalId: string,
+  principalId: string | null,
 ): Promise<ArmInstance[]> {
   const kind = resource === 'roleEligibilityScheduleInstances' ? 'eligibility' : 'assignments';
   const answers = await Promise.allSettled(
     scopes.map(async (scope) => {
       const url = client.url(scope, resource);
-      url.searchParams.set('$filter', `assignedTo(${literal(principalId)})`);
+      if (principalId !== null)
+        url.searchParams.set('$filter', `assignedTo(${literal(principalId)})`);
       return readOrThrow(await client.list<ArmInstance>(url), kind, scope);
     }),
   );

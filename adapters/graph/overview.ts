@@ -9,7 +9,8 @@ import type { RoleEntry } from '../../bot/core/domain/target.ts';
 import type { ActiveAssignment } from '../../bot/core/ports/privilege-provider.ts';
 import type { EligibleHolder, TenantOverview } from '../../bot/core/ports/tenant-overview.ts';
 import { current, ROLE_MANAGEMENT, type ScheduleInstance } from './graph-types.ts';
-import { type GraphReader, segment } from './reader.ts';
+import { groupAssignmentOf, liveGroupInstances } from './group-reads.ts';
+import { type GraphReader, literal, segment } from './reader.ts';
 import { assignmentOf, targetOf } from './role-holders.ts';
 
 const SIGN_IN_READS_AT_ONCE = 8;
@@ -54,6 +55,16 @@ export class GraphOverview implements TenantOverview {
     ]);
     const now = this.#now();
     return instances.filter((i) => current(i, now)).map((i) => assignmentOf(i, roles));
+  }
+
+  async activeInGroups(groupIds: readonly string[]): Promise<readonly ActiveAssignment[]> {
+    const now = this.#now();
+    const found: ActiveAssignment[] = [];
+    for (const id of new Set(groupIds)) {
+      const live = await liveGroupInstances(this.#reader, `groupId eq ${literal(id)}`, now);
+      found.push(...live.map(groupAssignmentOf));
+    }
+    return found;
   }
 
   async lastSignIns(userIds: readonly string[]): Promise<ReadonlyMap<string, number | null>> {

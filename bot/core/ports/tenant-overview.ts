@@ -16,6 +16,11 @@ export interface TenantOverview {
   /** Every role assignment holding now, tenant-wide, PIM-made or standing. */
   active(): Promise<readonly ActiveAssignment[]>;
   /**
+   * The memberships and ownerships of these PIM groups holding now, PIM-made or added outside
+   * PIM. Graph lists group assignments per group only, so the scan names the groups it knows.
+   */
+  activeInGroups?(groupIds: readonly string[]): Promise<readonly ActiveAssignment[]>;
+  /**
    * When each user last signed in (Entra signInActivity). A user who never signed in maps to
    * null; ids that are not users (groups) are left out.
    */

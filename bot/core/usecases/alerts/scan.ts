@@ -40,8 +40,18 @@ export async function scanForAlerts(
   // Each read once, and only by the checks that need it, so one failing read stops only those.
   const recent = once(() => changedSince(deps, activityFrom));
   const eligible = once(() => overview.eligible());
-  const active = once(() => overview.active());
   const open = once(() => deps.store.listInStates(['activating', 'active']));
+  // PIM groups are read per group: those the bot's recent and open requests name.
+  const active = once(async () => {
+    const groups = [...(await recent()), ...(await open())].flatMap((r) =>
+      r.targets.filter((t) => t.kind === 'group').map((t) => t.id),
+    );
+    const [tenantWide, inGroups] = await Promise.all([
+      overview.active(),
+      groups.length > 0 && overview.activeInGroups ? overview.activeInGroups(groups) : [],
+    ]);
+    return [...tenantWide, ...inGroups];
+  });
   const names = new Names(deps);
   const checks: [SecurityAlert['kind'], () => Promise<SecurityAlert[]>][] = [
     ['too_frequent', async () => tooFrequent(await recent(), alerts, now, names)],
