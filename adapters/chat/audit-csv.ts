@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { AuditEvent } from '../../bot/core/domain/audit.ts';
+import { readTarget, type Target, targetLabel } from '../../bot/core/domain/target.ts';
 
 export const AUDIT_COLUMNS = [
   'time',
@@ -24,12 +25,19 @@ export const defuse = (cell: string): string => (FORMULA.test(cell) ? `'${cell}`
 
 const person = (p: AuditEvent['actor']): string => (p ? (p.email ?? p.displayName) : '');
 
+/** `Exchange Administrator`, `group Payments Oncall (owner)`, `Contributor on /subscriptions/…`: the full scope, for audits. */
+function csvTarget(t: Target): string {
+  const stored = readTarget(t);
+  if (stored.kind === 'group') return `group ${targetLabel(stored)}`;
+  return stored.scope === '/' ? stored.name : `${stored.name} on ${stored.scope}`;
+}
+
 export function auditRow(e: AuditEvent): string[] {
   const outcome = typeof e.details.code === 'string' ? e.details.code : (e.state ?? '');
   return [
     new Date(e.at).toISOString(),
     person(e.requester),
-    e.targets.map((t) => (t.scope === '/' ? t.name : `${t.name} on ${t.scope}`)).join('; '),
+    e.targets.map(csvTarget).join('; '),
     e.action,
     e.actor && e.actor.id !== e.requester?.id ? person(e.actor) : '',
     e.reason ?? '',

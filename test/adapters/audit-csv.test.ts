@@ -32,6 +32,26 @@ describe('audit CSV', () => {
     expect(end).toBe('');
   });
 
+  it('names each kind of target: directory role, PIM group with access, Azure role with its scope', async () => {
+    const scope = '/subscriptions/dfa2a084-766f-4003-8ae1-c4aeb893a99f/resourceGroups/rg-app';
+    const csv = await text(
+      auditCsv(
+        from([
+          event({
+            targets: [
+              { kind: 'directory_role', id: 'r1', name: 'Exchange Administrator', scope: '/' },
+              { kind: 'group', id: 'g1', name: 'Payments Oncall', scope: '/', access: 'owner' },
+              { kind: 'azure_role', id: 'a1', name: 'Contributor', scope, scopeName: 'rg-app' },
+            ],
+          }),
+        ]),
+      ),
+    );
+    expect(csv).toContain(
+      `,Exchange Administrator; group Payments Oncall (owner); Contributor on ${scope},`,
+    );
+  });
+
   it('quotes commas, quotes and newlines', async () => {
     const csv = await text(auditCsv(from([event({ reason: 'a, "b"\nc\r\nd' })])));
     expect(csv).toContain(',"a, ""b""\nc\r\nd",');
