@@ -9,6 +9,7 @@ import type { Policy } from '../../../bot/core/domain/policy.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve } from '../../../bot/core/usecases/decide.ts';
 import { end } from '../../../bot/core/usecases/end.ts';
+import { extend } from '../../../bot/core/usecases/extend.ts';
 import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
 import {
   CONTRIBUTOR,
@@ -76,6 +77,21 @@ describe('PIM groups', () => {
     expect((await t.privileges.activeAssignments(people.alice.id)).map((a) => a.target)).toEqual([
       expect.objectContaining({ kind: 'group', id: PAYMENTS_GROUP, access: 'member' }),
     ]);
+  });
+
+  it('extends a group membership in PIM', async () => {
+    const t = tenant();
+    const asked = await submit(
+      t.deps,
+      input([group('Payments Oncall')], { durationSeconds: 1800 }),
+    );
+    if (!asked.ok) throw new Error(asked.error.message);
+    const active = await activate(t.deps, asked.value.id);
+    const endsAt = active.ok ? (active.value.endsAt ?? 0) : 0;
+    const more = await extend(t.deps, asked.value.id, people.alice, 1800);
+    expect(more).toMatchObject({ ok: true, value: { endsAt: endsAt + 1_800_000 } });
+    const [held] = await t.privileges.activeAssignments(people.alice.id);
+    expect(held?.endsAt).toBe(endsAt + 1_800_000);
   });
 
   it("takes PIM's own maximum for membership (stricter than policy.yaml)", async () => {
@@ -182,6 +198,10 @@ describe('a request for all three kinds', () => {
     expect(
       (await t.privileges.activeAssignments(people.alice.id)).map((a) => a.target.kind).sort(),
     ).toEqual(['azure_role', 'directory_role', 'group']);
+    // More time is bounded by each target's maximum: Contributor's 1h is already used up.
+    const more = await extend(t.deps, request.id, people.alice, 15 * 60);
+    expect(!more.ok && more.error).toMatchObject({ code: 'policy.extend_too_long' });
+    expect(!more.ok && more.error.message).toContain('Contributor');
     // Azure keeps a role 5 minutes: the early end removes the rest now, Contributor then.
     const early = await end(t.deps, request.id, 'deactivated', people.alice);
     expect(!early.ok && early.error.code).toBe('arm.too_soon_to_remove');
