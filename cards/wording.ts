@@ -24,6 +24,14 @@ export const targetText = (t: Target): string =>
       ? `${t.name} on ${t.scope}`
       : targetLabel(t);
 
+/** The label of the target list: `Role`/`Roles` for directory roles only, `Access` otherwise. */
+export const targetsTitle = (r: { readonly targets: readonly Target[] }): string =>
+  r.targets.every((t) => t.kind === 'directory_role')
+    ? r.targets.length > 1
+      ? 'Roles'
+      : 'Role'
+    : 'Access';
+
 export const roleList = (r: { readonly targets: readonly Target[] }): string =>
   r.targets.map(targetText).join(', ');
 

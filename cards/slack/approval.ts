@@ -14,6 +14,7 @@ import {
   eligibilityCut,
   roleList,
   type SlackMessage,
+  targetsTitle,
   who,
 } from './facts.ts';
 
@@ -44,7 +45,7 @@ export function approvalCard(
         plain(
           `Requester: ${who(r.requester)}${r.requester.email ? ` (${r.requester.email})` : ''}`,
         ),
-        plain(`Role${r.targets.length > 1 ? 's' : ''}: ${roleList(r)}`),
+        plain(`${targetsTitle(r)}: ${roleList(r)}`),
         plain(
           `Duration: ${formatDuration(r.durationSeconds)} (max ${formatDuration(facts.maxDuration)})${eligibilityCut(r, now, timezone)}`,
         ),

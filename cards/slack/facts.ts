@@ -9,6 +9,7 @@ export {
   left,
   roleList,
   statusLine,
+  targetsTitle,
   who,
 } from '../wording.ts';
 

@@ -5,7 +5,15 @@
  */
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import { awaitingDecision, cardStatus, clock, eligibilityCut, roleList, who } from '../wording.ts';
+import {
+  awaitingDecision,
+  cardStatus,
+  clock,
+  eligibilityCut,
+  roleList,
+  targetsTitle,
+  who,
+} from '../wording.ts';
 import { safe } from './escape.ts';
 import { type Card, expand, SCHEMA } from './template.ts';
 
@@ -87,7 +95,7 @@ export function approvalCard(
         title: 'Requester',
         value: safe(`${who(r.requester)}${r.requester.email ? ` (${r.requester.email})` : ''}`),
       },
-      { title: r.targets.length > 1 ? 'Roles' : 'Role', value: safe(roleList(r)) },
+      { title: targetsTitle(r), value: safe(roleList(r)) },
       {
         title: 'Duration',
         value: `${formatDuration(r.durationSeconds)} (max ${formatDuration(facts.maxDuration)})${eligibilityCut(r, now, timezone)}`,
