@@ -10,6 +10,7 @@ import { type AppError, appError } from '../bot/core/errors.ts';
 import type {
   ActiveAssignment,
   Eligibility,
+  EligiblePrincipal,
   GrantRequest,
   PrivilegeProvider,
 } from '../bot/core/ports/privilege-provider.ts';
@@ -90,6 +91,12 @@ export class PrivilegesByKind implements PrivilegeProvider {
 
   activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]> {
     return this.#all((p) => p.activeAssignments(principalId));
+  }
+
+  async eligibleFor(target: Target): Promise<readonly EligiblePrincipal[]> {
+    const provider = this.#for(target.kind);
+    if (!provider?.eligibleFor) throw new KindNotServedError(target.kind);
+    return provider.eligibleFor(target);
   }
 
   async findScopes(
