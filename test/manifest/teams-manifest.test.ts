@@ -81,7 +81,12 @@ describe('Teams app manifest', () => {
     });
     expect(parseCommand('request Exchange Administrator 2h fixing mail flow', ctx)).toMatchObject({
       ok: true,
-      value: { kind: 'request', roles: [ROLE], durationSeconds: 7200, missing: [] },
+      value: {
+        kind: 'request',
+        targets: [{ kind: 'directory_role', role: ROLE }],
+        durationSeconds: 7200,
+        missing: [],
+      },
     });
   });
 
