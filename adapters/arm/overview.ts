@@ -5,9 +5,9 @@
  */
 import type { ActiveAssignment } from '../../bot/core/ports/privilege-provider.ts';
 import type { EligibleHolder, TenantOverview } from '../../bot/core/ports/tenant-overview.ts';
-import { current, targetOf, timeOf } from './arm-types.ts';
+import { current, targetOf } from './arm-types.ts';
 import type { ArmClient } from './client.ts';
-import { isStanding } from './grants.ts';
+import { assignmentOf } from './privileges.ts';
 import { instancesAt } from './reads.ts';
 
 export class AzureOverview implements TenantOverview {
@@ -42,15 +42,7 @@ export class AzureOverview implements TenantOverview {
       null,
     );
     const now = this.#now();
-    return all
-      .filter((i) => current(i, now))
-      .map((i) => ({
-        principalId: i.properties.principalId,
-        target: targetOf(i),
-        startAt: timeOf(i.properties.startDateTime) ?? 0,
-        endsAt: timeOf(i.properties.endDateTime),
-        viaSchedule: !isStanding(i),
-      }));
+    return all.filter((i) => current(i, now)).map(assignmentOf);
   }
 
   /** Sign-in activity is Entra's (Graph): none here. */

@@ -24,7 +24,14 @@ import type {
 import { err, type Result } from '../../bot/core/result.ts';
 import { type PolicyRule, pimRules } from '../graph/rules.ts';
 import { TtlCache } from '../graph/ttl-cache.ts';
-import { type ArmPolicyAssignment, current, sameId, targetOf, timeOf } from './arm-types.ts';
+import {
+  type ArmInstance,
+  type ArmPolicyAssignment,
+  current,
+  sameId,
+  targetOf,
+  timeOf,
+} from './arm-types.ts';
 import type { ArmClient } from './client.ts';
 import { ArmRefusedError } from './errors.ts';
 import { ArmGrants, isStanding } from './grants.ts';
@@ -179,14 +186,15 @@ export class AzurePrivileges implements PrivilegeProvider {
       principalId,
     );
     const now = this.#now();
-    return all
-      .filter((i) => current(i, now))
-      .map((i) => ({
-        principalId: i.properties.principalId,
-        target: targetOf(i),
-        startAt: timeOf(i.properties.startDateTime) ?? 0,
-        endsAt: timeOf(i.properties.endDateTime),
-        viaSchedule: !isStanding(i),
-      }));
+    return all.filter((i) => current(i, now)).map(assignmentOf);
   }
 }
+
+/** An assignment instance as the core sees it; one with no end and no PIM schedule is standing. */
+export const assignmentOf = (i: ArmInstance): ActiveAssignment => ({
+  principalId: i.properties.principalId,
+  target: targetOf(i),
+  startAt: timeOf(i.properties.startDateTime) ?? 0,
+  endsAt: timeOf(i.properties.endDateTime),
+  viaSchedule: !isStanding(i),
+});

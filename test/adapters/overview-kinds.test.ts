@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAzure } from '../../adapters/arm/index.ts';
 import { seedWorld } from '../../adapters/entra-sim/seed.ts';
-import { createGraph } from '../../adapters/graph/index.ts';
 import { OverviewByKind } from '../../adapters/privilege-kinds.ts';
 import { roleTargets } from '../../bot/core/commands/command.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
@@ -14,6 +13,7 @@ import { activate } from '../../bot/core/usecases/activate.ts';
 import { scanForAlerts } from '../../bot/core/usecases/alerts/scan.ts';
 import { submit } from '../../bot/core/usecases/submit.ts';
 import { createLogger } from '../../bot/log.ts';
+import { graphOver } from '../contracts/entra-adapters.ts';
 import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
 import {
   CONTRIBUTOR,
@@ -50,16 +50,7 @@ beforeAll(async () => {
   sim = await startGraphStandIn({ arm: true, tokenLifetimeSeconds: 86_400 });
   seedWorld(sim.tenant, MIXED_WORLD);
   const log = createLogger('silent');
-  const graph = createGraph(
-    {
-      tenantId: sim.tenantId,
-      clientId: sim.clientId,
-      clientSecret: sim.clientSecret,
-      authorityHost: sim.authorityHost,
-      graphBaseUrl: sim.graphBaseUrl,
-    },
-    log,
-  );
+  const graph = graphOver(sim);
   azure = createAzure(graph.credential, { baseUrl: sim.armBaseUrl ?? '', scopes: [SUB], log });
   overview = new OverviewByKind(graph.overview, [azure.overview]);
 });

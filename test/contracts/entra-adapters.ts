@@ -1,5 +1,6 @@
 /** The two implementations the Entra contracts run on, each seeded from one world. */
 import { type AzurePrivileges, createAzurePrivileges } from '../../adapters/arm/index.ts';
+import type { EntraSim } from '../../adapters/entra-sim/index.ts';
 import { seedWorld } from '../../adapters/entra-sim/seed.ts';
 import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
 import { createGraph, type Graph } from '../../adapters/graph/index.ts';
@@ -12,12 +13,9 @@ export async function memoryEntra(world: WorldSpec) {
   return { ...memoryWorld(world, () => Date.now()), teardown: async () => {} };
 }
 
-/** The real Graph adapter, as `npm start` builds it, over the simulated tenant. */
-export async function graphEntra(world: WorldSpec): Promise<Graph & { teardown(): Promise<void> }> {
-  // Tokens outlive every clock jump a test makes.
-  const sim = await startGraphStandIn({ tokenLifetimeSeconds: 90 * 86_400 });
-  seedWorld(sim.tenant, world);
-  const graph = createGraph(
+/** The Graph adapter as `npm start` builds it, signing in to and reading the simulated tenant `sim`. */
+export function graphOver(sim: EntraSim): Graph {
+  return createGraph(
     {
       tenantId: sim.tenantId,
       clientId: sim.clientId,
@@ -27,6 +25,14 @@ export async function graphEntra(world: WorldSpec): Promise<Graph & { teardown()
     },
     createLogger('silent'),
   );
+}
+
+/** The real Graph adapter, as `npm start` builds it, over the simulated tenant. */
+export async function graphEntra(world: WorldSpec): Promise<Graph & { teardown(): Promise<void> }> {
+  // Tokens outlive every clock jump a test makes.
+  const sim = await startGraphStandIn({ tokenLifetimeSeconds: 90 * 86_400 });
+  seedWorld(sim.tenant, world);
+  const graph = graphOver(sim);
   return { ...graph, teardown: () => sim.close() };
 }
 
@@ -37,16 +43,7 @@ export async function azureEntra(
 ): Promise<{ privileges: AzurePrivileges; sim: ArmStandIn; teardown(): Promise<void> }> {
   const sim = await startArmStandIn({ tokenLifetimeSeconds: 90 * 86_400 });
   seedWorld(sim.tenant, world);
-  const graph = createGraph(
-    {
-      tenantId: sim.tenantId,
-      clientId: sim.clientId,
-      clientSecret: sim.clientSecret,
-      authorityHost: sim.authorityHost,
-      graphBaseUrl: sim.graphBaseUrl,
-    },
-    createLogger('silent'),
-  );
+  const graph = graphOver(sim);
   const privileges = createAzurePrivileges(graph.credential, {
     baseUrl: sim.armBaseUrl,
     scopes,
