@@ -21,10 +21,11 @@ const message = (text: string, blocks: Block[]): SlackMessage => ({
 });
 
 const HELP = [
-  '*Request:* `/elevate <role>[, <role>…] <duration> [at <start>] [on <scope>] [ticket <id>] <reason>`',
+  '*Request:* `/elevate <target>[, <target>…] <duration> [at <start>] [on <scope>] [ticket <id>] <reason>`',
   'e.g. `/elevate Exchange Administrator 2h fixing mail flow INC-4711`',
+  'A PIM group: `group Payments Oncall [owner]` · an Azure role: `Contributor on rg-payments` · several: separate them with commas',
   '`/elevate roles`: the roles you can activate · `/elevate status`: your open requests',
-  '`/elevate cancel <request>` · `/elevate deactivate [<request>|<role>]` · `/elevate extend <request> <duration>`',
+  '`/elevate cancel <request>` · `/elevate deactivate [<request>|<target>]` · `/elevate extend <request> <duration>`',
   '`/elevate history [me|@user|all] [role <role>] [since 7d]` · `/elevate export [since 30d]` (auditors)',
   '`/elevate whocan <role>`: who is eligible and who approves (approvers and auditors)',
 ].join('\n');

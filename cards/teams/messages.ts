@@ -27,10 +27,11 @@ export const helpCard = (): Card =>
   expand(TEXT_TEMPLATE, {
     title: 'How to use elevate',
     lines: [
-      'Request: `elevate <role>[, <role>…] <duration> [at <start>] [on <scope>] [ticket <id>] <reason>`',
+      'Request: `elevate <target>[, <target>…] <duration> [at <start>] [on <scope>] [ticket <id>] <reason>`',
       'e.g. `elevate Exchange Administrator 2h fixing mail flow INC-4711`; `request` alone opens the form',
+      'A PIM group: `group Payments Oncall [owner]` · an Azure role: `Contributor on rg-payments` · several: separate them with commas',
       '`roles`: the roles you can activate · `status`: your open requests',
-      '`cancel <request>` · `deactivate [<request>|<role>]` · `extend <request> <duration>`',
+      '`cancel <request>` · `deactivate [<request>|<target>]` · `extend <request> <duration>`',
       '`history [me|@user|all] [role <role>] [since 7d]` · `export [since 30d]` (auditors)',
       '`whocan <role>`: who is eligible and who approves (approvers and auditors)',
     ],
