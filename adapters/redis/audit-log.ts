@@ -1,6 +1,7 @@
 /**
  * The audit log on a Redis Stream. Entry ids are `<seq>-0`, so paging by seq is a plain
- * XRANGE; each entry holds `p` (prevHash), `h` (hash) and `e` (the event as JSON), and
+ * XRANGE; each entry holds `p` (prevHash), `h` (hash) and `e` (the event), compactly
+ * (audit-codec.ts), and
  * `audit:head` holds the seq and hash of the last entry. Appends go through ChainWriter, which
  * the request store shares, so transitions and stand-alone events form one chain.
  *
@@ -17,6 +18,7 @@ import type {
 } from '../../bot/core/ports/audit-log.ts';
 import { hashEntry, unhashed, verifyChain } from '../audit-chain.ts';
 import { type Integrity, processIntegrity } from '../integrity.ts';
+import { decodeEventJson, hashText } from './audit-codec.ts';
 import { type AnchorSink, type ChainWriter, chainWriter } from './chain-writer.ts';
 import { type RedisKeys, redisKeys } from './keys.ts';
 import { appendScript, type RedisClient } from './scripts.ts';
@@ -122,11 +124,11 @@ export class RedisAuditLog implements AuditLog {
   async *#entries(afterSeq: number, end: string, count: number): AsyncGenerator<AuditEvent> {
     let start = after(afterSeq);
     for (;;) {
-      const batch = await this.#client.xrange(this.#keys.audit, start, end, 'COUNT', count);
+      const batch = await this.#client.xrangeBuffer(this.#keys.audit, start, end, 'COUNT', count);
       for (const entry of batch) yield toEvent(entry);
       const last = batch.at(-1);
       if (last === undefined || batch.length < count) return;
-      start = `(${last[0]}`;
+      start = `(${last[0].toString('latin1')}`;
     }
   }
 }
@@ -137,17 +139,25 @@ const after = (seq: number): string => (seq <= 0 ? '-' : `(${seq}-0`);
 const seqOf = (id: string): number => Number(id.slice(0, id.indexOf('-')));
 
 /**
- * A stream entry as an event. Lenient on purpose: a damaged entry must reach verify (where
- * its hash will not match) instead of stopping the walk with an exception.
+ * A stream entry as an event, in either stored format (audit-codec.ts). Lenient on purpose: a
+ * damaged entry must reach verify (where its hash will not match) instead of stopping the walk
+ * with an exception.
  */
-function toEvent([id, fields]: [string, string[]]): AuditEvent {
-  const field = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) field.set(fields[i] ?? '', fields[i + 1] ?? '');
+function toEvent([id, fields]: [Buffer, Buffer[]]): AuditEvent {
+  const field = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    field.set(fields[i]?.toString('latin1') ?? '', fields[i + 1] ?? Buffer.alloc(0));
+  }
+  const e = field.get('e');
   let event: AuditEventInput;
   try {
-    event = JSON.parse(field.get('e') ?? '') as AuditEventInput;
+    event = JSON.parse(e ? decodeEventJson(e) : '') as AuditEventInput;
   } catch {
-    event = { unreadable: field.get('e') ?? null } as unknown as AuditEventInput;
+    event = { unreadable: e?.toString('base64') ?? null } as unknown as AuditEventInput;
   }
-  return { ...event, seq: seqOf(id), prevHash: field.get('p') ?? '', hash: field.get('h') ?? '' };
+  const hash = (name: string) => {
+    const stored = field.get(name);
+    return stored ? hashText(stored) : '';
+  };
+  return { ...event, seq: seqOf(id.toString('latin1')), prevHash: hash('p'), hash: hash('h') };
 }

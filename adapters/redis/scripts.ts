@@ -6,7 +6,8 @@
  * chain block:
  *   KEYS[1] audit stream, KEYS[2] audit head
  *   ARGV[1] head seq and ARGV[2] head hash the caller hashed against,
- *   ARGV[3] the new entry's seq, ARGV[4] its hash, ARGV[5] the event as JSON.
+ *   ARGV[3] the new entry's seq, ARGV[4] its hash, ARGV[5] the event as stored (audit-codec.ts).
+ * The hashes come as hex, as the head keeps them; the stream entry keeps their 32 bytes.
  * A script checks its own precondition first (`exists`, `conflict`), then the head: when
  * another append got there first it writes nothing and returns `{'head_moved', seq, hash}`,
  * and the caller hashes again against that head. The stream entry is added before anything
@@ -41,8 +42,11 @@ local function chain_moved()
   if seq == ARGV[1] and hash == ARGV[2] then return nil end
   return {'head_moved', seq, hash}
 end
+local function bytes(hex)
+  return (hex:gsub('..', function(pair) return string.char(tonumber(pair, 16)) end))
+end
 local function chain_append()
-  redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'p', ARGV[2], 'h', ARGV[4], 'e', ARGV[5])
+  redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'p', bytes(ARGV[2]), 'h', bytes(ARGV[4]), 'e', ARGV[5])
   redis.call('HSET', KEYS[2], 's', ARGV[3], 'h', ARGV[4])
 end
 `;
@@ -149,7 +153,7 @@ export async function runScript(
   client: RedisClient,
   s: LuaScript,
   keys: readonly string[],
-  args: readonly (string | number)[],
+  args: readonly (string | number | Buffer)[],
 ): Promise<unknown> {
   try {
     return await client.evalsha(s.sha, keys.length, ...keys, ...args);
