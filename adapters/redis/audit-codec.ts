@@ -3,15 +3,19 @@
  * a few hundred bytes per entry, and a 60-character reason, two hex hashes and the event as
  * JSON with its long keys take close to 800.
  *
- * - `p` and `h`, the chain hashes, as their 32 raw bytes (the script converts the hex it is
- *   given, scripts.ts); everywhere outside the stream, anchors and the head included, they
+ * - `h`, the entry's chain hash, as its 32 raw bytes (the script converts the hex it is
+ *   given, scripts.ts); everywhere outside the stream, anchors and the head included, hashes
  *   stay 64 hex characters.
+ * - no `p`: an entry's prevHash is the `h` of the entry before it (or GENESIS for entry 1),
+ *   which the reader has just read. Storing it again proved nothing the HMAC does not: the
+ *   HMAC covers prevHash, so an entry read after a changed or missing one fails its check or
+ *   shows the seq gap.
  * - `e`, the event JSON, deflated against a fixed dictionary of what events have in common
  *   (the keys, actions, states, platforms, target kinds), behind a format byte.
  *
  * The JSON inflated is byte for byte the JSON written, so the chain hash over it does not
- * change. Entries written before this format (hex hashes, plain JSON starting with `{`) are
- * read as they are: the format byte and the length of a hash tell them apart.
+ * change. Entries written before this format (`p` and `h` in hex, plain JSON starting with
+ * `{`) are read as they are: the format byte, the length of a hash and `p` tell them apart.
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 

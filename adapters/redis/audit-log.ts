@@ -1,7 +1,7 @@
 /**
  * The audit log on a Redis Stream. Entry ids are `<seq>-0`, so paging by seq is a plain
- * XRANGE; each entry holds `p` (prevHash), `h` (hash) and `e` (the event), compactly
- * (audit-codec.ts), and
+ * XRANGE; each entry holds `h` (hash) and `e` (the event), compactly (audit-codec.ts; entries
+ * of the earlier format also `p`, the prevHash), and
  * `audit:head` holds the seq and hash of the last entry. Appends go through ChainWriter, which
  * the request store shares, so transitions and stand-alone events form one chain.
  *
@@ -16,7 +16,7 @@ import type {
   ChainAnchor,
   VerifyResult,
 } from '../../bot/core/ports/audit-log.ts';
-import { hashEntry, unhashed, verifyChain } from '../audit-chain.ts';
+import { GENESIS, hashEntry, unhashed, verifyChain } from '../audit-chain.ts';
 import { type Integrity, processIntegrity } from '../integrity.ts';
 import { decodeEventJson, hashText } from './audit-codec.ts';
 import { type AnchorSink, type ChainWriter, chainWriter } from './chain-writer.ts';
@@ -121,11 +121,21 @@ export class RedisAuditLog implements AuditLog {
     throw new AuditTamperedError(seq);
   }
 
+  /**
+   * The entries after `afterSeq` up to `end`, `count` per read. Entries stored without `p`
+   * (audit-codec.ts) get the hash of the entry read before them as prevHash, so a walk that
+   * starts after an entry reads that entry too; GENESIS when the walk starts at the beginning.
+   */
   async *#entries(afterSeq: number, end: string, count: number): AsyncGenerator<AuditEvent> {
-    let start = after(afterSeq);
+    let start = afterSeq <= 0 ? '-' : `${afterSeq}-0`;
+    let prevHash = afterSeq <= 0 ? GENESIS : '';
     for (;;) {
       const batch = await this.#client.xrangeBuffer(this.#keys.audit, start, end, 'COUNT', count);
-      for (const entry of batch) yield toEvent(entry);
+      for (const entry of batch) {
+        const event = toEvent(entry, prevHash);
+        prevHash = event.hash;
+        if (event.seq > afterSeq) yield event;
+      }
       const last = batch.at(-1);
       if (last === undefined || batch.length < count) return;
       start = `(${last[0].toString('latin1')}`;
@@ -143,7 +153,7 @@ const seqOf = (id: string): number => Number(id.slice(0, id.indexOf('-')));
  * damaged entry must reach verify (where its hash will not match) instead of stopping the walk
  * with an exception.
  */
-function toEvent([id, fields]: [Buffer, Buffer[]]): AuditEvent {
+function toEvent([id, fields]: [Buffer, Buffer[]], before: string): AuditEvent {
   const field = new Map<string, Buffer>();
   for (let i = 0; i + 1 < fields.length; i += 2) {
     field.set(fields[i]?.toString('latin1') ?? '', fields[i + 1] ?? Buffer.alloc(0));
@@ -159,5 +169,6 @@ function toEvent([id, fields]: [Buffer, Buffer[]]): AuditEvent {
     const stored = field.get(name);
     return stored ? hashText(stored) : '';
   };
-  return { ...event, seq: seqOf(id.toString('latin1')), prevHash: hash('p'), hash: hash('h') };
+  const prevHash = field.has('p') ? hash('p') : before;
+  return { ...event, seq: seqOf(id.toString('latin1')), prevHash, hash: hash('h') };
 }

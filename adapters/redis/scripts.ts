@@ -7,7 +7,8 @@
  *   KEYS[1] audit stream, KEYS[2] audit head
  *   ARGV[1] head seq and ARGV[2] head hash the caller hashed against,
  *   ARGV[3] the new entry's seq, ARGV[4] its hash, ARGV[5] the event as stored (audit-codec.ts).
- * The hashes come as hex, as the head keeps them; the stream entry keeps their 32 bytes.
+ * The hashes come as hex, as the head keeps them; the stream entry keeps the new hash as its
+ * 32 bytes, and not the previous one (the entry before has it, audit-codec.ts).
  * A script checks its own precondition first (`exists`, `conflict`), then the head: when
  * another append got there first it writes nothing and returns `{'head_moved', seq, hash}`,
  * and the caller hashes again against that head. The stream entry is added before anything
@@ -46,7 +47,7 @@ local function bytes(hex)
   return (hex:gsub('..', function(pair) return string.char(tonumber(pair, 16)) end))
 end
 local function chain_append()
-  redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'p', bytes(ARGV[2]), 'h', bytes(ARGV[4]), 'e', ARGV[5])
+  redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'h', bytes(ARGV[4]), 'e', ARGV[5])
   redis.call('HSET', KEYS[2], 's', ARGV[3], 'h', ARGV[4])
 end
 `;

@@ -1,6 +1,6 @@
 /**
  * What the Redis stores keep, and that they still read what earlier versions wrote. Audit
- * entries are compact (hashes as 32 bytes, the event deflated, audit-codec.ts) and record
+ * entries are compact (the hash as 32 bytes, no prevHash, the event deflated, audit-codec.ts) and record
  * seals are 32 bytes; a chain and records written in the earlier format (hex hashes and seals,
  * plain JSON) verify, list and read as before, and new writes carry on from them.
  */
@@ -56,7 +56,7 @@ describe('Redis stored formats', () => {
     return written;
   }
 
-  it('stores an audit entry in a few hundred bytes, hashes as 32 bytes', async () => {
+  it('stores an audit entry in a few hundred bytes: its hash as 32 bytes, no prevHash', async () => {
     const audit = new RedisAuditLog(env.redis, env.prefix, key);
     const entry = await audit.append(makeEvent(makeRequest({ reason: REASON })));
     const [[, fields] = ['', []]] = await env.redis.xrangeBuffer(keys().audit, '-', '+');
@@ -65,7 +65,9 @@ describe('Redis stored formats', () => {
       stored.set(fields[i]?.toString() ?? '', fields[i + 1] ?? Buffer.alloc(0));
     }
     expect(stored.get('h')?.toString('hex')).toBe(entry.hash);
-    expect(stored.get('p')?.toString('hex')).toBe(EMPTY_HEAD.hash);
+    // No prevHash: the entry before has it (GENESIS for the first).
+    expect([...stored.keys()]).toEqual(['h', 'e']);
+    expect(entry.prevHash).toBe(EMPTY_HEAD.hash);
     const json = canonicalJson(makeEvent(makeRequest({ reason: REASON })));
     expect(stored.get('e')?.length).toBeLessThan(json.length / 2);
     // The head and anchors keep the hex everyone outside Redis knows.
@@ -79,9 +81,13 @@ describe('Redis stored formats', () => {
     expect(await audit.verify()).toEqual({ ok: true, count: 3, headHash: old[2]?.hash });
     const next = await audit.append(makeEvent(makeRequest()));
     expect(next.prevHash).toBe(old[2]?.hash);
-    expect(await audit.list({ limit: 10 })).toEqual([...old, next]);
+    const more = await audit.append(makeEvent(makeRequest()));
+    expect(await audit.list({ limit: 10 })).toEqual([...old, next, more]);
+    // A page after an entry takes the prevHash of the next one from it, in either format.
+    expect(await audit.list({ limit: 10, afterSeq: 3 })).toEqual([next, more]);
+    expect(await audit.list({ limit: 1, afterSeq: 4 })).toEqual([more]);
     const anchors = [{ seq: 2, hash: old[1]?.hash ?? '' }];
-    expect(await audit.verify(anchors)).toEqual({ ok: true, count: 4, headHash: next.hash });
+    expect(await audit.verify(anchors)).toEqual({ ok: true, count: 5, headHash: more.hash });
     expect(refused).toEqual([]);
   });
 

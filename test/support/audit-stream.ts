@@ -8,7 +8,7 @@
 import type { Redis } from 'ioredis';
 import { decodeEventJson, encodeEventJson, hashText } from '../../adapters/redis/audit-codec.ts';
 
-/** `p` and `h` in hex, `e` the event JSON. */
+/** `h` (and in entries of the earlier format `p`) in hex, `e` the event JSON. */
 export type EntryFields = Record<string, string>;
 
 export type EntryFormat = 'compact' | 'legacy';
@@ -39,6 +39,8 @@ export async function addEntry(
 ): Promise<void> {
   const flat: (string | Buffer)[] = [];
   for (const [name, text] of Object.entries(fields)) {
+    // The compact format keeps no prevHash: the entry before has it.
+    if (format === 'compact' && name === 'p') continue;
     flat.push(name);
     if (format === 'legacy') flat.push(text);
     else if (name === 'e') flat.push(encodeEventJson(text));
