@@ -27,7 +27,9 @@ import {
   createScript,
   pageScript,
   type RedisClient,
+  recordsScript,
   runScript,
+  runScriptBuffer,
   updateScript,
 } from './scripts.ts';
 
@@ -240,19 +242,32 @@ export class RedisRequestStore implements RequestStore {
     if (add.length > 0) await add.exec();
   }
 
-  /** Requests by id in the given order, in one round trip; ids without a request are left out. */
+  /**
+   * Requests by id in the given order; ids without a request are left out. Read in parts sent
+   * at once, each checked and parsed as it arrives, so that Redis reads the next part while
+   * this process checks the last one instead of each waiting for the other.
+   */
   async #fetch(ids: readonly string[]): Promise<AccessRequest[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.#client.pipeline();
-    for (const id of ids) pipeline.hmgetBuffer(this.#keys.request(id), ...FIELDS);
-    const replies = (await pipeline.exec()) ?? [];
+    const parts: Promise<(AccessRequest | null)[]>[] = [];
+    for (let start = 0; start < ids.length; start += FETCH_CHUNK) {
+      parts.push(this.#fetchPart(ids.slice(start, start + FETCH_CHUNK)));
+    }
     const out: AccessRequest[] = [];
-    for (const [i, [error, fields]] of replies.entries()) {
-      if (error) throw error;
-      const request = this.#open(ids[i] ?? '', fields as (Buffer | null)[]);
-      if (request) out.push(request);
+    for (const part of await Promise.all(parts)) {
+      for (const request of part) if (request) out.push(request);
     }
     return out;
+  }
+
+  async #fetchPart(ids: readonly string[]): Promise<(AccessRequest | null)[]> {
+    const keys = ids.map((id) => this.#keys.request(id));
+    const reply = await runScriptBuffer(this.#client, recordsScript, keys, []);
+    if (!Array.isArray(reply) || reply.length !== ids.length * FIELDS.length)
+      throw new Error('unexpected reply from the records script');
+    return ids.map((id, i) => {
+      const at = i * FIELDS.length;
+      return this.#open(id, reply.slice(at, at + FIELDS.length) as (Buffer | null)[]);
+    });
   }
 
   /** Its 32 bytes: records written before kept its hex, which `#open` reads too. */
@@ -283,6 +298,11 @@ const FIELDS = ['v', 's', 'd', 'm'] as const;
 /** The field name `e` of an audit stream entry. */
 const E = 'e'.charCodeAt(0);
 const FILL_CHUNK = 1_000;
+/**
+ * Records per script call: small enough that Redis answers the first part while it still has
+ * others to read, and that no call keeps it from other clients for long.
+ */
+const FETCH_CHUNK = 100;
 
 /** The request id of a raw audit stream entry (field `e`, audit-codec.ts), if any. */
 function requestIdOf(fields: readonly Buffer[]): string[] {
@@ -310,7 +330,9 @@ function updatedAtOf(json: string): number | null {
 /** Records written by earlier versions carry the old target kinds (`directoryRole`). */
 function parse(json: string): AccessRequest {
   const request = JSON.parse(json) as AccessRequest;
-  return { ...request, targets: request.targets.map(readTarget) };
+  const targets = request.targets.map(readTarget);
+  // Copied only when a target was of an old kind: most records are read as they are.
+  return targets.every((t, i) => t === request.targets[i]) ? request : { ...request, targets };
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
