@@ -65,6 +65,29 @@ export class Integrity implements IntegrityPort {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
+  /**
+   * The seal of `parts` joined by NULs, as its 32 bytes: the same HMAC as `seal` over the
+   * joined text, without joining or encoding it (a record read as Buffers is checked as it
+   * came). Stored where 32 bytes instead of 64 hex characters count (request-store.ts).
+   */
+  sealBytes(purpose: SealPurpose, name: string, parts: readonly (string | Buffer)[]): Buffer {
+    const hmac = createHmac('sha256', this.#key(purpose)).update(name);
+    for (const part of parts) hmac.update(NUL).update(part);
+    return hmac.digest();
+  }
+
+  /** True when `seal` (its 32 bytes, or the 64 hex characters `seal` makes) seals `parts`. */
+  checkBytes(
+    purpose: SealPurpose,
+    name: string,
+    parts: readonly (string | Buffer)[],
+    seal: Buffer,
+  ): boolean {
+    const given = seal.length === 64 ? Buffer.from(seal.toString('latin1'), 'hex') : seal;
+    const expected = this.sealBytes(purpose, name, parts);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
   /** The audit chain's link: HMAC over the previous hash and the entry's canonical JSON. */
   chainHash(prevHash: string, canonicalEntry: string): string {
     return createHmac('sha256', this.#key('audit'))
@@ -102,6 +125,8 @@ export class Integrity implements IntegrityPort {
     return key;
   }
 }
+
+const NUL = Buffer.of(0);
 
 let processKey: Integrity | null = null;
 

@@ -2,7 +2,8 @@
  * Expiry lateness (DESIGN.md "Performance"): 10,000 active grants on real Redis whose ends
  * fall within a few seconds, each with its BullMQ expire job, run by the real workers and the
  * real `end` use case. Lateness is when the end is recorded (PIM asked, store updated, audit
- * appended), minus the grant's end.
+ * appended), minus the grant's end. With `waiting`, that many more active grants end an hour
+ * later, so that (100,000 grants, 1,000 due in one second) the due ones are found among many.
  */
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -34,9 +35,13 @@ const pct = (xs: number[], p: number) =>
 
 export async function benchExpiry(
   redisUrl: string,
-  { grants: GRANTS = 10_000 }: { grants?: number } = {},
+  {
+    grants: GRANTS = 10_000,
+    spreadMs: SPREAD = SPREAD_MS,
+    waiting = 0,
+  }: { grants?: number; spreadMs?: number; waiting?: number } = {},
 ): Promise<ExpiryResult> {
-  const bareP99 = await bareBullLateness(redisUrl, GRANTS);
+  const bareP99 = await bareBullLateness(redisUrl, GRANTS, SPREAD, waiting);
   const prefix = `bench-expiry-${process.pid}`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const audit = new RedisAuditLog(redis, prefix);
@@ -50,9 +55,25 @@ export async function benchExpiry(
     if (change === 'ended') late.push(Date.now() - (ends.get(request.id) ?? Date.now()));
     return told(request, change);
   };
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < waiting; i++) {
+    const r = makeRequest({
+      id: `RW${String(i).padStart(8, '0')}`,
+      state: 'active',
+      activatedAt: Date.now(),
+      endsAt: Date.now() + 3_600_000,
+    });
+    pending.push(
+      deps.store
+        .create(r, makeEvent(r, 'grant.activated'))
+        .then(() => scheduler.schedule('expire', r.id, r.endsAt ?? 0)),
+    );
+    if (pending.length === 1_000) await Promise.all(pending.splice(0));
+  }
+  await Promise.all(pending);
   const start = Date.now() + LEAD_MS;
   for (let i = 0; i < GRANTS; i++) {
-    const endsAt = start + Math.floor((i / GRANTS) * SPREAD_MS);
+    const endsAt = start + Math.floor((i / GRANTS) * SPREAD);
     const r = makeRequest({
       id: `RB${String(i).padStart(8, '0')}`,
       state: 'active',
@@ -71,7 +92,7 @@ export async function benchExpiry(
     log: createLogger('silent'),
     concurrency: 100,
   });
-  const deadline = start + SPREAD_MS + 30_000;
+  const deadline = start + SPREAD + 30_000;
   while (late.length < GRANTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await workers.close();
   await scheduler.close();
@@ -88,15 +109,26 @@ export async function benchExpiry(
   };
 }
 
-/** The floor: the same number of delayed jobs on one queue, a processor that only records. */
-async function bareBullLateness(redisUrl: string, count: number): Promise<number> {
+/** The floor: the same delayed jobs on one queue, a processor that only records. */
+async function bareBullLateness(
+  redisUrl: string,
+  count: number,
+  spreadMs: number,
+  waiting: number,
+): Promise<number> {
   const prefix = `bench-bare-${process.pid}`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('bare', { connection: redis, prefix });
   const late: number[] = [];
+  const later = Array.from({ length: waiting }, (_, i) => ({
+    name: 'expire',
+    data: { due: Number.POSITIVE_INFINITY },
+    opts: { delay: 3_600_000, jobId: `w${i}` },
+  }));
+  for (let i = 0; i < later.length; i += 1_000) await queue.addBulk(later.slice(i, i + 1_000));
   const start = Date.now() + LEAD_MS;
   const jobs = Array.from({ length: count }, (_, i) => {
-    const due = start + Math.floor((i / count) * SPREAD_MS);
+    const due = start + Math.floor((i / count) * spreadMs);
     return { name: 'expire', data: { due }, opts: { delay: due - Date.now(), jobId: `b${i}` } };
   });
   for (let i = 0; i < jobs.length; i += 1_000) await queue.addBulk(jobs.slice(i, i + 1_000));
@@ -107,7 +139,7 @@ async function bareBullLateness(redisUrl: string, count: number): Promise<number
     },
     { connection: redis.duplicate({ maxRetriesPerRequest: null }), prefix, concurrency: 100 },
   );
-  const deadline = start + SPREAD_MS + 30_000;
+  const deadline = start + spreadMs + 30_000;
   while (late.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await worker.close();
   await queue.obliterate({ force: true });

@@ -147,13 +147,19 @@ export async function benchStorage(
     better: 'lower',
     note: 'baseline: ZREVRANGE of the newest 20 ids and their records in one pipeline',
   });
-  const began = performance.now();
-  await scanForAlerts(t.deps, new MemoryTenantOverview());
+  // Three scans, the median counted: one alone is at the mercy of a shared machine.
+  const scans: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const began = performance.now();
+    await scanForAlerts(t.deps, new MemoryTenantOverview());
+    scans.push(performance.now() - began);
+  }
   rows.push({
     figure: `alerts scan over ${sizes.records.toLocaleString('en')} (ms)`,
-    measured: performance.now() - began,
+    measured: [...scans].sort((a, b) => a - b)[1] ?? 0,
     target: 2_000,
     better: 'lower',
+    note: `median of three scans: ${scans.map((x) => x.toFixed(0)).join(', ')} ms`,
   });
   await drop(redis, many);
   redis.disconnect();

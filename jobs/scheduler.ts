@@ -11,6 +11,13 @@ import { ATTEMPTS, type JobData, jobId, queueName, REQUEST_JOBS } from './names.
 import { sealJob } from './payload-seal.ts';
 import { ignoreQueueErrors } from './worker-close.ts';
 
+/**
+ * Entries kept in each queue's event stream (BullMQ keeps 10,000 by default, about 130 bytes
+ * each). Nothing here listens to queue events; the last few are enough to look at by hand,
+ * and at 10,000 grants the default cost 260 bytes per grant.
+ */
+const EVENTS_KEPT = 100;
+
 export class BullScheduler implements Scheduler {
   readonly #queues: ReadonlyMap<JobName, Queue<JobData>>;
   readonly #clock: Clock;
@@ -22,7 +29,11 @@ export class BullScheduler implements Scheduler {
     this.#seal = seal;
     this.#queues = new Map(
       REQUEST_JOBS.map((job) => {
-        const queue = new Queue<JobData>(queueName(job), { connection, prefix });
+        const queue = new Queue<JobData>(queueName(job), {
+          connection,
+          prefix,
+          streams: { events: { maxLen: EVENTS_KEPT } },
+        });
         ignoreQueueErrors(queue);
         return [job, queue];
       }),

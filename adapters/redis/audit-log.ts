@@ -1,6 +1,7 @@
 /**
  * The audit log on a Redis Stream. Entry ids are `<seq>-0`, so paging by seq is a plain
- * XRANGE; each entry holds `p` (prevHash), `h` (hash) and `e` (the event as JSON), and
+ * XRANGE; each entry holds `h` (hash) and `e` (the event), compactly (audit-codec.ts; entries
+ * of the earlier format also `p`, the prevHash), and
  * `audit:head` holds the seq and hash of the last entry. Appends go through ChainWriter, which
  * the request store shares, so transitions and stand-alone events form one chain.
  *
@@ -15,8 +16,9 @@ import type {
   ChainAnchor,
   VerifyResult,
 } from '../../bot/core/ports/audit-log.ts';
-import { hashEntry, unhashed, verifyChain } from '../audit-chain.ts';
+import { GENESIS, hashEntry, unhashed, verifyChain } from '../audit-chain.ts';
 import { type Integrity, processIntegrity } from '../integrity.ts';
+import { decodeEventJson, hashText } from './audit-codec.ts';
 import { type AnchorSink, type ChainWriter, chainWriter } from './chain-writer.ts';
 import { type RedisKeys, redisKeys } from './keys.ts';
 import { appendScript, type RedisClient } from './scripts.ts';
@@ -119,14 +121,24 @@ export class RedisAuditLog implements AuditLog {
     throw new AuditTamperedError(seq);
   }
 
+  /**
+   * The entries after `afterSeq` up to `end`, `count` per read. Entries stored without `p`
+   * (audit-codec.ts) get the hash of the entry read before them as prevHash, so a walk that
+   * starts after an entry reads that entry too; GENESIS when the walk starts at the beginning.
+   */
   async *#entries(afterSeq: number, end: string, count: number): AsyncGenerator<AuditEvent> {
-    let start = after(afterSeq);
+    let start = afterSeq <= 0 ? '-' : `${afterSeq}-0`;
+    let prevHash = afterSeq <= 0 ? GENESIS : '';
     for (;;) {
-      const batch = await this.#client.xrange(this.#keys.audit, start, end, 'COUNT', count);
-      for (const entry of batch) yield toEvent(entry);
+      const batch = await this.#client.xrangeBuffer(this.#keys.audit, start, end, 'COUNT', count);
+      for (const entry of batch) {
+        const event = toEvent(entry, prevHash);
+        prevHash = event.hash;
+        if (event.seq > afterSeq) yield event;
+      }
       const last = batch.at(-1);
       if (last === undefined || batch.length < count) return;
-      start = `(${last[0]}`;
+      start = `(${last[0].toString('latin1')}`;
     }
   }
 }
@@ -137,17 +149,26 @@ const after = (seq: number): string => (seq <= 0 ? '-' : `(${seq}-0`);
 const seqOf = (id: string): number => Number(id.slice(0, id.indexOf('-')));
 
 /**
- * A stream entry as an event. Lenient on purpose: a damaged entry must reach verify (where
- * its hash will not match) instead of stopping the walk with an exception.
+ * A stream entry as an event, in either stored format (audit-codec.ts). Lenient on purpose: a
+ * damaged entry must reach verify (where its hash will not match) instead of stopping the walk
+ * with an exception.
  */
-function toEvent([id, fields]: [string, string[]]): AuditEvent {
-  const field = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) field.set(fields[i] ?? '', fields[i + 1] ?? '');
+function toEvent([id, fields]: [Buffer, Buffer[]], before: string): AuditEvent {
+  const field = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    field.set(fields[i]?.toString('latin1') ?? '', fields[i + 1] ?? Buffer.alloc(0));
+  }
+  const e = field.get('e');
   let event: AuditEventInput;
   try {
-    event = JSON.parse(field.get('e') ?? '') as AuditEventInput;
+    event = JSON.parse(e ? decodeEventJson(e) : '') as AuditEventInput;
   } catch {
-    event = { unreadable: field.get('e') ?? null } as unknown as AuditEventInput;
+    event = { unreadable: e?.toString('base64') ?? null } as unknown as AuditEventInput;
   }
-  return { ...event, seq: seqOf(id), prevHash: field.get('p') ?? '', hash: field.get('h') ?? '' };
+  const hash = (name: string) => {
+    const stored = field.get(name);
+    return stored ? hashText(stored) : '';
+  };
+  const prevHash = field.has('p') ? hash('p') : before;
+  return { ...event, seq: seqOf(id.toString('latin1')), prevHash, hash: hash('h') };
 }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AuditEvent, AuditEventInput } from '../../bot/core/domain/audit.ts';
 import { type ChainHead, EMPTY_HEAD, hashEntry } from '../audit-chain.ts';
 import type { Integrity } from '../integrity.ts';
+import { encodeEventJson } from './audit-codec.ts';
 import type { RedisKeys } from './keys.ts';
 import { type LuaScript, type RedisClient, runScript } from './scripts.ts';
 
@@ -78,7 +79,7 @@ export class ChainWriter {
     script: LuaScript,
     refusals: readonly Refusal[],
     keys: readonly string[],
-    args: readonly (string | number)[],
+    args: readonly (string | number | Buffer)[],
     event: AuditEventInput,
   ): Promise<ChainedOutcome<Refusal>> {
     const run = this.#queue.then(() => this.#write(script, refusals, keys, args, event));
@@ -105,12 +106,13 @@ export class ChainWriter {
     script: LuaScript,
     refusals: readonly Refusal[],
     keys: readonly string[],
-    args: readonly (string | number)[],
+    args: readonly (string | number | Buffer)[],
     event: AuditEventInput,
   ): Promise<ChainedOutcome<Refusal>> {
     // Hash what a reader will parse back, so that verify sees exactly the object we hashed.
     const json = JSON.stringify(event);
     const stored = JSON.parse(json) as AuditEventInput;
+    const encoded = encodeEventJson(json);
     let head = this.#head ?? (await this.readHead());
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const unhashed = { ...stored, seq: head.seq + 1, prevHash: head.hash };
@@ -119,7 +121,7 @@ export class ChainWriter {
         this.#client,
         script,
         [this.#keys.audit, this.#keys.auditHead, ...keys],
-        [head.seq, head.hash, unhashed.seq, hash, json, ...args],
+        [head.seq, head.hash, unhashed.seq, hash, encoded, ...args],
       );
       if (reply === 'ok') {
         this.#head = { seq: unhashed.seq, hash };

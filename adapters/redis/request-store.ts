@@ -19,6 +19,7 @@ import type {
 } from '../../bot/core/ports/request-store.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
 import { type Integrity, processIntegrity } from '../integrity.ts';
+import { decodeEventJson } from './audit-codec.ts';
 import { type ChainWriter, chainWriter } from './chain-writer.ts';
 import { ALL_STATES, type RedisKeys, redisKeys } from './keys.ts';
 import {
@@ -26,7 +27,9 @@ import {
   createScript,
   pageScript,
   type RedisClient,
+  recordsScript,
   runScript,
+  runScriptBuffer,
   updateScript,
 } from './scripts.ts';
 
@@ -78,7 +81,7 @@ export class RedisRequestStore implements RequestStore {
   }
 
   async get(id: string): Promise<AccessRequest | null> {
-    return this.#open(id, await this.#client.hmget(this.#keys.request(id), ...FIELDS));
+    return this.#open(id, await this.#client.hmgetBuffer(this.#keys.request(id), ...FIELDS));
   }
 
   async update(
@@ -194,7 +197,7 @@ export class RedisRequestStore implements RequestStore {
     }
     let seq = Number(seqText);
     while (seq < head) {
-      const batch = await this.#client.xrange(
+      const batch = await this.#client.xrangeBuffer(
         k.audit,
         `(${seq}-0`,
         `${head}-0`,
@@ -204,7 +207,8 @@ export class RedisRequestStore implements RequestStore {
       const last = batch.at(-1);
       if (last === undefined) break;
       await this.#indexRecords([...new Set(batch.flatMap(([, fields]) => requestIdOf(fields)))]);
-      seq = Number(last[0].slice(0, last[0].indexOf('-')));
+      const id = last[0].toString('latin1');
+      seq = Number(id.slice(0, id.indexOf('-')));
     }
     // A lower seq set by a concurrent catch-up only makes the next one read entries again.
     if (seq > Number(seqText)) await this.#client.set(k.changedSeq, String(seq));
@@ -238,55 +242,75 @@ export class RedisRequestStore implements RequestStore {
     if (add.length > 0) await add.exec();
   }
 
-  /** Requests by id in the given order, in one round trip; ids without a request are left out. */
+  /**
+   * Requests by id in the given order; ids without a request are left out. Read in parts sent
+   * at once, each checked and parsed as it arrives, so that Redis reads the next part while
+   * this process checks the last one instead of each waiting for the other.
+   */
   async #fetch(ids: readonly string[]): Promise<AccessRequest[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.#client.pipeline();
-    for (const id of ids) pipeline.hmget(this.#keys.request(id), ...FIELDS);
-    const replies = (await pipeline.exec()) ?? [];
+    const parts: Promise<(AccessRequest | null)[]>[] = [];
+    for (let start = 0; start < ids.length; start += FETCH_CHUNK) {
+      parts.push(this.#fetchPart(ids.slice(start, start + FETCH_CHUNK)));
+    }
     const out: AccessRequest[] = [];
-    for (const [i, [error, fields]] of replies.entries()) {
-      if (error) throw error;
-      const request = this.#open(ids[i] ?? '', fields as (string | null)[]);
-      if (request) out.push(request);
+    for (const part of await Promise.all(parts)) {
+      for (const request of part) if (request) out.push(request);
     }
     return out;
   }
 
-  #seal(id: string, version: number | string, state: string, json: string): string {
-    return this.#key.seal('record', this.#keys.request(id), sealed(version, state, json));
+  async #fetchPart(ids: readonly string[]): Promise<(AccessRequest | null)[]> {
+    const keys = ids.map((id) => this.#keys.request(id));
+    const reply = await runScriptBuffer(this.#client, recordsScript, keys, []);
+    if (!Array.isArray(reply) || reply.length !== ids.length * FIELDS.length)
+      throw new Error('unexpected reply from the records script');
+    return ids.map((id, i) => {
+      const at = i * FIELDS.length;
+      return this.#open(id, reply.slice(at, at + FIELDS.length) as (Buffer | null)[]);
+    });
   }
 
-  /** The request in `[v, s, d, m]`, or null when there is none or its seal does not check. */
-  #open(id: string, [v, s, d, m]: readonly (string | null | undefined)[]): AccessRequest | null {
-    if (typeof d !== 'string') return null;
+  /** Its 32 bytes: records written before kept its hex, which `#open` reads too. */
+  #seal(id: string, version: number, state: string, json: string): Buffer {
+    return this.#key.sealBytes('record', this.#keys.request(id), [String(version), state, json]);
+  }
+
+  /**
+   * The request in `[v, s, d, m]` as read (Buffers, checked as they came, with no decoding
+   * before the seal holds), or null when there is none or its seal does not check.
+   */
+  #open(id: string, [v, s, d, m]: readonly (Buffer | null | undefined)[]): AccessRequest | null {
+    if (!d) return null;
     const name = this.#keys.request(id);
-    if (
-      typeof v !== 'string' ||
-      typeof s !== 'string' ||
-      typeof m !== 'string' ||
-      !this.#key.check('record', name, sealed(v, s, d), m)
-    ) {
+    if (!v || !s || !m || !this.#key.checkBytes('record', name, [v, s, d], m)) {
       this.#key.refused({
         kind: 'request',
         name,
-        problem: typeof m === 'string' ? 'its seal does not match its content' : 'it has no seal',
+        problem: m ? 'its seal does not match its content' : 'it has no seal',
       });
       return null;
     }
-    return parse(d);
+    return parse(d.toString('utf8'));
   }
 }
 
 const FIELDS = ['v', 's', 'd', 'm'] as const;
+/** The field name `e` of an audit stream entry. */
+const E = 'e'.charCodeAt(0);
 const FILL_CHUNK = 1_000;
+/**
+ * Records per script call: small enough that Redis answers the first part while it still has
+ * others to read, and that no call keeps it from other clients for long.
+ */
+const FETCH_CHUNK = 100;
 
-/** The request id of a raw audit stream entry (field `e`, the event as JSON), if any. */
-function requestIdOf(fields: readonly string[]): string[] {
-  const e = fields[fields.indexOf('e') + 1];
-  if (fields.indexOf('e') < 0 || e === undefined) return [];
+/** The request id of a raw audit stream entry (field `e`, audit-codec.ts), if any. */
+function requestIdOf(fields: readonly Buffer[]): string[] {
+  const at = fields.findIndex((f, i) => i % 2 === 0 && f.length === 1 && f[0] === E);
+  const e = at < 0 ? undefined : fields[at + 1];
+  if (e === undefined) return [];
   try {
-    const id: unknown = (JSON.parse(e) as { requestId?: unknown }).requestId;
+    const id: unknown = (JSON.parse(decodeEventJson(e)) as { requestId?: unknown }).requestId;
     return typeof id === 'string' ? [id] : [];
   } catch {
     return [];
@@ -302,15 +326,13 @@ function updatedAtOf(json: string): number | null {
   }
 }
 
-/** What a record's seal covers besides its key: every field of the hash. */
-const sealed = (version: number | string, state: string, json: string): string =>
-  `${version}\0${state}\0${json}`;
-
 /** Sealed by us, so it has the shape we stored. */
 /** Records written by earlier versions carry the old target kinds (`directoryRole`). */
 function parse(json: string): AccessRequest {
   const request = JSON.parse(json) as AccessRequest;
-  return { ...request, targets: request.targets.map(readTarget) };
+  const targets = request.targets.map(readTarget);
+  // Copied only when a target was of an old kind: most records are read as they are.
+  return targets.every((t, i) => t === request.targets[i]) ? request : { ...request, targets };
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

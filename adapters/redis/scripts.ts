@@ -6,7 +6,9 @@
  * chain block:
  *   KEYS[1] audit stream, KEYS[2] audit head
  *   ARGV[1] head seq and ARGV[2] head hash the caller hashed against,
- *   ARGV[3] the new entry's seq, ARGV[4] its hash, ARGV[5] the event as JSON.
+ *   ARGV[3] the new entry's seq, ARGV[4] its hash, ARGV[5] the event as stored (audit-codec.ts).
+ * The hashes come as hex, as the head keeps them; the stream entry keeps the new hash as its
+ * 32 bytes, and not the previous one (the entry before has it, audit-codec.ts).
  * A script checks its own precondition first (`exists`, `conflict`), then the head: when
  * another append got there first it writes nothing and returns `{'head_moved', seq, hash}`,
  * and the caller hashes again against that head. The stream entry is added before anything
@@ -41,8 +43,11 @@ local function chain_moved()
   if seq == ARGV[1] and hash == ARGV[2] then return nil end
   return {'head_moved', seq, hash}
 end
+local function bytes(hex)
+  return (hex:gsub('..', function(pair) return string.char(tonumber(pair, 16)) end))
+end
 local function chain_append()
-  redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'p', ARGV[2], 'h', ARGV[4], 'e', ARGV[5])
+  redis.call('XADD', KEYS[1], ARGV[3] .. '-0', 'h', bytes(ARGV[4]), 'e', ARGV[5])
   redis.call('HSET', KEYS[2], 's', ARGV[3], 'h', ARGV[4])
 end
 `;
@@ -144,12 +149,42 @@ if ARGV[3] == '1' then count = count + redis.call('ZCOUNT', KEYS[1], ARGV[1], AR
 return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, count)
 `);
 
+/**
+ * Request records by key: KEYS the record keys, returns their `v`, `s`, `d` and `m`, four
+ * replies per key (nil for a field or record that is not there). One command for a page of
+ * records instead of one per record: at a few hundred records a page, the client's work per
+ * command was a large part of reading them.
+ */
+export const recordsScript = script(`
+local out = {}
+for i = 1, #KEYS do
+  local f = redis.call('HMGET', KEYS[i], 'v', 's', 'd', 'm')
+  for j = 1, 4 do out[#out + 1] = f[j] end
+end
+return out
+`);
+
+/** runScript with the reply's strings as Buffers, as stored (records' seals are binary). */
+export async function runScriptBuffer(
+  client: RedisClient,
+  s: LuaScript,
+  keys: readonly string[],
+  args: readonly (string | number | Buffer)[],
+): Promise<unknown> {
+  try {
+    return await client.callBuffer('EVALSHA', s.sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+    return client.callBuffer('EVAL', s.lua, keys.length, ...keys, ...args);
+  }
+}
+
 /** EVALSHA, falling back to EVAL (which also caches the script) when Redis does not know it. */
 export async function runScript(
   client: RedisClient,
   s: LuaScript,
   keys: readonly string[],
-  args: readonly (string | number)[],
+  args: readonly (string | number | Buffer)[],
 ): Promise<unknown> {
   try {
     return await client.evalsha(s.sha, keys.length, ...keys, ...args);

@@ -14,10 +14,11 @@ import { redisKeys } from '../../adapters/redis/keys.ts';
 import { RedisRequestStore } from '../../adapters/redis/request-store.ts';
 import type { AuditEvent } from '../../bot/core/domain/audit.ts';
 import type { IntegrityIncident } from '../../bot/core/ports/integrity.ts';
+import { addEntry, type EntryFields, readStream } from '../support/audit-stream.ts';
 import { makeEvent, makeRequest } from '../support/fixtures.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 
-type Fields = Record<string, string>;
+type Fields = EntryFields;
 
 /** Re-adds every entry under its own id, passing each through `edit`; null leaves it out. */
 async function rewriteStream(
@@ -25,13 +26,11 @@ async function rewriteStream(
   key: string,
   edit: (seq: number, fields: Fields) => Fields | null,
 ): Promise<void> {
-  const entries = await redis.xrange(key, '-', '+');
+  const entries = await readStream(redis, key);
   await redis.del(key);
-  for (const [id, flat] of entries) {
-    const fields: Fields = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] ?? ''] = flat[i + 1] ?? '';
+  for (const { id, fields } of entries) {
     const changed = edit(Number(id.split('-')[0]), fields);
-    if (changed) await redis.xadd(key, id, ...Object.entries(changed).flat());
+    if (changed) await addEntry(redis, key, id, changed);
   }
 }
 

@@ -10,6 +10,7 @@ import { Integrity } from '../../adapters/integrity.ts';
 import { RedisAuditLog } from '../../adapters/redis/audit-log.ts';
 import type { AuditEvent } from '../../bot/core/domain/audit.ts';
 import { createLogger } from '../../bot/log.ts';
+import { addEntry, readStream } from '../support/audit-stream.ts';
 import { makeEvent, makeRequest } from '../support/fixtures.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 
@@ -110,14 +111,14 @@ describe('npm run audit:verify', () => {
   it('finds an entry edited and re-hashed without the key, holding the anchors', async () => {
     const { logFile } = await fiveEntries();
     const key = `${redis?.prefix}:audit`;
-    const stream = (await redis?.redis.xrange(key, '-', '+')) ?? [];
+    const stream = redis ? await readStream(redis.redis, key) : [];
     await redis?.redis.del(key);
     // The stream re-added with entry 3's reason changed and every hash from there on, and the
-    // head, recomputed as plain SHA-256: what passed before the chain was keyed.
+    // head, recomputed as plain SHA-256: what passed before the chain was keyed. Entries from
+    // 3 on are written as the format before the compact one stored them, which reads too.
     let prev = '';
-    for (const [id, flat] of stream) {
-      const f = new Map<string, string>();
-      for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i] ?? '', flat[i + 1] ?? '');
+    for (const { id, fields } of stream) {
+      const f = new Map(Object.entries(fields));
       const seq = Number(id.split('-')[0]);
       if (seq >= 3) {
         const event = JSON.parse(f.get('e') ?? '{}') as Record<string, unknown>;
@@ -128,7 +129,15 @@ describe('npm run audit:verify', () => {
         f.set('h', createHash('sha256').update(prev).update(canonicalJson(entry)).digest('hex'));
       }
       prev = f.get('h') ?? '';
-      await redis?.redis.xadd(key, id, ...[...f].flat());
+      if (redis) {
+        await addEntry(
+          redis.redis,
+          key,
+          id,
+          Object.fromEntries(f),
+          seq >= 3 ? 'legacy' : 'compact',
+        );
+      }
     }
     await redis?.redis.hset(`${key}:head`, 's', 5, 'h', prev);
     expect(await verifyCli(redis?.prefix ?? '', '--anchor-file', logFile)).toEqual({
