@@ -169,7 +169,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       : {
           deliveries: new Map<ChatPlatform, PlatformDelivery>(),
           start: async () => {},
-          warm: async () => {},
           stop: async () => {},
         };
   await platforms.start();
@@ -236,9 +235,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     log.warn(
       '/metrics is open on PORT: set METRICS_PORT (a port the load balancer does not forward) or METRICS_TOKEN',
     );
-  setImmediate(() =>
-    platforms.warm().catch((error: unknown) => log.warn({ err: String(error) }, 'warm-up failed')),
-  );
   localUrl = `http://localhost:${port}`;
   return {
     url: `http://localhost:${port}`,

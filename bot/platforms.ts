@@ -29,8 +29,6 @@ export interface PlatformContext {
 export interface Platforms {
   readonly deliveries: ReadonlyMap<ChatPlatform, PlatformDelivery>;
   start(): Promise<void>;
-  /** Work the first request would otherwise wait for, done once the server answers. */
-  warm(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,7 +40,6 @@ export async function mountPlatforms(config: Config, c: PlatformContext): Promis
   const takeDigest = (platform: ChatPlatform) =>
     digests ? { takeDigest: (channel: string) => digests.takeDigest(platform, channel) } : {};
   const starters: (() => Promise<void>)[] = [];
-  const warmers: (() => Promise<void>)[] = [];
   const stoppers: (() => Promise<void>)[] = [];
 
   if (config.slack) {
@@ -87,16 +84,12 @@ export async function mountPlatforms(config: Config, c: PlatformContext): Promis
     });
     deliveries.set('teams', teams.notifier);
     c.routes.set('POST /api/messages', teams.route);
-    warmers.push(async () => (await import('../cards/teams/index.ts')).warmTemplates());
   }
 
   return {
     deliveries,
     async start() {
       for (const start of starters) await start();
-    },
-    async warm() {
-      for (const warm of warmers) await warm();
     },
     async stop() {
       for (const stop of stoppers) await stop();

@@ -2,9 +2,12 @@
  * Teams, assembled: botbuilder's CloudAdapter fed by our HTTP server at POST /api/messages,
  * the bot, and the proactive notifier. Loaded only when Teams is configured. botbuilder is
  * retired (see README); everything botbuilder-specific stays in this folder.
+ *
+ * The SDK itself (sdk.ts) is loaded on the first activity in or the first message out, once
+ * for every caller; the settings are checked here at start without it, so a bot that could
+ * not authenticate still refuses to start.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CloudAdapter } from 'botbuilder';
 import type { Outbox } from '../../bot/core/ports/chat.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
@@ -15,12 +18,12 @@ import { ChatNotifier, type TakeDigest } from '../chat/lifecycle.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
 import { directOutbox } from '../chat/outbox.ts';
 import { json } from '../http/route.ts';
+import type { TeamsBotDeps } from './bot.ts';
+import type { TeamsSdk } from './sdk.ts';
 import { TeamsApproverIds } from './approver-ids.ts';
-import { botAuthentication } from './auth.ts';
-import { TeamsBot } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';
 import { TeamsMessenger } from './messenger.ts';
-import type { TeamsSettings } from './settings.ts';
+import { type TeamsSettings, teamsSettingsProblem } from './settings.ts';
 
 export interface TeamsParts {
   /** The core, built first: the bot and the notifier are wired to it at construction. */
@@ -34,18 +37,20 @@ export interface TeamsParts {
   readonly exportLinks?: ExportLinks;
 }
 
+/** Whether this process has loaded the Teams SDK (a test's and an operator's observation). */
+let sdkLoaded = false;
+export const teamsSdkLoaded = (): boolean => sdkLoaded;
+
 export function createTeams(config: TeamsSettings, parts: TeamsParts) {
   const { core } = parts;
   const log = parts.log.child({ platform: 'teams' });
+  const problem = teamsSettingsProblem(config);
+  if (problem) throw new Error(problem);
   if (!config.appId) {
     log.warn(
       'TEAMS_ALLOW_UNAUTHENTICATED=true: /api/messages accepts activities WITHOUT authentication. Never run this in production.',
     );
   }
-  const adapter = new CloudAdapter(botAuthentication(config));
-  adapter.onTurnError = async (context, error) => {
-    log.error({ err: error.message, activity: context.activity.type }, 'teams turn failed');
-  };
   // Every card, posted or answered to a clicker, refreshes for all current approvers.
   const approverIds = new TeamsApproverIds({
     directory: core.directory,
@@ -55,8 +60,24 @@ export function createTeams(config: TeamsSettings, parts: TeamsParts) {
     log,
   });
   const cards = new AdaptiveCards(core.clock, core.policy, (request) => approverIds.of(request));
+  let loading: Promise<TeamsSdk> | undefined;
+  /** One load for all: concurrent first activities and deliveries wait for the same import. */
+  const sdk = (): Promise<TeamsSdk> => {
+    loading ??= loadSdk(config, log, {
+      core,
+      conversations: parts.conversations,
+      cards,
+      log,
+      ...(parts.exportLinks ? { exportLinks: parts.exportLinks } : {}),
+    }).catch((error: unknown) => {
+      // The next activity tries again; each failure is logged as it happens.
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
   const messenger = new TeamsMessenger({
-    adapter,
+    adapter: async () => (await sdk()).adapter,
     appId: config.appId ?? '',
     ...(config.serviceUrl ? { serviceUrl: config.serviceUrl } : {}),
     ...(config.tenantId ? { tenantId: config.tenantId } : {}),
@@ -76,13 +97,6 @@ export function createTeams(config: TeamsSettings, parts: TeamsParts) {
     outbox: parts.outbox ?? directOutbox,
     ...(parts.takeDigest ? { takeDigest: parts.takeDigest } : {}),
   });
-  const bot = new TeamsBot({
-    core,
-    conversations: parts.conversations,
-    cards,
-    log,
-    ...(parts.exportLinks ? { exportLinks: parts.exportLinks } : {}),
-  });
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const request = await readActivityRequest(req);
     if (request === 'too_large') return void res.writeHead(413).end();
@@ -90,7 +104,35 @@ export function createTeams(config: TeamsSettings, parts: TeamsParts) {
       return json(res, 400, { error: 'the body must be a Bot Framework activity (JSON object)' });
     if ('notActivity' in request)
       return json(res, 400, { error: `not a Bot Framework activity: ${request.notActivity}` });
-    await adapter.process(request, expressLike(res), (context) => bot.run(context));
+    let loaded: TeamsSdk;
+    try {
+      loaded = await sdk();
+    } catch {
+      // Teams retries a 503; the cause is logged by loadSdk.
+      return json(res, 503, { error: 'the Teams endpoint is not available' });
+    }
+    await loaded.adapter.process(request, expressLike(res), (context) => loaded.bot.run(context));
   };
   return { notifier, route };
+}
+
+async function loadSdk(
+  config: TeamsSettings,
+  log: Logger,
+  botDeps: TeamsBotDeps,
+): Promise<TeamsSdk> {
+  const started = performance.now();
+  try {
+    const { assembleTeamsSdk } = await import('./sdk.ts');
+    const sdk = assembleTeamsSdk(config, log, botDeps);
+    sdkLoaded = true;
+    log.info({ ms: Math.round(performance.now() - started) }, 'teams SDK loaded');
+    return sdk;
+  } catch (error) {
+    log.error(
+      { err: error instanceof Error ? error.message : String(error) },
+      'the Teams SDK (botbuilder) could not be loaded: Teams activities are answered 503 and messages to Teams fail. Reinstall the dependencies (npm ci) or rebuild the image.',
+    );
+    throw error;
+  }
 }

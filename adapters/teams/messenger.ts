@@ -2,9 +2,10 @@
  * Teams for the shared message lifecycle (adapters/chat/lifecycle.ts), proactively through
  * the Bot Connector: channels from policy.yaml on TEAMS_SERVICE_URL, a person's chat is the
  * personal conversation they opened with the bot (its stored reference), messages are
- * Adaptive Cards from cards/teams, updated in place with updateActivity.
+ * Adaptive Cards from cards/teams, updated in place with updateActivity. botbuilder is imported
+ * for its types only: the adapter comes loaded on the first message out (see index.ts).
  */
-import { CardFactory, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { Attachment, CloudAdapter, ConversationReference } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
@@ -17,7 +18,8 @@ import type { Chat, Messenger, Posted, Renderer } from '../chat/messenger.ts';
 import type { TeamsMember } from './approver-ids.ts';
 
 export interface TeamsMessengerOptions {
-  readonly adapter: CloudAdapter;
+  /** The CloudAdapter, loaded on first use; every caller shares the one load. */
+  readonly adapter: () => Promise<CloudAdapter>;
   readonly appId: string;
   readonly serviceUrl?: string;
   readonly tenantId?: string;
@@ -57,7 +59,7 @@ export class TeamsMessenger implements Messenger<Card> {
   async post(chat: Chat, card: Card): Promise<Posted | null> {
     let id: string | undefined;
     await this.#continue(chat.address as Reference, async (context) => {
-      id = (await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] }))?.id;
+      id = (await context.sendActivity({ attachments: [cardAttachment(card)] }))?.id;
     });
     return id ? { conversation: chat.id, messageId: id } : null;
   }
@@ -71,7 +73,7 @@ export class TeamsMessenger implements Messenger<Card> {
       await context.updateActivity({
         id: posted.messageId,
         type: 'message',
-        attachments: [CardFactory.adaptiveCard(card)],
+        attachments: [cardAttachment(card)],
       });
     });
   }
@@ -92,11 +94,12 @@ export class TeamsMessenger implements Messenger<Card> {
     return members;
   }
 
-  #continue(
+  async #continue(
     reference: Reference,
     logic: Parameters<CloudAdapter['continueConversationAsync']>[2],
   ): Promise<void> {
-    return this.#o.adapter.continueConversationAsync(this.#o.appId, reference, logic);
+    const adapter = await this.#o.adapter();
+    await adapter.continueConversationAsync(this.#o.appId, reference, logic);
   }
 
   /** A channel from policy.yaml as a conversation reference, on TEAMS_SERVICE_URL. */
@@ -115,6 +118,11 @@ export class TeamsMessenger implements Messenger<Card> {
     };
     return { id: conversationId, address };
   }
+}
+
+/** botbuilder's `CardFactory.adaptiveCard`, without loading botbuilder for it. */
+function cardAttachment(card: Card): Attachment {
+  return { contentType: 'application/vnd.microsoft.card.adaptive', content: card };
 }
 
 function teamsRenderer(o: TeamsMessengerOptions): Renderer<Card> {

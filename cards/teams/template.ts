@@ -8,7 +8,8 @@ export const SCHEMA = 'http://adaptivecards.io/schemas/adaptive-card.json';
 /**
  * The templating engine (with adaptive-expressions under it) costs a large share of start-up
  * and is needed only when the first card is drawn, so it is loaded then, synchronously (it is
- * CommonJS); `warmTemplates` loads it ahead of that once the server answers.
+ * CommonJS); `warmTemplates` loads it with the Teams SDK, on the first Teams activity or
+ * message out, never at start: done after `listen` it held the first /readyz back 150–230 ms.
  */
 let engine: typeof ACDataModule | undefined;
 const load = () => {
@@ -29,8 +30,8 @@ export function expand(template: Card, data: Record<string, unknown>): Card {
 }
 
 /**
- * Loads the engine and draws one card now, so the first card a person waits for does not pay
- * for the engine's load and its expression parser's first use.
+ * Loads the engine and draws one card now, so the first card drawn does not pay again for the
+ * engine's load and its expression parser's first use.
  */
 export function warmTemplates(): void {
   expand(TEXT_TEMPLATE, { title: '', lines: [] });
