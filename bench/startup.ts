@@ -19,6 +19,8 @@ export interface RunningBot {
   readonly url: string;
   readonly child: ChildProcess;
   readonly sample: StartSample;
+  /** What the process has written to stdout and stderr so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function startBot(
     url,
     child,
     sample,
+    output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));

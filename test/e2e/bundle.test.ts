@@ -1,15 +1,21 @@
 /**
  * The production bundle (npm run build → dist/main.mjs, what the container image runs) starts
  * as its own process with Slack, Teams and Graph configured, answers /readyz and serves a
- * signed Slack command; with no credentials it still starts the sandbox from the source tree.
+ * signed Slack command; the Teams SDK is loaded by the first activities, once, not at start;
+ * with no credentials it still starts the sandbox from the source tree.
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../bench/stack.ts';
 import { startBot } from '../../bench/startup.ts';
+import { messageActivity } from '../standins/botframework/index.ts';
 import { postToBot, slashCommandBody } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
+import { startTeamsChannel } from './teams-channel.ts';
+import { personalChat } from './teams-world.ts';
 import { TENANT } from './world.ts';
+
+const SDK_LOADED = /"msg":"teams SDK loaded"/g;
 
 let stack: Stack;
 
@@ -41,6 +47,42 @@ describe('the production bundle', () => {
       expect(JSON.stringify(reply.body)).toContain('How to use /elevate');
     } finally {
       await bot.stop();
+    }
+  }, 60_000);
+
+  it('loads the Teams SDK on the first activities, once, and answers them', async () => {
+    const teams = await startTeamsChannel();
+    const bot = await startBot(stack, {
+      entry: 'dist/main.mjs',
+      env: { ...teams.env, LOG_LEVEL: 'info' },
+    });
+    try {
+      expect(bot.output()).toContain('elevate ready');
+      expect(bot.output().match(SDK_LOADED)).toBeNull();
+      // Two people's first messages at once: both wait for the one load.
+      const people = [TENANT.alice, TENANT.bob];
+      const answers = await Promise.all(
+        people.map((p) =>
+          teams.post(
+            `${bot.url}/api/messages`,
+            messageActivity({
+              text: 'help',
+              from: { id: `29:${p.slack}`, name: p.name, aadObjectId: p.id },
+              conversation: personalChat(p),
+              serviceUrl: teams.connector.serviceUrl,
+            }),
+          ),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      for (const p of people) {
+        const reply = await waitFor(() => teams.connector.activitiesIn(personalChat(p).id)[0]);
+        expect(JSON.stringify(reply.activity)).toContain('How to use elevate');
+      }
+      expect(bot.output().match(SDK_LOADED)).toHaveLength(1);
+    } finally {
+      await bot.stop();
+      await teams.close();
     }
   }, 60_000);
 
