@@ -17,6 +17,7 @@ import { type Row, table } from './report.ts';
 import { BENCH_USER, type Stack, startStack } from './stack.ts';
 import { type RunningBot, rssMb, type StartSample, startBot } from './startup.ts';
 import { benchStorage } from './storage.ts';
+import { teamsActivities } from './teams.ts';
 
 /** What the container image runs (npm run build). */
 const ENTRY = 'dist/main.mjs';
@@ -167,6 +168,16 @@ async function main(): Promise<void> {
     target: readyRss + 30,
     better: 'lower',
     note: `rounds ${rss.map((v) => v.toFixed(0)).join(' → ')}; worst round-on-round ${(growth * 100).toFixed(1)}%`,
+  });
+  // Teams after the Slack rounds: the bot loads the Teams SDK on the first activity.
+  const [firstTeams = 0, ...warmTeams] = await teamsActivities(stack, bot.url, 4);
+  rows.push({
+    figure: 'first Teams activity to its reply, SDK loaded on it (ms)',
+    measured: firstTeams,
+    baseline: median(warmTeams),
+    target: 15_000,
+    better: 'lower',
+    note: `the next three ${warmTeams.map((t) => t.toFixed(0)).join(', ')} ms; RSS after ${rssMb(bot.child.pid ?? 0).toFixed(0)} MB; target: Teams' invoke timeout`,
   });
   rows.push({
     figure: 'non-200 answers from the bot',

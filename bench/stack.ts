@@ -19,6 +19,7 @@ import { type SlackStandIn, startSlackStandIn } from '../test/standins/slack/ind
 import { makeTestCa } from '../test/support/tls.ts';
 
 export const TEAMS_APP_ID = '00000000-0000-4000-8000-00000000b0a7';
+const TEAMS_APP_PASSWORD = 'secret';
 /** The Slack user the load process speaks as: Alice, known to Slack and to Entra. */
 export const BENCH_USER = 'U0BENCH';
 
@@ -45,7 +46,14 @@ export async function startStack(): Promise<Stack> {
 
   const graph = await startTenant();
   const slack = await startSlackStandIn();
-  const connector = await startBotConnectorStandIn();
+  // With the app id it also issues the bot its Connector token (BOT_LOGIN_URL), so the bot's
+  // answers to Teams activities reach it as in production.
+  const connector = await startBotConnectorStandIn({
+    appId: TEAMS_APP_ID,
+    appPassword: TEAMS_APP_PASSWORD,
+  });
+  if (!connector.loginUrl) throw new Error('the Connector stand-in has no login endpoint');
+  const botLoginUrl = connector.loginUrl;
   const issuer = await startChannelIssuer();
   for (const p of Object.values(TENANT)) {
     const name = p.upn.split('@')[0] ?? p.slack;
@@ -72,9 +80,10 @@ export async function startStack(): Promise<Stack> {
       SLACK_BOT_TOKEN: slack.botToken,
       SLACK_API_URL: slack.apiUrl,
       MICROSOFT_APP_ID: TEAMS_APP_ID,
-      MICROSOFT_APP_PASSWORD: 'secret',
+      MICROSOFT_APP_PASSWORD: TEAMS_APP_PASSWORD,
       MICROSOFT_APP_TYPE: 'MultiTenant',
       BOT_OPENID_METADATA: issuer.openIdMetadataUrl,
+      BOT_LOGIN_URL: botLoginUrl,
       TEAMS_SERVICE_URL: connector.serviceUrl,
       AZURE_TENANT_ID: graph.tenantId,
       AZURE_CLIENT_ID: graph.clientId,

@@ -18,11 +18,11 @@ import { ChatNotifier, type TakeDigest } from '../chat/lifecycle.ts';
 import type { MessageRefs } from '../chat/message-refs.ts';
 import { directOutbox } from '../chat/outbox.ts';
 import { json } from '../http/route.ts';
-import type { TeamsBotDeps } from './bot.ts';
-import type { TeamsSdk } from './sdk.ts';
 import { TeamsApproverIds } from './approver-ids.ts';
+import type { TeamsBotDeps } from './bot.ts';
 import { expressLike, readActivityRequest } from './http.ts';
 import { TeamsMessenger } from './messenger.ts';
+import type { TeamsSdk } from './sdk.ts';
 import { type TeamsSettings, teamsSettingsProblem } from './settings.ts';
 
 export interface TeamsParts {
