@@ -37,7 +37,7 @@ export interface TeamsParts {
   readonly exportLinks?: ExportLinks;
 }
 
-/** Whether this process has loaded the Teams SDK (a test's and an operator's observation). */
+/** Whether this process has loaded the Teams SDK; the log line `teams SDK loaded` says when and in how many ms. */
 let sdkLoaded = false;
 export const teamsSdkLoaded = (): boolean => sdkLoaded;
 
