@@ -37,7 +37,10 @@ export interface TeamsParts {
   readonly exportLinks?: ExportLinks;
 }
 
-/** Whether this process has loaded the Teams SDK; the log line `teams SDK loaded` says when and in how many ms. */
+/**
+ * Whether this process has loaded the Teams SDK; the log line `teams SDK loaded` says when, and
+ * how long the load took.
+ */
 let sdkLoaded = false;
 export const teamsSdkLoaded = (): boolean => sdkLoaded;
 
