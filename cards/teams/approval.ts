@@ -5,7 +5,16 @@
  */
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
-import { awaitingDecision, cardStatus, clock, eligibilityCut, roleList, who } from '../wording.ts';
+import {
+  awaitingAcknowledgement,
+  awaitingDecision,
+  cardStatus,
+  cardTitle,
+  clock,
+  eligibilityCut,
+  roleList,
+  who,
+} from '../wording.ts';
 import { safe } from './escape.ts';
 import { type Card, expand, SCHEMA } from './template.ts';
 
@@ -67,6 +76,19 @@ const TEMPLATE: Card = {
         data: { verb: 'deny', requestId: '${id}' },
       },
     },
+    {
+      $when: '${acknowledge}',
+      type: 'Action.Execute',
+      title: 'Acknowledge',
+      verb: 'acknowledge',
+      style: 'destructive',
+      data: { requestId: '${id}' },
+      fallback: {
+        type: 'Action.Submit',
+        title: 'Acknowledge',
+        data: { verb: 'acknowledge', requestId: '${id}' },
+      },
+    },
   ],
 };
 
@@ -80,8 +102,9 @@ export function approvalCard(
   return expand(TEMPLATE, {
     id: r.id,
     pending: awaitingDecision(r),
+    acknowledge: awaitingAcknowledgement(r),
     approverIds: approverIds.slice(0, MAX_REFRESH_USERS),
-    title: safe(`${who(r.requester)} asks for ${roleList(r)}`, 300),
+    title: safe(cardTitle(r), 300),
     facts: [
       {
         title: 'Requester',
