@@ -218,7 +218,8 @@ export async function acknowledgeBreakglass(
 
 /**
  * The breakglass-review job: still not acknowledged at the deadline, so the security channel
- * and the backup approvers hear about it. Acknowledged (or already escalated): nothing to do.
+ * and the backup approvers hear about it. Acknowledged, already escalated, or run before the
+ * deadline: nothing to do.
  */
 export async function breakglassReviewDue(
   deps: CoreDeps,
@@ -228,6 +229,8 @@ export async function breakglassReviewDue(
   if (!current) return err(appError('request.not_found', { id: requestId }));
   const mark = current.breakglass;
   if (!mark || mark.acknowledgedBy || mark.escalatedAt !== null) return ok(current);
+  // A run before the deadline (a job promoted by hand) changes nothing.
+  if (deps.clock.now() < mark.reviewBy) return ok(current);
   const escalated = await applyTransition(
     deps,
     requestId,
