@@ -10,6 +10,7 @@ import { type AppError, appError } from '../bot/core/errors.ts';
 import type {
   ActiveAssignment,
   Eligibility,
+  EligiblePrincipal,
   GrantRequest,
   PrivilegeProvider,
 } from '../bot/core/ports/privilege-provider.ts';
@@ -33,9 +34,21 @@ export class KindNotServedError extends Error {
 
 export class PrivilegesByKind implements PrivilegeProvider {
   readonly #parts: readonly KindProvider[];
+  /**
+   * Present when a part can list who is eligible (Graph, for whocan), so that the core tells a
+   * provider that cannot from one that found nobody.
+   */
+  readonly eligibleFor?: (target: Target) => Promise<readonly EligiblePrincipal[]>;
 
   constructor(parts: readonly KindProvider[]) {
     this.#parts = parts;
+    if (parts.some((p) => p.provider.eligibleFor))
+      this.eligibleFor = (target) => {
+        const provider = this.#for(target.kind);
+        return provider?.eligibleFor
+          ? provider.eligibleFor(target)
+          : Promise.reject(new KindNotServedError(target.kind));
+      };
   }
 
   #for(kind: TargetKind): PrivilegeProvider | undefined {
