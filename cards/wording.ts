@@ -167,13 +167,15 @@ function stateLine(r: AccessRequest, now: number, timezone: string): string {
  */
 export function historyLine(r: AccessRequest, now: number, timezone: string): string {
   const start = r.activatedAt ?? null;
-  const approvers = APPROVERS_SAID.has(r.state)
-    ? null
-    : approvedHow(r) !== ''
-      ? `approved${approvedHow(r)}`
-      : r.approval.required
-        ? null
-        : 'no approval needed';
+  const approvers = r.breakglass
+    ? breakglassLine(r, timezone).trim().replace(/[.:]$/, '')
+    : APPROVERS_SAID.has(r.state)
+      ? null
+      : approvedHow(r) !== ''
+        ? `approved${approvedHow(r)}`
+        : r.approval.required
+          ? null
+          : 'no approval needed';
   return [
     clock(r.createdAt, timezone),
     r.id,
