@@ -99,6 +99,7 @@ describe('break-glass on Slack', () => {
     expect(id).not.toBe('');
 
     const grant = await waitFor(() => granted(ROLES.exchange.id), 10_000, 'the grant in PIM');
+    expect(JSON.stringify(grant.body)).toContain('break-glass, without approval');
     expect(JSON.stringify(grant.body)).toContain('mail flow down INC-4711');
     await waitFor(
       () =>

@@ -9,7 +9,7 @@
 import { parseRoleList } from '../commands/role-list.ts';
 import type { SecurityAlert } from '../domain/alert.ts';
 import { formatDuration } from '../domain/duration.ts';
-import { effectivePolicy, targetPolicy } from '../domain/effective-policy.ts';
+import { effectivePolicy, mfaDemand, targetPolicy } from '../domain/effective-policy.ts';
 import { eligibleUntil } from '../domain/eligibility.ts';
 import type { BreakglassPolicy } from '../domain/policy.ts';
 import type { Principal } from '../domain/principal.ts';
@@ -97,7 +97,12 @@ export async function planBreakglass(
       appError('request.already_open', { id: open.id, state: open.state, role: target.name }),
     );
   const local = targetPolicy(deps.policy(), target);
-  const policy = effectivePolicy(local, await deps.privileges.rules(target));
+  const pim = await deps.privileges.rules(target);
+  // Without sign-in from chat nothing can prove MFA: refuse now rather than fail at activation.
+  const mfa = mfaDemand(local, pim);
+  if (mfa && !deps.signIn)
+    return err(appError('policy.mfa_unavailable', { role: target.name, source: mfa }));
+  const policy = effectivePolicy(local, pim);
   return ok({
     target,
     listed: listed.target,

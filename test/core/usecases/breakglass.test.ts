@@ -11,7 +11,7 @@ import {
   listedTarget,
 } from '../../../bot/core/usecases/breakglass.ts';
 import { type Asker, handleCommand } from '../../../bot/core/usecases/chat-command.ts';
-import { people, testPolicy, testTenant } from '../../support/tenant.ts';
+import { people, roles, testPolicy, testTenant } from '../../support/tenant.ts';
 
 const H = 3600;
 const RULES: BreakglassPolicy = {
@@ -154,6 +154,18 @@ describe('break-glass', () => {
     expect((await t.deps.audit.list({ limit: 10 })).map((e) => e.action)).toEqual([
       'breakglass.refused',
     ]);
+  });
+
+  it('refuses a target that needs MFA when no sign-in from chat is set up, before granting', async () => {
+    const t = testTenant(null, withBreakglass());
+    t.privileges.setRules(roles.exchange.id, { mfaRequired: true });
+    const reply = await handleCommand(
+      t.deps,
+      as(people.alice),
+      'breakglass confirm Exchange Administrator mail flow down',
+    );
+    expect(reply).toMatchObject({ kind: 'error', error: { code: 'policy.mfa_unavailable' } });
+    expect(t.scheduler.pending()).toEqual([]);
   });
 
   it('an approver acknowledges it, once, never the person who used it; the review then does nothing', async () => {
