@@ -34,9 +34,21 @@ export class KindNotServedError extends Error {
 
 export class PrivilegesByKind implements PrivilegeProvider {
   readonly #parts: readonly KindProvider[];
+  /**
+   * Present when a part can list who is eligible (Graph, for whocan), so that the core tells a
+   * provider that cannot from one that found nobody.
+   */
+  readonly eligibleFor?: (target: Target) => Promise<readonly EligiblePrincipal[]>;
 
   constructor(parts: readonly KindProvider[]) {
     this.#parts = parts;
+    if (parts.some((p) => p.provider.eligibleFor))
+      this.eligibleFor = (target) => {
+        const provider = this.#for(target.kind);
+        return provider?.eligibleFor
+          ? provider.eligibleFor(target)
+          : Promise.reject(new KindNotServedError(target.kind));
+      };
   }
 
   #for(kind: TargetKind): PrivilegeProvider | undefined {
@@ -91,12 +103,6 @@ export class PrivilegesByKind implements PrivilegeProvider {
 
   activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]> {
     return this.#all((p) => p.activeAssignments(principalId));
-  }
-
-  async eligibleFor(target: Target): Promise<readonly EligiblePrincipal[]> {
-    const provider = this.#for(target.kind);
-    if (!provider?.eligibleFor) throw new KindNotServedError(target.kind);
-    return provider.eligibleFor(target);
   }
 
   async findScopes(

@@ -3,7 +3,7 @@
  * merged over them (policy-defaults.ts), then the rules that span fields (policy-checks.ts).
  * Problems come back as values with the field's path; policy-file.ts gives them positions.
  */
-import type { AlertsPolicy, Policy, RoleOverride } from './core/domain/policy.ts';
+import type { AlertsPolicy, BreakglassPolicy, Policy, RoleOverride } from './core/domain/policy.ts';
 import { err, ok, type Result } from './core/result.ts';
 import { checkRoleNames, checkRolePolicy, type PolicyIssue } from './policy-checks.ts';
 import {
@@ -64,6 +64,7 @@ export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
       : { outsideHours: { timezone, ...BUILT_IN_OUTSIDE_HOURS, ...defined(hours) } }),
     cooldown: alertsFile.cooldown ?? BUILT_IN_ALERTS.cooldown,
   };
+  const breakglass = buildBreakglass(file.breakglass, issues);
   if (issues.length > 0) return err(issues);
   return ok({
     defaults,
@@ -79,8 +80,42 @@ export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
     identities: new Map(Object.entries(file.identities ?? {})),
     alerts,
     ...(file.siem ? { siem: { url: file.siem.url } } : {}),
+    ...(breakglass ? { breakglass } : {}),
     timezone,
   });
+}
+
+/** Break-glass defaults: a 1 hour grant at most, acknowledged within 1 hour. */
+const BREAKGLASS_DEFAULT_SECONDS = 3600;
+
+function buildBreakglass(
+  file: PolicyFile['breakglass'],
+  issues: PolicyIssue[],
+): BreakglassPolicy | undefined {
+  if (!file) return undefined;
+  const seen = new Map<string, number>();
+  file.targets.forEach((t, i) => {
+    const key = t.toLowerCase();
+    if (seen.has(key))
+      issues.push({
+        path: ['breakglass', 'targets', i],
+        message: `${t} is listed twice; list each target once`,
+      });
+    seen.set(key, i);
+  });
+  const maxDuration = file.maxDuration ?? BREAKGLASS_DEFAULT_SECONDS;
+  const reviewWithin = file.reviewWithin ?? BREAKGLASS_DEFAULT_SECONDS;
+  if (maxDuration < 60)
+    issues.push({
+      path: ['breakglass', 'maxDuration'],
+      message: 'a break-glass grant needs at least 1m; write e.g. maxDuration: 1h',
+    });
+  if (reviewWithin < 60)
+    issues.push({
+      path: ['breakglass', 'reviewWithin'],
+      message: 'the approvers need at least 1m to acknowledge; write e.g. reviewWithin: 1h',
+    });
+  return { allowed: file.allowed, targets: file.targets, maxDuration, reviewWithin };
 }
 
 /** Keeps the keys whose value is set, so that spreading over defaults cannot write `undefined`. */

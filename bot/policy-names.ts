@@ -32,6 +32,41 @@ const START_WAIT_MS = 5_000;
 export function unknownRoleNames(policy: Policy, known: readonly RoleEntry[]): PolicyIssue[] {
   const names = known.map((r) => r.name);
   const lower = new Set(names.map((n) => n.toLowerCase()));
+  return [
+    ...unknownRoleKeys(policy, names, lower),
+    ...unknownBreakglassRoles(policy, names, lower),
+  ];
+}
+
+/**
+ * Break-glass targets written as a directory role (not `group …`, not `… on <scope>`) that
+ * Entra does not have: `/elevate breakglass` could never match them.
+ */
+function unknownBreakglassRoles(
+  policy: Policy,
+  names: readonly string[],
+  lower: ReadonlySet<string>,
+): PolicyIssue[] {
+  return (policy.breakglass?.targets ?? []).flatMap((target, i) => {
+    if (/^group\s/i.test(target) || /\son\s/i.test(target) || lower.has(target.toLowerCase()))
+      return [];
+    const near = closestNames(target, names);
+    const hint =
+      near.length > 0 ? `did you mean ${near.map((n) => JSON.stringify(n)).join(', ')}? ` : '';
+    return [
+      {
+        path: ['breakglass', 'targets', i],
+        message: `no directory role in Entra is called ${JSON.stringify(target)}, so break-glass could never activate it; ${hint}write the role's display name as Entra shows it, or \`group <name>\` / \`<Azure role> on <scope>\``,
+      },
+    ];
+  });
+}
+
+function unknownRoleKeys(
+  policy: Policy,
+  names: readonly string[],
+  lower: ReadonlySet<string>,
+): PolicyIssue[] {
   return [...policy.roles.keys()]
     .filter((name) => !lower.has(name.toLowerCase()))
     .map((name) => {

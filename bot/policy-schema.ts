@@ -164,6 +164,7 @@ const rolePolicyFields = {
 const RESERVED = new Set([
   ...['roles', 'status', 'cancel', 'deactivate', 'extend', 'history', 'export', 'help', 'group'],
   'whocan',
+  'breakglass',
   ...OPTION_WORDS,
 ]);
 
@@ -322,6 +323,36 @@ export const policyFileSchema = strict(
     ),
     alerts: section(alerts),
     siem: section(strict({ url: httpsUrl() }, '{ url: https://siem.contoso.com/elevate }')),
+    breakglass: section(
+      strict(
+        {
+          allowed: principalList().min(1, {
+            error: 'list at least one person or group, e.g. [oncall-lead@contoso.com]',
+          }),
+          targets: z
+            .array(
+              z
+                .string({
+                  error: (iss) =>
+                    `expected a target as typed in a request, e.g. Exchange Administrator, found ${shown(iss.input)}`,
+                })
+                .trim()
+                .min(1, { error: 'a target cannot be empty; write e.g. Exchange Administrator' })
+                .refine((t) => !t.includes(','), {
+                  error: 'one target per entry; commas separate targets in a request',
+                }),
+              {
+                error: (iss) =>
+                  `expected a list such as [Exchange Administrator, group Payments Oncall], found ${shown(iss.input)}`,
+              },
+            )
+            .min(1, { error: 'list at least one target, e.g. [Exchange Administrator]' }),
+          maxDuration: duration().optional(),
+          reviewWithin: duration().optional(),
+        },
+        '{ allowed: [oncall-lead@contoso.com], targets: [Exchange Administrator], maxDuration: 1h, reviewWithin: 1h }',
+      ),
+    ),
     timezone: timezone().optional(),
   },
   '{ defaults: { … }, roles: { … }, groups: { … }, azureRoles: { … }, azure: { scopes: [ … ] } }',

@@ -88,6 +88,8 @@ export function outcomeText(
     case 'canceled':
       return `${subject} request ${r.id} for ${roles} was canceled.`;
     case 'escalated':
+      if (r.breakglass)
+        return `Nobody acknowledged ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} break-glass use of ${roles} (request ${r.id}) in time; the security channel and the backup approvers have been told.`;
       return `Nobody decided ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} request ${r.id} for ${roles} in time; it now goes to the backup approvers too.`;
     case 'approval_expired':
       return `${subject} request ${r.id} for ${roles} expired: nobody decided in time. Ask again if you still need it.`;

@@ -83,13 +83,34 @@ export function approvedHow(r: AccessRequest): string {
  * no longer says so (activating, active, ended, failed).
  */
 export function cardStatus(r: AccessRequest, now: number, timezone: string): string {
-  const status = statusLine(r, now, timezone);
+  const status = `${breakglassLine(r, timezone)}${statusLine(r, now, timezone)}`;
   const approved = approvedHow(r);
   const note = r.autoApprovalNote && r.state === 'pending_approval' ? ` ${r.autoApprovalNote}` : '';
   return approved === '' || APPROVERS_SAID.has(r.state)
     ? `${status}${note}`
     : `${status} Approved${approved}.`;
 }
+
+/** Break-glass: granted without approval, so the approvers acknowledge it (or it escalates). */
+export function breakglassLine(r: AccessRequest, timezone: string): string {
+  const mark = r.breakglass;
+  if (!mark) return '';
+  if (mark.acknowledgedBy)
+    return `BREAK-GLASS, acknowledged by ${who(mark.acknowledgedBy)} ${clock(mark.acknowledgedAt ?? mark.reviewBy, timezone)}. `;
+  if (mark.escalatedAt !== null)
+    return 'BREAK-GLASS, not acknowledged in time: escalated to the security channel and the backup approvers. ';
+  return `BREAK-GLASS, activated without approval: an approver must acknowledge it by ${clock(mark.reviewBy, timezone)}. `;
+}
+
+/** A break-glass use nobody has acknowledged yet: its cards carry Acknowledge. */
+export const awaitingAcknowledgement = (r: AccessRequest): boolean =>
+  !!r.breakglass && !r.breakglass.acknowledgedBy;
+
+/** The card's title: who asks for what, or a break-glass use. */
+export const cardTitle = (r: AccessRequest): string =>
+  r.breakglass
+    ? `BREAK-GLASS: ${who(r.requester)} activated ${roleList(r)} without approval`
+    : `${who(r.requester)} asks for ${roleList(r)}`;
 
 /** Whether approvers can act on it now: a new request, or more time for an active grant. */
 export const awaitingDecision = (r: AccessRequest): boolean =>
@@ -154,13 +175,15 @@ function stateLine(r: AccessRequest, now: number, timezone: string): string {
  */
 export function historyLine(r: AccessRequest, now: number, timezone: string): string {
   const start = r.activatedAt ?? null;
-  const approvers = APPROVERS_SAID.has(r.state)
-    ? null
-    : approvedHow(r) !== ''
-      ? `approved${approvedHow(r)}`
-      : r.approval.required
-        ? null
-        : 'no approval needed';
+  const approvers = r.breakglass
+    ? breakglassLine(r, timezone).trim().replace(/[.:]$/, '')
+    : APPROVERS_SAID.has(r.state)
+      ? null
+      : approvedHow(r) !== ''
+        ? `approved${approvedHow(r)}`
+        : r.approval.required
+          ? null
+          : 'no approval needed';
   return [
     clock(r.createdAt, timezone),
     r.id,

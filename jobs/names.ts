@@ -9,6 +9,7 @@ export const REQUEST_JOBS: readonly JobName[] = [
   'approval-timeout',
   'escalation-timeout',
   'mfa-timeout',
+  'breakglass-review',
 ];
 
 /** BullMQ refuses `:` in ids and all-digit ids; request ids are neither, so this is safe. */
@@ -35,4 +36,5 @@ export const ATTEMPTS: Readonly<Record<JobName, number>> = {
   'approval-timeout': 10,
   'escalation-timeout': 10,
   'mfa-timeout': 10,
+  'breakglass-review': 10,
 };

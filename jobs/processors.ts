@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import type { JobName } from '../bot/core/ports/scheduler.ts';
 import { activate } from '../bot/core/usecases/activate.ts';
+import { breakglassReviewDue } from '../bot/core/usecases/breakglass.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { end } from '../bot/core/usecases/end.ts';
 import { mfaTimedOut } from '../bot/core/usecases/step-up.ts';
@@ -59,6 +60,8 @@ export async function processRequestJob(
       return settle(await expireApproval(deps, requestId));
     case 'mfa-timeout':
       return settle(await mfaTimedOut(deps, requestId));
+    case 'breakglass-review':
+      return settle(await breakglassReviewDue(deps, requestId));
   }
 }
 

@@ -120,7 +120,8 @@ export class ChatNotifier<M> implements Notifier {
     if (postsApprovalCard(change, request)) {
       const channel = messenger.approvalsChannel();
       // Approved by the on-call rule: for the record in the channel, not a DM asking anyone.
-      const people = change === 'approved' ? [] : approvers;
+      // Break-glass: every approver gets it, to acknowledge.
+      const people = change === 'approved' && !request.breakglass ? [] : approvers;
       for (const chat of [...(channel ? [channel] : []), ...people]) {
         const posted = await this.#postOnce(request.id, chat, card);
         if (posted) fresh.add(posted.messageId);

@@ -3,9 +3,11 @@
  * a submitted or extended request reports, what a cancel says, how history is paged. Each
  * platform supplies only the rendering (Block Kit for Slack, Adaptive Cards for Teams).
  */
+import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { AppError } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
+import type { BreakglassPlan } from '../../bot/core/usecases/breakglass.ts';
 import type { Reply } from '../../bot/core/usecases/chat-command.ts';
 import type { RoleRow } from '../../bot/core/usecases/queries.ts';
 import type { WhocanAnswer } from '../../bot/core/usecases/whocan.ts';
@@ -26,7 +28,18 @@ export interface ReplyView<M> {
   form(reply: ReplyOf<'form'>): M;
   export(reply: ReplyOf<'export'>): M;
   whocan(answer: WhocanAnswer): M;
+  /** The question before a break-glass activation, with a Confirm button. */
+  breakglassConfirm(plan: BreakglassPlan): M;
 }
+
+/** What the person confirms: what happens at once, and who is told. */
+export function breakglassQuestion(plan: BreakglassPlan): string {
+  return `This activates ${plan.target.name} now for ${formatDuration(plan.durationSeconds)} without approval, and posts to every approver and the security channel. Reason: ${plan.reason}. Confirm?`;
+}
+
+/** The answer to a confirmed break-glass. */
+export const breakglassStarted = (r: AccessRequest): string =>
+  `Break-glass: activating ${r.targets.map((t) => t.name).join(', ')} now for ${formatDuration(r.durationSeconds)} without approval (request ${r.id}). The security channel and the approvers have been told; you hear here when it is active.`;
 
 export function renderReply<M>(reply: Reply, view: ReplyView<M>): M {
   switch (reply.kind) {
@@ -46,6 +59,10 @@ export function renderReply<M>(reply: Reply, view: ReplyView<M>): M {
       return view.export(reply);
     case 'whocan':
       return view.whocan(reply.answer);
+    case 'breakglass_confirm':
+      return view.breakglassConfirm(reply.plan);
+    case 'breakglass_started':
+      return view.text(breakglassStarted(reply.request));
     case 'submitted':
       return view.outcome(
         reply.request,

@@ -7,6 +7,7 @@ import type { App, RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
+import { acknowledgeBreakglass } from '../../bot/core/usecases/breakglass.ts';
 import { type Asker, handleCommand, type Reply } from '../../bot/core/usecases/chat-command.ts';
 import { approve, deny } from '../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
@@ -97,6 +98,31 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
       const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
       const result = who.ok ? await approve(h.core, actionValue(action), who.value.principal) : who;
       if (!result.ok) await tellClicker(respond, result.error);
+    }),
+  );
+
+  app.action(
+    'elevate_acknowledge',
+    guarded<ActionArgs>(h.log, 'acknowledge', async ({ body, action, ack, respond }) => {
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
+      const result = who.ok
+        ? await acknowledgeBreakglass(h.core, actionValue(action), who.value.principal)
+        : who;
+      if (!result.ok) await tellClicker(respond, result.error);
+    }),
+  );
+
+  // Confirm on the break-glass question: checked again as the clicker, as if typed.
+  app.action(
+    'elevate_breakglass_confirm',
+    guarded<ActionArgs>(h.log, 'breakglass', async ({ body, action, ack, respond }) => {
+      await ack();
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
+      if (!who.ok) return void (await tellClicker(respond, who.error));
+      const text = `breakglass confirm ${actionValue(action)}`;
+      const reply = await handleCommand(h.core, who.value, text);
+      await respond({ replace_original: true, ...render(reply, who.value.timezone) });
     }),
   );
 

@@ -2,6 +2,7 @@
 import { appError } from '../../bot/core/errors.ts';
 import type { Reply } from '../../bot/core/usecases/chat-command.ts';
 import {
+  breakglassConfirmMessage,
   errorMessage,
   helpMessage,
   historyMessage,
@@ -12,7 +13,7 @@ import {
   statusMessage,
   whocanMessage,
 } from '../../cards/slack/index.ts';
-import { type ReplyView, renderReply as render } from '../chat/replies.ts';
+import { breakglassQuestion, type ReplyView, renderReply as render } from '../chat/replies.ts';
 
 /**
  * `form` and `export` are answered by the handler (a modal, a file in the DM); reaching the
@@ -28,6 +29,8 @@ export function renderReply(reply: Reply, now: number, timezone: string): SlackM
     outcome: (request, change) => outcomeMessage(request, change, 'requester', {}, now, timezone),
     text: infoMessage,
     whocan: (answer) => whocanMessage(answer, timezone),
+    breakglassConfirm: (plan) =>
+      breakglassConfirmMessage(breakglassQuestion(plan), plan.confirmText),
     form: () => errorMessage(appError('command.missing_reason')),
     export: () => errorMessage(appError('command.missing_reason')),
   };

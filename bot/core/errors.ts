@@ -194,6 +194,24 @@ const catalogue = {
   'export.not_allowed': () =>
     'Exporting the audit trail is for auditors. Ask the bot administrators to add you to `auditors` in policy.yaml. This attempt was recorded.',
 
+  // --- break-glass -----------------------------------------------------------------------
+  'breakglass.not_configured': () =>
+    'Break-glass is not configured here. Ask the bot administrators to add a `breakglass:` section to policy.yaml, or request the role with `/elevate` as usual.',
+  'breakglass.not_allowed': () =>
+    'You are not listed under `breakglass.allowed` in policy.yaml, so break-glass is refused. Request the role with `/elevate` as usual. This attempt was recorded and the security channel told.',
+  'breakglass.target_not_listed': (p: { text: string; targets: readonly string[] }) =>
+    `\`${p.text}\` does not start with a break-glass target. Break-glass covers ${list(p.targets)}, e.g. \`/elevate breakglass ${p.targets[0] ?? 'Exchange Administrator'} mail flow down\`. This attempt was recorded and the security channel told.`,
+  'breakglass.reason_required': (p: { target: string }) =>
+    `Say why after the target, e.g. \`/elevate breakglass ${p.target} mail flow down INC-4711\`.`,
+  'breakglass.not_breakglass': (p: { id: string }) =>
+    `Request ${p.id} was not a break-glass activation, so there is nothing to acknowledge.`,
+  'breakglass.self_acknowledge': () =>
+    'You used break-glass yourself, so another approver must acknowledge it.',
+  'breakglass.already_acknowledged': (p: { id: string; by: string }) =>
+    `Break-glass request ${p.id} was already acknowledged by ${p.by}.`,
+  'breakglass.not_approver': (p: { id: string }) =>
+    `Only the approvers of break-glass request ${p.id} (and, after escalation, the backup approvers) can acknowledge it.`,
+
   // --- grant ----------------------------------------------------------------------------
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,

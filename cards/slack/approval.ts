@@ -7,9 +7,11 @@ import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
 import {
+  awaitingAcknowledgement,
   awaitingDecision,
   type Block,
   cardStatus,
+  cardTitle,
   clock,
   eligibilityCut,
   roleList,
@@ -38,7 +40,7 @@ export function approvalCard(
   const start = r.startAt === null ? 'As soon as approved' : clock(r.startAt, timezone);
   const status = cardStatus(r, now, timezone);
   const blocks: Block[] = [
-    { type: 'header', text: plain(`${who(r.requester)} asks for ${roleList(r)}`, 150) },
+    { type: 'header', text: plain(cardTitle(r), 150) },
     {
       type: 'section',
       fields: [
@@ -79,9 +81,24 @@ export function approvalCard(
       ],
     });
   }
+  if (awaitingAcknowledgement(r)) {
+    blocks.push({
+      type: 'actions',
+      block_id: 'breakglass',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'elevate_acknowledge',
+          style: 'danger',
+          value: r.id,
+          text: plain('Acknowledge'),
+        },
+      ],
+    });
+  }
   return {
     text: safeMrkdwn(
-      `${who(r.requester)} asks for ${roleList(r)} for ${formatDuration(r.durationSeconds)}. ${status}`,
+      `${r.breakglass ? 'BREAK-GLASS: ' : ''}${who(r.requester)} asks for ${roleList(r)} for ${formatDuration(r.durationSeconds)}. ${status}`,
       3000,
     ),
     blocks,

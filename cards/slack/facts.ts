@@ -2,8 +2,10 @@
 import type { types } from '@slack/bolt';
 
 export {
+  awaitingAcknowledgement,
   awaitingDecision,
   cardStatus,
+  cardTitle,
   clock,
   eligibilityCut,
   left,

@@ -2,6 +2,7 @@
 
 export { type Audience, outcomeText } from '../outcome-text.ts';
 export { type ApprovalFacts, approvalCard } from './approval.ts';
+export { breakglassConfirmMessage } from './breakglass.ts';
 export { slackErrorText } from './error-text.ts';
 export { escapeMrkdwn, safeMrkdwn } from './escape.ts';
 export type { SlackMessage } from './facts.ts';

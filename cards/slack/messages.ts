@@ -28,6 +28,7 @@ const HELP = [
   '`/elevate cancel <request>` · `/elevate deactivate [<request>|<target>]` · `/elevate extend <request> <duration>`',
   '`/elevate history [me|@user|all] [role <role>] [since 7d]` · `/elevate export [since 30d]` (auditors)',
   '`/elevate whocan <role>`: who is eligible and who approves (approvers and auditors)',
+  '`/elevate breakglass <target> <reason>`: emergency activation without approval (people listed in policy)',
 ].join('\n');
 
 export const helpMessage = (): SlackMessage => ({

@@ -6,8 +6,10 @@
 import { formatDuration } from '../../bot/core/domain/duration.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import {
+  awaitingAcknowledgement,
   awaitingDecision,
   cardStatus,
+  cardTitle,
   clock,
   eligibilityCut,
   roleList,
@@ -75,6 +77,19 @@ const TEMPLATE: Card = {
         data: { verb: 'deny', requestId: '${id}' },
       },
     },
+    {
+      $when: '${acknowledge}',
+      type: 'Action.Execute',
+      title: 'Acknowledge',
+      verb: 'acknowledge',
+      style: 'destructive',
+      data: { requestId: '${id}' },
+      fallback: {
+        type: 'Action.Submit',
+        title: 'Acknowledge',
+        data: { verb: 'acknowledge', requestId: '${id}' },
+      },
+    },
   ],
 };
 
@@ -88,8 +103,9 @@ export function approvalCard(
   return expand(TEMPLATE, {
     id: r.id,
     pending: awaitingDecision(r),
+    acknowledge: awaitingAcknowledgement(r),
     approverIds: approverIds.slice(0, MAX_REFRESH_USERS),
-    title: safe(`${who(r.requester)} asks for ${roleList(r)}`, 300),
+    title: safe(cardTitle(r), 300),
     facts: [
       {
         title: 'Requester',

@@ -1,5 +1,6 @@
 /** Teams Adaptive Cards (1.5): pure functions from domain state to card JSON. */
 export { type ApprovalFacts, approvalCard } from './approval.ts';
+export { breakglassConfirmCard } from './breakglass.ts';
 export { escapeMarkdown } from './escape.ts';
 export {
   alertCard,

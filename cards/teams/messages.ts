@@ -34,6 +34,7 @@ export const helpCard = (): Card =>
       '`cancel <request>` · `deactivate [<request>|<target>]` · `extend <request> <duration>`',
       '`history [me|@user|all] [role <role>] [since 7d]` · `export [since 30d]` (auditors)',
       '`whocan <role>`: who is eligible and who approves (approvers and auditors)',
+      '`breakglass <target> <reason>`: emergency activation without approval (people listed in policy)',
     ],
   });
 

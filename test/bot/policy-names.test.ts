@@ -35,6 +35,18 @@ describe('role names under roles:', () => {
     expect(issue?.message).toContain('did you mean "Global Administrator", "Global Reader"');
   });
 
+  it('a break-glass target written as a role Entra does not have is reported at its line', () => {
+    const text = `${TEXT.replace('Global Admin:', 'Global Administrator:')}breakglass:
+  allowed: [secops@contoso.com]
+  targets: [Exchange Administrator, Helpdesk Admin, group Payments Oncall, Contributor on rg-app]
+`;
+    const parsed = parsePolicy(text, 'policy.yaml');
+    if (!parsed.ok) throw new Error(parsed.error.map((e) => e.message).join('\n'));
+    const issues = unknownRoleNames(parsed.value, ENTRA);
+    expect(issues.map((i) => i.path)).toEqual([['breakglass', 'targets', 1]]);
+    expect(issues[0]?.message).toContain('did you mean "Helpdesk Administrator"');
+  });
+
   it('names match Entra regardless of case', () => {
     expect(unknownRoleNames(policy(), [...ENTRA, role('global admin')])).toEqual([]);
   });

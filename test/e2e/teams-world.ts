@@ -6,6 +6,7 @@
 import { expect } from 'vitest';
 import { type RunningApp, startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
+import type { Clock } from '../../bot/core/ports/clock.ts';
 import { createLogger } from '../../bot/log.ts';
 import { invokeActivity, messageActivity } from '../standins/botframework/index.ts';
 import type { GraphStandIn } from '../standins/graph/index.ts';
@@ -24,6 +25,7 @@ export interface TeamsWorld {
   readonly graph: GraphStandIn;
   readonly teams: TeamsChannel;
   readonly app: RunningApp;
+  readonly redis: FreshRedis;
   /** `text` typed by `p` in their 1:1 chat with the bot; the bot's reply activity as JSON. */
   say(p: Person, text: string): Promise<string>;
   /** `p` clicks an Action.Execute with `verb` on a card in the approvals channel. */
@@ -42,8 +44,13 @@ export const personalChat = (p: Person) => ({
 });
 const user = (p: Person) => ({ id: `29:${p.slack}`, name: p.name, aadObjectId: p.id });
 
+/** `clock`: the bot's own clock (the stand-ins keep real time), to reach a deadline at once. */
 export async function startTeamsWorld(
-  options: { readonly policy?: string; readonly env?: Record<string, string> } = {},
+  options: {
+    readonly policy?: string;
+    readonly env?: Record<string, string>;
+    readonly clock?: Clock;
+  } = {},
 ): Promise<TeamsWorld> {
   const graph = await startTenant();
   const teams = await startTeamsChannel();
@@ -53,6 +60,7 @@ export async function startTeamsWorld(
     config,
     policy: testPolicy(options.policy),
     log: createLogger('silent'),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const { connector } = teams;
   const messages = `${app.url}/api/messages`;
@@ -60,6 +68,7 @@ export async function startTeamsWorld(
     graph,
     teams,
     app,
+    redis,
     async say(p, text) {
       const conversation = personalChat(p);
       const before = connector.activitiesIn(conversation.id).length;

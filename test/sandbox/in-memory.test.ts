@@ -193,6 +193,45 @@ describe('sandbox on the in-memory adapters', () => {
     expect((await fetch(`${sandbox.url}/api/export.csv?as=${sam}`)).status).toBe(403);
   });
 
+  it('lets Alice break the glass on Exchange Administrator after a Confirm; Bob acknowledges', async () => {
+    const asked = await post('/api/command', {
+      as: alice,
+      text: '/elevate breakglass Exchange Administrator mail flow down INC-4713',
+    });
+    const question = text(asked.body).replace(/\\\\(.)/g, '$1');
+    expect(question).toContain(
+      'This activates Exchange Administrator now for 10m without approval',
+    );
+    const item = asked.body.item as { id: number };
+    const confirmed = await post('/api/action', {
+      as: alice,
+      itemId: item.id,
+      verb: 'breakglassConfirm',
+      data: { text: 'Exchange Administrator -- mail flow down INC-4713' },
+    });
+    const answer = text(confirmed.body).replace(/\\\\(.)/g, '$1');
+    expect(answer).toContain('Break-glass: activating Exchange Administrator now for 10m');
+    const requestId = /R[0-9A-Z]{7,}/.exec(answer)?.[0] ?? '';
+    await expect
+      .poll(() => sandbox.tenant.tenant.activeAssignments().some((a) => a.principalId === alice), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    expect(text((await state()).feeds.security).replace(/\\\\(.)/g, '$1')).toContain(
+      'BREAK-GLASS: Alice Admin activated Exchange Administrator without approval',
+    );
+    const card = (await state(bob)).feeds.chat.find((i) => i.approvalFor === requestId);
+    expect(text(card?.card)).toContain('"verb":"acknowledge"');
+    const acked = await post('/api/action', {
+      as: bob,
+      itemId: card?.id,
+      verb: 'acknowledge',
+      data: { requestId },
+    });
+    expect(text(acked.body).replace(/\\\\(.)/g, '$1')).toContain('acknowledged by Bob Approver');
+    await post('/api/command', { as: alice, text: `/elevate deactivate ${requestId}` });
+  });
+
   it('answers bad input with a clear error instead of acting', async () => {
     expect((await post('/api/command', { text: 'help' })).status).toBe(400);
     const stranger = await post('/api/command', { as: 'someone-else', text: 'help' });

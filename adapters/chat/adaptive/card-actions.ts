@@ -9,6 +9,7 @@ import type { Principal } from '../../../bot/core/domain/principal.ts';
 import type { AccessRequest, Platform } from '../../../bot/core/domain/request.ts';
 import { type AppError, appError } from '../../../bot/core/errors.ts';
 import type { Result } from '../../../bot/core/result.ts';
+import { acknowledgeBreakglass } from '../../../bot/core/usecases/breakglass.ts';
 import { handleCommand } from '../../../bot/core/usecases/chat-command.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../../bot/core/usecases/deps.ts';
@@ -111,6 +112,19 @@ export async function performCardAction(
     case 'deactivate':
       outcome = await end(core, requestId, 'deactivated', who);
       break;
+    case 'acknowledge':
+      outcome = await acknowledgeBreakglass(core, requestId, who);
+      break;
+    case 'breakglassConfirm': {
+      // The clicker confirms as themselves: everything is checked again, as if typed.
+      const text = typeof data.text === 'string' ? data.text : '';
+      const reply = await handleCommand(
+        core,
+        { principal: who, platform },
+        `breakglass confirm ${text}`,
+      );
+      return { ok: 'card', card: await renderCardReply(reply, cards) };
+    }
     case 'signInAgain': {
       const renewed = await renewSignInLink(core, requestId, who);
       if (!renewed.ok) return { ...renewed, current: await core.store.get(requestId) };

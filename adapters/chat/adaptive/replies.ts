@@ -3,6 +3,7 @@ import { specText } from '../../../bot/core/commands/command.ts';
 import { formatDuration } from '../../../bot/core/domain/duration.ts';
 import type { Reply } from '../../../bot/core/usecases/chat-command.ts';
 import {
+  breakglassConfirmCard,
   type Card,
   helpCard,
   historyCard,
@@ -12,7 +13,7 @@ import {
   statusCard,
   whocanCard,
 } from '../../../cards/teams/index.ts';
-import { type ReplyView, renderReply } from '../replies.ts';
+import { breakglassQuestion, type ReplyView, renderReply } from '../replies.ts';
 import type { AdaptiveCards } from './cards.ts';
 
 export async function renderCardReply(reply: Reply, cards: AdaptiveCards): Promise<Card> {
@@ -26,6 +27,7 @@ export async function renderCardReply(reply: Reply, cards: AdaptiveCards): Promi
     outcome: (request, change) => outcomeCard(request, change, 'requester', {}, now, timezone),
     text: (text) => cards.text(text),
     whocan: (answer) => whocanCard(answer, timezone),
+    breakglassConfirm: (plan) => breakglassConfirmCard(breakglassQuestion(plan), plan.confirmText),
     form: ({ command, roles }) =>
       requestFormCard(
         {

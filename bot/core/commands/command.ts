@@ -69,7 +69,12 @@ export type Command =
   | { kind: 'history'; who: HistoryWho; role: RoleEntry | null; since: number | null }
   | { kind: 'export'; since: number | null }
   /** Who is eligible for a role, who approves it, and the policy that applies (approvers, auditors). */
-  | { kind: 'whocan'; role: RoleEntry };
+  | { kind: 'whocan'; role: RoleEntry }
+  /**
+   * Break-glass: `text` is a target listed in policy `breakglass.targets`, then the reason
+   * (the use case splits them, as only it knows the list). Unconfirmed, it asks to confirm.
+   */
+  | { kind: 'breakglass'; confirmed: boolean; text: string };
 
 /** Words that start an option after the duration; a reason starting with one needs `--`. */
 export const OPTION_WORDS: ReadonlySet<string> = new Set(['at', 'in', 'on', 'ticket', '--']);
@@ -100,6 +105,8 @@ export function formatCommand(cmd: Command): string {
       return join(['export', formatSince(cmd.since)]);
     case 'whocan':
       return `whocan ${cmd.role.name}`;
+    case 'breakglass':
+      return join(['breakglass', cmd.confirmed ? 'confirm' : undefined, cmd.text]);
   }
 }
 

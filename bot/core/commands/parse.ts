@@ -44,6 +44,8 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command, A
       return parseExport(args, ctx);
     case 'whocan':
       return parseWhocan(args, ctx);
+    case 'breakglass':
+      return parseBreakglass(args);
     // The Teams command menu's entry: `request` alone opens the form, or takes the request.
     case 'request':
       return parseRequest(args, ctx);
@@ -117,6 +119,18 @@ function parseWhocan(args: readonly string[], ctx: ParseContext): Result<Command
   }
   const role = matchRole(args.join(' '), ctx.roles);
   return role.ok ? ok({ kind: 'whocan', role: role.value }) : role;
+}
+
+/** `breakglass [confirm] <target> <reason>`; `confirm` is what the Confirm button sends. */
+function parseBreakglass(args: readonly string[]): Result<Command, AppError> {
+  const confirmed = args[0]?.toLowerCase() === 'confirm';
+  const text = (confirmed ? args.slice(1) : args).join(' ');
+  if (text === '') {
+    const example = '/elevate breakglass Exchange Administrator mail flow down INC-4711';
+    const argument = 'a break-glass target and a reason';
+    return err(appError('command.missing_argument', { command: 'breakglass', argument, example }));
+  }
+  return ok({ kind: 'breakglass', confirmed, text });
 }
 
 const tooMany = (

@@ -15,7 +15,13 @@ export type AlertKind =
   | 'failed_activations'
   | 'policy_unknown_roles'
   /** A request approved by the on-call rule, without a person deciding. */
-  | 'on_call_approved';
+  | 'on_call_approved'
+  /** A break-glass activation, without approval. */
+  | 'breakglass_used'
+  /** A refused break-glass attempt (not allowed, or a target not listed). */
+  | 'breakglass_refused'
+  /** Nobody acknowledged a break-glass use within breakglass.reviewWithin. */
+  | 'breakglass_unacknowledged';
 
 export interface SecurityAlert {
   readonly kind: AlertKind;

@@ -17,7 +17,7 @@ export const occurrenceOf = (request: AccessRequest, change: RequestChange): str
 export const postsApprovalCard = (change: RequestChange, request?: AccessRequest): boolean =>
   change === 'submitted' ||
   change === 'escalated' ||
-  (change === 'approved' && !!request?.autoApproval);
+  (change === 'approved' && (!!request?.autoApproval || !!request?.breakglass));
 
 /** Changes the security channel hears about. */
 export const SECURITY_CHANGES: ReadonlySet<RequestChange> = new Set([

@@ -36,6 +36,13 @@ export type AuditAction =
   | 'grant.ended'
   /** An end asked for before the provider allows it (ARM: 5 minutes): moved to when it may. */
   | 'grant.end_deferred'
+  /** Activated by break-glass, without approval (the request is marked break-glass). */
+  | 'request.breakglass'
+  /** Someone not allowed, or a target not listed, tried break-glass; nothing was granted. */
+  | 'breakglass.refused'
+  | 'request.breakglass_acknowledged'
+  /** Nobody acknowledged a break-glass use in time (breakglass.reviewWithin). */
+  | 'request.breakglass_escalated'
   | 'history.refused'
   | 'history.exported';
 

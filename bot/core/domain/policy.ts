@@ -78,6 +78,21 @@ export interface RoleOverride {
   readonly policy: RolePolicy;
 }
 
+/**
+ * `breakglass:`: who may activate which targets at once, without approval, in an emergency.
+ * Still bounded by PIM eligibility; the approvers must acknowledge each use in time.
+ */
+export interface BreakglassPolicy {
+  /** Emails / UPNs or `group:<object id>`, like approvers. */
+  readonly allowed: readonly PrincipalRef[];
+  /** Targets as typed in a request: a role name, `group <name>`, `<Azure role> on <scope>`. */
+  readonly targets: readonly string[];
+  /** Seconds: the grant is the target's maximum duration, capped by this. */
+  readonly maxDuration: number;
+  /** Seconds the approvers have to acknowledge a use before it is escalated. */
+  readonly reviewWithin: number;
+}
+
 export interface ChannelIds {
   readonly slack?: string;
   readonly teams?: string;
@@ -114,6 +129,8 @@ export interface Policy {
   readonly alerts: AlertsPolicy;
   /** Every audit event is forwarded here, HMAC-signed (SIEM_SECRET). */
   readonly siem?: { readonly url: string };
+  /** Break-glass (`breakglass:`); absent: `/elevate breakglass` says it is not configured. */
+  readonly breakglass?: BreakglassPolicy;
   /** Zone for `at 14:00` when the platform does not tell the user's own. */
   readonly timezone: string;
 }

@@ -112,6 +112,19 @@ export interface AutoApproval {
   readonly at: number;
 }
 
+/**
+ * A break-glass activation (`/elevate breakglass`): granted without approval, so the
+ * approvers must acknowledge it by `reviewBy`; otherwise it is escalated to the security
+ * channel and the backup approvers.
+ */
+export interface BreakglassMark {
+  readonly reviewBy: number;
+  readonly acknowledgedBy: Principal | null;
+  readonly acknowledgedAt: number | null;
+  /** When the missing acknowledgement was escalated; null: not (yet). */
+  readonly escalatedAt: number | null;
+}
+
 export interface AccessRequest {
   readonly id: string;
   /** Bumped by every transition; the store's compare-and-set checks it. */
@@ -158,6 +171,8 @@ export interface AccessRequest {
    * too long, the on-call service failing), shown to the approvers; absent or null otherwise.
    */
   readonly autoApprovalNote?: string | null;
+  /** Activated by break-glass, without approval; absent or null for every other request. */
+  readonly breakglass?: BreakglassMark | null;
 }
 
 export const isTerminal = (r: AccessRequest): boolean => TERMINAL_STATES.has(r.state);

@@ -46,7 +46,20 @@ export type Transition =
   | { readonly type: 'deny_extension'; readonly by: Principal; readonly reason: string }
   | { readonly type: 'await_extension_mfa'; readonly seconds: number; readonly deadline: number }
   | { readonly type: 'extension_mfa_verified'; readonly by: Principal; readonly askedAt: number }
-  | { readonly type: 'extension_mfa_expired' };
+  | { readonly type: 'extension_mfa_expired' }
+  | { readonly type: 'acknowledge_breakglass'; readonly by: Principal }
+  | { readonly type: 'escalate_breakglass' };
+
+/** A break-glass request is acknowledged or escalated whatever became of the grant. */
+const AFTER_APPROVAL: readonly RequestState[] = [
+  'approved',
+  'scheduled',
+  'awaiting_mfa',
+  'activating',
+  'active',
+  'failed',
+  'ended',
+];
 
 /** Which states each transition may leave from. Anything else is refused. */
 const FROM: Record<Transition['type'], readonly RequestState[]> = {
@@ -75,6 +88,8 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
   await_extension_mfa: ['active'],
   extension_mfa_verified: ['active'],
   extension_mfa_expired: ['active'],
+  acknowledge_breakglass: AFTER_APPROVAL,
+  escalate_breakglass: AFTER_APPROVAL,
 };
 
 const ACTION_WORDS: Record<Transition['type'], string> = {
@@ -103,6 +118,8 @@ const ACTION_WORDS: Record<Transition['type'], string> = {
   await_extension_mfa: 'extended',
   extension_mfa_verified: 'extended',
   extension_mfa_expired: 'extended',
+  acknowledge_breakglass: 'acknowledged',
+  escalate_breakglass: 'escalated',
 };
 
 export function transition(
@@ -260,6 +277,35 @@ export function transition(
       if (!request.extensionStepUp)
         return err(appError('signin.not_waiting', { id: request.id, state: request.state }));
       return next({ extensionStepUp: null });
+    case 'acknowledge_breakglass': {
+      const mark = request.breakglass;
+      if (!mark) return err(appError('breakglass.not_breakglass', { id: request.id }));
+      if (t.by.id === request.requester.id) return err(appError('breakglass.self_acknowledge'));
+      if (mark.acknowledgedBy)
+        return err(
+          appError('breakglass.already_acknowledged', {
+            id: request.id,
+            by: mark.acknowledgedBy.displayName,
+          }),
+        );
+      return next({ breakglass: { ...mark, acknowledgedBy: t.by, acknowledgedAt: now } });
+    }
+    case 'escalate_breakglass': {
+      const mark = request.breakglass;
+      if (!mark) return err(appError('breakglass.not_breakglass', { id: request.id }));
+      if (mark.acknowledgedBy || mark.escalatedAt !== null)
+        return err(
+          appError('request.wrong_state', {
+            id: request.id,
+            state: request.state,
+            action: 'escalated',
+          }),
+        );
+      return next({
+        breakglass: { ...mark, escalatedAt: now },
+        approval: { ...request.approval, escalated: true },
+      });
+    }
   }
 }
 

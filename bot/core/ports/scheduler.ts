@@ -7,7 +7,9 @@ export type JobName =
   /** The deadline of the backup approvers, after an escalation. */
   | 'escalation-timeout'
   /** The requester's MFA sign-in did not come in time (policy mfa.timeout). */
-  | 'mfa-timeout';
+  | 'mfa-timeout'
+  /** The approvers' deadline to acknowledge a break-glass use (policy breakglass.reviewWithin). */
+  | 'breakglass-review';
 
 /**
  * Time-driven work. Jobs carry only the request id and re-read the request when they run; a

@@ -173,7 +173,9 @@ export function justification(request: AccessRequest): string {
       ? `approved: ${onCallText(request.autoApproval)}`
       : approvers.length > 0
         ? `approved by ${approvers.join(', ')}`
-        : 'no approval required',
+        : request.breakglass
+          ? 'break-glass, without approval'
+          : 'no approval required',
     request.ticket ? `ticket ${request.ticket}` : '',
     request.reason,
   ];

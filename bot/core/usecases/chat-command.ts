@@ -9,6 +9,7 @@ import type { AuditEvent } from '../domain/audit.ts';
 import type { Principal } from '../domain/principal.ts';
 import { type AccessRequest, grantedTargets, type Platform } from '../domain/request.ts';
 import { type AppError, appError } from '../errors.ts';
+import { type BreakglassPlan, breakglass, planBreakglass } from './breakglass.ts';
 import { cancel } from './cancel.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
@@ -33,6 +34,10 @@ export type Reply =
   | HistoryReply
   | { readonly kind: 'extended'; readonly request: AccessRequest }
   | { readonly kind: 'whocan'; readonly answer: WhocanAnswer }
+  /** Break-glass checked: the asker confirms before anything is granted. */
+  | { readonly kind: 'breakglass_confirm'; readonly plan: BreakglassPlan }
+  /** Break-glass confirmed: activating now, without approval. */
+  | { readonly kind: 'breakglass_started'; readonly request: AccessRequest }
   | {
       readonly kind: 'export';
       readonly events: AsyncIterable<AuditEvent>;
@@ -96,6 +101,19 @@ export async function handleCommand(deps: CoreDeps, asker: Asker, text: string):
       return events.ok
         ? { kind: 'export', events: events.value, since: command.since }
         : { kind: 'error', error: events.error };
+    }
+    case 'breakglass': {
+      const input = { requester: asker.principal, platform: asker.platform, text: command.text };
+      if (!command.confirmed) {
+        const plan = await planBreakglass(deps, input);
+        return plan.ok
+          ? { kind: 'breakglass_confirm', plan: plan.value }
+          : { kind: 'error', error: plan.error };
+      }
+      const started = await breakglass(deps, input);
+      return started.ok
+        ? { kind: 'breakglass_started', request: started.value }
+        : { kind: 'error', error: started.error };
     }
     case 'whocan': {
       const answer = await whocan(deps, asker.principal, command.role);
