@@ -8,6 +8,8 @@ export interface GraphCall {
   readonly body: Record<string, unknown> | null;
   readonly permissions: ReadonlySet<string>;
   readonly clientRequestId?: string;
+  /** Who signed in, for a person's delegated token; absent for the app's own. */
+  readonly user?: { readonly oid: string; readonly mfa: boolean };
 }
 export type Reply = {
   readonly status: number;

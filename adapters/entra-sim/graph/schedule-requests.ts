@@ -46,6 +46,9 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
   if (!t.users.has(principalId) && !t.groups.has(principalId))
     return graphError(400, 'InvalidPrincipal', `Principal '${principalId}' does not exist.`, cid);
   const verb = action.toLowerCase();
+  const self = verb.startsWith('self');
+  const caller = callerRefused(call, self, principalId);
+  if (caller) return caller;
   const live = t
     .live()
     .find(
@@ -76,13 +79,13 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
   const asked = requestedSchedule(b, t.now(), cid);
   if (isReply(asked)) return asked;
   const { start, seconds } = asked;
-  const self = verb.startsWith('self');
   const justified = typeof b.justification === 'string' && b.justification.trim() !== '';
   const failed = failedPolicyRules({
     body: b,
     policy: t.policies.get(roleId) ?? {},
     self,
     seconds,
+    mfa: call.user?.mfa ?? false,
     eligible:
       self &&
       t
@@ -120,6 +123,37 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
     viaSchedule: true,
   });
   return ok(record(t, b, self ? 'Granted' : 'Provisioned', id), 201);
+}
+
+/**
+ * Self actions are a person's own, with their delegated token: PIM refuses an app-only token
+ * and a token of someone else. Admin actions are the app's (this tenant gives people no
+ * admin role to act with).
+ */
+function callerRefused(call: GraphCall, self: boolean, principalId: string): Reply | null {
+  const cid = call.clientRequestId;
+  if (self && !call.user)
+    return graphError(
+      403,
+      'Authorization_RequestDenied',
+      'selfActivate and selfDeactivate need a delegated token of the principal; an application token cannot act for a user.',
+      cid,
+    );
+  if (self && call.user?.oid !== principalId)
+    return graphError(
+      403,
+      'Authorization_RequestDenied',
+      'The principalId of a self request must be the signed-in user.',
+      cid,
+    );
+  if (!self && call.user)
+    return graphError(
+      403,
+      'Authorization_RequestDenied',
+      'Insufficient privileges to complete the operation.',
+      cid,
+    );
+  return null;
 }
 
 function record(
