@@ -278,6 +278,8 @@ const catalogue = {
     `\`${p.role}\` is a ${p.kind}, and delegated activation is not available yet for that kind. Ask the bot administrators to set \`mode: app\` for it in policy.yaml, or activate it in the Entra portal (PIM).`,
   'delegated.sign_in_unavailable': (p: { role: string }) =>
     `\`${p.role}\` is activated with your own Entra sign-in (delegated mode), and this bot has no sign-in from chat set up (PUBLIC_URL and the app credential). Nothing was changed; tell the bot administrators.`,
+  'delegated.extend_unavailable': () =>
+    'This grant was activated with your own sign-in (delegated mode), and elevate does not extend delegated grants yet (PIM sends a self-extension to its administrators). Submit a new request when it ends, or ask for an extension in the Entra portal (PIM, My roles).',
   'delegated.token_missing': (p: { id: string }) =>
     `The activation of request \`${p.id}\` was interrupted, and delegated mode keeps no sign-in to pick it up again. Nothing more was activated; check PIM in the Entra portal, and submit a new request if the role is not active.`,
   'delegated.mfa_required': (p: { role: string }) =>

@@ -99,6 +99,9 @@ describe('Slack delegated mode', () => {
   });
 
   it('ends early only after a fresh sign-in, with selfDeactivate', async () => {
+    expect(await command(TENANT.alice, `extend ${activeId} 30m`)).toContain(
+      'does not extend delegated grants yet',
+    );
     const reply = await command(TENANT.alice, `deactivate ${activeId}`);
     expect(reply).toContain('needs a fresh Entra sign-in');
     const link = signInLink(reply);
