@@ -1,7 +1,8 @@
 /**
  * Delegated mode through Graph (DESIGN.md "Sign-in from chat"): PIM's selfActivate and
- * selfDeactivate for directory roles, each with the requester's own delegated access token
- * (RoleAssignmentSchedule.ReadWrite.Directory). A Graph client is made per call around that one
+ * selfDeactivate for directory roles and PIM for Groups, each with the requester's own
+ * delegated access token (RoleAssignmentSchedule.ReadWrite.Directory,
+ * PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup). A Graph client is made per call around that one
  * token and dropped with it, so nothing caches it; it is never logged. PIM's refusals (its own
  * MFA, justification, ticket and duration rules, eligibility, a pending request) come back as
  * catalogue errors that tell the person what to do.
@@ -17,15 +18,24 @@ import { err, ok, type Result } from '../../bot/core/result.ts';
 import { createGraphClient, GRAPH_BASE_URL, type GraphClientOptions } from './client.ts';
 import { failedRules, type GraphFailure } from './errors.ts';
 import { ROLE_MANAGEMENT, type ScheduleRequest } from './graph-types.ts';
+import { PIM_GROUPS } from './group-types.ts';
 import { GraphReader } from './reader.ts';
 
 const REQUESTS = `${ROLE_MANAGEMENT}/roleAssignmentScheduleRequests`;
-/** The delegated permission a person's token needs for directory roles (Graph's resource id). */
+const GROUP_REQUESTS = `${PIM_GROUPS}/assignmentScheduleRequests`;
+/** The delegated permissions a person's token needs, per kind (Graph's resource id). */
 export const DIRECTORY_SCOPE = `${GRAPH_BASE_URL}/RoleAssignmentSchedule.ReadWrite.Directory`;
+export const GROUP_SCOPE = `${GRAPH_BASE_URL}/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup`;
 const GRANTED = new Set(['Granted', 'Provisioned', 'PendingProvisioning', 'ScheduleCreated']);
 
+/** Who and what a schedule request is about: a directory role, or a group's membership or ownership. */
+const subject = (principalId: string, target: Target) =>
+  target.kind === 'group'
+    ? { principalId, groupId: target.id, accessId: target.access ?? 'member' }
+    : { principalId, roleDefinitionId: target.id, directoryScopeId: target.scope };
+
 export class GraphDelegated implements DelegatedPrivileges {
-  readonly kinds: ReadonlySet<Target['kind']> = new Set(['directory_role']);
+  readonly kinds: ReadonlySet<Target['kind']> = new Set(['directory_role', 'group']);
   readonly #baseUrl: string;
   readonly #options: GraphClientOptions;
   readonly #log: Logger | undefined;
@@ -37,7 +47,7 @@ export class GraphDelegated implements DelegatedPrivileges {
   }
 
   scopeFor(kind: Target['kind']): string | null {
-    return kind === 'directory_role' ? DIRECTORY_SCOPE : null;
+    return kind === 'directory_role' ? DIRECTORY_SCOPE : kind === 'group' ? GROUP_SCOPE : null;
   }
 
   async selfActivate(
@@ -47,11 +57,9 @@ export class GraphDelegated implements DelegatedPrivileges {
     const { target } = grant;
     if (!this.kinds.has(target.kind))
       return err(appError('delegated.kind_unavailable', { role: target.name, kind: target.kind }));
-    const sent = await this.#send(token, {
+    const sent = await this.#send(token, target, {
       action: 'selfActivate',
-      principalId: grant.principalId,
-      roleDefinitionId: target.id,
-      directoryScopeId: target.scope,
+      ...subject(grant.principalId, target),
       justification: grant.justification,
       ...(grant.ticket
         ? { ticketInfo: { ticketNumber: grant.ticket, ticketSystem: 'elevate' } }
@@ -76,11 +84,9 @@ export class GraphDelegated implements DelegatedPrivileges {
     target: Target,
     requestId: string,
   ): Promise<Result<void, AppError>> {
-    const sent = await this.#send(token, {
+    const sent = await this.#send(token, target, {
       action: 'selfDeactivate',
-      principalId,
-      roleDefinitionId: target.id,
-      directoryScopeId: target.scope,
+      ...subject(principalId, target),
       justification: `ended by elevate ${requestId}`,
     });
     if (sent.ok || sent.failure.code === 'RoleAssignmentDoesNotExist') return ok(undefined);
@@ -113,6 +119,7 @@ export class GraphDelegated implements DelegatedPrivileges {
 
   async #send(
     token: string,
+    target: Target,
     body: Record<string, unknown>,
   ): Promise<{ ok: true; request: ScheduleRequest } | { ok: false; failure: GraphFailure }> {
     // A credential that only ever hands out this one token, for this one call.
@@ -125,7 +132,8 @@ export class GraphDelegated implements DelegatedPrivileges {
       this.#log,
     );
     try {
-      return { ok: true, request: await reader.client.api(REQUESTS).post(body) };
+      const path = target.kind === 'group' ? GROUP_REQUESTS : REQUESTS;
+      return { ok: true, request: await reader.client.api(path).post(body) };
     } catch (error) {
       return { ok: false, failure: reader.failureOrThrow(error) };
     }

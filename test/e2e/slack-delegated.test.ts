@@ -19,6 +19,8 @@ roles:
   Exchange Administrator: { mode: delegated, approval: { required: false } }
   Global Administrator: { mode: delegated, approval: { required: false } }
   Security Administrator: { mode: delegated }
+groups:
+  Payments Oncall: { mode: delegated, approval: { required: false } }
 channels:
   security: { slack: C0SECURITY }
   approvals: { slack: C0APPROVALS }
@@ -141,6 +143,25 @@ describe('Slack delegated mode', () => {
     await signInThrough(link, world.app.url, alice(true));
     await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
     expect(granted(ROLES.global.id)).toBe(true);
+  });
+
+  it('activates group membership with selfActivate and the PIM for Groups scope', async () => {
+    const { id, link } = await ask('group Payments Oncall 1h payments failing INC-4715');
+    const started = await startSignIn(link, world.app.url);
+    const scope = new URL(started.authorize ?? '').searchParams.get('scope') ?? '';
+    expect(scope.split(' ')).toContain(
+      'https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+    );
+    await finishSignIn(started.authorize ?? '', world.app.url, alice(true));
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(
+      (world.graph.tenant.groupRequests() as { action: string; status: string }[]).map(
+        (r) => `${r.action}:${r.status}`,
+      ),
+    ).toEqual(['selfActivate:Granted']);
+    expect(world.graph.tenant.activeGroupAssignments().map((a) => a.principalId)).toEqual([
+      TENANT.alice.id,
+    ]);
   });
 
   it('is approved in chat first, then the requester signs in', async () => {

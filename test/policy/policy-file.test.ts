@@ -235,7 +235,7 @@ describe('mode: delegated', () => {
     ).toEqual(['delegated', 'delegated']);
   });
 
-  it('is refused for groups and Azure roles, where written or inherited, with what to write', () => {
+  it('is refused for Azure roles, where written or inherited, with what to write', () => {
     expect(
       problems([
         ...MINIMAL,
@@ -245,13 +245,15 @@ describe('mode: delegated', () => {
         '    maxDuration: 4h',
         'azureRoles:',
         '  Contributor:',
+        '    maxDuration: 4h',
+        '  Reader:',
         '    mode: delegated',
         'azure:',
         '  scopes: [/subscriptions/00000000-0000-0000-0000-000000000000]',
       ]),
     ).toEqual([
-      'policy.yaml:5:3: groups."Payments On-Call": delegated mode for PIM groups is not available yet (mode: delegated comes from defaults); write `mode: app` here (delegated mode works for directory roles under roles:)',
-      'policy.yaml:9:11: azureRoles.Contributor.mode: delegated mode for Azure roles is not available yet; write `mode: app` here (delegated mode works for directory roles under roles:)',
+      'policy.yaml:8:3: azureRoles.Contributor: delegated mode for Azure roles is not available yet (mode: delegated comes from defaults); write `mode: app` here (delegated mode works for directory roles and groups)',
+      'policy.yaml:11:11: azureRoles.Reader.mode: delegated mode for Azure roles is not available yet; write `mode: app` here (delegated mode works for directory roles and groups)',
     ]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../tenant.ts';
-import { type GraphCall, needs, ok, type Reply } from './call.ts';
+import { callerRefused, type GraphCall, needs, ok, type Reply } from './call.ts';
 import { graphError, policyFailed } from './errors.ts';
 import { failedPolicyRules, isReply, requestedSchedule } from './schedule-info.ts';
 
@@ -123,37 +123,6 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
     viaSchedule: true,
   });
   return ok(record(t, b, self ? 'Granted' : 'Provisioned', id), 201);
-}
-
-/**
- * Self actions are a person's own, with their delegated token: PIM refuses an app-only token
- * and a token of someone else. Admin actions are the app's (this tenant gives people no
- * admin role to act with).
- */
-function callerRefused(call: GraphCall, self: boolean, principalId: string): Reply | null {
-  const cid = call.clientRequestId;
-  if (self && !call.user)
-    return graphError(
-      403,
-      'Authorization_RequestDenied',
-      'selfActivate and selfDeactivate need a delegated token of the principal; an application token cannot act for a user.',
-      cid,
-    );
-  if (self && call.user?.oid !== principalId)
-    return graphError(
-      403,
-      'Authorization_RequestDenied',
-      'The principalId of a self request must be the signed-in user.',
-      cid,
-    );
-  if (!self && call.user)
-    return graphError(
-      403,
-      'Authorization_RequestDenied',
-      'Insufficient privileges to complete the operation.',
-      cid,
-    );
-  return null;
 }
 
 function record(
