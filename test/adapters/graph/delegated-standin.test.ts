@@ -111,6 +111,37 @@ describe('self-activation in the simulated tenant', () => {
     expect(env.graph.tenant.activeAssignments().map((a) => a.principalId)).toEqual([ALICE]);
   });
 
+  it("holds a self-activation for PIM's approvers, whose own token decides the step", async () => {
+    env.graph.tenant.setPolicy(EXCHANGE, { approval: true, approvers: [CAROL] });
+    const alice = await userToken(ALICE, true);
+    const held = await selfActivate(alice);
+    const request = held.body as { status: string; approvalId: string };
+    expect(request.status).toBe('PendingApproval');
+    expect(env.graph.tenant.activeAssignments()).toEqual([]);
+    const again = await selfActivate(alice);
+    expect(again.body.error?.code).toBe('PendingRoleAssignmentRequest');
+
+    const approval = `${env.graph.graphBaseUrl}/v1.0/roleManagement/directory/roleAssignmentApprovals/${request.approvalId}`;
+    const carol = await userToken(CAROL, true);
+    const read = (await (
+      await fetch(approval, { headers: { authorization: `Bearer ${carol}` } })
+    ).json()) as { steps: { id: string; status: string; assignedToMe: boolean }[] };
+    expect(read.steps).toMatchObject([{ status: 'InProgress', assignedToMe: true }]);
+    const decide = (token: string, reviewResult: string) =>
+      fetch(`${approval}/steps/${read.steps[0]?.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ reviewResult, justification: 'looks right' }),
+      });
+    // The requester is no approver, nor is the app.
+    expect((await decide(alice, 'Approve')).status).toBe(403);
+    expect((await decide(await appToken(), 'Approve')).status).toBe(403);
+    expect((await decide(carol, 'Approve')).status).toBe(204);
+    expect((await decide(carol, 'Deny')).status).toBe(409);
+    expect(env.graph.tenant.activeAssignments().map((a) => a.principalId)).toEqual([ALICE]);
+    expect(env.graph.tenant.requests()).toMatchObject([{ status: 'Provisioned' }]);
+  });
+
   it('carries the app permissions in the client-credential token, as Entra does', async () => {
     const claims = JSON.parse(
       Buffer.from((await appToken()).split('.')[1] ?? '', 'base64url').toString('utf8'),
