@@ -19,6 +19,7 @@ roles:
   Exchange Administrator: { mode: delegated, approval: { required: false } }
   Global Administrator: { mode: delegated, approval: { required: false } }
   Security Administrator: { mode: delegated }
+  Helpdesk Administrator: { mode: delegated, approval: { required: false } }
 groups:
   Payments Oncall: { mode: delegated, approval: { required: false } }
 channels:
@@ -31,6 +32,8 @@ beforeAll(async () => {
   world = await startWorld({ policy: POLICY });
   // PIM's own rule for Global Administrator: MFA at activation.
   world.graph.tenant.setPolicy(ROLES.global.id, { mfa: true });
+  // PIM's own approval for Helpdesk Administrator, by Bob.
+  world.graph.tenant.setPolicy(ROLES.helpdesk.id, { approval: true, approvers: [TENANT.bob.id] });
 });
 afterAll(async () => {
   await world?.close();
@@ -162,6 +165,31 @@ describe('Slack delegated mode', () => {
     expect(world.graph.tenant.activeGroupAssignments().map((a) => a.principalId)).toEqual([
       TENANT.alice.id,
     ]);
+  });
+
+  it('says so when PIM holds the activation for its own approvers, and when one is pending already', async () => {
+    const refusal = async (text: string) => {
+      const { id, link } = await ask(text);
+      const before = dmTo(TENANT.alice).length;
+      await signInThrough(link, world.app.url, alice(true));
+      await waitFor(async () => (await state(id)) === 'failed', 10_000, 'failed');
+      return waitFor(
+        () =>
+          dmTo(TENANT.alice)
+            .slice(before)
+            .find((m) => m.includes('Entra PIM')),
+        10_000,
+        'the answer in the DM',
+      );
+    };
+    expect(await refusal('Helpdesk Administrator 1h resetting a password INC-4716')).toContain(
+      'for its own approvers',
+    );
+    expect(granted(ROLES.helpdesk.id)).toBe(false);
+    expect(await refusal('Helpdesk Administrator 1h resetting a password INC-4717')).toContain(
+      'already holds a pending activation request',
+    );
+    expect(pimRequests(ROLES.helpdesk.id)).toEqual(['selfActivate:PendingApproval']);
   });
 
   it('is approved in chat first, then the requester signs in', async () => {
