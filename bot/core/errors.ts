@@ -225,7 +225,7 @@ const catalogue = {
   'graph.ticket_rejected': (p: { role: string }) =>
     `Entra PIM requires ticket information for \`${p.role}\`. Add \`ticket <id>\`, e.g. \`ticket INC-4711\`, and try again.`,
   'graph.mfa_required': (p: { role: string }) =>
-    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and the bot's app sign-in cannot give it. Activate it in the Entra portal (PIM), ask the bot administrators to set `mode: delegated` for it in policy.yaml (your own MFA sign-in then activates it), or ask your identity team to turn off PIM's MFA requirement for activating this role.`,
+    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and the bot's app sign-in cannot give it. Activate it in the Entra portal (PIM), ask the bot administrators to set \`mode: delegated\` for it in policy.yaml (your own MFA sign-in then activates it), or ask your identity team to turn off PIM's MFA requirement for activating this role.`,
   'graph.policy_rejected': (p: { role: string; rules: readonly string[] }) =>
     `Entra PIM's settings for \`${p.role}\` refused the activation (failed: ${list(p.rules)}). Ask your identity team to check the role's PIM settings.`,
   'graph.not_assignable': (p: { role: string }) =>
