@@ -22,6 +22,7 @@ import type { Notifier } from './core/ports/notifier.ts';
 import type { SignInLinks } from './core/ports/sign-in.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
+import { usesDelegatedMode, warnOfWritePermissions } from './delegated-mode.ts';
 import { alertOnRefusals } from './integrity-alerts.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
@@ -136,6 +137,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     policy,
     ...(signIn ? { signIn: signIn.signIn } : {}),
     ...(onCall ? { onCall } : {}),
+    ...(graph.delegated ? { delegated: graph.delegated } : {}),
   };
   // A role name in policy.yaml that Entra does not know stops start-up here.
   const policyNames = await checkPolicyNames({
@@ -285,7 +287,9 @@ async function loadGraph(
   policy: Policy,
   log: Logger,
   metrics: Metrics,
-): Promise<Pick<CoreDeps, 'directory' | 'privileges'> & { overview: TenantOverview }> {
+): Promise<
+  Pick<CoreDeps, 'directory' | 'privileges' | 'delegated'> & { overview: TenantOverview }
+> {
   if (!config.azure)
     throw new Error('Microsoft Graph is not configured: set AZURE_TENANT_ID and AZURE_CLIENT_ID');
   const { createGraph } = await import('../adapters/graph/index.ts');
@@ -305,5 +309,15 @@ async function loadGraph(
     ...(azure ? [{ kinds: ['azure_role' as const], provider: azure.privileges }] : []),
   ]);
   const overview = new OverviewByKind(graph.overview, azure ? [azure.overview] : []);
-  return { ...graph, privileges, overview };
+  // Delegated mode: PIM's self-service calls with the requester's own token (read-only app).
+  const delegated = usesDelegatedMode(policy)
+    ? new (await import('../adapters/graph/delegated.ts')).GraphDelegated(
+        config.azure.graphBaseUrl,
+        {},
+        log.child({ component: 'graph' }),
+      )
+    : undefined;
+  if (delegated)
+    await warnOfWritePermissions(graph.credential, config.azure.graphBaseUrl, policy, log);
+  return { ...graph, privileges, overview, ...(delegated ? { delegated } : {}) };
 }

@@ -155,7 +155,8 @@ const rolePolicyFields = {
   ).optional(),
   mode: z
     .enum(['app', 'delegated'], {
-      error: (iss) => `expected app, found ${shown(iss.input)}; write mode: app (the default)`,
+      error: (iss) =>
+        `expected app or delegated, found ${shown(iss.input)}; write mode: app (the default) or mode: delegated`,
     })
     .optional(),
 };

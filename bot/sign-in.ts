@@ -28,12 +28,16 @@ export function contextsSet(policy: Policy): boolean {
   return ok(policy.defaults) && [...policy.roles.values()].every((r) => ok(r.policy));
 }
 
-/** The policy.yaml settings that ask for an MFA sign-in, as people would look for them. */
+/**
+ * The policy.yaml settings that ask for a sign-in from chat, as people would look for them
+ * (`mode: delegated` activates with the requester's own sign-in).
+ */
 export function mfaSettings(policy: Policy): string[] {
   const found = new Set<string>();
   const look = (p: RolePolicy) => {
     if (p.mfaRequired) found.add('mfa.required');
     if (p.approval.stepUp !== undefined) found.add('approval.stepUp');
+    if (p.mode === 'delegated') found.add('mode: delegated');
   };
   look(policy.defaults);
   for (const role of policy.roles.values()) look(role.policy);

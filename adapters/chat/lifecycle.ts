@@ -168,6 +168,7 @@ export class ChatNotifier<M> implements Notifier {
     const chat = await messenger.personalChat(request.requester);
     if (!chat) return;
     // A fresh single-use link each time; it lives only in the message sent to the requester.
+    const delegated = requestPolicy(this.#o.policy(), request).mode === 'delegated';
     const link =
       signIn && signInLinks
         ? {
@@ -179,9 +180,13 @@ export class ChatNotifier<M> implements Notifier {
                     purpose: 'extend',
                     extension: request.extensionStepUp.askedAt,
                   }
-                : { requestId: request.id, person: request.requester, purpose: 'activate' },
+                : {
+                    requestId: request.id,
+                    person: request.requester,
+                    purpose: delegated ? 'delegate' : 'activate',
+                  },
             ),
-            label: 'Sign in with MFA',
+            label: delegated ? 'Sign in to activate' : 'Sign in with MFA',
           }
         : undefined;
     const message = messenger.render.outcome(request, change, 'requester', link);

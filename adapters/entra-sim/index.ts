@@ -70,7 +70,13 @@ export async function startEntraSim(options: EntraSimOptions = {}): Promise<Entr
   const t = new Tenant(now);
   const azure = new ArmState(t);
   const login = new Login(app, now, () => t.permissions);
-  const people = new UserSignIn(app, now, () => t.users.values(), options.idTokenClaims);
+  const people = new UserSignIn(
+    app,
+    now,
+    () => t.users.values(),
+    (user, scopes) => login.issueUserToken(user, scopes),
+    options.idTokenClaims,
+  );
   const middleware = options.middleware ?? [];
   let origin = '';
   let pageOrigin = '';

@@ -18,7 +18,19 @@ export interface IssuedToken {
   readonly expires: number;
   /** The scopes asked for (`https://graph.microsoft.com/.default`): who the token is for. */
   readonly scopes: readonly string[];
+  /**
+   * A person's delegated token (authorization code flow): who signed in and whether with MFA
+   * (`amr`). Its `permissions` are the delegated scopes granted; absent for the app's own token.
+   */
+  readonly user?: { readonly oid: string; readonly mfa: boolean };
 }
+
+/** The delegated scopes the simulated tenant grants a person who asks for them. */
+export const DELEGATED_SCOPES: ReadonlySet<string> = new Set([
+  'RoleAssignmentSchedule.ReadWrite.Directory',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'user_impersonation',
+]);
 
 export class Login {
   readonly #app: App;
@@ -30,6 +42,29 @@ export class Login {
     this.#app = app;
     this.#now = now;
     this.#permissions = permissions;
+  }
+
+  /**
+   * A delegated access token for a person who signed in: the delegated scopes asked for
+   * (`https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory`, or an ARM
+   * origin's `/user_impersonation`), which the app registration is consented for.
+   */
+  issueUserToken(user: { readonly oid: string; readonly mfa: boolean }, scopes: string[]): string {
+    const granted = scopes
+      .map((s) => s.split('/').pop() ?? s)
+      .filter((s) => DELEGATED_SCOPES.has(s));
+    const access = jwtShaped({
+      oid: user.oid,
+      scp: granted.join(' '),
+      amr: user.mfa ? ['pwd', 'mfa'] : ['pwd'],
+    });
+    this.#tokens.set(access, {
+      permissions: new Set(granted),
+      expires: this.#now() + this.#app.tokenLifetimeSeconds * 1000,
+      scopes,
+      user,
+    });
+    return access;
   }
 
   /** The token behind an `Authorization: Bearer` header, expired ones included. */
@@ -87,9 +122,11 @@ export class Login {
         },
       };
     }
-    const access = randomBytes(24).toString('base64url');
+    const permissions = new Set(this.#permissions());
+    // As Entra's: the app's application permissions in the `roles` claim, readable by the app.
+    const access = jwtShaped({ appid: clientId, tid: this.#app.tenantId, roles: [...permissions] });
     this.#tokens.set(access, {
-      permissions: new Set(this.#permissions()),
+      permissions,
       expires: this.#now() + lifetime * 1000,
       scopes: (form.get('scope') ?? '').split(' ').filter(Boolean),
     });
@@ -103,6 +140,15 @@ export class Login {
       },
     };
   }
+}
+
+/**
+ * An access token shaped like Entra's (header.claims.signature, base64url JSON). Only the
+ * simulated tenant checks it, by lookup; the signature part is random and checked by no one.
+ */
+function jwtShaped(claims: Record<string, unknown>): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part({ typ: 'JWT', alg: 'RS256' })}.${part(claims)}.${randomBytes(24).toString('base64url')}`;
 }
 
 function openIdConfig(origin: string, tenant: string, pageOrigin: string) {

@@ -5,6 +5,8 @@ export interface StandInPolicy {
   ticketing?: boolean;
   mfa?: boolean;
   approval?: boolean;
+  /** PIM's approvers (user object ids) when `approval` is on. */
+  approvers?: readonly string[];
   adminJustification?: boolean;
   adminMaximumDuration?: string;
 }

@@ -27,7 +27,7 @@ export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
     upn: 'alice@contoso.example',
     role: 'requester',
     about:
-      'IT operations; eligible for Exchange, Helpdesk and Global Administrator, the Payments Oncall group and Contributor on the Payments subscription',
+      'IT operations; eligible for Exchange, Helpdesk, Teams and Global Administrator, the Payments Oncall group and Contributor on the Payments subscription',
     lastSignInDaysAgo: 0,
   },
   {
@@ -69,6 +69,8 @@ export const SANDBOX_ROLES = {
   helpdesk: { id: '729827e3-9c14-49f7-bb1b-9608f156bbb8', name: 'Helpdesk Administrator' },
   global: { id: '62e90394-69f5-4237-9190-012177145e10', name: 'Global Administrator' },
   security: { id: '194ae4cb-b126-40b2-bd5b-6091b380977d', name: 'Security Administrator' },
+  /** Delegated mode (policy.yaml): Alice's own sign-in activates it, under PIM's MFA rule. */
+  teams: { id: '69091246-20e8-4a56-aa4d-066075b2a7a8', name: 'Teams Administrator' },
 } as const;
 
 /** A PIM for Groups group and an Azure subscription, so all three kinds can be tried. */
@@ -91,7 +93,7 @@ const DAY = 86_400_000;
 /** The sandbox's tenant as a world `now`: sign-ins dated back from it. */
 export function sandboxWorld(now: number): WorldSpec {
   const [alice, bob, carol, , sam] = SANDBOX_PEOPLE.map((p) => p.id);
-  const { exchange, helpdesk, global, security } = SANDBOX_ROLES;
+  const { exchange, helpdesk, global, security, teams } = SANDBOX_ROLES;
   const eligible = (id: string | undefined, ...roles: { id: string }[]) =>
     id ? eligibleFor([id], roles) : [];
   return {
@@ -103,7 +105,7 @@ export function sandboxWorld(now: number): WorldSpec {
     })),
     roles: Object.values(SANDBOX_ROLES),
     eligible: [
-      ...eligible(alice, exchange, helpdesk, global),
+      ...eligible(alice, exchange, helpdesk, global, teams),
       ...eligible(bob, security, global),
       ...eligible(carol, security),
       ...eligible(sam, exchange, global),
@@ -112,6 +114,8 @@ export function sandboxWorld(now: number): WorldSpec {
     pim: {
       [global.id]: { maximumDuration: 'PT2H', justification: true, ticketing: true },
       [exchange.id]: { maximumDuration: 'PT8H', justification: true },
+      // PIM itself asks for MFA: in delegated mode a sign-in "without MFA" is refused by PIM.
+      [teams.id]: { maximumDuration: 'PT4H', justification: true, mfa: true },
     },
     // Someone made a permanent assignment in the portal: reconcile and alerts report it.
     standing: carol ? [{ principalId: carol, roleId: helpdesk.id }] : [],

@@ -32,7 +32,15 @@ interface Code {
   readonly acrs: readonly string[];
   readonly authTime: number;
   readonly expires: number;
+  /** The `scope` of the authorize request: delegated scopes get an access token for them. */
+  readonly scopes: readonly string[];
 }
+
+/** Makes the delegated access token for a person's sign-in (login.ts holds the tokens). */
+export type UserTokenIssuer = (
+  user: { readonly oid: string; readonly mfa: boolean },
+  scopes: string[],
+) => string;
 
 const CODE_LIFETIME_MS = 10 * 60_000;
 
@@ -41,13 +49,21 @@ export class UserSignIn {
   readonly #now: () => number;
   readonly #users: () => Iterable<StandInUser>;
   readonly #hook: ClaimsHook;
+  readonly #issue: UserTokenIssuer;
   readonly #codes = new Map<string, Code>();
   readonly #key: KeyObject;
   readonly #kid = randomBytes(8).toString('hex');
   readonly #jwk: Record<string, unknown>;
 
-  constructor(app: App, now: () => number, users: () => Iterable<StandInUser>, hook?: ClaimsHook) {
+  constructor(
+    app: App,
+    now: () => number,
+    users: () => Iterable<StandInUser>,
+    issue: UserTokenIssuer,
+    hook?: ClaimsHook,
+  ) {
     this.#app = app;
+    this.#issue = issue;
     this.#now = now;
     this.#users = users;
     this.#hook = hook ?? ((c) => c);
@@ -104,6 +120,7 @@ export class UserSignIn {
       acrs: mfa ? requestedContexts(q.get('claims')) : [],
       authTime: this.#now(),
       expires: this.#now() + CODE_LIFETIME_MS,
+      scopes: (q.get('scope') ?? '').split(' ').filter(Boolean),
     });
     const back = new URL(redirectUri);
     back.searchParams.set('code', code);
@@ -176,10 +193,10 @@ export class UserSignIn {
       status: 200,
       body: {
         token_type: 'Bearer',
-        scope: 'openid profile',
+        scope: code.scopes.join(' ') || 'openid profile',
         expires_in: 3600,
         ext_expires_in: 3600,
-        access_token: randomBytes(24).toString('base64url'),
+        access_token: this.#issue({ oid: code.user.id, mfa: code.mfa }, [...code.scopes]),
         id_token: this.#sign(claims),
         client_info: clientInfo,
       },

@@ -27,6 +27,14 @@ export interface AuthorizeParams {
   readonly loginHint?: string;
   /** Conditional Access authentication contexts to ask for in `acrs` (`c1`). */
   readonly contexts: readonly string[];
+  /** Delegated scopes to ask for beside `openid profile` (delegated mode). */
+  readonly scopes?: readonly string[];
+}
+
+/** What a redeemed code gives: the ID token, and the access token for the scopes asked for. */
+export interface RedeemedTokens {
+  readonly idToken: string;
+  readonly accessToken: string;
 }
 
 export class EntraCodeFlow {
@@ -56,7 +64,7 @@ export class EntraCodeFlow {
   /** `${authority}/${tenant}/oauth2/v2.0/authorize?…` (from the tenant's OpenID configuration). */
   async authorizeUrl(p: AuthorizeParams): Promise<string> {
     return this.#client().getAuthCodeUrl({
-      scopes: SCOPES,
+      scopes: [...SCOPES, ...(p.scopes ?? [])],
       redirectUri: p.redirectUri,
       responseMode: 'query',
       state: p.state,
@@ -74,15 +82,29 @@ export class EntraCodeFlow {
    * (`nonce_mismatch`: MSAL compared the token's nonce with the one sent, before jose does).
    */
   async redeem(code: string, codeVerifier: string, redirectUri: string, nonce: string) {
+    return (await this.redeemTokens(code, codeVerifier, redirectUri, nonce)).idToken;
+  }
+
+  /**
+   * The ID token and, for `scopes` (delegated mode), the person's access token. The fresh
+   * MSAL client holds both only for this call.
+   */
+  async redeemTokens(
+    code: string,
+    codeVerifier: string,
+    redirectUri: string,
+    nonce: string,
+    scopes: readonly string[] = [],
+  ): Promise<RedeemedTokens> {
     const result = await this.#client().acquireTokenByCode({
       code,
       codeVerifier,
       redirectUri,
       nonce,
-      scopes: SCOPES,
+      scopes: [...SCOPES, ...scopes],
     });
     if (!result.idToken) throw new Error('Entra answered without an ID token');
-    return result.idToken;
+    return { idToken: result.idToken, accessToken: result.accessToken };
   }
 
   #client(): ConfidentialClientApplication {

@@ -20,6 +20,11 @@ export interface Expected {
   /** Authentication contexts that must all be in `acrs`; empty: `amr` must contain `mfa`. */
   readonly contexts: readonly string[];
   readonly now: number;
+  /**
+   * Whether the sign-in must prove MFA (default). A delegated-mode sign-in need not when
+   * policy.yaml does not ask: PIM applies its own MFA rule to the token it is given.
+   */
+  readonly mfa?: boolean;
 }
 
 export interface Proof {
@@ -86,6 +91,8 @@ function checkClaims(c: JWTPayload, e: Expected): Result<Proof, AppError> {
   if (c.nonce !== e.nonce) return err(appError('signin.invalid_token', { why: 'wrong nonce' }));
   if (c.tid !== e.tenantId) return err(appError('signin.invalid_token', { why: 'another tenant' }));
   if (c.oid !== e.oid) return err(appError('signin.wrong_person', { expected: e.name }));
+  if (e.mfa === false)
+    return ok({ authTime: typeof c.auth_time === 'number' ? c.auth_time * 1000 : e.now });
   const amr = strings(c.amr);
   const acrs = strings(c.acrs);
   // Without a context only `amr` can tell; Entra's v2.0 ID tokens leave it out, and then

@@ -10,9 +10,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { targetPolicy } from '../../bot/core/domain/effective-policy.ts';
+import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { SignInGrant } from '../../bot/core/ports/sign-in.ts';
+import { delegatedSignIn } from '../../bot/core/usecases/delegated.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { extensionSignInVerified } from '../../bot/core/usecases/extend.ts';
 import {
@@ -22,7 +25,7 @@ import {
   signInVerified,
 } from '../../bot/core/usecases/step-up.ts';
 import type { Handler } from '../http/route.ts';
-import type { AuthorizeParams } from './entra.ts';
+import type { AuthorizeParams, RedeemedTokens } from './entra.ts';
 import type { IdTokenVerifier } from './id-token.ts';
 import { CALLBACK_PATH, LINK_TTL_SECONDS, randomToken, START_PATH } from './links.ts';
 import { sendPage } from './pages.ts';
@@ -33,7 +36,13 @@ export interface CodeFlow {
   readonly tenantId: string;
   readonly clientId: string;
   authorizeUrl(p: AuthorizeParams): Promise<string>;
-  redeem(code: string, codeVerifier: string, redirectUri: string, nonce: string): Promise<string>;
+  redeemTokens(
+    code: string,
+    codeVerifier: string,
+    redirectUri: string,
+    nonce: string,
+    scopes?: readonly string[],
+  ): Promise<RedeemedTokens>;
 }
 
 export interface SignInRoutesOptions {
@@ -84,6 +93,7 @@ async function start(
       codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
       ...(grant.person.email ? { loginHint: grant.person.email } : {}),
       contexts: (await signInRule(core, request)).contexts,
+      scopes: delegatedScopes(core, grant, request),
     });
   } catch (error) {
     // MSAL reads the tenant's OpenID configuration first; Entra did not answer.
@@ -130,9 +140,17 @@ async function callback(
   const code = q.get('code');
   if (entraError || !code)
     return refuse(400, appError('signin.entra_refused', { error: entraError ?? 'no code' }));
-  let idToken: string;
+  const before = await core.store.get(grant.requestId);
+  if (!before) return refusal(res, 404, appError('request.not_found', { id: grant.requestId }));
+  let tokens: RedeemedTokens;
   try {
-    idToken = await o.flow.redeem(code, flow.codeVerifier, redirectUri, flow.nonce);
+    tokens = await o.flow.redeemTokens(
+      code,
+      flow.codeVerifier,
+      redirectUri,
+      flow.nonce,
+      delegatedScopes(core, grant, before),
+    );
   } catch (error) {
     const entra = (error as { errorCode?: unknown }).errorCode;
     if (entra === 'nonce_mismatch')
@@ -147,7 +165,7 @@ async function callback(
   if (!request) return refusal(res, 404, appError('request.not_found', { id: grant.requestId }));
   const rule = await signInRule(core, request);
   const verdict = await o.verifier
-    .verify(idToken, {
+    .verify(tokens.idToken, {
       clientId: o.flow.clientId,
       tenantId: o.flow.tenantId,
       nonce: flow.nonce,
@@ -156,6 +174,7 @@ async function callback(
       maxAge: rule.maxAge,
       contexts: rule.contexts,
       now: core.clock.now(),
+      ...(grant.purpose === 'delegate' ? { mfa: policyAsksMfa(core, request) } : {}),
     })
     .catch((error: unknown) => {
       // The signing keys could not be read: nothing can be verified, so nothing counts.
@@ -166,9 +185,11 @@ async function callback(
   if (!verdict.ok) return refuse(403, verdict.error);
 
   const done =
-    grant.purpose === 'extend'
-      ? await extensionSignInVerified(core, grant)
-      : await signInVerified(core, grant, o.approve, verdict.value.authTime);
+    grant.purpose === 'delegate'
+      ? await delegatedSignIn(core, grant, tokens.accessToken)
+      : grant.purpose === 'extend'
+        ? await extensionSignInVerified(core, grant)
+        : await signInVerified(core, grant, o.approve, verdict.value.authTime);
   if (!done.ok) {
     log.info({ ...context, code: done.error.code }, 'verified sign-in changed nothing');
     return refusal(res, 409, done.error);
@@ -177,7 +198,25 @@ async function callback(
   sendPage(res, { status: 200, title: 'Signed in', message: doneMessage(grant, done.value) });
 }
 
+/** Delegated mode: the access token's scopes for the kinds of target of the request. */
+function delegatedScopes(core: CoreDeps, grant: SignInGrant, request: AccessRequest): string[] {
+  if (grant.purpose !== 'delegate' || !core.delegated) return [];
+  const scopes = request.targets.map((t) => core.delegated?.scopeFor(t.kind) ?? null);
+  return [...new Set(scopes.filter((s): s is string => s !== null))];
+}
+
+/** Whether policy.yaml itself asks the requester for MFA (PIM's own rule is PIM's to apply). */
+const policyAsksMfa = (core: CoreDeps, request: AccessRequest): boolean =>
+  request.targets.some((t) => targetPolicy(core.policy(), t).mfaRequired);
+
 function doneMessage(grant: SignInGrant, request: { id: string; state: string }): string {
+  if (grant.purpose === 'delegate') {
+    if (request.state === 'active')
+      return `PIM activated your role for request \`${request.id}\` with your sign-in. You can close this page and go back to the chat.`;
+    if (request.state === 'ended')
+      return `PIM ended your grant for request \`${request.id}\` with your sign-in. You can close this page and go back to the chat.`;
+    return `PIM did not activate the role for request \`${request.id}\`; the chat says why and what to do next. You can close this page.`;
+  }
   if (grant.purpose === 'approve')
     return request.state === 'pending_approval'
       ? `Your approval of request \`${request.id}\` is recorded; it waits for more approvals. You can close this page and go back to the chat.`

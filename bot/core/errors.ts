@@ -243,7 +243,7 @@ const catalogue = {
   'graph.ticket_rejected': (p: { role: string }) =>
     `Entra PIM requires ticket information for \`${p.role}\`. Add \`ticket <id>\`, e.g. \`ticket INC-4711\`, and try again.`,
   'graph.mfa_required': (p: { role: string }) =>
-    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and the bot's app sign-in cannot give it. Activate it in the Entra portal (PIM), or ask your identity team to turn off PIM's MFA requirement for activating this role.`,
+    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and the bot's app sign-in cannot give it. Activate it in the Entra portal (PIM), ask the bot administrators to set \`mode: delegated\` for it in policy.yaml (your own MFA sign-in then activates it), or ask your identity team to turn off PIM's MFA requirement for activating this role.`,
   'graph.policy_rejected': (p: { role: string; rules: readonly string[] }) =>
     `Entra PIM's settings for \`${p.role}\` refused the activation (failed: ${list(p.rules)}). Ask your identity team to check the role's PIM settings.`,
   'graph.not_assignable': (p: { role: string }) =>
@@ -287,6 +287,35 @@ const catalogue = {
     'elevate could not finish answering you because the chat service refused or did not answer. Try again in a minute; if it persists, tell the bot administrators.',
   'internal.unexpected': () =>
     'Something went wrong inside elevate while handling that. Try again; if it happens again, tell the bot administrators and give them the reference.',
+  // Delegated mode (`mode: delegated`): the requester's own sign-in activates, PIM's rules apply.
+  'delegated.sign_in_needed': (p: { action: 'activate' | 'end' }) =>
+    p.action === 'activate'
+      ? 'This role is activated with your own Entra sign-in (delegated mode): sign in with the link, and PIM activates it under its own rules (MFA, approval). The link lasts 10 minutes.'
+      : 'Ending this grant early needs a fresh Entra sign-in from you (delegated mode): sign in with the link and PIM deactivates it. Until then it stays active.',
+  'delegated.kind_unavailable': (p: { role: string; kind: string }) =>
+    `\`${p.role}\` is a ${p.kind}, and delegated activation is not available yet for that kind. Ask the bot administrators to set \`mode: app\` for it in policy.yaml, or activate it in the Entra portal (PIM).`,
+  'delegated.sign_in_unavailable': (p: { role: string }) =>
+    `\`${p.role}\` is activated with your own Entra sign-in (delegated mode), and this bot has no sign-in from chat set up (PUBLIC_URL and the app credential). Nothing was changed; tell the bot administrators.`,
+  'delegated.extend_unavailable': () =>
+    'This grant was activated with your own sign-in (delegated mode), and elevate does not extend delegated grants yet (PIM sends a self-extension to its administrators). Submit a new request when it ends, or ask for an extension in the Entra portal (PIM, My roles).',
+  'delegated.token_missing': (p: { id: string }) =>
+    `The activation of request \`${p.id}\` was interrupted, and delegated mode keeps no sign-in to pick it up again. Nothing more was activated; check PIM in the Entra portal, and submit a new request if the role is not active.`,
+  'delegated.mfa_required': (p: { role: string }) =>
+    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and your sign-in did not use it. Submit the request again and choose MFA when you sign in.`,
+  'delegated.justification_required': (p: { role: string }) =>
+    `Entra PIM requires a justification to activate \`${p.role}\`. Submit the request again with a reason.`,
+  'delegated.ticket_required': (p: { role: string }) =>
+    `Entra PIM requires a ticket number to activate \`${p.role}\`. Submit the request again with \`ticket:<number>\`.`,
+  'delegated.duration_rejected': (p: { role: string }) =>
+    `Entra PIM refused the duration asked for \`${p.role}\`: it is longer than the role's PIM maximum (or none was given). Submit the request again with a shorter duration.`,
+  'delegated.not_eligible': (p: { role: string }) =>
+    `Entra PIM says you are not eligible for \`${p.role}\` (any more), so nothing was activated. Ask your identity team for an eligible assignment.`,
+  'delegated.pending_exists': (p: { role: string }) =>
+    `Entra PIM already holds a pending activation request of yours for \`${p.role}\`. Wait for its approvers in PIM, or cancel it in the Entra portal (My roles), then try again.`,
+  'delegated.pim_approval': (p: { role: string }) =>
+    `Entra PIM holds the activation of \`${p.role}\` for its own approvers: it starts once they approve in the Entra portal (PIM, Approve requests). elevate does not follow PIM's approval yet, so this request ends here; PIM tells you when it is approved.`,
+  'delegated.refused': (p: { role: string }) =>
+    `Entra refused to let your sign-in act on \`${p.role}\`: the app registration is not consented for the delegated permission, or the token was for someone else. Ask the bot administrators to grant the delegated permissions for delegated mode (README, "Delegated mode").`,
 } as const;
 
 export type ErrorCode = keyof typeof catalogue;

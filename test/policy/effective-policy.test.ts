@@ -100,6 +100,14 @@ describe('effectivePolicy', () => {
     expect(effectivePolicy(strict, lenient)).toEqual(strict);
   });
 
+  it("leaves PIM's approval to PIM in delegated mode: chat approval only where policy.yaml asks", () => {
+    const delegated: RolePolicy = { ...base, mode: 'delegated' };
+    const pim = { ...lenient, approvalRequired: true };
+    expect(effectivePolicy(delegated, pim).approval.required).toBe(false);
+    const asked = { ...delegated, approval: { ...base.approval, required: true } };
+    expect(effectivePolicy(asked, pim).approval.required).toBe(true);
+  });
+
   it('leaves approvers empty when PIM requires approval and policy.yaml names nobody', () => {
     const nobody = { ...base, approval: { ...base.approval, approvers: [] } };
     expect(effectivePolicy(nobody, { ...lenient, approvalRequired: true }).approval).toMatchObject({

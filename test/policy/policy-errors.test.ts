@@ -127,7 +127,7 @@ describe('field errors', () => {
         'roles: [Global Administrator]',
       ]),
     ).toEqual([
-      'policy.yaml:3:9: defaults.mode: expected app, found "both"; write mode: app (the default)',
+      'policy.yaml:3:9: defaults.mode: expected app or delegated, found "both"; write mode: app (the default) or mode: delegated',
       'policy.yaml:4:30: defaults.justification.required: expected true or false, found "yes"',
       'policy.yaml:5:8: roles: expected a mapping from role name to its settings, found a list',
     ]);

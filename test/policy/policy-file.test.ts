@@ -215,9 +215,13 @@ describe('per-role merge', () => {
 });
 
 describe('mode: delegated', () => {
-  it('is refused at start where it is written, with what to write instead', () => {
+  it('is accepted for directory roles, per role and in the defaults', () => {
+    const mode = (lines: string[]) => {
+      const r = parsed(lines);
+      return [r.defaults.mode, r.roles.get('Exchange Administrator')?.policy.mode];
+    };
     expect(
-      problems([
+      mode([
         ...MINIMAL,
         '  mode: app',
         'roles:',
@@ -225,16 +229,31 @@ describe('mode: delegated', () => {
         '    maxDuration: 4h',
         '    mode: delegated',
       ]),
-    ).toEqual([
-      'policy.yaml:7:11: roles."Exchange Administrator".mode: delegated activation is not available yet; remove `mode: delegated` (or write `mode: app`)',
-    ]);
+    ).toEqual(['app', 'delegated']);
+    expect(
+      mode([...MINIMAL, '  mode: delegated', 'roles:', '  Exchange Administrator: {}']),
+    ).toEqual(['delegated', 'delegated']);
   });
 
-  it('in the defaults is reported once, under defaults, not for every role', () => {
+  it('is refused for Azure roles, where written or inherited, with what to write', () => {
     expect(
-      problems([...MINIMAL, '  mode: delegated', 'roles:', '  Exchange Administrator: {}']),
+      problems([
+        ...MINIMAL,
+        '  mode: delegated',
+        'groups:',
+        '  Payments On-Call:',
+        '    maxDuration: 4h',
+        'azureRoles:',
+        '  Contributor:',
+        '    maxDuration: 4h',
+        '  Reader:',
+        '    mode: delegated',
+        'azure:',
+        '  scopes: [/subscriptions/00000000-0000-0000-0000-000000000000]',
+      ]),
     ).toEqual([
-      'policy.yaml:3:9: defaults.mode: delegated activation is not available yet; remove `mode: delegated` (or write `mode: app`)',
+      'policy.yaml:8:3: azureRoles.Contributor: delegated mode for Azure roles is not available yet (mode: delegated comes from defaults); write `mode: app` here (delegated mode works for directory roles and groups)',
+      'policy.yaml:11:11: azureRoles.Reader.mode: delegated mode for Azure roles is not available yet; write `mode: app` here (delegated mode works for directory roles and groups)',
     ]);
   });
 });

@@ -249,4 +249,33 @@ describe('sandbox on the in-memory adapters', () => {
     // Refused, not acted on: no feed (chat, approvals, security) gained or changed an item.
     expect(await state(alice)).toEqual(before);
   });
+
+  it("shows delegated mode: PIM itself activates Teams Administrator with Alice's own sign-in", async () => {
+    const signIn = async (mfa: boolean): Promise<string> => {
+      const before = (await state(alice)).feeds.chat.length;
+      await post('/api/command', {
+        as: alice,
+        text: '/elevate teams 10m updating meeting policies',
+      });
+      let link = '';
+      for (let i = 0; i < 100 && !link; i++) {
+        const fresh = (await state(alice)).feeds.chat.slice(before);
+        link = /http:\/\/[^"]+\/auth\/start\?t=[\w-]+/.exec(text(fresh))?.[0] ?? '';
+        if (!link) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(link).not.toBe('');
+      const start = await fetch(link, { redirect: 'manual' });
+      const authorize = new URL(start.headers.get('location') ?? '');
+      expect(authorize.searchParams.get('scope')).toContain(
+        'RoleAssignmentSchedule.ReadWrite.Directory',
+      );
+      authorize.searchParams.set('sim_user', alice ?? '');
+      authorize.searchParams.set('sim_mfa', mfa ? 'yes' : 'no');
+      const back = (await fetch(authorize, { redirect: 'manual' })).headers.get('location') ?? '';
+      return (await fetch(back, { redirect: 'manual' })).text();
+    };
+    // The simulated tenant's PIM settings require MFA for the role: PIM refuses without.
+    expect(await signIn(false)).toContain('PIM did not activate the role');
+    expect(await signIn(true)).toContain('PIM activated your role');
+  });
 });

@@ -8,6 +8,8 @@ export interface GraphCall {
   readonly body: Record<string, unknown> | null;
   readonly permissions: ReadonlySet<string>;
   readonly clientRequestId?: string;
+  /** Who signed in, for a person's delegated token; absent for the app's own. */
+  readonly user?: { readonly oid: string; readonly mfa: boolean };
 }
 export type Reply = {
   readonly status: number;
@@ -45,4 +47,35 @@ export function isoSeconds(text: string): number | null {
     Number(m[3] ?? 0) * 60 +
     Number(m[4] ?? 0)
   );
+}
+
+/**
+ * Self actions are a person's own, with their delegated token: PIM refuses an app-only token
+ * and a token of someone else. Admin actions are the app's (this tenant gives people no
+ * admin role to act with).
+ */
+export function callerRefused(call: GraphCall, self: boolean, principalId: string): Reply | null {
+  const cid = call.clientRequestId;
+  if (self && !call.user)
+    return graphError(
+      403,
+      'Authorization_RequestDenied',
+      'selfActivate and selfDeactivate need a delegated token of the principal; an application token cannot act for a user.',
+      cid,
+    );
+  if (self && call.user?.oid !== principalId)
+    return graphError(
+      403,
+      'Authorization_RequestDenied',
+      'The principalId of a self request must be the signed-in user.',
+      cid,
+    );
+  if (!self && call.user)
+    return graphError(
+      403,
+      'Authorization_RequestDenied',
+      'Insufficient privileges to complete the operation.',
+      cid,
+    );
+  return null;
 }

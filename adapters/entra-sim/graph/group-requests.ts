@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type GroupAccess, policyKey } from '../group-pim.ts';
 import type { Tenant } from '../tenant.ts';
-import { type GraphCall, needs, ok, type Reply } from './call.ts';
+import { callerRefused, type GraphCall, needs, ok, type Reply } from './call.ts';
 import { graphError, policyFailed } from './errors.ts';
 import { failedPolicyRules, isReply, requestedSchedule } from './schedule-info.ts';
 
@@ -49,6 +49,8 @@ export function groupScheduleRequest(t: Tenant, call: GraphCall): Reply {
     return graphError(404, 'ResourceNotFound', `The group '${groupId}' was not found.`, cid);
   if (!t.users.has(principalId) && !t.groups.has(principalId))
     return graphError(400, 'InvalidPrincipal', `Principal '${principalId}' does not exist.`, cid);
+  const caller = callerRefused(call, verb.startsWith('self'), principalId);
+  if (caller) return caller;
   const pim = t.pimGroups;
   const live = pim
     .live()
@@ -73,6 +75,7 @@ export function groupScheduleRequest(t: Tenant, call: GraphCall): Reply {
     policy: pim.policies.get(policyKey(groupId, access)) ?? {},
     self,
     seconds,
+    mfa: call.user?.mfa ?? false,
     eligible:
       self &&
       pim

@@ -1,6 +1,7 @@
 /** Graph's PIM endpoints for directory roles: definitions, eligibility, policies, requests. */
 import { randomUUID } from 'node:crypto';
 import type { Assignment, Tenant } from '../tenant.ts';
+import { approvalRoute } from './approvals.ts';
 import { type GraphCall, list, needs, READ_ROLES, type Reply } from './call.ts';
 import { type Filter, matches } from './odata.ts';
 import { rulesOf } from './policy-rules.ts';
@@ -69,6 +70,8 @@ export function pimRoute(t: Tenant, call: GraphCall, filter: Filter | null): Rep
       },
     ]);
   }
+  const approval = approvalRoute(t, call);
+  if (approval) return approval;
   if (call.method === 'POST' && p === '/roleManagement/directory/roleAssignmentScheduleRequests') {
     return scheduleRequest(t, call);
   }

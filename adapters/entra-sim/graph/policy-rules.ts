@@ -35,7 +35,21 @@ export function rulesFor(p: StandInPolicy) {
     {
       '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyApprovalRule',
       id: 'Approval_EndUser_Assignment',
-      setting: { isApprovalRequired: p.approval ?? false, approvalStages: [] },
+      setting: {
+        isApprovalRequired: p.approval ?? false,
+        approvalStages: p.approval
+          ? [
+              {
+                approvalStageTimeOutInDays: 1,
+                isApproverJustificationRequired: true,
+                primaryApprovers: (p.approvers ?? []).map((userId) => ({
+                  '@odata.type': '#microsoft.graph.singleUser',
+                  userId,
+                })),
+              },
+            ]
+          : [],
+      },
       target: target('EndUser'),
     },
     {

@@ -52,6 +52,8 @@ export function failedPolicyRules(input: {
   readonly policy: StandInPolicy;
   readonly self: boolean;
   readonly seconds: number | null;
+  /** Self requests only: whether the caller's token says MFA (`amr`). */
+  readonly mfa?: boolean;
   /** Self requests only: whether the principal holds an eligibility to activate. */
   readonly eligible: boolean;
 }): string[] {
@@ -64,7 +66,7 @@ export function failedPolicyRules(input: {
   const justified = typeof b.justification === 'string' && b.justification.trim() !== '';
   if (self) {
     if (!input.eligible) failed.push('EligibilityRule');
-    if (policy.mfa) failed.push('MfaRule');
+    if (policy.mfa && !input.mfa) failed.push('MfaRule');
     if (policy.ticketing && !(b.ticketInfo as { ticketNumber?: string } | undefined)?.ticketNumber)
       failed.push('TicketingRule');
   }

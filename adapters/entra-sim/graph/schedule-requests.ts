@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Tenant } from '../tenant.ts';
-import { type GraphCall, needs, ok, type Reply } from './call.ts';
+import { holdForApproval, pendingFor } from './approvals.ts';
+import { callerRefused, type GraphCall, needs, ok, type Reply } from './call.ts';
 import { graphError, policyFailed } from './errors.ts';
 import { failedPolicyRules, isReply, requestedSchedule } from './schedule-info.ts';
 
@@ -46,6 +47,9 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
   if (!t.users.has(principalId) && !t.groups.has(principalId))
     return graphError(400, 'InvalidPrincipal', `Principal '${principalId}' does not exist.`, cid);
   const verb = action.toLowerCase();
+  const self = verb.startsWith('self');
+  const caller = callerRefused(call, self, principalId);
+  if (caller) return caller;
   const live = t
     .live()
     .find(
@@ -76,13 +80,13 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
   const asked = requestedSchedule(b, t.now(), cid);
   if (isReply(asked)) return asked;
   const { start, seconds } = asked;
-  const self = verb.startsWith('self');
   const justified = typeof b.justification === 'string' && b.justification.trim() !== '';
   const failed = failedPolicyRules({
     body: b,
     policy: t.policies.get(roleId) ?? {},
     self,
     seconds,
+    mfa: call.user?.mfa ?? false,
     eligible:
       self &&
       t
@@ -109,7 +113,7 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
       cid,
     );
   const id = randomUUID();
-  t.assignments.push({
+  const grant = {
     id,
     principalId,
     roleDefinitionId: roleId,
@@ -118,7 +122,22 @@ export function scheduleRequest(t: Tenant, call: GraphCall): Reply {
     endDateTime: end,
     justification: justified ? String(b.justification) : null,
     viaSchedule: true,
-  });
+  };
+  const policy = t.policies.get(roleId) ?? {};
+  if (self && policy.approval) {
+    // PIM's own approval: nothing is assigned until a listed approver approves.
+    if (pendingFor(t, principalId, roleId))
+      return graphError(
+        400,
+        'PendingRoleAssignmentRequest',
+        'There is already a pending request for this role assignment.',
+        cid,
+      );
+    const entity = record(t, b, 'PendingApproval', id);
+    entity.approvalId = holdForApproval(t, entity, grant, policy.approvers ?? []);
+    return ok(entity, 201);
+  }
+  t.assignments.push(grant);
   return ok(record(t, b, self ? 'Granted' : 'Provisioned', id), 201);
 }
 

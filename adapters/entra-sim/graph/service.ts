@@ -37,6 +37,7 @@ export function graphReply(
     query: req.query,
     body: (req.body as Record<string, unknown> | null) ?? null,
     permissions: token.permissions,
+    ...(token.user ? { user: token.user } : {}),
     ...(cid ? { clientRequestId: cid } : {}),
   });
 }

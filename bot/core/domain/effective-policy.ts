@@ -62,7 +62,12 @@ export function effectivePolicy(local: RolePolicy, pim: PimRules): RolePolicy {
     maxDuration,
     minDuration: Math.min(local.minDuration, maxDuration),
     defaultDuration: Math.min(local.defaultDuration, maxDuration),
-    approval: { ...local.approval, required: local.approval.required || pim.approvalRequired },
+    // In delegated mode PIM's approval is PIM's own (its approvers decide the self-activation);
+    // in app mode the bot's admin assignment would bypass it, so chat approval stands in.
+    approval: {
+      ...local.approval,
+      required: local.approval.required || (pim.approvalRequired && local.mode !== 'delegated'),
+    },
     justification: {
       ...local.justification,
       required: local.justification.required || pim.justificationRequired,

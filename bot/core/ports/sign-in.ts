@@ -5,7 +5,7 @@
 import type { Principal } from '../domain/principal.ts';
 
 /** What a sign-in is for; a proof for one purpose never counts for another. */
-export type SignInPurpose = 'activate' | 'approve' | 'extend';
+export type SignInPurpose = 'activate' | 'approve' | 'extend' | 'delegate';
 
 /** Who a link is for and why. The Entra object id of `person` must match the sign-in's `oid`. */
 export interface SignInGrant {

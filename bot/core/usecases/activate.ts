@@ -13,6 +13,12 @@ import type { AccessRequest, Failure, TargetFailure } from '../domain/request.ts
 import { type Target, targetLabel } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
+import {
+  delegatedRefusal,
+  type Grantor,
+  holdForDelegation,
+  isDelegated,
+} from './delegated-checks.ts';
 import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
 import { stillGrantable } from './recheck.ts';
@@ -22,16 +28,26 @@ import { holdForMfa } from './step-up.ts';
 export async function activate(
   deps: CoreDeps,
   requestId: string,
-  opts: { readonly resume: boolean } = { resume: false },
+  opts: {
+    readonly resume: boolean;
+    /** Delegated mode: grants with the requester's own token (delegated.ts). */
+    readonly grant?: Grantor;
+  } = { resume: false },
 ): Promise<Result<AccessRequest, AppError>> {
   const current = await deps.store.get(requestId);
   if (!current) return err(appError('request.not_found', { id: requestId }));
   let request = current;
+  // Delegated mode never falls back to the app's own grant: without a token it waits for one.
+  const delegated = isDelegated(deps, current);
   if (current.state === 'approved' || current.state === 'scheduled') {
     const facts = await stillGrantable(deps, current, false);
     // The facts first: a disabled account or a lost eligibility is refused, not asked for MFA.
     if (facts.ok) {
-      const held = await holdForMfa(deps, current);
+      const held = delegated
+        ? opts.grant
+          ? null
+          : await holdForDelegation(deps, current)
+        : await holdForMfa(deps, current);
       if (held) return held;
     }
     const started = await applyTransition(
@@ -48,11 +64,18 @@ export async function activate(
     }
     request = started.value;
     const refused =
-      (facts.ok ? endingSoon(deps, request) : facts.error) ?? (await mfaRefusal(deps, request));
+      (facts.ok ? endingSoon(deps, request) : facts.error) ??
+      (delegated
+        ? (delegatedRefusal(deps, request) ??
+          (opts.grant ? null : appError('delegated.token_missing', { id: requestId })))
+        : await mfaRefusal(deps, request));
     if (refused) return refuse(deps, request, refused);
   } else if (!(current.state === 'activating' && opts.resume)) {
     return ok(current);
+  } else if (delegated && !opts.grant) {
+    return refuse(deps, current, appError('delegated.token_missing', { id: requestId }));
   }
+  const grantWith: Grantor = opts.grant ?? ((g) => deps.privileges.activate(g));
 
   // One activation per target: a target PIM refuses is reported on its own, the others stand.
   const granted: Target[] = [];
@@ -62,7 +85,7 @@ export async function activate(
   for (const target of request.targets) {
     const startAt = deps.clock.now();
     cut ||= cutByEligibility(request, startAt);
-    const result = await deps.privileges.activate({
+    const result = await grantWith({
       principalId: request.requester.id,
       target,
       startAt,

@@ -1,6 +1,7 @@
 import type { Policy } from '../domain/policy.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { DelegatedPrivileges } from '../ports/delegated-privileges.ts';
 import type { DirectoryLookup } from '../ports/directory.ts';
 import type { Ids } from '../ports/ids.ts';
 import type { Notifier } from '../ports/notifier.ts';
@@ -32,4 +33,9 @@ export interface CoreDeps {
    * approval (start-up refuses a policy that asks for it without a token).
    */
   readonly onCall?: OnCallLookup;
+  /**
+   * PIM's self-service calls with the requester's own token, for `mode: delegated`. Absent:
+   * start-up refuses a policy that asks for delegated mode.
+   */
+  readonly delegated?: DelegatedPrivileges;
 }

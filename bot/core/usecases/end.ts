@@ -6,8 +6,10 @@
  */
 import type { Principal } from '../domain/principal.ts';
 import { type AccessRequest, type EndReason, grantedTargets } from '../domain/request.ts';
+import type { Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
+import { askToEnd, isDelegated } from './delegated-checks.ts';
 import type { CoreDeps } from './deps.ts';
 import { applyTransition } from './record.ts';
 
@@ -16,6 +18,10 @@ export async function end(
   requestId: string,
   reason: EndReason,
   by: Principal | null,
+  opts: {
+    /** Delegated mode: removes with the requester's own token (delegated.ts). */
+    readonly remove?: (target: Target) => Promise<Result<void, AppError>>;
+  } = {},
 ): Promise<Result<AccessRequest, AppError>> {
   const current = await deps.store.get(requestId);
   if (!current) return err(appError('request.not_found', { id: requestId }));
@@ -28,9 +34,18 @@ export async function end(
   if (reason === 'deactivated' && by && by.id !== current.requester.id) {
     return err(appError('request.not_requester', { id: requestId }));
   }
+  let remove =
+    opts.remove ??
+    ((target: Target) => deps.privileges.deactivate(current.requester.id, target, requestId));
+  if (!opts.remove && isDelegated(deps, current)) {
+    // The bot holds no write permission: the requester signs in again to end early, and Entra
+    // ends the grant at its expiry by itself (the verify job reports one it did not end).
+    if (reason === 'deactivated' && by) return askToEnd(deps, current, by);
+    if (reason === 'expired') remove = async () => ok(undefined);
+  }
   let notYet: AppError | null = null;
   for (const target of grantedTargets(current)) {
-    const removed = await deps.privileges.deactivate(current.requester.id, target, requestId);
+    const removed = await remove(target);
     // Azure keeps a role at least 5 minutes: the rest is removed now, this one when it may be.
     if (!removed.ok && removed.error.retryAt !== undefined) {
       if (notYet === null || removed.error.retryAt > (notYet.retryAt ?? 0)) notYet = removed.error;

@@ -14,6 +14,7 @@ import { type AppError, appError } from '../errors.ts';
 import type { SignInGrant } from '../ports/sign-in.ts';
 import { err, type Result } from '../result.ts';
 import { justification } from './activate.ts';
+import { isDelegated } from './delegated-checks.ts';
 import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
 import { extensionRefusal } from './recheck.ts';
@@ -30,6 +31,8 @@ export async function extend(
   if (!current) return err(appError('request.not_found', { id: requestId }));
   if (current.requester.id !== by.id)
     return err(appError('request.not_requester', { id: requestId }));
+  // Delegated grants are not extended yet: PIM's selfExtend goes to its administrators.
+  if (isDelegated(deps, current)) return err(appError('delegated.extend_unavailable'));
   if (current.state !== 'active' || current.activatedAt === null || current.endsAt === null) {
     return err(
       appError('request.wrong_state', { id: requestId, state: current.state, action: 'extended' }),

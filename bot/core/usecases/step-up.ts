@@ -229,8 +229,9 @@ export async function signInRefused(
   const request = await deps.store.get(grant.requestId);
   const open =
     request &&
-    (grant.purpose === 'activate'
-      ? request.state === 'awaiting_mfa'
+    (grant.purpose === 'activate' || grant.purpose === 'delegate'
+      ? request.state === 'awaiting_mfa' ||
+        (grant.purpose === 'delegate' && request.state === 'active')
       : grant.purpose === 'extend'
         ? request.state === 'active' &&
           request.extensionStepUp?.askedAt === grant.extension &&

@@ -59,9 +59,8 @@ describe('PIM policy rules', () => {
   });
 
   it('explains what to do about MFA and names unknown rules', () => {
-    // Neither mode: delegated nor approval.stepUp exists yet: the message must not offer them.
     expect(refusal(policyFailed(['MfaRule']), 'activate', 'X')?.message).toBe(
-      "Entra PIM requires multi-factor authentication to activate `X`, and the bot's app sign-in cannot give it. Activate it in the Entra portal (PIM), or ask your identity team to turn off PIM's MFA requirement for activating this role.",
+      "Entra PIM requires multi-factor authentication to activate `X`, and the bot's app sign-in cannot give it. Activate it in the Entra portal (PIM), ask the bot administrators to set `mode: delegated` for it in policy.yaml (your own MFA sign-in then activates it), or ask your identity team to turn off PIM's MFA requirement for activating this role.",
     );
     expect(refusal(policyFailed(['ApprovalRule']), 'activate', 'X')?.message).toContain(
       '`ApprovalRule`',

@@ -9,6 +9,7 @@ import { createCredential } from '../../../adapters/graph/credential.ts';
 import { failureOf } from '../../../adapters/graph/errors.ts';
 import { ALICE, BOB, CAROL, FAST, GROUP, START, useGraph } from './graph-fixture.ts';
 import { addPaymentsGroup, GROUP_REQUESTS, PIM_GROUPS } from './group-fixture.ts';
+import { GROUP_SCOPE, userClient, userToken } from './user-token.ts';
 
 const env = useGraph();
 let client: Client;
@@ -54,7 +55,14 @@ async function refused(call: Promise<unknown>) {
   return { status, code, message };
 }
 
-const post = (b: Record<string, unknown>) => client.api(GROUP_REQUESTS).post(b);
+/** Self actions with the principal's own token (PIM refuses the app's), admin ones as the app. */
+const post = async (b: Record<string, unknown>) =>
+  (String(b.action).startsWith('self')
+    ? userClient(env.graph, await userToken(env.graph, String(b.principalId), true, [GROUP_SCOPE]))
+    : client
+  )
+    .api(GROUP_REQUESTS)
+    .post(b);
 
 describe('schedule requests', () => {
   it("apply PIM's rules for the group and access asked for", async () => {
@@ -108,6 +116,25 @@ describe('schedule requests', () => {
       status: 400,
       code: 'BadRequest',
     });
+  });
+});
+
+describe('self requests', () => {
+  it("need the principal's own token: the app's and someone else's are refused", async () => {
+    const denied = { status: 403, code: 'Authorization_RequestDenied' };
+    expect(await refused(client.api(GROUP_REQUESTS).post(body()))).toMatchObject(denied);
+    const carols = userClient(env.graph, await userToken(env.graph, CAROL, true, [GROUP_SCOPE]));
+    expect(await refused(carols.api(GROUP_REQUESTS).post(body()))).toMatchObject(denied);
+    expect(env.graph.tenant.activeGroupAssignments()).toEqual([]);
+  });
+
+  it("apply PIM's MFA rule to the token's amr", async () => {
+    env.graph.tenant.setGroupPolicy(GROUP, 'member', { mfa: true });
+    const without = userClient(env.graph, await userToken(env.graph, ALICE, false, [GROUP_SCOPE]));
+    expect((await refused(without.api(GROUP_REQUESTS).post(body()))).message).toContain(
+      '"MfaRule"',
+    );
+    expect(await post(body())).toMatchObject({ status: 'Granted', action: 'selfActivate' });
   });
 });
 

@@ -1,0 +1,141 @@
+/**
+ * Delegated mode through Graph (DESIGN.md "Sign-in from chat"): PIM's selfActivate and
+ * selfDeactivate for directory roles and PIM for Groups, each with the requester's own
+ * delegated access token (RoleAssignmentSchedule.ReadWrite.Directory,
+ * PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup). A Graph client is made per call around that one
+ * token and dropped with it, so nothing caches it; it is never logged. PIM's refusals (its own
+ * MFA, justification, ticket and duration rules, eligibility, a pending request) come back as
+ * catalogue errors that tell the person what to do.
+ */
+import type { TokenCredential } from '@azure/identity';
+import { toIsoDuration } from '../../bot/core/domain/duration.ts';
+import type { Target } from '../../bot/core/domain/target.ts';
+import { type AppError, appError } from '../../bot/core/errors.ts';
+import type { DelegatedPrivileges } from '../../bot/core/ports/delegated-privileges.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
+import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
+import { err, ok, type Result } from '../../bot/core/result.ts';
+import { createGraphClient, GRAPH_BASE_URL, type GraphClientOptions } from './client.ts';
+import { failedRules, type GraphFailure } from './errors.ts';
+import { ROLE_MANAGEMENT, type ScheduleRequest } from './graph-types.ts';
+import { PIM_GROUPS } from './group-types.ts';
+import { GraphReader } from './reader.ts';
+
+const REQUESTS = `${ROLE_MANAGEMENT}/roleAssignmentScheduleRequests`;
+const GROUP_REQUESTS = `${PIM_GROUPS}/assignmentScheduleRequests`;
+/** The delegated permissions a person's token needs, per kind (Graph's resource id). */
+export const DIRECTORY_SCOPE = `${GRAPH_BASE_URL}/RoleAssignmentSchedule.ReadWrite.Directory`;
+export const GROUP_SCOPE = `${GRAPH_BASE_URL}/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup`;
+const GRANTED = new Set(['Granted', 'Provisioned', 'PendingProvisioning', 'ScheduleCreated']);
+
+/** Who and what a schedule request is about: a directory role, or a group's membership or ownership. */
+const subject = (principalId: string, target: Target) =>
+  target.kind === 'group'
+    ? { principalId, groupId: target.id, accessId: target.access ?? 'member' }
+    : { principalId, roleDefinitionId: target.id, directoryScopeId: target.scope };
+
+export class GraphDelegated implements DelegatedPrivileges {
+  readonly kinds: ReadonlySet<Target['kind']> = new Set(['directory_role', 'group']);
+  readonly #baseUrl: string;
+  readonly #options: GraphClientOptions;
+  readonly #log: Logger | undefined;
+
+  constructor(baseUrl = GRAPH_BASE_URL, options: GraphClientOptions = {}, log?: Logger) {
+    this.#baseUrl = baseUrl;
+    this.#options = options;
+    this.#log = log;
+  }
+
+  scopeFor(kind: Target['kind']): string | null {
+    return kind === 'directory_role' ? DIRECTORY_SCOPE : kind === 'group' ? GROUP_SCOPE : null;
+  }
+
+  async selfActivate(
+    token: string,
+    grant: GrantRequest,
+  ): Promise<Result<{ readonly endsAt: number }, AppError>> {
+    const { target } = grant;
+    if (!this.kinds.has(target.kind))
+      return err(appError('delegated.kind_unavailable', { role: target.name, kind: target.kind }));
+    const sent = await this.#send(token, target, {
+      action: 'selfActivate',
+      ...subject(grant.principalId, target),
+      justification: grant.justification,
+      ...(grant.ticket
+        ? { ticketInfo: { ticketNumber: grant.ticket, ticketSystem: 'elevate' } }
+        : {}),
+      scheduleInfo: {
+        startDateTime: new Date(grant.startAt).toISOString(),
+        expiration: { type: 'afterDuration', duration: toIsoDuration(grant.durationSeconds) },
+      },
+    });
+    if (!sent.ok) return err(this.#refused(sent.failure, target));
+    const status = sent.request.status;
+    if (status === 'PendingApproval')
+      return err(appError('delegated.pim_approval', { role: target.name }));
+    if (status !== undefined && !GRANTED.has(status))
+      return err(appError('graph.not_granted', { role: target.name, status }));
+    return ok({ endsAt: grant.startAt + grant.durationSeconds * 1000 });
+  }
+
+  async selfDeactivate(
+    token: string,
+    principalId: string,
+    target: Target,
+    requestId: string,
+  ): Promise<Result<void, AppError>> {
+    const sent = await this.#send(token, target, {
+      action: 'selfDeactivate',
+      ...subject(principalId, target),
+      justification: `ended by elevate ${requestId}`,
+    });
+    if (sent.ok || sent.failure.code === 'RoleAssignmentDoesNotExist') return ok(undefined);
+    return err(this.#refused(sent.failure, target));
+  }
+
+  #refused(f: GraphFailure, target: Target): AppError {
+    const role = target.name;
+    if (f.status === 403) return appError('delegated.refused', { role });
+    if (f.code === 'PendingRoleAssignmentRequest' || /pending/i.test(f.code))
+      return appError('delegated.pending_exists', { role });
+    if (f.code === 'RoleAssignmentRequestPolicyValidationFailed') {
+      const rules = failedRules(f.message);
+      // The order a person has to fix things in: eligibility first, text last.
+      if (rules.includes('EligibilityRule')) return appError('delegated.not_eligible', { role });
+      if (rules.includes('MfaRule')) return appError('delegated.mfa_required', { role });
+      if (rules.includes('ExpirationRule'))
+        return appError('delegated.duration_rejected', { role });
+      if (rules.includes('JustificationRule'))
+        return appError('delegated.justification_required', { role });
+      if (rules.includes('TicketingRule')) return appError('delegated.ticket_required', { role });
+      return appError('graph.policy_rejected', { role, rules });
+    }
+    this.#log?.warn(
+      { code: f.code, status: f.status, detail: f.message, role: target.id },
+      'Entra refused a self-service PIM request',
+    );
+    return appError('graph.rejected', { role, code: f.code });
+  }
+
+  async #send(
+    token: string,
+    target: Target,
+    body: Record<string, unknown>,
+  ): Promise<{ ok: true; request: ScheduleRequest } | { ok: false; failure: GraphFailure }> {
+    // A credential that only ever hands out this one token, for this one call.
+    const credential: TokenCredential = {
+      getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 60_000 }),
+    };
+    const reader = new GraphReader(
+      createGraphClient(credential, { ...this.#options, baseUrl: this.#baseUrl }),
+      this.#baseUrl,
+      this.#log,
+    );
+    try {
+      const path = target.kind === 'group' ? GROUP_REQUESTS : REQUESTS;
+      return { ok: true, request: await reader.client.api(path).post(body) };
+    } catch (error) {
+      return { ok: false, failure: reader.failureOrThrow(error) };
+    }
+  }
+}

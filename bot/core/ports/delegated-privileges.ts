@@ -1,0 +1,29 @@
+/**
+ * Delegated mode (DESIGN.md "Sign-in from chat"): PIM's self-service calls made with the
+ * requester's own access token from a sign-in, so PIM itself checks eligibility, MFA and
+ * approval, and the bot needs no write permission. The token is used for the one call and
+ * dropped: an adapter never keeps, caches or logs it.
+ */
+import type { Target } from '../domain/target.ts';
+import type { AppError } from '../errors.ts';
+import type { Result } from '../result.ts';
+import type { GrantRequest } from './privilege-provider.ts';
+
+export interface DelegatedPrivileges {
+  /** The kinds of target this adapter can self-activate (directory roles only, for now). */
+  readonly kinds: ReadonlySet<Target['kind']>;
+  /** The scope the access token must carry for `kind` (added to the sign-in). */
+  scopeFor(kind: Target['kind']): string | null;
+  /** selfActivate for `grant.principalId`, who is the person the token was issued to. */
+  selfActivate(
+    token: string,
+    grant: GrantRequest,
+  ): Promise<Result<{ readonly endsAt: number }, AppError>>;
+  /** selfDeactivate; an assignment that is gone already counts as done. */
+  selfDeactivate(
+    token: string,
+    principalId: string,
+    target: Target,
+    requestId: string,
+  ): Promise<Result<void, AppError>>;
+}

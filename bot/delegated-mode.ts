@@ -1,0 +1,57 @@
+/**
+ * Delegated mode at start-up (README, "Delegated mode"): whether policy.yaml uses it, and a
+ * warning when the app registration still holds the directory-role write permissions that
+ * delegated mode makes unnecessary, so the bot's identity stays Tier-0 for no reason. The
+ * app's permissions are read from the `roles` claim of its own Graph access token; the token
+ * is decoded for that claim only and dropped.
+ */
+import type { TokenCredential } from '@azure/identity';
+import type { Policy } from './core/domain/policy.ts';
+import type { Logger } from './core/ports/logger.ts';
+
+/** Write permissions for directory roles, which a bot whose roles are all delegated never uses. */
+export const DIRECTORY_WRITE_PERMISSIONS = [
+  'RoleManagement.ReadWrite.Directory',
+  'RoleAssignmentSchedule.ReadWrite.Directory',
+];
+
+export const usesDelegatedMode = (policy: Policy): boolean =>
+  policy.defaults.mode === 'delegated' ||
+  [...policy.roles.values()].some((r) => r.policy.mode === 'delegated');
+
+/** Every directory role is delegated: the defaults (roles not listed) and each listed role. */
+export const directoryRolesDelegated = (policy: Policy): boolean =>
+  policy.defaults.mode === 'delegated' &&
+  [...policy.roles.values()].every((r) => r.policy.mode === 'delegated');
+
+/** The application permissions in an Entra access token's `roles` claim; empty if unreadable. */
+export function tokenRoles(token: string): string[] {
+  try {
+    const claims: unknown = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'),
+    );
+    const roles = (claims as { roles?: unknown }).roles;
+    return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export async function warnOfWritePermissions(
+  credential: TokenCredential,
+  graphBaseUrl: string | undefined,
+  policy: Policy,
+  log: Logger,
+): Promise<string[]> {
+  if (!directoryRolesDelegated(policy)) return [];
+  const origin = new URL(graphBaseUrl ?? 'https://graph.microsoft.com').origin;
+  const token = await credential.getToken(`${origin}/.default`).catch(() => null);
+  if (!token) return []; // The first Graph call reports a sign-in failure in its own words.
+  const extra = tokenRoles(token.token).filter((r) => DIRECTORY_WRITE_PERMISSIONS.includes(r));
+  if (extra.length > 0)
+    log.warn(
+      { permissions: extra },
+      `every directory role is in delegated mode, yet the app registration still holds ${extra.join(' and ')}: the requester's own sign-in activates, so remove these application permissions and keep the app read-only (README, "Delegated mode")`,
+    );
+  return extra;
+}

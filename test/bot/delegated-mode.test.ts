@@ -1,0 +1,79 @@
+/**
+ * The start-up check of delegated mode: with every directory role delegated, the app's own
+ * write permissions (read from its access token's `roles` claim) draw a warning; a read-only
+ * app registration, or a policy that still activates some role in app mode, does not.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCredential } from '../../adapters/graph/credential.ts';
+import type { Logger } from '../../bot/core/ports/logger.ts';
+import { warnOfWritePermissions } from '../../bot/delegated-mode.ts';
+import { MINIMAL, parsed } from '../policy/helpers.ts';
+import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
+
+let graph: GraphStandIn;
+beforeAll(async () => {
+  graph = await startGraphStandIn();
+});
+afterAll(async () => {
+  await graph?.close();
+});
+
+function recorder(): { log: Logger; warnings: string[] } {
+  const warnings: string[] = [];
+  const log: Logger = {
+    debug: () => {},
+    info: () => {},
+    error: () => {},
+    warn: (a: object | string, b?: string) => {
+      warnings.push(typeof a === 'string' ? a : (b ?? ''));
+    },
+    child: () => log,
+  };
+  return { log, warnings };
+}
+
+/** A fresh credential: a token carries the permissions consented when it was issued. */
+const credential = () =>
+  createCredential({
+    tenantId: graph.tenantId,
+    clientId: graph.clientId,
+    clientSecret: graph.clientSecret,
+    authorityHost: graph.authorityHost,
+  });
+
+const allDelegated = parsed([
+  ...MINIMAL,
+  '  mode: delegated',
+  'roles:',
+  '  Exchange Administrator: {}',
+]);
+
+describe('delegated mode at start-up', () => {
+  it('warns of write permissions the app no longer needs, naming them', async () => {
+    graph.tenant.grantPermissions(['RoleManagement.ReadWrite.Directory', 'User.Read.All']);
+    const { log, warnings } = recorder();
+    const extra = await warnOfWritePermissions(credential(), graph.graphBaseUrl, allDelegated, log);
+    expect(extra).toEqual(['RoleManagement.ReadWrite.Directory']);
+    expect(warnings.join('\n')).toContain('remove these application permissions');
+  });
+
+  it('is quiet for a read-only app, and while some role is still in app mode', async () => {
+    graph.tenant.revokePermission('RoleManagement.ReadWrite.Directory');
+    graph.tenant.revokePermission('RoleAssignmentSchedule.ReadWrite.Directory');
+    const quiet = recorder();
+    expect(
+      await warnOfWritePermissions(credential(), graph.graphBaseUrl, allDelegated, quiet.log),
+    ).toEqual([]);
+    graph.tenant.grantPermissions(['RoleManagement.ReadWrite.Directory']);
+    const mixed = parsed([
+      ...MINIMAL,
+      '  mode: delegated',
+      'roles:',
+      '  Exchange Administrator: { mode: app }',
+    ]);
+    expect(
+      await warnOfWritePermissions(credential(), graph.graphBaseUrl, mixed, quiet.log),
+    ).toEqual([]);
+    expect(quiet.warnings).toEqual([]);
+  });
+});

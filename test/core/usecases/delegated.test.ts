@@ -1,0 +1,154 @@
+/**
+ * Delegated mode in the core, on the in-memory ports: an approved delegated request waits for
+ * the requester's `delegate` sign-in and is activated only with the token it brings, never by
+ * the app's own grant (not on a retry either); early end asks for a fresh sign-in; expiry is
+ * Entra's, so the expire job removes nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemorySignInStore } from '../../../adapters/signin/store.ts';
+import { roleTargets } from '../../../bot/core/commands/command.ts';
+import type { Policy } from '../../../bot/core/domain/policy.ts';
+import type { Target } from '../../../bot/core/domain/target.ts';
+import type { DelegatedPrivileges } from '../../../bot/core/ports/delegated-privileges.ts';
+import type { PrivilegeProvider } from '../../../bot/core/ports/privilege-provider.ts';
+import type { SignInGrant } from '../../../bot/core/ports/sign-in.ts';
+import { ok } from '../../../bot/core/result.ts';
+import { activate } from '../../../bot/core/usecases/activate.ts';
+import { approve } from '../../../bot/core/usecases/decide.ts';
+import { delegatedSignIn } from '../../../bot/core/usecases/delegated.ts';
+import type { CoreDeps } from '../../../bot/core/usecases/deps.ts';
+import { end } from '../../../bot/core/usecases/end.ts';
+import { applyTransition } from '../../../bot/core/usecases/record.ts';
+import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
+import { people, roles, testPolicy, testTenant } from '../../support/tenant.ts';
+
+const input: SubmitInput = {
+  requester: people.alice,
+  platform: 'slack',
+  targets: roleTargets([roles.exchange]),
+  scope: '/',
+  durationSeconds: 3600,
+  startAt: null,
+  ticket: null,
+  reason: 'fixing mail flow INC-4711',
+};
+
+function delegatedPolicy(): Policy {
+  const roleMap = new Map(
+    [...testPolicy.roles].map(([name, r]) => [
+      name,
+      { ...r, policy: { ...r.policy, mode: 'delegated' as const } },
+    ]),
+  );
+  return { ...testPolicy, defaults: { ...testPolicy.defaults, mode: 'delegated' }, roles: roleMap };
+}
+
+function world() {
+  const t = testTenant(null, delegatedPolicy());
+  const links: SignInGrant[] = [];
+  const appCalls: string[] = [];
+  const selfCalls: string[] = [];
+  // The app's own grant and removal are recorded: delegated mode must never use them.
+  const privileges = new Proxy(t.deps.privileges, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target) as unknown;
+      if (typeof value !== 'function') return value;
+      const fn = value.bind(target) as (...a: unknown[]) => unknown;
+      return prop === 'activate' || prop === 'deactivate' || prop === 'extend'
+        ? (...a: unknown[]) => {
+            appCalls.push(String(prop));
+            return fn(...a);
+          }
+        : fn;
+    },
+  }) as PrivilegeProvider;
+  const delegated: DelegatedPrivileges = {
+    kinds: new Set<Target['kind']>(['directory_role', 'group']),
+    scopeFor: () => 'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory',
+    selfActivate: async (token, grant) => {
+      selfCalls.push(`activate ${token} ${grant.principalId} ${grant.target.name}`);
+      return ok({ endsAt: grant.startAt + grant.durationSeconds * 1000 });
+    },
+    selfDeactivate: async (token, principalId, target) => {
+      selfCalls.push(`deactivate ${token} ${principalId} ${target.name}`);
+      return ok(undefined);
+    },
+  };
+  const deps: CoreDeps = {
+    ...t.deps,
+    privileges,
+    delegated,
+    signIn: {
+      links: {
+        create: async (grant) => {
+          links.push(grant);
+          return `https://elevate.example/auth/start?t=${links.length}`;
+        },
+      },
+      proofs: new MemorySignInStore(() => t.clock.now()),
+    },
+  };
+  return { ...t, deps, links, appCalls, selfCalls };
+}
+
+async function approved(w: ReturnType<typeof world>): Promise<string> {
+  const submitted = await submit(w.deps, input);
+  if (!submitted.ok) throw new Error(submitted.error.message);
+  const done = await approve(w.deps, submitted.value.id, people.bob);
+  if (!done.ok) throw new Error(done.error.message);
+  return done.value.id;
+}
+
+const grantFor = (requestId: string): SignInGrant => ({
+  requestId,
+  person: people.alice,
+  purpose: 'delegate',
+});
+
+describe('delegated mode', () => {
+  it("waits for the requester's sign-in, then activates with that token only", async () => {
+    const w = world();
+    const id = await approved(w);
+    const waiting = await activate(w.deps, id);
+    expect(waiting.ok && waiting.value.state).toBe('awaiting_mfa');
+    // A retried job finds it waiting: still nothing granted.
+    const again = await activate(w.deps, id);
+    expect(again.ok && again.value.state).toBe('awaiting_mfa');
+    const active = await delegatedSignIn(w.deps, grantFor(id), 'token-1');
+    expect(active.ok && active.value.state).toBe('active');
+    expect(w.selfCalls).toEqual([`activate token-1 ${people.alice.id} Exchange Administrator`]);
+    expect(w.appCalls).toEqual([]);
+  });
+
+  it('ends early only with a fresh sign-in, and leaves expiry to Entra', async () => {
+    const w = world();
+    const id = await approved(w);
+    await activate(w.deps, id);
+    await delegatedSignIn(w.deps, grantFor(id), 'token-1');
+    const asked = await end(w.deps, id, 'deactivated', people.alice);
+    expect(!asked.ok && asked.error.code).toBe('delegated.sign_in_needed');
+    expect(!asked.ok && asked.error.link?.url).toMatch(/auth\/start/);
+    expect(w.links.at(-1)?.purpose).toBe('delegate');
+    expect((await w.deps.store.get(id))?.state).toBe('active');
+    const ended = await delegatedSignIn(w.deps, grantFor(id), 'token-2');
+    expect(ended.ok && ended.value.state).toBe('ended');
+    expect(w.selfCalls.at(-1)).toBe(`deactivate token-2 ${people.alice.id} Exchange Administrator`);
+
+    const other = await approved(w);
+    await activate(w.deps, other);
+    await delegatedSignIn(w.deps, grantFor(other), 'token-3');
+    const expired = await end(w.deps, other, 'expired', null);
+    expect(expired.ok && expired.value.state).toBe('ended');
+    expect(w.appCalls).toEqual([]);
+  });
+
+  it('an interrupted activation is not picked up by the app: it fails and says why', async () => {
+    const w = world();
+    const id = await approved(w);
+    // As if a worker died between `activating` and the grant: the retry has no token.
+    await applyTransition(w.deps, id, { type: 'start_activation' }, 'grant.activating', null);
+    const resumed = await activate(w.deps, id, { resume: true });
+    expect(resumed.ok && resumed.value.failure?.code).toBe('delegated.token_missing');
+    expect(w.appCalls).toEqual([]);
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * Delegated mode from Slack, end to end: the running bot, the real Bolt, MSAL and Graph client
+ * against the Slack and Entra stand-ins. The requester's own sign-in activates the role with
+ * PIM's selfActivate (the stand-in refuses it with the app's token), PIM's own MFA rule
+ * applies to that sign-in, and ending early asks for a fresh sign-in and calls selfDeactivate.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockActionBody, postToBot } from '../standins/slack/index.ts';
+import { waitFor } from '../support/wait.ts';
+import { finishSignIn, signInLink, signInThrough, startSignIn } from './sign-in.ts';
+import { ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
+
+const POLICY = `
+defaults:
+  maxDuration: 8h
+  approval: { approvers: [bob@contoso.com], quorum: 1, timeout: 1h }
+  justification: { required: true, minLength: 10 }
+roles:
+  Exchange Administrator: { mode: delegated, approval: { required: false } }
+  Global Administrator: { mode: delegated, approval: { required: false } }
+  Security Administrator: { mode: delegated }
+  Helpdesk Administrator: { mode: delegated, approval: { required: false } }
+groups:
+  Payments Oncall: { mode: delegated, approval: { required: false } }
+channels:
+  security: { slack: C0SECURITY }
+  approvals: { slack: C0APPROVALS }
+`;
+
+let world: World;
+beforeAll(async () => {
+  world = await startWorld({ policy: POLICY });
+  // PIM's own rule for Global Administrator: MFA at activation.
+  world.graph.tenant.setPolicy(ROLES.global.id, { mfa: true });
+  // PIM's own approval for Helpdesk Administrator, by Bob.
+  world.graph.tenant.setPolicy(ROLES.helpdesk.id, { approval: true, approvers: [TENANT.bob.id] });
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+type Person = (typeof TENANT)[keyof typeof TENANT];
+const requestIdIn = (text: string) => /R[0-9A-Z]{7,}/.exec(text)?.[0] ?? '';
+const textOf = (m: { text: string; blocks: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks)}`;
+const dmTo = (p: Person) => world.slack.messagesIn(world.slack.dmOf(p.slack)).map(textOf);
+const command = (who: Person, text: string) => slashCommand(world, who, text);
+const state = async (id: string) => (await world.app.deps.store.get(id))?.state;
+const granted = (roleId: string) =>
+  world.graph.tenant
+    .activeAssignments()
+    .some((a) => a.principalId === TENANT.alice.id && a.roleDefinitionId === roleId);
+/** PIM's record of schedule requests for a role: action and status. */
+const pimRequests = (roleId: string) =>
+  (world.graph.tenant.requests() as { action: string; status: string; roleDefinitionId: string }[])
+    .filter((r) => r.roleDefinitionId === roleId)
+    .map((r) => `${r.action}:${r.status}`);
+
+async function newLinkForAlice(before: number): Promise<string> {
+  return waitFor(
+    () => {
+      const fresh = dmTo(TENANT.alice).slice(before);
+      for (let i = fresh.length - 1; i >= 0; i--) {
+        const link = signInLink(fresh[i] ?? '');
+        if (link) return link;
+      }
+      return undefined;
+    },
+    10_000,
+    'sign-in link in the requester DM',
+  );
+}
+
+async function ask(text: string): Promise<{ id: string; link: string }> {
+  const before = dmTo(TENANT.alice).length;
+  const id = requestIdIn(await command(TENANT.alice, text));
+  expect(id).not.toBe('');
+  const link = await newLinkForAlice(before);
+  await waitFor(async () => (await state(id)) === 'awaiting_mfa', 5_000, 'awaiting_mfa');
+  return { id, link };
+}
+
+const alice = (mfa: boolean) => ({ user: TENANT.alice.upn, mfa });
+
+describe('Slack delegated mode', () => {
+  let activeId = '';
+
+  it("activates with the requester's own sign-in through selfActivate, asking for the delegated scope", async () => {
+    const { id, link } = await ask('Exchange Administrator 1h fixing mail flow INC-4711');
+    expect(granted(ROLES.exchange.id)).toBe(false);
+    const started = await startSignIn(link, world.app.url);
+    expect(started.status).toBe(302);
+    const scope = new URL(started.authorize ?? '').searchParams.get('scope') ?? '';
+    expect(scope.split(' ')).toContain(
+      'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory',
+    );
+    const done = await finishSignIn(started.authorize ?? '', world.app.url, alice(false));
+    expect(done.status).toBe(200);
+    expect(done.page).toContain('PIM activated your role');
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(granted(ROLES.exchange.id)).toBe(true);
+    // Only a self-activation: the bot's app identity assigned nothing.
+    expect(pimRequests(ROLES.exchange.id)).toEqual(['selfActivate:Granted']);
+    activeId = id;
+  });
+
+  it('ends early only after a fresh sign-in, with selfDeactivate', async () => {
+    expect(await command(TENANT.alice, `extend ${activeId} 30m`)).toContain(
+      'does not extend delegated grants yet',
+    );
+    const reply = await command(TENANT.alice, `deactivate ${activeId}`);
+    expect(reply).toContain('needs a fresh Entra sign-in');
+    const link = signInLink(reply);
+    expect(link).not.toBeNull();
+    expect(await state(activeId)).toBe('active');
+    expect(granted(ROLES.exchange.id)).toBe(true);
+    const done = await signInThrough(link ?? '', world.app.url, alice(false));
+    expect(done.page).toContain('PIM ended your grant');
+    await waitFor(async () => (await state(activeId)) === 'ended', 10_000, 'ended');
+    expect(granted(ROLES.exchange.id)).toBe(false);
+    expect(pimRequests(ROLES.exchange.id)).toEqual([
+      'selfActivate:Granted',
+      'selfDeactivate:Revoked',
+    ]);
+  });
+
+  it("reports PIM's MFA rule when the sign-in did not use MFA, and says what to do", async () => {
+    const { id, link } = await ask('Global Administrator 1h rotating the break glass INC-4712');
+    const before = dmTo(TENANT.alice).length;
+    const done = await signInThrough(link, world.app.url, alice(false));
+    expect(done.page).toContain('PIM did not activate the role');
+    await waitFor(async () => (await state(id)) === 'failed', 10_000, 'failed');
+    expect(granted(ROLES.global.id)).toBe(false);
+    const told = await waitFor(
+      () =>
+        dmTo(TENANT.alice)
+          .slice(before)
+          .find((m) => m.includes('multi-factor')),
+      10_000,
+      'the refusal in the DM',
+    );
+    expect(told).toContain('choose MFA when you sign in');
+  });
+
+  it('activates with MFA where PIM asks for it', async () => {
+    const { id, link } = await ask('Global Administrator 1h rotating the break glass INC-4713');
+    await signInThrough(link, world.app.url, alice(true));
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(granted(ROLES.global.id)).toBe(true);
+  });
+
+  it('activates group membership with selfActivate and the PIM for Groups scope', async () => {
+    const { id, link } = await ask('group Payments Oncall 1h payments failing INC-4715');
+    const started = await startSignIn(link, world.app.url);
+    const scope = new URL(started.authorize ?? '').searchParams.get('scope') ?? '';
+    expect(scope.split(' ')).toContain(
+      'https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+    );
+    await finishSignIn(started.authorize ?? '', world.app.url, alice(true));
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(
+      (world.graph.tenant.groupRequests() as { action: string; status: string }[]).map(
+        (r) => `${r.action}:${r.status}`,
+      ),
+    ).toEqual(['selfActivate:Granted']);
+    expect(world.graph.tenant.activeGroupAssignments().map((a) => a.principalId)).toEqual([
+      TENANT.alice.id,
+    ]);
+  });
+
+  it('says so when PIM holds the activation for its own approvers, and when one is pending already', async () => {
+    const refusal = async (text: string) => {
+      const { id, link } = await ask(text);
+      const before = dmTo(TENANT.alice).length;
+      await signInThrough(link, world.app.url, alice(true));
+      await waitFor(async () => (await state(id)) === 'failed', 10_000, 'failed');
+      return waitFor(
+        () =>
+          dmTo(TENANT.alice)
+            .slice(before)
+            .find((m) => m.includes('Entra PIM')),
+        10_000,
+        'the answer in the DM',
+      );
+    };
+    expect(await refusal('Helpdesk Administrator 1h resetting a password INC-4716')).toContain(
+      'for its own approvers',
+    );
+    expect(granted(ROLES.helpdesk.id)).toBe(false);
+    expect(await refusal('Helpdesk Administrator 1h resetting a password INC-4717')).toContain(
+      'already holds a pending activation request',
+    );
+    expect(pimRequests(ROLES.helpdesk.id)).toEqual(['selfActivate:PendingApproval']);
+  });
+
+  it('is approved in chat first, then the requester signs in', async () => {
+    const before = dmTo(TENANT.alice).length;
+    const id = requestIdIn(
+      await command(TENANT.alice, 'Security Administrator 1h checking an alert INC-4714'),
+    );
+    await waitFor(async () => (await state(id)) === 'pending_approval', 5_000, 'pending');
+    const card = await waitFor(
+      () =>
+        world.slack.messagesIn('C0APPROVALS').find((m) => JSON.stringify(m.blocks).includes(id)),
+      5_000,
+      'approval card',
+    );
+    const body = blockActionBody({
+      userId: TENANT.bob.slack,
+      teamId: world.slack.teamId,
+      actionId: 'elevate_approve',
+      value: id,
+      channelId: 'C0APPROVALS',
+      messageTs: card.ts,
+      responseUrl: world.slack.responseUrl(),
+      triggerId: world.slack.triggerId(),
+    });
+    const events = `${world.app.url}/slack/events`;
+    expect((await postToBot(events, world.slack.signingSecret, body)).status).toBe(200);
+    await waitFor(async () => (await state(id)) === 'awaiting_mfa', 10_000, 'awaiting sign-in');
+    const link = await newLinkForAlice(before);
+    await signInThrough(link, world.app.url, alice(false));
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(pimRequests(ROLES.security.id)).toEqual(['selfActivate:Granted']);
+  });
+});
