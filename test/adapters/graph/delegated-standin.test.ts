@@ -2,51 +2,15 @@
  * The simulated tenant's self-activation as PIM does it: only with the person's own delegated
  * token (the code flow), never the app's; PIM's MFA rule read from the token's `amr`.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ALICE, CAROL, EXCHANGE, START, useGraph } from './graph-fixture.ts';
+import { userToken as delegatedToken } from './user-token.ts';
 
 const env = useGraph();
 const REQUESTS = '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests';
-const SCOPE =
-  'openid profile https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory';
-
 /** A person's delegated token through the stand-in's authorize and token endpoints. */
-async function userToken(user: string, mfa: boolean): Promise<string> {
-  const g = env.graph;
-  const verifier = randomBytes(32).toString('base64url');
-  const redirect = 'https://elevate.contoso.example/auth/callback';
-  const authorize = new URL(`${g.authorityHost}/${g.tenantId}/oauth2/v2.0/authorize`);
-  for (const [k, v] of Object.entries({
-    client_id: g.clientId,
-    redirect_uri: redirect,
-    response_type: 'code',
-    scope: SCOPE,
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-    sim_user: user,
-    sim_mfa: mfa ? 'yes' : 'no',
-  }))
-    authorize.searchParams.set(k, v);
-  const back = (await fetch(authorize, { redirect: 'manual' })).headers.get('location') ?? '';
-  const code = new URL(back).searchParams.get('code') ?? '';
-  const res = await fetch(`${g.authorityHost}/${g.tenantId}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      client_id: g.clientId,
-      client_secret: g.clientSecret,
-      code,
-      redirect_uri: redirect,
-      code_verifier: verifier,
-      scope: SCOPE,
-    }),
-  });
-  const body = (await res.json()) as { access_token: string; scope: string };
-  expect(body.scope).toContain('RoleAssignmentSchedule.ReadWrite.Directory');
-  return body.access_token;
-}
+const userToken = (user: string, mfa: boolean): Promise<string> =>
+  delegatedToken(env.graph, user, mfa);
 
 async function appToken(): Promise<string> {
   const g = env.graph;
