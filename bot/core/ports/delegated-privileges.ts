@@ -9,6 +9,21 @@ import type { AppError } from '../errors.ts';
 import type { Result } from '../result.ts';
 import type { GrantRequest } from './privilege-provider.ts';
 
+/**
+ * PIM's own approval of a self-activation: the request came back `PendingApproval`, with the
+ * approval's id and the approvers PIM's policy names (object ids, from the approval rule).
+ */
+export interface PimApproval {
+  readonly approvalId: string;
+  readonly approverIds: readonly string[];
+}
+
+/** What PIM says of a self-activation when it is read again (with the app's read permission). */
+export interface SelfActivationState {
+  readonly state: 'pending_approval' | 'granted' | 'denied' | 'unknown';
+  readonly endsAt?: number;
+}
+
 export interface DelegatedPrivileges {
   /** The kinds of target this adapter can self-activate (directory roles only, for now). */
   readonly kinds: ReadonlySet<Target['kind']>;
@@ -18,7 +33,24 @@ export interface DelegatedPrivileges {
   selfActivate(
     token: string,
     grant: GrantRequest,
-  ): Promise<Result<{ readonly endsAt: number }, AppError>>;
+  ): Promise<Result<{ readonly endsAt: number; readonly pendingApproval?: PimApproval }, AppError>>;
+  /**
+   * An approver's decision recorded in PIM with the approver's own delegated token (Graph
+   * `roleAssignmentApprovals/{id}/steps/{id}`, the ARM approvals API for Azure roles).
+   */
+  reviewApproval?(
+    token: string,
+    target: Target,
+    approvalId: string,
+    decision: 'approve' | 'deny',
+    justification: string,
+  ): Promise<Result<void, AppError>>;
+  /** PIM's current state of the self-activation this request made (the card follows it). */
+  activationState?(
+    principalId: string,
+    target: Target,
+    requestId: string,
+  ): Promise<Result<SelfActivationState, AppError>>;
   /** selfDeactivate; an assignment that is gone already counts as done. */
   selfDeactivate(
     token: string,
