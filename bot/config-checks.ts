@@ -3,7 +3,7 @@
  * these say no to combinations that would expose the bot or its Redis), and the masking that
  * keeps secrets out of their messages.
  */
-import type { Env } from './config.ts';
+import type { Env } from './config-schema.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
