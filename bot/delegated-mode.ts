@@ -1,7 +1,7 @@
 /**
  * Delegated mode at start-up (README, "Delegated mode"): whether policy.yaml uses it, and a
- * warning when the app registration still holds the directory-role write permissions that
- * delegated mode makes unnecessary, so the bot's identity stays Tier-0 for no reason. The
+ * warning when the app registration still holds the write permissions (directory roles, PIM
+ * for Groups) that delegated mode makes unnecessary, so the bot's identity stays Tier-0 for no reason. The
  * app's permissions are read from the `roles` claim of its own Graph access token; the token
  * is decoded for that claim only and dropped.
  */
@@ -15,14 +15,27 @@ export const DIRECTORY_WRITE_PERMISSIONS = [
   'RoleAssignmentSchedule.ReadWrite.Directory',
 ];
 
+/** Write permissions for PIM for Groups, which a bot whose groups are all delegated never uses. */
+export const GROUP_WRITE_PERMISSIONS = [
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'PrivilegedAccess.ReadWrite.AzureADGroup',
+];
+
 export const usesDelegatedMode = (policy: Policy): boolean =>
   policy.defaults.mode === 'delegated' ||
-  [...policy.roles.values()].some((r) => r.policy.mode === 'delegated');
+  [...policy.roles.values(), ...(policy.groups?.values() ?? [])].some(
+    (r) => r.policy.mode === 'delegated',
+  );
 
 /** Every directory role is delegated: the defaults (roles not listed) and each listed role. */
 export const directoryRolesDelegated = (policy: Policy): boolean =>
   policy.defaults.mode === 'delegated' &&
   [...policy.roles.values()].every((r) => r.policy.mode === 'delegated');
+
+/** Groups are served only when listed under `groups:`: every one listed is delegated. */
+export const groupsDelegated = (policy: Policy): boolean =>
+  (policy.groups?.size ?? 0) > 0 &&
+  [...(policy.groups?.values() ?? [])].every((g) => g.policy.mode === 'delegated');
 
 /** The application permissions in an Entra access token's `roles` claim; empty if unreadable. */
 export function tokenRoles(token: string): string[] {
@@ -37,21 +50,31 @@ export function tokenRoles(token: string): string[] {
   }
 }
 
+/**
+ * The write permissions the app holds that its policy never uses: those of directory roles
+ * when every directory role is delegated, those of PIM for Groups when every listed group is.
+ * Azure roles are granted through Azure RBAC on the app, not through these permissions, so a
+ * token cannot show them.
+ */
 export async function warnOfWritePermissions(
   credential: TokenCredential,
   graphBaseUrl: string | undefined,
   policy: Policy,
   log: Logger,
 ): Promise<string[]> {
-  if (!directoryRolesDelegated(policy)) return [];
+  const unused = [
+    ...(directoryRolesDelegated(policy) ? DIRECTORY_WRITE_PERMISSIONS : []),
+    ...(groupsDelegated(policy) ? GROUP_WRITE_PERMISSIONS : []),
+  ];
+  if (unused.length === 0) return [];
   const origin = new URL(graphBaseUrl ?? 'https://graph.microsoft.com').origin;
   const token = await credential.getToken(`${origin}/.default`).catch(() => null);
   if (!token) return []; // The first Graph call reports a sign-in failure in its own words.
-  const extra = tokenRoles(token.token).filter((r) => DIRECTORY_WRITE_PERMISSIONS.includes(r));
+  const extra = tokenRoles(token.token).filter((r) => unused.includes(r));
   if (extra.length > 0)
     log.warn(
       { permissions: extra },
-      `every directory role is in delegated mode, yet the app registration still holds ${extra.join(' and ')}: the requester's own sign-in activates, so remove these application permissions and keep the app read-only (README, "Delegated mode")`,
+      `the roles and groups these permissions serve are all in delegated mode, yet the app registration still holds ${extra.join(' and ')}: the requester's own sign-in activates, so remove these application permissions and keep the app read-only (README, "Delegated mode")`,
     );
   return extra;
 }

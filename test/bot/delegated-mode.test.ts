@@ -1,12 +1,13 @@
 /**
- * The start-up check of delegated mode: with every directory role delegated, the app's own
- * write permissions (read from its access token's `roles` claim) draw a warning; a read-only
- * app registration, or a policy that still activates some role in app mode, does not.
+ * The start-up check of delegated mode: with every directory role (or every listed group)
+ * delegated, the app's own write permissions for that kind (read from its access token's
+ * `roles` claim) draw a warning; a read-only app registration, or a policy that still
+ * activates some role or group in app mode, does not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredential } from '../../adapters/graph/credential.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
-import { warnOfWritePermissions } from '../../bot/delegated-mode.ts';
+import { usesDelegatedMode, warnOfWritePermissions } from '../../bot/delegated-mode.ts';
 import { MINIMAL, parsed } from '../policy/helpers.ts';
 import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
 
@@ -73,6 +74,29 @@ describe('delegated mode at start-up', () => {
     ]);
     expect(
       await warnOfWritePermissions(credential(), graph.graphBaseUrl, mixed, quiet.log),
+    ).toEqual([]);
+    expect(quiet.warnings).toEqual([]);
+  });
+
+  it('warns of the PIM for Groups write permission when every listed group is delegated', async () => {
+    graph.tenant.revokePermission('RoleManagement.ReadWrite.Directory');
+    graph.tenant.grantPermissions(['PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup']);
+    const groupsOnly = parsed([...MINIMAL, 'groups:', '  Tier 1 Operators: { mode: delegated }']);
+    expect(usesDelegatedMode(groupsOnly)).toBe(true);
+    const { log, warnings } = recorder();
+    expect(await warnOfWritePermissions(credential(), graph.graphBaseUrl, groupsOnly, log)).toEqual(
+      ['PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup'],
+    );
+    expect(warnings.join('\n')).toContain('PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup');
+    const mixedGroups = parsed([
+      ...MINIMAL,
+      'groups:',
+      '  Tier 1 Operators: { mode: delegated }',
+      '  Tier 2 Operators: {}',
+    ]);
+    const quiet = recorder();
+    expect(
+      await warnOfWritePermissions(credential(), graph.graphBaseUrl, mixedGroups, quiet.log),
     ).toEqual([]);
     expect(quiet.warnings).toEqual([]);
   });
