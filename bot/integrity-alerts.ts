@@ -18,6 +18,7 @@ const WHAT = {
   'sign-in': 'A sign-in link or MFA proof',
   job: 'A job payload',
   audit: 'The audit trail',
+  review: 'An eligibility review',
 } as const;
 
 export function alertOnRefusals(

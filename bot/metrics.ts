@@ -5,6 +5,7 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SecurityAlert } from './core/domain/alert.ts';
+import type { Review, ReviewChange } from './core/domain/review.ts';
 import type { AccessRequest } from './core/domain/request.ts';
 import type { Notifier, RequestChange } from './core/ports/notifier.ts';
 import { VERSION } from './settings-help.ts';
@@ -97,5 +98,9 @@ export class OutcomeCounter implements Notifier {
 
   async securityAlert(alert: SecurityAlert): Promise<void> {
     this.#metrics.alerts.inc({ kind: alert.kind });
+  }
+
+  async reviewChanged(_review: Review, change: ReviewChange): Promise<void> {
+    this.#metrics.outcomes.inc({ outcome: `review_${change}` });
   }
 }

@@ -1,5 +1,6 @@
 import type { SecurityAlert } from './core/domain/alert.ts';
 import type { AccessRequest } from './core/domain/request.ts';
+import type { Review, ReviewChange } from './core/domain/review.ts';
 import type { Logger } from './core/ports/logger.ts';
 import type { Notifier, RequestChange } from './core/ports/notifier.ts';
 
@@ -24,6 +25,10 @@ export class FanOutNotifier implements Notifier {
 
   async securityAlert(alert: SecurityAlert): Promise<void> {
     await this.#each((n) => n.securityAlert(alert), { alert: alert.key });
+  }
+
+  async reviewChanged(review: Review, change: ReviewChange): Promise<void> {
+    await this.#each((n) => n.reviewChanged(review, change), { review: review.id, change });
   }
 
   async #each(call: (n: Notifier) => Promise<void>, context: Record<string, unknown>) {

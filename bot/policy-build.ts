@@ -3,7 +3,9 @@
  * merged over them (policy-defaults.ts), then the rules that span fields (policy-checks.ts).
  * Problems come back as values with the field's path; policy-file.ts gives them positions.
  */
+import { formatDuration } from './core/domain/duration.ts';
 import type { AlertsPolicy, BreakglassPolicy, Policy, RoleOverride } from './core/domain/policy.ts';
+import type { ReviewedTarget, ReviewsPolicy } from './core/domain/review.ts';
 import { err, ok, type Result } from './core/result.ts';
 import { checkRoleNames, checkRolePolicy, type PolicyIssue } from './policy-checks.ts';
 import {
@@ -65,6 +67,7 @@ export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
     cooldown: alertsFile.cooldown ?? BUILT_IN_ALERTS.cooldown,
   };
   const breakglass = buildBreakglass(file.breakglass, issues);
+  const reviews = buildReviews(file.reviews, issues);
   if (issues.length > 0) return err(issues);
   return ok({
     defaults,
@@ -81,6 +84,7 @@ export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
     alerts,
     ...(file.siem ? { siem: { url: file.siem.url } } : {}),
     ...(breakglass ? { breakglass } : {}),
+    ...(reviews ? { reviews } : {}),
     timezone,
   });
 }
@@ -116,6 +120,42 @@ function buildBreakglass(
       message: 'the approvers need at least 1m to acknowledge; write e.g. reviewWithin: 1h',
     });
   return { allowed: file.allowed, targets: file.targets, maxDuration, reviewWithin };
+}
+
+/** Review defaults: every 90 days, by the target's approvers, due in 14 days. */
+const REVIEW_EVERY_SECONDS = 90 * 86_400;
+const REVIEW_DUE_SECONDS = 14 * 86_400;
+
+function buildReviews(
+  file: PolicyFile['reviews'],
+  issues: PolicyIssue[],
+): ReviewsPolicy | undefined {
+  if (!file) return undefined;
+  const seen = new Set<string>();
+  const targets = file.targets.map((entry, i): ReviewedTarget => {
+    const own = typeof entry === 'string' ? { target: entry } : entry;
+    const path = ['reviews', 'targets', i];
+    if (seen.has(own.target.toLowerCase()))
+      issues.push({ path, message: `${own.target} is listed twice; list each target once` });
+    seen.add(own.target.toLowerCase());
+    const rule = {
+      every: own.every ?? file.every ?? REVIEW_EVERY_SECONDS,
+      dueIn: own.dueIn ?? file.dueIn ?? REVIEW_DUE_SECONDS,
+      reviewers: own.reviewers ?? file.reviewers ?? ('approvers' as const),
+    };
+    if (rule.dueIn < 60)
+      issues.push({
+        path,
+        message: `the reviewers of ${own.target} need at least 1m; write e.g. dueIn: 14d`,
+      });
+    if (rule.every < 3600 || rule.dueIn > rule.every)
+      issues.push({
+        path,
+        message: `${own.target} is reviewed every ${formatDuration(rule.every)} and due in ${formatDuration(rule.dueIn)}; the period must be at least 1h and no shorter than dueIn, e.g. every: 90d, dueIn: 14d`,
+      });
+    return { typed: own.target, rule };
+  });
+  return { targets };
 }
 
 /** Keeps the keys whose value is set, so that spreading over defaults cannot write `undefined`. */

@@ -113,23 +113,12 @@ export function placeIssue(source: PolicySource, issue: PolicyIssue): PolicyFile
   };
 }
 
-/**
- * Top-level sections people may expect from the documentation of comparable tools that this
- * version does not have: refused with what to do, never silently ignored.
- */
-const NOT_YET: Readonly<Record<string, string>> = {
-  reviews:
-    'eligibility reviews in chat are not supported by this version, so nothing would be reviewed; remove the reviews: section and run access reviews in Entra ID Governance for now',
-};
-
 function toIssues(issue: core.$ZodIssue): PolicyIssue[] {
   if (issue.code === 'invalid_key')
     return [{ path: issue.path, message: issue.message, atKey: true }];
   if (issue.code !== 'unrecognized_keys') return [{ path: issue.path, message: issue.message }];
   const allowed = allowedKeys(issue.message);
   return issue.keys.map((key) => {
-    const later = issue.path.length === 0 ? NOT_YET[key] : undefined;
-    if (later) return { path: [key], atKey: true, message: later };
     const guess = allowed.length > 0 ? closest(key, allowed) : undefined;
     const hint = guess !== undefined && similar(key, guess) ? `did you mean ${guess}? ` : '';
     return {

@@ -166,6 +166,7 @@ const RESERVED = new Set([
   ...['roles', 'status', 'cancel', 'deactivate', 'extend', 'history', 'export', 'help', 'group'],
   'whocan',
   'breakglass',
+  'review',
   ...OPTION_WORDS,
 ]);
 
@@ -258,6 +259,53 @@ const armScope = () =>
     )
     .transform((v) => v.replace(/\/+$/, ''));
 
+/** A target as typed in a request: `Exchange Administrator`, `group Payments Oncall`, `Contributor on rg-payments`. */
+const typedTarget = () =>
+  z
+    .string({
+      error: (iss) =>
+        `expected a target as typed in a request, e.g. Exchange Administrator, found ${shown(iss.input)}`,
+    })
+    .trim()
+    .min(1, { error: 'a target cannot be empty; write e.g. Exchange Administrator' })
+    .refine((t) => !t.includes(','), {
+      error: 'one target per entry; commas separate targets in a request',
+    });
+
+/** `reviews:` settings, for all listed targets or for one. */
+const reviewRuleFields = {
+  every: duration().optional(),
+  dueIn: duration().optional(),
+  reviewers: z
+    .union([z.literal('approvers'), principalList()], {
+      error: (iss) =>
+        `expected approvers or a list such as [secops@contoso.com, group:<object id>], found ${shown(iss.input)}`,
+    })
+    .optional(),
+};
+
+const reviews = strict(
+  {
+    ...reviewRuleFields,
+    targets: z
+      .array(
+        z.union([
+          typedTarget(),
+          strict(
+            { target: typedTarget(), ...reviewRuleFields },
+            '{ target: Global Administrator, every: 30d }',
+          ),
+        ]),
+        {
+          error: (iss) =>
+            `expected a list such as [Exchange Administrator, { target: Global Administrator, every: 30d }], found ${shown(iss.input)}`,
+        },
+      )
+      .min(1, { error: 'list at least one target to review, e.g. [Exchange Administrator]' }),
+  },
+  '{ every: 90d, dueIn: 14d, reviewers: approvers, targets: [Exchange Administrator] }',
+);
+
 /** Where audit events go; http would send them readable on the way. */
 const httpsUrl = () =>
   z.string().refine((v) => {
@@ -332,16 +380,7 @@ export const policyFileSchema = strict(
           }),
           targets: z
             .array(
-              z
-                .string({
-                  error: (iss) =>
-                    `expected a target as typed in a request, e.g. Exchange Administrator, found ${shown(iss.input)}`,
-                })
-                .trim()
-                .min(1, { error: 'a target cannot be empty; write e.g. Exchange Administrator' })
-                .refine((t) => !t.includes(','), {
-                  error: 'one target per entry; commas separate targets in a request',
-                }),
+              typedTarget(),
               {
                 error: (iss) =>
                   `expected a list such as [Exchange Administrator, group Payments Oncall], found ${shown(iss.input)}`,
@@ -354,6 +393,7 @@ export const policyFileSchema = strict(
         '{ allowed: [oncall-lead@contoso.com], targets: [Exchange Administrator], maxDuration: 1h, reviewWithin: 1h }',
       ),
     ),
+    reviews: section(reviews),
     timezone: timezone().optional(),
   },
   '{ defaults: { … }, roles: { … }, groups: { … }, azureRoles: { … }, azure: { scopes: [ … ] } }',

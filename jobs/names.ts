@@ -10,6 +10,8 @@ export const REQUEST_JOBS: readonly JobName[] = [
   'escalation-timeout',
   'mfa-timeout',
   'breakglass-review',
+  'review-remind',
+  'review-due',
 ];
 
 /** BullMQ refuses `:` in ids and all-digit ids; request ids are neither, so this is safe. */
@@ -37,4 +39,6 @@ export const ATTEMPTS: Readonly<Record<JobName, number>> = {
   'escalation-timeout': 10,
   'mfa-timeout': 10,
   'breakglass-review': 10,
+  'review-remind': 10,
+  'review-due': 10,
 };

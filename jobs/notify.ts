@@ -12,11 +12,13 @@ import type { Cluster, Redis } from 'ioredis';
 import type { SecurityAlert } from '../bot/core/domain/alert.ts';
 import { occurrenceOf } from '../bot/core/domain/audiences.ts';
 import type { AccessRequest } from '../bot/core/domain/request.ts';
+import type { Review, ReviewChange } from '../bot/core/domain/review.ts';
 import { type ChatPlatform, RetryLater } from '../bot/core/ports/chat.ts';
 import type { Integrity } from '../bot/core/ports/integrity.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
 import type { Notifier, RequestChange } from '../bot/core/ports/notifier.ts';
 import type { RequestStore } from '../bot/core/ports/request-store.ts';
+import type { ReviewStore } from '../bot/core/ports/review-store.ts';
 import { checkJob, sealJob } from './payload-seal.ts';
 import { ignoreQueueErrors, logWorkerErrors } from './worker-close.ts';
 
@@ -36,6 +38,12 @@ export type NotifyJob = { readonly mac?: string } & (
       readonly platform: ChatPlatform;
       readonly alert: SecurityAlert;
       readonly occurrence: string;
+    }
+  | {
+      readonly type: 'review';
+      readonly platform: ChatPlatform;
+      readonly reviewId: string;
+      readonly change: ReviewChange;
     }
   | { readonly type: 'digest'; readonly platform: ChatPlatform; readonly channel: string }
 );
@@ -118,6 +126,21 @@ export class NotifyQueue implements Notifier {
     );
   }
 
+  /** One job per platform and review version: the same change enqueued twice is one job. */
+  async reviewChanged(review: Review, change: ReviewChange): Promise<void> {
+    await this.#queue.addBulk(
+      this.#platforms.map((platform) => {
+        const jobId = `review-${platform}-${review.id}-v${review.version}-${change}`;
+        const data: NotifyJob = { type: 'review', platform, reviewId: review.id, change };
+        return {
+          name: 'review',
+          data: this.#sealed('review', jobId, data),
+          opts: { ...OPTIONS, jobId },
+        };
+      }),
+    );
+  }
+
   /**
    * One flush per channel and 5-second window: a burst schedules it once; lines that arrive
    * while a flush runs get the next window's. A flush that finds nothing posts nothing.
@@ -146,6 +169,8 @@ export interface NotifyWorkerOptions {
   readonly connection: Redis | Cluster;
   readonly prefix: string;
   readonly store: RequestStore;
+  /** Where review jobs find the review they announce; absent: review jobs are dropped. */
+  readonly reviews?: ReviewStore;
   readonly platforms: ReadonlyMap<ChatPlatform, PlatformDelivery>;
   readonly log: Logger;
   readonly concurrency?: number;
@@ -194,6 +219,11 @@ async function deliver(o: NotifyWorkerOptions, job: Job<NotifyJob>): Promise<voi
     }
     case 'alert':
       return platform.securityAlert(data.alert, data.occurrence);
+    case 'review': {
+      const review = await o.reviews?.get(data.reviewId);
+      if (review) await platform.reviewChanged(review, data.change);
+      return;
+    }
     case 'digest': {
       const flushed = await platform.flushDigest(data.channel);
       if (flushed) o.log.info({ platform: data.platform, channel: data.channel }, 'digest posted');

@@ -4,6 +4,7 @@ import { activate } from '../bot/core/usecases/activate.ts';
 import { breakglassReviewDue } from '../bot/core/usecases/breakglass.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { end } from '../bot/core/usecases/end.ts';
+import { reviewDue, reviewReminder } from '../bot/core/usecases/reviews.ts';
 import { mfaTimedOut } from '../bot/core/usecases/step-up.ts';
 import {
   abandonActivation,
@@ -21,7 +22,12 @@ export interface Attempt {
 }
 
 /** Codes that mean "this job has nothing left to do", not a failure. */
-const SETTLED = new Set(['request.not_found', 'request.wrong_state', 'request.already_decided']);
+const SETTLED = new Set([
+  'request.not_found',
+  'request.wrong_state',
+  'request.already_decided',
+  'review.not_found',
+]);
 
 /**
  * One request timer. Throws to be retried; an expected refusal that retrying cannot change
@@ -62,6 +68,11 @@ export async function processRequestJob(
       return settle(await mfaTimedOut(deps, requestId));
     case 'breakglass-review':
       return settle(await breakglassReviewDue(deps, requestId));
+    // Review timers carry the review's id where the others carry a request's.
+    case 'review-remind':
+      return settle(await reviewReminder(deps, requestId));
+    case 'review-due':
+      return settle(await reviewDue(deps, requestId));
   }
 }
 

@@ -23,6 +23,7 @@ import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import { isGroupRef, type Principal } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { Review, ReviewChange } from '../../bot/core/domain/review.ts';
 import type { Outbox } from '../../bot/core/ports/chat.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
 import type { DirectoryLookup } from '../../bot/core/ports/directory.ts';
@@ -86,6 +87,45 @@ export class ChatNotifier<M> implements Notifier {
     await this.#send(chat, this.#o.messenger.render.alert(alert), `${occurrence}:security`, line);
   }
 
+  /**
+   * A review's card goes to each reviewer's personal chat (and, for reviewers given as a
+   * group, to the approvals channel) once when it starts and once more as a reminder; every
+   * later change re-renders each card already sent, so nobody decides on a stale list.
+   */
+  async reviewChanged(review: Review, change: ReviewChange): Promise<void> {
+    const { messenger, refs } = this.#o;
+    const card = messenger.render.review(review);
+    const fresh = new Set<string>();
+    const kind = change === 'started' ? 'review' : change === 'reminded' ? 'review-reminder' : null;
+    if (kind)
+      for (const chat of await this.#reviewerChats(review)) {
+        const posted = await this.#postOnce(review.id, chat, card, kind);
+        if (posted) fresh.add(posted.messageId);
+      }
+    const sent = (await refs.list(review.id)).filter(
+      (r) =>
+        r.platform === messenger.platform &&
+        (r.kind === 'review' || r.kind === 'review-reminder') &&
+        !fresh.has(r.messageId),
+    );
+    for (const ref of sent)
+      await this.#o.outbox.send({ platform: messenger.platform, channel: ref.channel }, () =>
+        messenger.update({ conversation: ref.channel, messageId: ref.messageId }, card, []),
+      );
+  }
+
+  async #reviewerChats(review: Review): Promise<Chat[]> {
+    const chats: Chat[] = [];
+    const channel = this.#o.messenger.approvalsChannel();
+    if (channel && review.reviewers.some(isGroupRef)) chats.push(channel);
+    for (const ref of review.reviewers.filter((r) => !isGroupRef(r))) {
+      const person = await this.#o.directory.findUser(ref);
+      const chat = person ? await this.#o.messenger.personalChat(person) : null;
+      if (chat && !chats.some((c) => c.id === chat.id)) chats.push(chat);
+    }
+    return chats;
+  }
+
   /** Posts what a busy channel collected as one message; false when nothing was waiting. */
   async flushDigest(channel: string): Promise<boolean> {
     const digest = await this.#o.takeDigest?.(channel);
@@ -123,7 +163,7 @@ export class ChatNotifier<M> implements Notifier {
       // Break-glass: every approver gets it, to acknowledge.
       const people = change === 'approved' && !request.breakglass ? [] : approvers;
       for (const chat of [...(channel ? [channel] : []), ...people]) {
-        const posted = await this.#postOnce(request.id, chat, card);
+        const posted = await this.#postOnce(request.id, chat, card, 'approval');
         if (posted) fresh.add(posted.messageId);
       }
     }
@@ -137,13 +177,18 @@ export class ChatNotifier<M> implements Notifier {
     }
   }
 
-  async #postOnce(requestId: string, chat: Chat, card: M): Promise<Posted | null> {
+  async #postOnce(
+    requestId: string,
+    chat: Chat,
+    card: M,
+    kind: 'approval' | 'review' | 'review-reminder',
+  ): Promise<Posted | null> {
     const { messenger, refs } = this.#o;
-    if (!(await refs.claim(requestId, messenger.platform, chat.id, 'approval'))) return null;
+    if (!(await refs.claim(requestId, messenger.platform, chat.id, kind))) return null;
     try {
       let posted: Posted | null = null;
       await this.#o.outbox.send({ platform: messenger.platform, channel: chat.id }, async () => {
-        posted = await messenger.post(chat, card, requestId);
+        posted = await messenger.post(chat, card, kind === 'approval' ? requestId : undefined);
       });
       const landed = posted as Posted | null;
       if (landed)
@@ -151,11 +196,11 @@ export class ChatNotifier<M> implements Notifier {
           ...landed,
           platform: messenger.platform,
           channel: landed.conversation,
-          kind: 'approval',
+          kind,
         });
       return landed;
     } catch (error) {
-      await refs.release(requestId, messenger.platform, chat.id, 'approval');
+      await refs.release(requestId, messenger.platform, chat.id, kind);
       throw error;
     }
   }

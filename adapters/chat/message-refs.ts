@@ -13,8 +13,11 @@ export interface MessageRef {
   readonly channel: string;
   /** Slack message ts, Teams activity id, or console item id. */
   readonly messageId: string;
-  /** What the message shows, so the renderer picks the right card. */
-  readonly kind: 'approval' | 'requester';
+  /**
+   * What the message shows, so the renderer picks the right card: a request's approval card,
+   * the requester's, or an eligibility review's card (first sent, or re-sent as a reminder).
+   */
+  readonly kind: 'approval' | 'requester' | 'review' | 'review-reminder';
 }
 
 export interface MessageRefs {

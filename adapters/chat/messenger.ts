@@ -7,6 +7,7 @@
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { Review } from '../../bot/core/domain/review.ts';
 import type { ActionLink } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import type { ChatPlatform } from './message-refs.ts';
@@ -44,6 +45,8 @@ export interface Renderer<M> {
     link?: ActionLink,
   ): M;
   alert(alert: SecurityAlert): M;
+  /** An eligibility review's card: every person with Keep / Remove while it is open. */
+  review(review: Review): M;
   /** Lines a busy channel collected, as one message. */
   digest(lines: readonly string[]): M;
 }

@@ -8,7 +8,7 @@ import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
-import { alertCard, type Card, outcomeCard, textCard } from '../../cards/teams/index.ts';
+import { alertCard, type Card, outcomeCard, reviewCard, textCard } from '../../cards/teams/index.ts';
 import type { AdaptiveCards } from '../chat/adaptive/cards.ts';
 import type { Chat, Messenger, Posted, Renderer } from '../chat/messenger.ts';
 import type { Feed, FeedName } from './feed.ts';
@@ -31,6 +31,7 @@ export class ConsoleMessenger implements Messenger<Card> {
         return outcomeCard(request, change, audience, facts, clock.now(), zone(), link);
       },
       alert: (alert) => alertCard(alert, zone()),
+      review: (review) => reviewCard(review, zone()),
       digest: (lines) => textCard(lines.join('\n\n')),
     };
   }

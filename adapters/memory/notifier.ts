@@ -1,5 +1,6 @@
 import type { SecurityAlert } from '../../bot/core/domain/alert.ts';
 import type { AccessRequest } from '../../bot/core/domain/request.ts';
+import type { Review, ReviewChange } from '../../bot/core/domain/review.ts';
 import type { Notifier, RequestChange } from '../../bot/core/ports/notifier.ts';
 
 /** Keeps what would have been posted, for tests and the sandbox console. */
@@ -14,6 +15,12 @@ export class MemoryNotifier implements Notifier {
 
   async securityAlert(alert: SecurityAlert): Promise<void> {
     this.alerts.push(alert);
+  }
+
+  readonly reviews: { readonly review: Review; readonly change: ReviewChange }[] = [];
+
+  async reviewChanged(review: Review, change: ReviewChange): Promise<void> {
+    this.reviews.push({ review, change });
   }
 
   changes(requestId: string): RequestChange[] {

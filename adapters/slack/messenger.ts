@@ -13,6 +13,7 @@ import {
   alertMessage,
   approvalCard,
   outcomeMessage,
+  reviewMessage,
   type SlackMessage,
   safeMrkdwn,
 } from '../../cards/slack/index.ts';
@@ -86,6 +87,7 @@ function slackRenderer(policy: () => Policy, clock: Clock): Renderer<SlackMessag
       return outcomeMessage(request, change, audience, facts, clock.now(), zone(), link);
     },
     alert: (alert) => alertMessage(alert, zone()),
+    review: (review) => reviewMessage(review, zone()),
     digest: (lines) => ({
       text: lines.map((line) => safeMrkdwn(line, 400)).join('\n'),
       blocks: [],

@@ -19,4 +19,5 @@ export {
 } from './messages.ts';
 export { denyReasonModal, errorModal, type RequestPrefill, requestModal } from './modals.ts';
 export { outcomeMessage } from './outcome.ts';
+export { reviewMessage, reviewRemoveModal } from './review.ts';
 export { whocanMessage } from './whocan.ts';

@@ -20,4 +20,5 @@ export {
   textCard,
 } from './messages.ts';
 export { type Card, warmTemplates } from './template.ts';
+export { reasonInputId, reviewCard } from './review.ts';
 export { whocanCard } from './whocan.ts';

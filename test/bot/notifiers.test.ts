@@ -15,6 +15,9 @@ describe('fan-out notifier', () => {
       securityAlert: async () => {
         throw new Error('Connection is closed.');
       },
+      reviewChanged: async () => {
+        throw new Error('Connection is closed.');
+      },
     };
     const fan = new FanOutNotifier([broken, heard], createLogger('silent'));
     const request = makeRequest();

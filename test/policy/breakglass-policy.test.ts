@@ -63,10 +63,4 @@ describe('breakglass in policy.yaml', () => {
       'policy.yaml:6:17: breakglass.reviewWithin: the approvers need at least 1m to acknowledge; write e.g. reviewWithin: 1h',
     ]);
   });
-
-  it('has no reviews section: it is refused at start with what to do, not half accepted', () => {
-    expect(problems([...MINIMAL, 'reviews:', '  every: 30d'])).toEqual([
-      'policy.yaml:3:1: reviews: eligibility reviews in chat are not supported by this version, so nothing would be reviewed; remove the reviews: section and run access reviews in Entra ID Governance for now',
-    ]);
-  });
 });

@@ -21,7 +21,13 @@ export type AlertKind =
   /** A refused break-glass attempt (not allowed, or a target not listed). */
   | 'breakglass_refused'
   /** Nobody acknowledged a break-glass use within breakglass.reviewWithin. */
-  | 'breakglass_unacknowledged';
+  | 'breakglass_unacknowledged'
+  /** An eligibility review finished: what was kept and what removed. */
+  | 'review_completed'
+  /** An eligibility review passed its due date with people undecided. */
+  | 'review_overdue'
+  /** A target under reviews.targets could not be reviewed (unknown name, PIM failing). */
+  | 'review_failed';
 
 export interface SecurityAlert {
   readonly kind: AlertKind;

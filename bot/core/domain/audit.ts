@@ -43,6 +43,16 @@ export type AuditAction =
   | 'request.breakglass_acknowledged'
   /** Nobody acknowledged a break-glass use in time (breakglass.reviewWithin). */
   | 'request.breakglass_escalated'
+  /** An eligibility review began: who is eligible, who reviews, when it is due. */
+  | 'review.started'
+  | 'review.kept'
+  /** A reviewer removed the eligibility; PIM has ended it. */
+  | 'review.removed'
+  /** A Remove that PIM refused: the eligibility stands, the person is still undecided. */
+  | 'review.remove_failed'
+  | 'review.reminded'
+  | 'review.overdue'
+  | 'review.completed'
   | 'history.refused'
   | 'history.exported';
 

@@ -3,6 +3,7 @@
  * durations turned into seconds. Per-role values are already merged over the defaults.
  */
 import type { PrincipalRef } from './principal.ts';
+import type { ReviewsPolicy } from './review.ts';
 
 export interface ApprovalRule {
   readonly required: boolean;
@@ -131,6 +132,8 @@ export interface Policy {
   readonly siem?: { readonly url: string };
   /** Break-glass (`breakglass:`); absent: `/elevate breakglass` says it is not configured. */
   readonly breakglass?: BreakglassPolicy;
+  /** Eligibility reviews in chat (`reviews:`); absent: none are run. */
+  readonly reviews?: ReviewsPolicy;
   /** Zone for `at 14:00` when the platform does not tell the user's own. */
   readonly timezone: string;
 }

@@ -13,7 +13,7 @@ export interface IntegrityIncident {
    * What failed its check: a request record, an identity-cache entry, a Teams conversation
    * reference, a job, the audit trail.
    */
-  readonly kind: 'request' | 'identity' | 'conversation' | 'sign-in' | 'job' | 'audit';
+  readonly kind: 'request' | 'identity' | 'conversation' | 'sign-in' | 'job' | 'audit' | 'review';
   /** The Redis key or job id. */
   readonly name: string;
   readonly problem: string;

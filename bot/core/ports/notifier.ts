@@ -1,5 +1,6 @@
 import type { SecurityAlert } from '../domain/alert.ts';
 import type { AccessRequest } from '../domain/request.ts';
+import type { Review, ReviewChange } from '../domain/review.ts';
 
 /** What just happened to a request, so a channel can say it in words. */
 export type RequestChange =
@@ -41,4 +42,9 @@ export interface Notifier {
   requestChanged(request: AccessRequest, change: RequestChange, occurrence?: string): Promise<void>;
   /** A finding for the security channel on every platform. */
   securityAlert(alert: SecurityAlert, occurrence?: string): Promise<void>;
+  /**
+   * An eligibility review's cards: posted to each reviewer on `started` (and again, as new
+   * messages, on `reminded`), re-rendered in place on every other change.
+   */
+  reviewChanged(review: Review, change: ReviewChange): Promise<void>;
 }

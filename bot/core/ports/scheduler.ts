@@ -9,7 +9,11 @@ export type JobName =
   /** The requester's MFA sign-in did not come in time (policy mfa.timeout). */
   | 'mfa-timeout'
   /** The approvers' deadline to acknowledge a break-glass use (policy breakglass.reviewWithin). */
-  | 'breakglass-review';
+  | 'breakglass-review'
+  /** An eligibility review's undecided people are re-sent once (the id is the review's). */
+  | 'review-remind'
+  /** An eligibility review's due date: what is undecided goes to the security channel. */
+  | 'review-due';
 
 /**
  * Time-driven work. Jobs carry only the request id and re-read the request when they run; a

@@ -8,6 +8,7 @@ import type { Notifier } from '../ports/notifier.ts';
 import type { OnCallLookup } from '../ports/on-call.ts';
 import type { PrivilegeProvider } from '../ports/privilege-provider.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import type { ReviewStore } from '../ports/review-store.ts';
 import type { Scheduler } from '../ports/scheduler.ts';
 import type { SignIn } from '../ports/sign-in.ts';
 
@@ -38,4 +39,6 @@ export interface CoreDeps {
    * start-up refuses a policy that asks for delegated mode.
    */
   readonly delegated?: DelegatedPrivileges;
+  /** Eligibility reviews (policy `reviews:`). Absent: `/elevate review` says none are run. */
+  readonly reviews?: ReviewStore;
 }
