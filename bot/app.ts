@@ -119,6 +119,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const surfaces = options.surfaces ?? [];
   const core: CoreDeps = {
     store: storage.store,
+    reviews: storage.reviews,
     audit: storage.audit,
     directory: graph.directory,
     privileges: graph.privileges,

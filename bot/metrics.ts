@@ -5,8 +5,8 @@
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SecurityAlert } from './core/domain/alert.ts';
-import type { Review, ReviewChange } from './core/domain/review.ts';
 import type { AccessRequest } from './core/domain/request.ts';
+import type { Review, ReviewChange } from './core/domain/review.ts';
 import type { Notifier, RequestChange } from './core/ports/notifier.ts';
 import { VERSION } from './settings-help.ts';
 

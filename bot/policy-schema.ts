@@ -379,13 +379,10 @@ export const policyFileSchema = strict(
             error: 'list at least one person or group, e.g. [oncall-lead@contoso.com]',
           }),
           targets: z
-            .array(
-              typedTarget(),
-              {
-                error: (iss) =>
-                  `expected a list such as [Exchange Administrator, group Payments Oncall], found ${shown(iss.input)}`,
-              },
-            )
+            .array(typedTarget(), {
+              error: (iss) =>
+                `expected a list such as [Exchange Administrator, group Payments Oncall], found ${shown(iss.input)}`,
+            })
             .min(1, { error: 'list at least one target, e.g. [Exchange Administrator]' }),
           maxDuration: duration().optional(),
           reviewWithin: duration().optional(),

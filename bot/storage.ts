@@ -8,17 +8,20 @@ import { MemoryMessageRefs, type MessageRefs } from '../adapters/chat/message-re
 import { Integrity } from '../adapters/integrity.ts';
 import { MemoryAuditLog } from '../adapters/memory/audit-log.ts';
 import { MemoryRequestStore } from '../adapters/memory/request-store.ts';
+import { MemoryReviewStore } from '../adapters/memory/review-store.ts';
 import { MemoryScheduler } from '../adapters/memory/scheduler.ts';
 import { RedisAuditLog } from '../adapters/redis/audit-log.ts';
 import { openRedis, type RedisClient } from '../adapters/redis/connection.ts';
 import { RedisMessageRefs } from '../adapters/redis/message-refs.ts';
 import { RedisRequestStore } from '../adapters/redis/request-store.ts';
+import { RedisReviewStore } from '../adapters/redis/review-store.ts';
 import { BullScheduler } from '../jobs/scheduler.ts';
 import type { Config } from './config.ts';
 import type { AuditLog } from './core/ports/audit-log.ts';
 import type { Clock } from './core/ports/clock.ts';
 import type { Logger } from './core/ports/logger.ts';
 import type { RequestStore } from './core/ports/request-store.ts';
+import type { ReviewStore } from './core/ports/review-store.ts';
 import type { ReadinessCheck } from './server.ts';
 import { within } from './shutdown.ts';
 
@@ -26,6 +29,7 @@ interface Common {
   /** Seals records, cache entries and job payloads, keys the audit chain, hears refusals. */
   readonly integrity: Integrity;
   readonly store: RequestStore;
+  readonly reviews: ReviewStore;
   readonly audit: AuditLog;
   readonly refs: MessageRefs;
   readonly checks: readonly ReadinessCheck[];
@@ -95,6 +99,7 @@ export async function redisStorage(
     kind: 'redis',
     integrity,
     store: new RedisRequestStore(redis, prefix, integrity),
+    reviews: new RedisReviewStore(redis, prefix, integrity),
     audit,
     refs: new RedisMessageRefs(redis, prefix),
     scheduler,
@@ -135,6 +140,7 @@ export function memoryStorage(): MemoryStorage {
     kind: 'memory',
     integrity,
     store: new MemoryRequestStore(audit),
+    reviews: new MemoryReviewStore(),
     audit,
     refs: new MemoryMessageRefs(),
     scheduler: new MemoryScheduler(),

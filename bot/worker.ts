@@ -6,7 +6,12 @@
 
 import { MemoryCooldown } from '../adapters/chat/cooldown.ts';
 import { RedisCooldown } from '../adapters/redis/cooldown.ts';
-import { postNew, scheduleMaintenance, startMaintenanceWorker } from '../jobs/maintenance.ts';
+import {
+  postNew,
+  REVIEWS_EVERY_MS,
+  scheduleMaintenance,
+  startMaintenanceWorker,
+} from '../jobs/maintenance.ts';
 import { type PlatformDelivery, startNotifyWorker } from '../jobs/notify.ts';
 import { startTimerLoop } from '../jobs/timer-loop.ts';
 import { closeWorkers } from '../jobs/worker-close.ts';
@@ -16,6 +21,7 @@ import type { Logger } from './core/ports/logger.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import { scanForAlerts } from './core/usecases/alerts/scan.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
+import { startDueReviews } from './core/usecases/reviews.ts';
 import { within } from './shutdown.ts';
 import type { Storage } from './storage.ts';
 
@@ -60,6 +66,7 @@ async function startQueueWorkers(
           connection: notifyConnection,
           prefix,
           store: core.store,
+          reviews: storage.reviews,
           platforms: c.deliveries,
           log,
           seal: storage.integrity,
@@ -72,6 +79,7 @@ async function startQueueWorkers(
     everyMs: core.policy().alerts.scanEvery * 1000,
     redis: storage.redis,
     overview: c.overview,
+    reviews: core.policy().reviews !== undefined,
     ...(c.siem ? { siem: c.siem } : {}),
   };
   const queue = await scheduleMaintenance(maintenanceOptions);
@@ -107,10 +115,17 @@ function startLocalWorkers(c: WorkerContext): Workers {
       .catch((e: Error) => log.warn({ err: e.message }, 'alerts scan failed'));
   const scanning = setInterval(() => void scan(), core.policy().alerts.scanEvery * 1000);
   void scan();
+  const review = () =>
+    startDueReviews(core, c.overview).catch((e: Error) =>
+      log.warn({ err: e.message }, 'reviews scan failed'),
+    );
+  const reviewing = setInterval(() => void review(), REVIEWS_EVERY_MS);
+  void review();
   return {
     async close() {
       stopTimers();
       clearInterval(scanning);
+      clearInterval(reviewing);
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Repeatable maintenance on its own queue: the audit-chain check and the alerts scan (findings
- * go to the security channel, not again for the same finding within the cooldown), reconcile
+ * go to the security channel, not again for the same finding within the cooldown), starting
+ * due eligibility reviews, reconcile
  * (at start and every five minutes) and forwarding the audit trail to the SIEM. The
  * job scheduler id is fixed, so every replica that starts registers the same one schedule.
  */
@@ -14,6 +15,7 @@ import { scanForAlerts } from '../bot/core/usecases/alerts/scan.ts';
 import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { reconcile } from '../bot/core/usecases/reconcile.ts';
+import { startDueReviews } from '../bot/core/usecases/reviews.ts';
 import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
 import { ignoreQueueErrors, logWorkerErrors } from './worker-close.ts';
 
@@ -32,10 +34,14 @@ export interface MaintenanceOptions {
   readonly redis?: Redis | Cluster;
   /** The tenant as a whole, for alerts-scan (every `everyMs`); without it the scan is off. */
   readonly overview?: TenantOverview;
+  /** policy.yaml has `reviews:`: look for due reviews every REVIEWS_EVERY_MS. */
+  readonly reviews?: boolean;
 }
 
 const SIEM_EVERY_MS = 10_000;
 const RECONCILE_EVERY_MS = 5 * 60_000;
+/** How often due eligibility reviews are looked for (policy reviews:); also right at start. */
+export const REVIEWS_EVERY_MS = 5 * 60_000;
 
 export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue> {
   const queue = new Queue(QUEUE, { connection: o.connection, prefix: o.prefix });
@@ -63,6 +69,16 @@ export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue>
     );
   } else {
     await queue.removeJobScheduler('alerts-scan');
+  }
+  if (o.overview && o.reviews) {
+    await queue.upsertJobScheduler(
+      'reviews-scan',
+      { every: REVIEWS_EVERY_MS },
+      { name: 'reviews-scan', opts },
+    );
+    await queue.add('reviews-scan', {}, opts);
+  } else {
+    await queue.removeJobScheduler('reviews-scan');
   }
   await queue.upsertJobScheduler(
     'reconcile',
@@ -94,6 +110,15 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
         );
         const posted = await postNew(deps, o, findings);
         o.log.info({ findings: findings.length, posted }, 'alerts scan done');
+        return;
+      }
+      if (job.name === 'reviews-scan' && o.overview) {
+        const { started, failed } = await startDueReviews(deps, o.overview);
+        if (started.length > 0 || failed.length > 0)
+          o.log.info(
+            { started: started.map((r) => r.id), failed: failed.map((f) => f.typed) },
+            'reviews scan done',
+          );
         return;
       }
       if (job.name === 'reconcile') {

@@ -80,11 +80,7 @@ export class RedisReviewStore implements ReviewStore {
   async #write(review: Review, expected: string): Promise<string> {
     const name = this.#key(review.id);
     const sealed = sealValue(this.#seal, name, JSON.stringify(review));
-    const keys = [
-      name,
-      `${this.#prefix}:reviews`,
-      `${this.#prefix}:reviews:open`,
-    ];
+    const keys = [name, `${this.#prefix}:reviews`, `${this.#prefix}:reviews:open`];
     return String(
       await this.#redis.eval(
         WRITE,

@@ -1,5 +1,5 @@
 /**
- * The /elevate command, the card buttons and the two modals. Every handler acks first
+ * The /elevate command, the card buttons and the three modals. Every handler acks first
  * (Slack's 3 s) and works after; who acted is the signed request's user, never a payload value.
  * Every handler runs `guarded` (guard.ts): what throws reaches the person, with a reference.
  */
@@ -14,8 +14,16 @@ import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { end } from '../../bot/core/usecases/end.ts';
 import { extend } from '../../bot/core/usecases/extend.ts';
 import { historyPage } from '../../bot/core/usecases/history-paging.ts';
+import { decideReviewItem } from '../../bot/core/usecases/reviews.ts';
 import { renewSignInLink } from '../../bot/core/usecases/step-up.ts';
-import { denyReasonModal, errorMessage, requestModal } from '../../cards/slack/index.ts';
+import { parseItemValue } from '../../cards/review-text.ts';
+import {
+  denyReasonModal,
+  errorMessage,
+  requestModal,
+  reviewMessage,
+  reviewRemoveModal,
+} from '../../cards/slack/index.ts';
 import { auditCsv } from '../chat/audit-csv.ts';
 import { decodeHistoryState } from '../chat/history-state.ts';
 import { formFields } from '../chat/request-form.ts';
@@ -126,6 +134,53 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
     }),
   );
 
+  // Keep on an eligibility review: decided as the clicker; every card sent is re-rendered.
+  app.action(
+    'elevate_review_keep',
+    guarded<ActionArgs>(h.log, 'review keep', async ({ body, action, ack, respond }) => {
+      await ack();
+      const item = parseItemValue(actionValue(action));
+      if (!item)
+        return void (await tellClicker(respond, appError('review.not_found', { id: '?' })));
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
+      const result = who.ok
+        ? await decideReviewItem(h.core, {
+            ...item,
+            verdict: 'keep',
+            by: who.value.principal,
+            reason: '',
+          })
+        : who;
+      if (!result.ok) return void (await tellClicker(respond, result.error));
+      await respond({
+        replace_original: true,
+        ...reviewMessage(result.value, h.core.policy().timezone),
+      });
+    }),
+  );
+
+  // Remove asks why first, in a modal; the submission below decides.
+  app.action(
+    'elevate_review_remove',
+    guarded<ActionArgs>(h.log, 'review remove', async ({ body, action, ack, client, respond }) => {
+      await ack();
+      const value = actionValue(action);
+      const item = parseItemValue(value);
+      const review = item ? await h.core.reviews?.get(item.reviewId) : null;
+      const person = review?.items.find((i) => i.principalId === item?.principalId);
+      if (!person)
+        return void (await tellClicker(
+          respond,
+          appError('review.not_found', { id: item?.reviewId ?? '?' }),
+        ));
+      if ('trigger_id' in body)
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: reviewRemoveModal(value, person.name),
+        });
+    }),
+  );
+
   // A link button: Slack opens the sign-in in the browser and still reports the click.
   app.action('elevate_sign_in', async ({ ack }) => {
     await ack();
@@ -211,6 +266,33 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
       const result = who.ok
         ? await deny(h.core, view.private_metadata, who.value.principal, reason)
         : who;
+      if (!result.ok)
+        await client.chat.postMessage({ channel: body.user.id, ...errorMessage(result.error) });
+    }),
+  );
+
+  app.view(
+    'elevate_review_remove',
+    guarded<ViewArgs>(h.log, 'review_remove', async ({ ack, view, body, client }) => {
+      const reason = view.state.values.reason?.value?.value?.trim() ?? '';
+      if (reason.length < 5)
+        return void (await ack({
+          response_action: 'errors',
+          errors: { reason: 'Say why in a few words: PIM keeps it as the justification.' },
+        }));
+      await ack();
+      const item = parseItemValue(view.private_metadata);
+      const who = await asker(body.team?.id ?? '', body.user.id, body.enterprise?.id);
+      const result = !item
+        ? { ok: false as const, error: appError('review.not_found', { id: '?' }) }
+        : who.ok
+          ? await decideReviewItem(h.core, {
+              ...item,
+              verdict: 'remove',
+              by: who.value.principal,
+              reason,
+            })
+          : who;
       if (!result.ok)
         await client.chat.postMessage({ channel: body.user.id, ...errorMessage(result.error) });
     }),

@@ -8,6 +8,7 @@ import {
   historyMessage,
   infoMessage,
   outcomeMessage,
+  reviewMessage,
   rolesMessage,
   type SlackMessage,
   statusMessage,
@@ -33,6 +34,12 @@ export function renderReply(reply: Reply, now: number, timezone: string): SlackM
       breakglassConfirmMessage(breakglassQuestion(plan), plan.confirmText),
     form: () => errorMessage(appError('command.missing_reason')),
     export: () => errorMessage(appError('command.missing_reason')),
+    reviews: (reviews) => {
+      const cards = reviews.map((r) => reviewMessage(r, timezone));
+      // Slack allows 50 blocks a message: the first reviews whole, then a pointer.
+      const blocks = cards.flatMap((c) => c.blocks).slice(0, 50);
+      return { text: cards.map((c) => c.text).join('\n'), blocks };
+    },
   };
-  return render(reply, view);
+  return render(reply, view, timezone);
 }

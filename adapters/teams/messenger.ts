@@ -11,7 +11,13 @@ import { requestPolicy } from '../../bot/core/domain/effective-policy.ts';
 import type { Policy } from '../../bot/core/domain/policy.ts';
 import type { Principal } from '../../bot/core/domain/principal.ts';
 import type { Clock } from '../../bot/core/ports/clock.ts';
-import { alertCard, type Card, outcomeCard, reviewCard, textCard } from '../../cards/teams/index.ts';
+import {
+  alertCard,
+  type Card,
+  outcomeCard,
+  reviewCard,
+  textCard,
+} from '../../cards/teams/index.ts';
 import type { AdaptiveCards } from '../chat/adaptive/cards.ts';
 import type { ConversationRefs } from '../chat/conversation-refs.ts';
 import type { Chat, Messenger, Posted, Renderer } from '../chat/messenger.ts';

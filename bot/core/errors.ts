@@ -229,8 +229,7 @@ const catalogue = {
     `The review of ${p.target} is closed, so nothing more is decided on it. Change eligibility in Entra PIM if something still needs to change.`,
   'review.not_reviewer': (p: { target: string }) =>
     `You are not a reviewer of ${p.target}. The reviewers are listed under reviews in policy.yaml (or are the target's approvers).`,
-  'review.self': () =>
-    'You cannot review your own eligibility; another reviewer decides it.',
+  'review.self': () => 'You cannot review your own eligibility; another reviewer decides it.',
   'review.already_decided': (p: { name: string; verdict: string; by: string }) =>
     `${p.name} was already ${p.verdict} by ${p.by}.`,
   'review.reason_required': (p: { name: string }) =>

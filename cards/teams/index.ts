@@ -19,6 +19,6 @@ export {
   statusCard,
   textCard,
 } from './messages.ts';
-export { type Card, warmTemplates } from './template.ts';
 export { reasonInputId, reviewCard } from './review.ts';
+export { type Card, warmTemplates } from './template.ts';
 export { whocanCard } from './whocan.ts';

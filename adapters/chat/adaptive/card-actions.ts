@@ -17,8 +17,9 @@ import { end } from '../../../bot/core/usecases/end.ts';
 import { extend } from '../../../bot/core/usecases/extend.ts';
 import { historyPage } from '../../../bot/core/usecases/history-paging.ts';
 import { mayView } from '../../../bot/core/usecases/may-view.ts';
+import { decideReviewItem } from '../../../bot/core/usecases/reviews.ts';
 import { renewSignInLink } from '../../../bot/core/usecases/step-up.ts';
-import type { Card } from '../../../cards/teams/index.ts';
+import { type Card, reasonInputId, reviewCard } from '../../../cards/teams/index.ts';
 import { decodeHistoryState } from '../history-state.ts';
 import type { AdaptiveCards } from './cards.ts';
 import { renderCardReply } from './replies.ts';
@@ -86,6 +87,30 @@ async function readable(
 
 const requestIdOf = (action: CardAction): string =>
   typeof action.data.requestId === 'string' ? action.data.requestId : '';
+
+/** Keep / Remove on a review card: the card comes back as it now stands, a refusal on top. */
+async function reviewAction(
+  core: CoreDeps,
+  cards: AdaptiveCards,
+  who: Principal,
+  { verb, data }: CardAction,
+): Promise<Card> {
+  const reviewId = typeof data.reviewId === 'string' ? data.reviewId : '';
+  const principalId = typeof data.principalId === 'string' ? data.principalId : '';
+  const reason = data[reasonInputId(principalId)];
+  const decided = await decideReviewItem(core, {
+    reviewId,
+    principalId,
+    verdict: verb === 'reviewRemove' ? 'remove' : 'keep',
+    by: who,
+    reason: typeof reason === 'string' ? reason : '',
+  });
+  if (decided.ok) return reviewCard(decided.value, cards.timezone);
+  const current = reviewId ? await core.reviews?.get(reviewId) : null;
+  return current
+    ? cards.withNotice(reviewCard(current, cards.timezone), decided.error)
+    : cards.error(decided.error);
+}
 
 export async function performCardAction(
   core: CoreDeps,
@@ -158,6 +183,9 @@ export async function performCardAction(
         : { ok: false, error: appError('request.not_found', { id: requestId }) };
       break;
     }
+    case 'reviewKeep':
+    case 'reviewRemove':
+      return { ok: 'card', card: await reviewAction(core, cards, who, action) };
     case 'historyPage': {
       // Client-sent state, decoded strictly; the page is read as the clicker, who may not be
       // the person the card was first shown to.

@@ -51,7 +51,11 @@ export class AdaptiveCards {
 
   /** The current card with the reason an action was refused on top. */
   async approvalWithNotice(request: AccessRequest, error: AppError): Promise<Card> {
-    const card = await this.approvalFor(request);
+    return this.withNotice(await this.approvalFor(request), error);
+  }
+
+  /** `card` with why the click was refused on top. */
+  withNotice(card: Card, error: AppError): Card {
     const notice = errorCard(error);
     const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
     // The notice's own button (an MFA sign-in link) comes first, before the card's actions.

@@ -9,6 +9,7 @@ import {
   historyCard,
   outcomeCard,
   requestFormCard,
+  reviewCard,
   rolesCard,
   statusCard,
   whocanCard,
@@ -40,11 +41,16 @@ export async function renderCardReply(reply: Reply, cards: AdaptiveCards): Promi
         },
         roles.map((r) => ({ name: r.typed, maxDuration: r.maxDuration })),
       ),
+    reviews: (reviews) => {
+      const [first, ...more] = reviews.map((r) => reviewCard(r, timezone));
+      const body = [first, ...more].flatMap((c) => (c?.body as unknown[]) ?? []);
+      return { ...first, body };
+    },
     // Delivered as a link by the platform (Teams' bot.ts); without PUBLIC_URL there is none to give.
     export: () =>
       cards.text(
         'The audit export is delivered as a download link, and this bot has no public address set (PUBLIC_URL). Ask the bot administrators, or use /elevate export in Slack.',
       ),
   };
-  return renderReply(reply, view);
+  return renderReply(reply, view, timezone);
 }

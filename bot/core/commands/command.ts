@@ -74,7 +74,9 @@ export type Command =
    * Break-glass: `text` is a target listed in policy `breakglass.targets`, then the reason
    * (the use case splits them, as only it knows the list). Unconfirmed, it asks to confirm.
    */
-  | { kind: 'breakglass'; confirmed: boolean; text: string };
+  | { kind: 'breakglass'; confirmed: boolean; text: string }
+  /** Eligibility reviews: the asker's open ones, or the recent ones and their results. */
+  | { kind: 'review'; what: 'open' | 'history' };
 
 /** Words that start an option after the duration; a reason starting with one needs `--`. */
 export const OPTION_WORDS: ReadonlySet<string> = new Set(['at', 'in', 'on', 'ticket', '--']);
@@ -107,6 +109,8 @@ export function formatCommand(cmd: Command): string {
       return `whocan ${cmd.role.name}`;
     case 'breakglass':
       return join(['breakglass', cmd.confirmed ? 'confirm' : undefined, cmd.text]);
+    case 'review':
+      return cmd.what === 'open' ? 'review' : 'review history';
   }
 }
 

@@ -39,7 +39,12 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command, A
     case 'extend':
       return parseExtend(args);
     case 'history':
-      return parseHistory(args, ctx);
+      return args.length === 1 && /^reviews?$/i.test(args[0] ?? '')
+        ? ok({ kind: 'review', what: 'history' })
+        : parseHistory(args, ctx);
+    case 'review':
+    case 'reviews':
+      return parseReview(args);
     case 'export':
       return parseExport(args, ctx);
     case 'whocan':
@@ -119,6 +124,20 @@ function parseWhocan(args: readonly string[], ctx: ParseContext): Result<Command
   }
   const role = matchRole(args.join(' '), ctx.roles);
   return role.ok ? ok({ kind: 'whocan', role: role.value }) : role;
+}
+
+/** `review` (what is open for me) or `review history` (recent reviews and their results). */
+function parseReview(args: readonly string[]): Result<Command, AppError> {
+  if (args.length === 0) return ok({ kind: 'review', what: 'open' });
+  if (args.length === 1 && args[0]?.toLowerCase() === 'history')
+    return ok({ kind: 'review', what: 'history' });
+  return err(
+    appError('command.bad_argument', {
+      command: 'review',
+      text: args.join(' '),
+      example: '/elevate review (or /elevate review history)',
+    }),
+  );
 }
 
 /** `breakglass [confirm] <target> <reason>`; `confirm` is what the Confirm button sends. */

@@ -8,6 +8,7 @@ import { parseCommand } from '../commands/parse.ts';
 import type { AuditEvent } from '../domain/audit.ts';
 import type { Principal } from '../domain/principal.ts';
 import { type AccessRequest, grantedTargets, type Platform } from '../domain/request.ts';
+import type { Review } from '../domain/review.ts';
 import { type AppError, appError } from '../errors.ts';
 import { type BreakglassPlan, breakglass, planBreakglass } from './breakglass.ts';
 import { cancel } from './cancel.ts';
@@ -15,10 +16,11 @@ import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
 import { exportAudit } from './export-audit.ts';
 import { extend } from './extend.ts';
-import { type HistoryQuery, history } from './history.ts';
+import { type HistoryQuery, history, overseers } from './history.ts';
 import { firstState, type HistoryReply, pagingOf } from './history-paging.ts';
 import { eligibleRoles, openRequests, type RoleRow, roleCatalogue } from './queries.ts';
 import { specMatches } from './resolve-targets.ts';
+import { openReviewsFor, reviewHistory } from './reviews.ts';
 import { submit } from './submit.ts';
 import { type WhocanAnswer, whocan } from './whocan.ts';
 
@@ -38,6 +40,12 @@ export type Reply =
   | { readonly kind: 'breakglass_confirm'; readonly plan: BreakglassPlan }
   /** Break-glass confirmed: activating now, without approval. */
   | { readonly kind: 'breakglass_started'; readonly request: AccessRequest }
+  /** Eligibility reviews: the asker's open ones (with Keep / Remove), or recent results. */
+  | {
+      readonly kind: 'reviews';
+      readonly what: 'open' | 'history';
+      readonly reviews: readonly Review[];
+    }
   | {
       readonly kind: 'export';
       readonly events: AsyncIterable<AuditEvent>;
@@ -114,6 +122,15 @@ export async function handleCommand(deps: CoreDeps, asker: Asker, text: string):
       return started.ok
         ? { kind: 'breakglass_started', request: started.value }
         : { kind: 'error', error: started.error };
+    }
+    case 'review': {
+      const found =
+        command.what === 'open'
+          ? await openReviewsFor(deps, asker.principal)
+          : await reviewHistory(deps, asker.principal, overseers(deps.policy()));
+      return found.ok
+        ? { kind: 'reviews', what: command.what, reviews: found.value }
+        : { kind: 'error', error: found.error };
     }
     case 'whocan': {
       const answer = await whocan(deps, asker.principal, command.role);

@@ -61,8 +61,7 @@ export async function startDueReviews(
   if (listed.length === 0 || !store) return { started: [], failed: [] };
   const now = deps.clock.now();
   const due: ReviewedTarget[] = [];
-  for (const entry of listed)
-    if (!(await store.get(reviewId(entry, now)))) due.push(entry);
+  for (const entry of listed) if (!(await store.get(reviewId(entry, now)))) due.push(entry);
   if (due.length === 0) return { started: [], failed: [] };
   const targets = await reviewTargets(deps, overview, due);
   const started: Review[] = [];
@@ -103,7 +102,9 @@ async function reviewTargets(
 ): Promise<Map<string, Result<Target, AppError>>> {
   const catalogue = await roleCatalogue(deps);
   const specs = new Map(entries.map((e) => [e.typed, parseRoleList(e.typed, catalogue)]));
-  const kinds = new Set([...specs.values()].flatMap((s) => (s.ok ? s.value : [])).map((s) => s.kind));
+  const kinds = new Set(
+    [...specs.values()].flatMap((s) => (s.ok ? s.value : [])).map((s) => s.kind),
+  );
   const eligible: Eligibility[] = [];
   if (kinds.has('azure_role'))
     eligible.push(
