@@ -39,6 +39,12 @@ export class PrivilegesByKind implements PrivilegeProvider {
    * provider that cannot from one that found nobody.
    */
   readonly eligibleFor?: (target: Target) => Promise<readonly EligiblePrincipal[]>;
+  /** Present when a part can end an eligibility (eligibility reviews), as eligibleFor is. */
+  readonly endEligibility?: (
+    principalId: string,
+    target: Target,
+    justification: string,
+  ) => Promise<Result<void, AppError>>;
 
   constructor(parts: readonly KindProvider[]) {
     this.#parts = parts;
@@ -48,6 +54,13 @@ export class PrivilegesByKind implements PrivilegeProvider {
         return provider?.eligibleFor
           ? provider.eligibleFor(target)
           : Promise.reject(new KindNotServedError(target.kind));
+      };
+    if (parts.some((p) => p.provider.endEligibility))
+      this.endEligibility = async (principalId, target, justification) => {
+        const provider = this.#for(target.kind);
+        return provider?.endEligibility
+          ? provider.endEligibility(principalId, target, justification)
+          : notServed(target.kind);
       };
   }
 

@@ -42,30 +42,48 @@ interface Assignment extends ActiveAssignment {
   readonly requestId: string | null;
 }
 
+/** A group an eligibility is held through (its members are eligible because it is). */
+export interface HeldThrough {
+  readonly id: string;
+  readonly name: string;
+}
+
+interface Held extends Eligibility {
+  readonly through?: HeldThrough;
+}
+
 /**
  * PIM in memory: eligibilities, rules and assignments that end by time. Counts every grant
- * call so tests can assert "exactly one activation".
+ * and eligibility removal call so tests can assert "exactly one activation".
  */
 export class MemoryPrivileges implements PrivilegeProvider {
   readonly #roles: readonly RoleEntry[];
-  readonly #eligible = new Map<string, Eligibility[]>();
+  readonly #eligible = new Map<string, Held[]>();
   readonly #rules = new Map<string, PimRules>();
   #assignments: Assignment[] = [];
   readonly #scopes: { readonly scope: string; readonly name: string }[] = [];
   readonly #failures: AppError[] = [];
+  readonly #endFailures: AppError[] = [];
   readonly #now: () => number;
   activateCalls = 0;
   deactivateCalls = 0;
+  endEligibilityCalls = 0;
 
   constructor(roles: readonly RoleEntry[], now: () => number) {
     this.#roles = roles;
     this.#now = now;
   }
 
-  makeEligible(principalId: string, target: Target, endsAt: number | null = null): void {
+  /** `through`: held because the person is in that group (the group's eligibility, not theirs). */
+  makeEligible(
+    principalId: string,
+    target: Target,
+    endsAt: number | null = null,
+    through?: HeldThrough,
+  ): void {
     this.#eligible.set(principalId, [
       ...(this.#eligible.get(principalId) ?? []),
-      { target, endsAt },
+      { target, endsAt, ...(through ? { through } : {}) },
     ]);
   }
 
@@ -89,11 +107,54 @@ export class MemoryPrivileges implements PrivilegeProvider {
     this.#failures.push(error);
   }
 
+  /** The next endEligibility call fails with this error. */
+  failNextEndEligibility(error: AppError): void {
+    this.#endFailures.push(error);
+  }
+
   async listRoles(): Promise<readonly RoleEntry[]> {
     return this.#roles;
   }
 
   async eligibilities(principalId: string): Promise<readonly Eligibility[]> {
+    return this.#held(principalId).map(({ target, endsAt }) => ({ target, endsAt }));
+  }
+
+  /**
+   * As PIM: the principal's own eligibility for exactly this target and scope ends; a group's
+   * ends for every member holding it through the group. What the person still holds through a
+   * group is refused, naming the group.
+   */
+  async endEligibility(
+    principalId: string,
+    target: Target,
+    _justification: string,
+  ): Promise<Result<void, AppError>> {
+    this.endEligibilityCalls += 1;
+    const failure = this.#endFailures.shift();
+    if (failure) return err(failure);
+    for (const [id, held] of this.#eligible) {
+      const ends = (e: Held) =>
+        sameTarget(e.target, target) &&
+        (id === principalId ? e.through === undefined : e.through?.id === principalId);
+      this.#eligible.set(
+        id,
+        held.filter((e) => !ends(e)),
+      );
+    }
+    const groups = this.#held(principalId).flatMap((e) =>
+      sameTarget(e.target, target) && e.through ? [e.through.name] : [],
+    );
+    if (groups.length === 0) return ok(undefined);
+    return err(
+      appError('eligibility.held_through_group', {
+        role: targetLabel(target),
+        groups: [...new Set(groups)],
+      }),
+    );
+  }
+
+  #held(principalId: string): Held[] {
     const now = this.#now();
     return (this.#eligible.get(principalId) ?? []).filter(
       (e) => e.endsAt === null || e.endsAt > now,

@@ -41,10 +41,8 @@ export function memoryWorld(world: WorldSpec, now: () => number): MemoryWorld {
     name: roles.find((r) => r.id === roleId)?.name ?? roleId,
     scope,
   });
-  for (const e of world.eligible ?? []) {
-    for (const id of [e.principalId, ...membersOf(world, e.principalId)])
-      privileges.makeEligible(id, target(e.roleId, e.scope), e.endsAt ?? null);
-  }
+  for (const e of world.eligible ?? [])
+    makeEligible(world, privileges, e.principalId, target(e.roleId, e.scope), e.endsAt ?? null);
   for (const r of world.roles) privileges.setRules(target(r.id), pimRules(world.pim?.[r.id] ?? {}));
   for (const a of world.standing ?? []) privileges.addStanding(a.principalId, target(a.roleId));
   seedGroups(world, privileges);
@@ -62,10 +60,8 @@ function seedGroups(world: WorldSpec, privileges: MemoryPrivileges): void {
       scope: '/',
       access,
     });
-    for (const e of g.eligible) {
-      for (const id of [e.principalId, ...membersOf(world, e.principalId)])
-        privileges.makeEligible(id, group(e.access ?? 'member'), e.endsAt ?? null);
-    }
+    for (const e of g.eligible)
+      makeEligible(world, privileges, e.principalId, group(e.access ?? 'member'), e.endsAt ?? null);
     for (const access of ['member', 'owner'] as const)
       privileges.setRules(group(access), pimRules(g.pim?.[access] ?? {}));
     for (const m of g.standingMembers ?? []) privileges.addStanding(m, group('member'));
@@ -89,10 +85,24 @@ function seedAzure(world: WorldSpec, privileges: MemoryPrivileges): void {
       scope: e.scope,
       scopeName: azureScopeName(azure, e.scope),
     };
-    for (const id of [e.principalId, ...membersOf(world, e.principalId)])
-      privileges.makeEligible(id, target, e.endsAt ?? null);
+    makeEligible(world, privileges, e.principalId, target, e.endsAt ?? null);
     privileges.setRules(target, pimRules(azure.pim?.[e.roleId] ?? {}));
   }
+}
+
+/** The holder's eligibility, and a group's for each of its members, through the group. */
+function makeEligible(
+  world: WorldSpec,
+  privileges: MemoryPrivileges,
+  holder: string,
+  target: Target,
+  endsAt: number | null,
+): void {
+  privileges.makeEligible(holder, target, endsAt);
+  const group = world.groups?.find((g) => g.id === holder);
+  if (!group) return;
+  for (const id of membersOf(world, holder))
+    privileges.makeEligible(id, target, endsAt, { id: group.id, name: group.name });
 }
 
 /** Users in a group, through nested groups; none when `id` is not a group. */

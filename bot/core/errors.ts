@@ -309,6 +309,10 @@ const catalogue = {
   'arm.unavailable': () =>
     'Azure Resource Manager is not answering right now (throttled or down), so nothing was changed. Try again in a few minutes; if it persists, tell the bot administrators.',
 
+  // --- eligibility (ending it, for eligibility reviews) -----------------------------------
+  'eligibility.held_through_group': (p: { role: string; groups: readonly string[] }) =>
+    `This person is still eligible for \`${p.role}\` through ${p.groups.length === 0 ? 'a group they belong to' : `the group${p.groups.length > 1 ? 's' : ''} ${list(p.groups)}`}, so removing it from them alone does not end it (any eligibility they held themselves is gone). Take them out of the group in Entra ID, or remove the group's eligibility instead.`,
+
   // --- infrastructure -------------------------------------------------------------------
   'service.unavailable': () =>
     'elevate cannot reach its store right now, so nothing was changed. Try again in a minute; if it persists, tell the bot administrators.',

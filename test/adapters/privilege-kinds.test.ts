@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryWorld } from '../../adapters/memory/world.ts';
 import { PrivilegesByKind } from '../../adapters/privilege-kinds.ts';
+import type { Target } from '../../bot/core/domain/target.ts';
 import type { PrivilegeProvider } from '../../bot/core/ports/privilege-provider.ts';
 import { MIXED_WORLD, people } from '../support/tenant.ts';
 
@@ -53,5 +54,45 @@ describe('PrivilegesByKind', () => {
     await expect(p.rules(target)).rejects.toMatchObject({
       appError: { code: 'policy.kind_not_configured' },
     });
+  });
+
+  it('ends an eligibility with the provider of its kind only; a kind nobody serves is refused', async () => {
+    const graph = graphSide();
+    const arm = graphSide();
+    const p = new PrivilegesByKind([
+      { kinds: ['directory_role', 'group'], provider: graph },
+      { kinds: ['azure_role'], provider: arm },
+    ]);
+    const held = await arm.eligibilities(people.alice.id);
+    const contributor = held.find((e) => e.target.kind === 'azure_role')?.target as Target;
+    const payments = held.find((e) => e.target.kind === 'group')?.target as Target;
+    expect(await p.endEligibility?.(people.alice.id, contributor, 'review')).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect(await p.endEligibility?.(people.alice.id, payments, 'review')).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect([arm.endEligibilityCalls, graph.endEligibilityCalls]).toEqual([1, 1]);
+    // Each went to its own part: ARM's copy lost Contributor, Graph's the group membership.
+    const kindsLeft = async (m: typeof graph) =>
+      new Set((await m.eligibilities(people.alice.id)).map((e) => e.target.kind));
+    expect(await kindsLeft(arm)).not.toContain('azure_role');
+    expect(await kindsLeft(arm)).toContain('group');
+    expect(await kindsLeft(graph)).toContain('azure_role');
+    expect(await kindsLeft(graph)).not.toContain('group');
+
+    const graphOnly = new PrivilegesByKind([
+      { kinds: ['directory_role', 'group'], provider: graphSide() },
+    ]);
+    const refused = await graphOnly.endEligibility?.(people.alice.id, contributor, 'review');
+    expect(refused).toMatchObject({ ok: false, error: { code: 'policy.kind_not_configured' } });
+  });
+
+  it('has no endEligibility when no part can end one, so the core can tell', () => {
+    const readOnly = { listRoles: async () => [] } as unknown as PrivilegeProvider;
+    const p = new PrivilegesByKind([{ kinds: ['directory_role'], provider: readOnly }]);
+    expect(p.endEligibility).toBeUndefined();
   });
 });

@@ -93,6 +93,19 @@ export interface PrivilegeProvider {
   ): Promise<Result<void, AppError>>;
   activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]>;
   /**
+   * Ends `principalId`'s eligibility for `target` at `target.scope` (an eligibility review's
+   * Remove): Graph roleEligibilityScheduleRequests / group eligibilityScheduleRequests with
+   * action adminRemove, ARM roleEligibilityScheduleRequests with requestType AdminRemove.
+   * An eligibility that is already gone is success. One the person still holds through a
+   * group afterwards is the group's, not theirs to lose alone: `eligibility.held_through_group`
+   * (their own eligibility, if they had one, is gone).
+   */
+  endEligibility?(
+    principalId: string,
+    target: Target,
+    justification: string,
+  ): Promise<Result<void, AppError>>;
+  /**
    * Azure scopes below any of `under` whose name is `name` (a resource group or resource), for
    * `Contributor on rg-payments` when the eligibility is on the subscription. Only providers of
    * Azure roles have it.
