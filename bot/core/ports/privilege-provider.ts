@@ -62,17 +62,6 @@ export interface PrivilegeProvider {
    * that cannot list by target leaves it out, and whocan says so.
    */
   eligibleFor?(target: Target): Promise<readonly EligiblePrincipal[]>;
-  /**
-   * Ends `principalId`'s eligibility for `target` at `target.scope` (an eligibility review's
-   * Remove): Graph roleEligibilityScheduleRequests / group eligibilityScheduleRequests with
-   * action adminRemove, ARM roleEligibilityScheduleRequests with requestType AdminRemove.
-   * An eligibility that is already gone is success.
-   */
-  endEligibility?(
-    principalId: string,
-    target: Target,
-    justification: string,
-  ): Promise<Result<void, AppError>>;
   /** PIM's own rules for a target, combined with policy.yaml into the effective policy. */
   rules(target: Target): Promise<PimRules>;
   /** Grants `target` for the duration. An assignment that exists already and is ours is success. */
