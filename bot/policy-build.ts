@@ -132,6 +132,7 @@ function buildReviews(
 ): ReviewsPolicy | undefined {
   if (!file) return undefined;
   const seen = new Set<string>();
+  const sharedProblem = new Set<string>();
   const targets = file.targets.map((entry, i): ReviewedTarget => {
     const own = typeof entry === 'string' ? { target: entry } : entry;
     const path = ['reviews', 'targets', i];
@@ -143,16 +144,21 @@ function buildReviews(
       dueIn: own.dueIn ?? file.dueIn ?? REVIEW_DUE_SECONDS,
       reviewers: own.reviewers ?? file.reviewers ?? ('approvers' as const),
     };
-    if (rule.dueIn < 60)
+    const problem =
+      rule.dueIn < 60
+        ? 'the reviewers need at least 1m; write e.g. dueIn: 14d'
+        : rule.every < 3600 || rule.dueIn > rule.every
+          ? `a review every ${formatDuration(rule.every)} cannot be due in ${formatDuration(rule.dueIn)}; the period must be at least 1h and no shorter than dueIn, e.g. every: 90d, dueIn: 14d`
+          : null;
+    // Said once, at the section, when the target only inherits the section's values.
+    const inherited = own.every === undefined && own.dueIn === undefined;
+    if (problem && !(inherited && sharedProblem.has(problem))) {
       issues.push({
-        path,
-        message: `the reviewers of ${own.target} need at least 1m; write e.g. dueIn: 14d`,
+        path: inherited ? ['reviews', file.dueIn ? 'dueIn' : 'every'] : path,
+        message: problem,
       });
-    if (rule.every < 3600 || rule.dueIn > rule.every)
-      issues.push({
-        path,
-        message: `${own.target} is reviewed every ${formatDuration(rule.every)} and due in ${formatDuration(rule.dueIn)}; the period must be at least 1h and no shorter than dueIn, e.g. every: 90d, dueIn: 14d`,
-      });
+      if (inherited) sharedProblem.add(problem);
+    }
     return { typed: own.target, rule };
   });
   return { targets };
