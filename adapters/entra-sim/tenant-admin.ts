@@ -27,6 +27,8 @@ export interface TenantAdmin {
   addEligibility(e: StandInEligibility): void;
   /** Removes every eligibility the principal holds for the role, as an admin does in PIM. */
   removeEligibility(principalId: string, roleDefinitionId: string): void;
+  /** The directory role eligibilities holding now, as PIM lists them. */
+  eligibilities(): readonly StandInEligibility[];
   setPolicy(roleDefinitionId: string, p: StandInPolicy): void;
   addPermanentAssignment(a: {
     principalId: string;
@@ -69,6 +71,7 @@ export function tenantAdmin(t: Tenant, arm: ArmState): TenantAdmin {
       );
       t.eligibilities.splice(0, t.eligibilities.length, ...kept);
     },
+    eligibilities: () => t.liveEligibilities(),
     setPolicy: (roleId, p) => void t.policies.set(roleId, p),
     addPermanentAssignment: (a) =>
       void t.assignments.push({

@@ -1,0 +1,184 @@
+/**
+ * Eligibility reviews on Slack end to end: the reviews start with the bot, Bob gets a card per
+ * target in his DM; Keep, and Remove with a reason in a modal that ends the eligibility in the
+ * Graph stand-in; Alice cannot review herself; `/elevate review`; one reminder, then overdue
+ * to the security channel; a summary when a review is done.
+ */
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueName } from '../../jobs/names.ts';
+import { blockActionBody, postToBot, viewSubmissionBody } from '../standins/slack/index.ts';
+import { waitFor } from '../support/wait.ts';
+import { REVIEWS_POLICY, reviewIdIn } from './reviews.ts';
+import { ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
+
+const HOUR = 3_600_000;
+let offset = 0;
+let world: World;
+beforeAll(async () => {
+  world = await startWorld({ policy: REVIEWS_POLICY, clock: { now: () => Date.now() + offset } });
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+type Person = (typeof TENANT)[keyof typeof TENANT];
+
+/** The review card for `title` in `who`'s DM, as JSON; undefined until it is there. */
+const card = (who: Person, title: string, needle = '') =>
+  world.slack
+    .messagesIn(world.slack.dmOf(who.slack))
+    .map((m) => JSON.stringify(m.blocks))
+    .find((b) => b.includes(`Eligibility review: ${title}`) && b.includes(needle));
+
+const cardWith = (who: Person, title: string, needle: string) =>
+  waitFor(() => card(who, title, needle), 10_000, `${title} card with "${needle}"`);
+
+const security = (needle: string) =>
+  waitFor(
+    () => world.slack.messagesIn('C0SECURITY').find((m) => m.text.includes(needle)),
+    10_000,
+    `security post "${needle}"`,
+  );
+
+async function click(who: Person, actionId: string, value: string) {
+  const responseUrl = world.slack.responseUrl();
+  const body = blockActionBody({
+    userId: who.slack,
+    teamId: world.slack.teamId,
+    actionId,
+    value,
+    channelId: world.slack.dmOf(who.slack),
+    messageTs: '1.1',
+    responseUrl,
+    triggerId: world.slack.triggerId(),
+  });
+  const res = await postToBot(`${world.app.url}/slack/events`, world.slack.signingSecret, body);
+  expect(res.status).toBe(200);
+  return responseUrl;
+}
+
+const answerAt = async (url: string) =>
+  JSON.stringify(
+    (await waitFor(() => world.slack.responses.find((r) => r.url === url), 10_000, 'answer')).body,
+  );
+
+const aliceEligible = (roleId: string) =>
+  world.graph.tenant
+    .eligibilities()
+    .some((e) => e.principalId === TENANT.alice.id && e.roleDefinitionId === roleId);
+
+describe('eligibility reviews on Slack', () => {
+  it('sends each reviewer a card per target with the eligible people and their activity', async () => {
+    const exchange = await cardWith(TENANT.bob, 'Exchange Administrator', 'elevate_review_keep');
+    expect(exchange).toContain('Alice Admin (alice@contoso.com)');
+    expect(exchange).toContain('never activated through elevate');
+    expect(exchange).toContain('0 activations in the period');
+    expect(exchange).toContain('elevate_review_remove');
+    await cardWith(TENANT.bob, 'Helpdesk Administrator', 'elevate_review_keep');
+    await cardWith(TENANT.alice, 'Global Administrator', 'elevate_review_keep');
+    // Dave reviews nothing and is sent nothing.
+    expect(card(TENANT.dave, 'Exchange Administrator')).toBeUndefined();
+    const open = await slashCommand(world, TENANT.bob, 'review');
+    expect(open).toContain('Eligibility review: Exchange Administrator');
+    expect(open).toContain('Eligibility review: Global Administrator');
+    expect(await slashCommand(world, TENANT.dave, 'review')).toContain(
+      'Nothing is waiting for your review',
+    );
+  });
+
+  it('Keep records the decision on every card and summarises the finished review', async () => {
+    const json = await cardWith(TENANT.bob, 'Helpdesk Administrator', 'elevate_review_keep');
+    const id = reviewIdIn(json, 'helpdesk-administrator');
+    const answer = await answerAt(
+      await click(TENANT.bob, 'elevate_review_keep', `${id}|${TENANT.alice.id}`),
+    );
+    expect(answer).toContain('Kept by Bob Approver');
+    await cardWith(TENANT.bob, 'Helpdesk Administrator', 'Kept by Bob Approver');
+    expect(card(TENANT.bob, 'Helpdesk Administrator', 'elevate_review_keep')).toBeUndefined();
+    const summary = await security('Eligibility review of Helpdesk Administrator done');
+    expect(summary.text).toContain('1 kept, 0 removed');
+    expect(aliceEligible(ROLES.helpdesk.id)).toBe(true);
+  });
+
+  it('Remove asks why, then ends the eligibility through PIM', async () => {
+    const json = await cardWith(TENANT.bob, 'Exchange Administrator', 'elevate_review_remove');
+    const value = `${reviewIdIn(json, 'exchange-administrator')}|${TENANT.alice.id}`;
+    const views = world.slack.views.length;
+    await click(TENANT.bob, 'elevate_review_remove', value);
+    const modal = await waitFor(() => world.slack.views[views], 10_000, 'the reason modal');
+    expect(JSON.stringify(modal.view)).toContain('Why should Alice Admin no longer be eligible?');
+    expect(aliceEligible(ROLES.exchange.id)).toBe(true);
+    const submit = (reason: string) =>
+      postToBot(
+        `${world.app.url}/slack/events`,
+        world.slack.signingSecret,
+        viewSubmissionBody({
+          userId: TENANT.bob.slack,
+          teamId: world.slack.teamId,
+          callbackId: 'elevate_review_remove',
+          privateMetadata: value,
+          values: { reason: { value: { type: 'plain_text_input', value: reason } } },
+        }),
+      );
+    const empty = await submit('  ');
+    expect(empty.body).toContain('Say why in a few words');
+    expect((await submit('moved to the finance team')).status).toBe(200);
+    await waitFor(() => (aliceEligible(ROLES.exchange.id) ? null : true), 10_000, 'removed');
+    const call = world.graph.calls.find(
+      (c) => c.method === 'POST' && c.path.endsWith('/roleEligibilityScheduleRequests'),
+    );
+    expect(call?.body).toMatchObject({
+      action: 'adminRemove',
+      principalId: TENANT.alice.id,
+      roleDefinitionId: ROLES.exchange.id,
+    });
+    expect(JSON.stringify(call?.body)).toContain('moved to the finance team');
+    await cardWith(TENANT.bob, 'Exchange Administrator', 'Removed by Bob Approver');
+    const summary = await security('Eligibility review of Exchange Administrator done');
+    expect(summary.text).toContain('0 kept, 1 removed');
+    // Alice, no longer eligible, cannot request it.
+    expect(await slashCommand(world, TENANT.alice, 'exo 1h fixing mail flow INC-4711')).toContain(
+      'not eligible',
+    );
+  });
+
+  it('refuses a reviewer on their own eligibility; re-sends once, then reports it overdue', async () => {
+    const json = await cardWith(TENANT.alice, 'Global Administrator', 'elevate_review_keep');
+    const id = reviewIdIn(json, 'global-administrator');
+    expect(
+      await answerAt(await click(TENANT.alice, 'elevate_review_keep', `${id}|${TENANT.alice.id}`)),
+    ).toContain('You cannot review your own eligibility');
+    const connection = world.redis.redis.duplicate({ maxRetriesPerRequest: null });
+    const remind = new Queue(queueName('review-remind'), {
+      connection,
+      prefix: world.redis.prefix,
+    });
+    const due = new Queue(queueName('review-due'), { connection, prefix: world.redis.prefix });
+    try {
+      const before = world.slack.messagesIn(world.slack.dmOf(TENANT.bob.slack)).length;
+      const reminder = await remind.getJob(`review-remind-${id}`);
+      if (!reminder) throw new Error('no review-remind job');
+      offset = HOUR + 60_000;
+      await reminder.promote();
+      await cardWith(TENANT.bob, 'Global Administrator', 'Reminder: please decide the rest');
+      expect(world.slack.messagesIn(world.slack.dmOf(TENANT.bob.slack)).length).toBe(before + 1);
+      const deadline = await due.getJob(`review-due-${id}`);
+      if (!deadline) throw new Error('no review-due job');
+      offset = 2 * HOUR + 60_000;
+      await deadline.promote();
+      const overdue = await security('The eligibility review of Global Administrator is overdue');
+      expect(overdue.text).toContain('1 of 1 undecided');
+      await cardWith(TENANT.bob, 'Global Administrator', 'Overdue since');
+      expect(card(TENANT.bob, 'Global Administrator', 'elevate_review_keep')).toBeUndefined();
+    } finally {
+      offset = 0;
+      await remind.close();
+      await due.close();
+      await connection.quit();
+    }
+    const history = await slashCommand(world, TENANT.bob, 'review history');
+    expect(history).toContain('Removed by Bob Approver');
+    expect(history).toContain('moved to the finance team');
+  });
+});
