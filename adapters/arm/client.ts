@@ -28,6 +28,7 @@ export type ArmResource =
   | 'roleEligibilityScheduleInstances'
   | 'roleAssignmentScheduleInstances'
   | 'roleAssignmentScheduleRequests'
+  | 'roleEligibilityScheduleRequests'
   | 'roleManagementPolicyAssignments';
 
 export interface ArmClientOptions {

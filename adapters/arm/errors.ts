@@ -22,6 +22,7 @@ export const ACTIONS = {
   assignments: 'read active Azure role assignments',
   policy: 'read PIM settings for Azure roles',
   activate: 'grant or remove Azure roles in PIM',
+  endEligibility: 'remove PIM eligibilities for Azure roles (eligibility reviews)',
 } as const;
 export type ArmCallKind = keyof typeof ACTIONS;
 

@@ -33,6 +33,7 @@ import {
   timeOf,
 } from './arm-types.ts';
 import type { ArmClient } from './client.ts';
+import { ArmEligibilityRemoval } from './eligibility-removal.ts';
 import { ArmRefusedError } from './errors.ts';
 import { ArmGrants, isStanding } from './grants.ts';
 import { instancesAt, readOrThrow } from './reads.ts';
@@ -52,6 +53,7 @@ export class AzurePrivileges implements PrivilegeProvider {
   readonly #now: () => number;
   readonly #rules: TtlCache<PimRules>;
   readonly #grants: ArmGrants;
+  readonly #removal: ArmEligibilityRemoval;
 
   /** `scopes`: full ARM ids, `/subscriptions/<id>` or `/providers/Microsoft.Management/managementGroups/<id>`. */
   constructor(client: ArmClient, scopes: readonly string[], options: AzurePrivilegesOptions = {}) {
@@ -60,6 +62,7 @@ export class AzurePrivileges implements PrivilegeProvider {
     this.#now = options.now ?? Date.now;
     this.#rules = new TtlCache(options.rulesTtlMs ?? 5 * 60_000, { now: this.#now });
     this.#grants = new ArmGrants(client, this.#now, options.log);
+    this.#removal = new ArmEligibilityRemoval(client, this.#now, options.log);
   }
 
   /**
@@ -176,6 +179,16 @@ export class AzurePrivileges implements PrivilegeProvider {
   ): Promise<Result<void, AppError>> {
     if (target.kind !== 'azure_role') return Promise.resolve(err(unsupported(target)));
     return this.#grants.deactivate(principalId, target, requestId);
+  }
+
+  /** Ends the eligibility at the target's scope (eligibility-removal.ts). */
+  endEligibility(
+    principalId: string,
+    target: Target,
+    justification: string,
+  ): Promise<Result<void, AppError>> {
+    if (target.kind !== 'azure_role') return Promise.resolve(err(unsupported(target)));
+    return this.#removal.end(principalId, target, justification);
   }
 
   async activeAssignments(principalId: string): Promise<readonly ActiveAssignment[]> {

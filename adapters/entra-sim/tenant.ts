@@ -54,6 +54,13 @@ export const ALL_PERMISSIONS = [
   'RoleManagementPolicy.Read.AzureADGroup',
 ];
 
+/**
+ * What eligibility reviews add to ALL_PERMISSIONS, to end PIM for Groups eligibility (for
+ * directory roles RoleManagement.ReadWrite.Directory already allows it). Not granted unless
+ * asked for, as a deployment without `reviews:` does not hold it.
+ */
+export const REVIEW_PERMISSIONS = ['PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup'];
+
 export class Tenant {
   readonly users = new Map<string, StandInUser>();
   readonly groups = new Map<string, StandInGroup>();

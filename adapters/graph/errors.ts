@@ -43,6 +43,14 @@ export const PERMISSIONS = {
     permission: 'RoleManagementPolicy.Read.AzureADGroup',
     action: 'read PIM for Groups settings',
   },
+  endEligibility: {
+    permission: 'RoleEligibilitySchedule.ReadWrite.Directory',
+    action: 'remove PIM eligibilities for directory roles (eligibility reviews)',
+  },
+  groupEndEligibility: {
+    permission: 'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+    action: 'remove PIM for Groups eligibilities (eligibility reviews)',
+  },
 } as const;
 export type GraphCallKind = keyof typeof PERMISSIONS;
 

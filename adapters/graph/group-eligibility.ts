@@ -12,9 +12,12 @@ import { TtlCache } from './ttl-cache.ts';
 
 const GROUP = '#microsoft.graph.group';
 
-/** Held by a group: Graph says so through the expanded principal, the stand-in by memberType. */
-const heldByGroup = (i: ScheduleInstance): boolean =>
-  i.principal ? i.principal['@odata.type'] === GROUP : i.memberType === 'Group';
+/**
+ * Held by a group: Graph says so through the expanded principal (`$expand=principal`), the
+ * stand-in by memberType (`Group` for directory roles, `group` for PIM for Groups).
+ */
+export const heldByGroup = (i: Pick<ScheduleInstance, 'principal' | 'memberType'>): boolean =>
+  i.principal ? i.principal['@odata.type'] === GROUP : i.memberType?.toLowerCase() === 'group';
 
 export class GroupEligibility {
   readonly #reader: GraphReader;

@@ -18,6 +18,7 @@ import type {
 } from '../../bot/core/ports/privilege-provider.ts';
 import { err, type Result } from '../../bot/core/result.ts';
 import { liveInstances } from './assignments.ts';
+import { EligibilityRemoval } from './eligibility-removal.ts';
 import { eligibleForRole } from './eligible-for.ts';
 import { GraphRefusedError } from './errors.ts';
 import { PimGrants } from './grants.ts';
@@ -69,6 +70,7 @@ export class GraphPrivileges implements PrivilegeProvider {
   readonly #groups: GroupEligibility;
   readonly #grants: PimGrants;
   readonly #groupGrants: GroupGrants;
+  readonly #removal: EligibilityRemoval;
   readonly #log: Logger | undefined;
 
   constructor(reader: GraphReader, options: GraphPrivilegesOptions = {}) {
@@ -80,6 +82,7 @@ export class GraphPrivileges implements PrivilegeProvider {
     this.#groups = new GroupEligibility(reader, now, options.groupEligibilityTtlMs ?? 60_000);
     this.#grants = new PimGrants(reader, now, options.log);
     this.#groupGrants = new GroupGrants(reader, now, options.log);
+    this.#removal = new EligibilityRemoval(reader, now, options.log);
     this.#log = options.log;
   }
 
@@ -210,6 +213,16 @@ export class GraphPrivileges implements PrivilegeProvider {
     if (target.kind === 'group')
       return this.#groupGrants.deactivate(principalId, target, requestId);
     return this.#grants.deactivate(principalId, target, requestId);
+  }
+
+  /** Ends a directory role or group eligibility (eligibility-removal.ts); Azure roles are ARM's. */
+  async endEligibility(
+    principalId: string,
+    target: Target,
+    justification: string,
+  ): Promise<Result<void, AppError>> {
+    if (target.kind !== 'directory_role' && target.kind !== 'group') return unsupported(target);
+    return this.#removal.end(principalId, target, justification);
   }
 
   /** Directory roles and group membership or ownership the person holds now. */

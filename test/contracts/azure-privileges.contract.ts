@@ -4,7 +4,8 @@
  * with its scopes (direct, through a group, time-bound), PIM's rules per role, grants at the
  * eligible scope or a narrower one that show as assignments, idempotent re-activation,
  * refusals (another request's grant, outside the eligible scope, not eligible), removal only
- * of this request's grant and not within 5 minutes of the activation, extension.
+ * of this request's grant and not within 5 minutes of the activation, extension, and ending
+ * an eligibility at its scope (eligibility reviews), never one held through a group.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
@@ -12,7 +13,7 @@ import type { Target } from '../../bot/core/domain/target.ts';
 import type { GrantRequest, PrivilegeProvider } from '../../bot/core/ports/privilege-provider.ts';
 import { AZURE_WORLD, azureTargets as t } from './azure-world.ts';
 import { fakeDate, HOUR, ids, START } from './entra-world.ts';
-import type { PrivilegesUnderTest } from './privilege-provider.contract.ts';
+import { type PrivilegesUnderTest, REVIEWED } from './privilege-provider.contract.ts';
 
 const MINUTE = 60_000;
 
@@ -174,6 +175,42 @@ export function azurePrivilegesContract(
         ok: true,
       });
       expect(await p.activeAssignments(ids.alice)).toEqual([]);
+    });
+
+    it('ends an eligibility at its scope only; nothing granted from it; again is success', async () => {
+      const done = { ok: true, value: undefined };
+      expect(await p.endEligibility?.(ids.alice, t.contributorPayments, REVIEWED)).toEqual(done);
+      expect(sorted(await p.eligibilities(ids.alice))).toEqual(
+        sorted([
+          { target: t.readerSub, endsAt: null },
+          { target: t.readerWeb, endsAt: null },
+        ]),
+      );
+      expect(await p.activate(grant())).toMatchObject({
+        ok: false,
+        error: { code: 'policy.not_eligible' },
+      });
+      expect(await p.endEligibility?.(ids.alice, t.contributorPayments, REVIEWED)).toEqual(done);
+    });
+
+    it("refuses to end what a group holds for the person, naming it; the group's removal ends it", async () => {
+      const refused = await p.endEligibility?.(ids.alice, t.readerWeb, REVIEWED);
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'eligibility.held_through_group' },
+      });
+      expect(refused?.ok === false && refused.error.message).toContain('`Ops on call`');
+      expect(await p.endEligibility?.(ids.onCall, t.readerWeb, REVIEWED)).toEqual({
+        ok: true,
+        value: undefined,
+      });
+      expect(sorted(await p.eligibilities(ids.alice)).map((e) => e.target)).toEqual(
+        sorted([{ target: t.readerSub }, { target: t.contributorPayments }]).map((e) => e.target),
+      );
+      // Carol's own Reader on rg-web stays.
+      expect(await p.eligibilities(ids.carol)).toEqual([
+        { target: t.readerWeb, endsAt: START + HOUR },
+      ]);
     });
 
     it('extends an active grant to the new end; one no longer there cannot be', async () => {

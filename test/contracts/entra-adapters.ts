@@ -2,6 +2,7 @@
 import { type AzurePrivileges, createAzurePrivileges } from '../../adapters/arm/index.ts';
 import type { EntraSim } from '../../adapters/entra-sim/index.ts';
 import { seedWorld } from '../../adapters/entra-sim/seed.ts';
+import { ALL_PERMISSIONS, REVIEW_PERMISSIONS } from '../../adapters/entra-sim/tenant.ts';
 import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
 import { createGraph, type Graph } from '../../adapters/graph/index.ts';
 import { memoryWorld } from '../../adapters/memory/world.ts';
@@ -27,11 +28,15 @@ export function graphOver(sim: EntraSim): Graph {
   );
 }
 
-/** The real Graph adapter, as `npm start` builds it, over the simulated tenant. */
+/**
+ * The real Graph adapter, as `npm start` builds it, over the simulated tenant, its app
+ * consented as for eligibility reviews too.
+ */
 export async function graphEntra(world: WorldSpec): Promise<Graph & { teardown(): Promise<void> }> {
   // Tokens outlive every clock jump a test makes.
   const sim = await startGraphStandIn({ tokenLifetimeSeconds: 90 * 86_400 });
   seedWorld(sim.tenant, world);
+  sim.tenant.grantPermissions([...ALL_PERMISSIONS, ...REVIEW_PERMISSIONS]);
   const graph = graphOver(sim);
   return { ...graph, teardown: () => sim.close() };
 }

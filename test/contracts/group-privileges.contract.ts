@@ -3,17 +3,20 @@
  * the Graph adapter over the simulated tenant, both seeded with GROUP_WORLD: eligibility for
  * membership and ownership (next to directory roles), PIM's rules per access, grants that show
  * as assignments with their access, idempotent re-activation, refusals, early removal of only
- * this request's grant, extension, and standing members added outside PIM.
+ * this request's grant, extension, standing members added outside PIM, and ending an
+ * eligibility (eligibility reviews), never one held through a group.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
 import { type Target, targetKey } from '../../bot/core/domain/target.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
 import { CONTRACT_WORLD, fakeDate, HOUR, ids, START, targets } from './entra-world.ts';
-import type { PrivilegesUnderTest } from './privilege-provider.contract.ts';
+import { type PrivilegesUnderTest, REVIEWED } from './privilege-provider.contract.ts';
 
 const PAYMENTS = '3f0c2a10-0000-4000-8000-0000000000a1';
 const RELEASE = '3f0c2a10-0000-4000-8000-0000000000a2';
+/** A plain group (Erin) that holds eligibility for Release Managers' membership. */
+const RELEASE_ENGINEERS = '3f0c2a10-0000-4000-8000-0000000000a3';
 
 const group = (id: string, name: string, access: 'member' | 'owner'): Target => ({
   kind: 'group',
@@ -32,10 +35,15 @@ export const groups = {
 /**
  * CONTRACT_WORLD and two PIM groups. Alice: membership of Payments Oncall, ownership until an
  * hour after START. Carol: membership of Release Managers (PIM's defaults). Dave: a standing
- * member of Payments Oncall added outside PIM, and eligible for its membership too.
+ * member of Payments Oncall added outside PIM, and eligible for its membership too. Erin:
+ * membership of Release Managers through the Release Engineers group.
  */
 export const GROUP_WORLD: WorldSpec = {
   ...CONTRACT_WORLD,
+  groups: [
+    ...(CONTRACT_WORLD.groups ?? []),
+    { id: RELEASE_ENGINEERS, name: 'Release Engineers', members: [ids.erin] },
+  ],
   pimGroups: [
     {
       id: PAYMENTS,
@@ -51,7 +59,11 @@ export const GROUP_WORLD: WorldSpec = {
       },
       standingMembers: [ids.dave],
     },
-    { id: RELEASE, name: 'Release Managers', eligible: [{ principalId: ids.carol }] },
+    {
+      id: RELEASE,
+      name: 'Release Managers',
+      eligible: [{ principalId: ids.carol }, { principalId: RELEASE_ENGINEERS }],
+    },
   ],
 };
 
@@ -245,6 +257,37 @@ export function groupPrivilegesContract(
           },
         ].sort(byKey),
       );
+    });
+
+    it('ends one eligibility, the one access only; nothing granted from it; again is success', async () => {
+      const done = { ok: true, value: undefined };
+      expect(await p().endEligibility?.(ids.alice, groups.paymentsMember, REVIEWED)).toEqual(done);
+      expect(onlyGroups(await p().eligibilities(ids.alice))).toEqual([
+        { target: groups.paymentsOwner, endsAt: START + HOUR },
+      ]);
+      expect(await p().activate(grant())).toMatchObject({
+        ok: false,
+        error: { code: 'policy.not_eligible' },
+      });
+      expect(await p().endEligibility?.(ids.alice, groups.paymentsMember, REVIEWED)).toEqual(done);
+    });
+
+    it("refuses to end what a group holds for the person, naming it; the group's removal ends it", async () => {
+      const refused = await p().endEligibility?.(ids.erin, groups.releaseMember, REVIEWED);
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'eligibility.held_through_group' },
+      });
+      expect(refused?.ok === false && refused.error.message).toContain('`Release Engineers`');
+      const done = { ok: true, value: undefined };
+      expect(await p().endEligibility?.(RELEASE_ENGINEERS, groups.releaseMember, REVIEWED)).toEqual(
+        done,
+      );
+      expect(await p().endEligibility?.(ids.erin, groups.releaseMember, REVIEWED)).toEqual(done);
+      // Carol's own eligibility for the same membership stays.
+      expect(await p().eligibilities(ids.carol)).toEqual([
+        { target: groups.releaseMember, endsAt: null },
+      ]);
     });
 
     it('extends an active grant to the new end; one no longer there cannot be', async () => {

@@ -2,7 +2,8 @@
  * What every PrivilegeProvider must do, run by the in-memory PIM and by the Graph adapter
  * over the simulated tenant, both seeded with CONTRACT_WORLD: roles, current eligibility
  * (direct, through nested groups, time-bound), PIM's rules, grants that show as assignments,
- * idempotent re-activation, refusals, early removal of only this request's grant, extension.
+ * idempotent re-activation, refusals, early removal of only this request's grant, extension,
+ * and ending an eligibility (eligibility reviews), never one held through a group.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
@@ -30,6 +31,9 @@ const forRequest = (requestId: string) => ({
   requestId,
   justification: `fixing mail flow | via elevate ${requestId}`,
 });
+
+/** The justification an eligibility review writes into PIM's record. */
+export const REVIEWED = 'eligibility review RV000001: removed by bob@contoso.com';
 
 const byRole = (a: { target: Target }, b: { target: Target }) =>
   a.target.id.localeCompare(b.target.id);
@@ -194,6 +198,42 @@ export function privilegeProviderContract(
           viaSchedule: false,
         },
       ]);
+    });
+
+    it('ends an eligibility: no longer listed, nothing granted from it; ending it again is success', async () => {
+      const done = { ok: true, value: undefined };
+      expect(await p.endEligibility?.(ids.alice, targets.exchange, REVIEWED)).toEqual(done);
+      expect((await p.eligibilities(ids.alice)).map((e) => e.target.id).sort()).toEqual(
+        [targets.helpdesk.id, targets.security.id].sort(),
+      );
+      expect((await p.eligibleFor?.(targets.exchange))?.map((e) => e.principalId)).toEqual([
+        ids.bob,
+      ]);
+      expect(await p.activate(grant())).toMatchObject({
+        ok: false,
+        error: { code: 'policy.not_eligible' },
+      });
+      expect(await p.endEligibility?.(ids.alice, targets.exchange, REVIEWED)).toEqual(done);
+    });
+
+    it("refuses to end what a group holds for the person, naming it; the group's removal ends it", async () => {
+      const refused = await p.endEligibility?.(ids.alice, targets.helpdesk, REVIEWED);
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'eligibility.held_through_group' },
+      });
+      expect(refused?.ok === false && refused.error.message).toContain('`Ops on call`');
+      expect(await p.endEligibility?.(ids.onCall, targets.helpdesk, REVIEWED)).toEqual({
+        ok: true,
+        value: undefined,
+      });
+      expect((await p.eligibilities(ids.alice)).map((e) => e.target.id)).not.toContain(
+        targets.helpdesk.id,
+      );
+      expect(await p.activate(grant({ target: targets.helpdesk }))).toMatchObject({
+        ok: false,
+        error: { code: 'policy.not_eligible' },
+      });
     });
 
     it('extends an active grant to the new end; one no longer there cannot be', async () => {

@@ -7,6 +7,7 @@
 import type { SimReply } from '../sim-request.ts';
 import { azureRoleDefinitionId } from '../world.ts';
 import type { ArmCall } from './call.ts';
+import { putEligibilityRequest } from './eligibility-requests.ts';
 import { policyAssignments } from './policy-rules.ts';
 import { armError, expanded, iso, PROVIDER } from './reply.ts';
 import { putScheduleRequest } from './schedule-requests.ts';
@@ -15,7 +16,7 @@ import type { ArmState } from './state.ts';
 import { requestKey } from './state.ts';
 
 const PATH =
-  /^(.*)\/providers\/Microsoft\.Authorization\/(roleEligibilityScheduleInstances|roleAssignmentScheduleInstances|roleManagementPolicyAssignments|roleAssignmentScheduleRequests)(?:\/([^/]+))?$/i;
+  /^(.*)\/providers\/Microsoft\.Authorization\/(roleEligibilityScheduleInstances|roleAssignmentScheduleInstances|roleManagementPolicyAssignments|roleAssignmentScheduleRequests|roleEligibilityScheduleRequests)(?:\/([^/]+))?$/i;
 const ASSIGNED_TO = /^assignedTo\('([^']*)'\)$/i;
 const ROLE_EQ = /^roleDefinitionId eq '((?:[^']|'')*)'$/i;
 export const API_VERSION = '2020-10-01';
@@ -58,6 +59,8 @@ export function armRoute(arm: ArmState, call: ArmCall): SimReply {
           );
     }
   }
+  if (resource === 'roleeligibilityschedulerequests' && name !== undefined && call.method === 'PUT')
+    return putEligibilityRequest(arm, call, scope, name);
   if (call.method !== 'GET' || name !== undefined)
     return armError(405, 'MethodNotAllowed', `${call.method} is not supported here.`);
   const filter = call.query.get('$filter');

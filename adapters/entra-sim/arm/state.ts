@@ -1,7 +1,8 @@
 /**
  * The Azure side of the simulated tenant: subscriptions with their resource groups, role
  * definitions by GUID, PIM eligibility and settings per role, active assignments and every
- * roleAssignmentScheduleRequest made (by scope and name, so a PUT repeated is the same request).
+ * roleAssignmentScheduleRequest and roleEligibilityScheduleRequest made (by scope and name, so
+ * a PUT repeated is the same request).
  */
 import type { StandInPolicy, Tenant } from '../tenant.ts';
 
@@ -57,6 +58,8 @@ export class ArmState {
   assignments: ArmAssignment[] = [];
   /** By `scope|name`, lower case. */
   readonly requests = new Map<string, ArmRequestRecord>();
+  /** roleEligibilityScheduleRequests, by `scope|name`, lower case. */
+  readonly eligibilityRequests = new Map<string, ArmRequestRecord>();
 
   constructor(tenant: Tenant) {
     this.tenant = tenant;

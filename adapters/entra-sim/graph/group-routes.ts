@@ -7,6 +7,7 @@ import type { GroupAssignment, StandInGroupEligibility } from '../group-pim.ts';
 import { policyKey } from '../group-pim.ts';
 import type { Tenant } from '../tenant.ts';
 import { type GraphCall, list, needs, ok, type Reply } from './call.ts';
+import { groupEligibilityRequest } from './eligibility-requests.ts';
 import { graphError } from './errors.ts';
 import { GROUP_WRITE, groupScheduleRequest } from './group-requests.ts';
 import { type Filter, matches } from './odata.ts';
@@ -66,6 +67,8 @@ export function groupRoute(t: Tenant, call: GraphCall, filter: Filter | null): R
     return needs(call, READ_ASSIGNMENTS) ?? filtered(t, call, filter, t.pimGroups.requestLog);
   if (call.method === 'POST' && p === `${BASE}/assignmentScheduleRequests`)
     return groupScheduleRequest(t, call);
+  if (call.method === 'POST' && p === `${BASE}/eligibilityScheduleRequests`)
+    return groupEligibilityRequest(t, call);
   if (get && p === '/policies/roleManagementPolicyAssignments' && isGroupScope(filter))
     return (
       needs(call, [

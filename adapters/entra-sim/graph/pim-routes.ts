@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Assignment, Tenant } from '../tenant.ts';
 import { approvalRoute } from './approvals.ts';
 import { type GraphCall, list, needs, READ_ROLES, type Reply } from './call.ts';
+import { ELIGIBILITY_WRITE, eligibilityRequest } from './eligibility-requests.ts';
 import { type Filter, matches } from './odata.ts';
 import { rulesOf } from './policy-rules.ts';
 import { scheduleRequest } from './schedule-requests.ts';
@@ -38,7 +39,11 @@ export function pimRoute(t: Tenant, call: GraphCall, filter: Filter | null): Rep
     );
   }
   if (call.method === 'GET' && p === '/roleManagement/directory/roleEligibilityScheduleInstances') {
-    const denied = needs(call, ['RoleEligibilitySchedule.Read.Directory', ...READ_ROLES]);
+    const denied = needs(call, [
+      'RoleEligibilitySchedule.Read.Directory',
+      ...ELIGIBILITY_WRITE,
+      ...READ_ROLES,
+    ]);
     if (denied) return denied;
     return list(
       t
@@ -75,6 +80,8 @@ export function pimRoute(t: Tenant, call: GraphCall, filter: Filter | null): Rep
   if (call.method === 'POST' && p === '/roleManagement/directory/roleAssignmentScheduleRequests') {
     return scheduleRequest(t, call);
   }
+  if (call.method === 'POST' && p === '/roleManagement/directory/roleEligibilityScheduleRequests')
+    return eligibilityRequest(t, call);
   if (call.method === 'GET' && p === '/roleManagement/directory/roleAssignmentScheduleRequests') {
     const denied = needs(call, READ_ROLES);
     if (denied) return denied;
