@@ -30,7 +30,7 @@ describe('field errors', () => {
       'policy.yaml:6:17: roles."Global Administrator".approval.qourum: unknown key "qourum"; did you mean quorum? allowed here: required, approvers, quorum, timeout, escalateTo, stepUp, extensions, autoApprove',
     ]);
     expect(problems([...MINIMAL, 'sandbox: true'])).toEqual([
-      'policy.yaml:3:1: sandbox: unknown key "sandbox"; allowed here: defaults, roles, groups, azureRoles, azure, channels, auditors, identities, alerts, siem, breakglass, timezone',
+      'policy.yaml:3:1: sandbox: unknown key "sandbox"; allowed here: defaults, roles, groups, azureRoles, azure, channels, auditors, identities, alerts, siem, breakglass, reviews, timezone',
     ]);
   });
 
