@@ -3,8 +3,8 @@
  * from a chat profile) is resolved to an object id by UPN first, then by `mail` only when
  * exactly one enabled user has it: `mail` is editable and not unique, so it never outranks a
  * UPN and never picks between two people. Every approver check compares object ids. Users
- * are cached briefly; `isEnabled` always asks Graph, and group membership is asked at the
- * moment it matters, transitively.
+ * are cached briefly; `isEnabled` and `lastSignIn` always ask Graph, and group membership is
+ * asked at the moment it matters, transitively.
  */
 import {
   groupIdOf,
@@ -78,6 +78,20 @@ export class GraphDirectory implements DirectoryLookup {
     // What Graph says now also refreshes the cache, so a disabled account stops everywhere.
     this.#users.set(principalId.trim().toLowerCase(), user);
     return enabled(user);
+  }
+
+  /**
+   * `GET /users/{id}?$select=id,signInActivity` (needs AuditLog.Read.All): Graph gives
+   * signInActivity for one user only when addressed by object id, so anything else is null.
+   */
+  async lastSignIn(principalId: string): Promise<number | null> {
+    const id = principalId.trim();
+    if (!GUID.test(id)) return null;
+    const user = await this.#reader.get<{
+      readonly signInActivity?: { readonly lastSignInDateTime?: string | null } | null;
+    }>(`/users/${segment(id)}`, 'signIns', { select: 'id,signInActivity' });
+    const last = user?.signInActivity?.lastSignInDateTime;
+    return last ? Date.parse(last) : null;
   }
 
   async isAnyOf(principalId: string, refs: readonly PrincipalRef[]): Promise<boolean> {

@@ -11,6 +11,8 @@ export interface MemoryUser extends Principal {
   readonly upn?: string;
   /** A disabled account is found by nobody and approves nothing (default enabled). */
   readonly enabled?: boolean;
+  /** Epoch ms of the last sign-in; null or absent: never signed in. */
+  readonly lastSignIn?: number | null;
 }
 
 export interface MemoryGroup {
@@ -23,7 +25,8 @@ export interface MemoryGroup {
  * A small directory as the Graph adapter reads Entra: a name resolves by object id, then UPN,
  * then mail only when exactly one enabled user has it (case does not matter); disabled
  * accounts are not found; approvers are compared by object id; groups nest, membership is
- * transitive. Users can be disabled while a test runs (`disable`).
+ * transitive. Users can be disabled, and sign in, while a test runs (`disable`,
+ * `setLastSignIn`).
  */
 export class MemoryDirectory implements DirectoryLookup {
   readonly #users: MemoryUser[];
@@ -39,6 +42,19 @@ export class MemoryDirectory implements DirectoryLookup {
     const i = this.#users.findIndex((u) => u.id === principalId);
     const user = this.#users[i];
     if (user) this.#users[i] = { ...user, enabled: false };
+  }
+
+  /** The user signed in at `at` (null: never). */
+  setLastSignIn(principalId: string, at: number | null): void {
+    const i = this.#users.findIndex((u) => u.id === principalId);
+    const user = this.#users[i];
+    if (user) this.#users[i] = { ...user, lastSignIn: at };
+  }
+
+  /** By object id only, as Graph gives signInActivity. */
+  async lastSignIn(principalId: string): Promise<number | null> {
+    const id = principalId.trim().toLowerCase();
+    return this.#users.find((u) => u.id.toLowerCase() === id)?.lastSignIn ?? null;
   }
 
   async findUser(idOrEmail: string): Promise<Principal | null> {

@@ -25,6 +25,7 @@ export function memoryWorld(world: WorldSpec, now: () => number): MemoryWorld {
       email: u.mail ?? u.upn,
       upn: u.upn,
       ...(u.enabled === false ? { enabled: false } : {}),
+      ...(u.lastSignIn === undefined ? {} : { lastSignIn: u.lastSignIn }),
     })),
     (world.groups ?? []).map((g) => ({ id: g.id, members: g.members })),
   );

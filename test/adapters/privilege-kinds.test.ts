@@ -4,9 +4,11 @@
  * only when its kinds are needed.
  */
 import { describe, expect, it } from 'vitest';
+import { PERMISSIONS } from '../../adapters/graph/errors.ts';
 import { memoryWorld } from '../../adapters/memory/world.ts';
 import { PrivilegesByKind } from '../../adapters/privilege-kinds.ts';
 import type { Target } from '../../bot/core/domain/target.ts';
+import { appError } from '../../bot/core/errors.ts';
 import type { PrivilegeProvider } from '../../bot/core/ports/privilege-provider.ts';
 import { MIXED_WORLD, people } from '../support/tenant.ts';
 
@@ -75,6 +77,12 @@ describe('PrivilegesByKind', () => {
       value: undefined,
     });
     expect([arm.endEligibilityCalls, graph.endEligibilityCalls]).toEqual([1, 1]);
+    // The part's refusal is the answer, as it gave it.
+    graph.failNextEndEligibility(appError('graph.permission_missing', PERMISSIONS.endEligibility));
+    expect(await p.endEligibility?.(people.alice.id, payments, 'review')).toMatchObject({
+      ok: false,
+      error: { code: 'graph.permission_missing' },
+    });
     // Each went to its own part: ARM's copy lost Contributor, Graph's the group membership.
     const kindsLeft = async (m: typeof graph) =>
       new Set((await m.eligibilities(people.alice.id)).map((e) => e.target.kind));

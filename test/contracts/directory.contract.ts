@@ -4,7 +4,8 @@
  * email in any case, disabled accounts not found and approving nothing, approvers listed by
  * email/UPN or as a group the person is in, transitively. A name resolves by UPN first, then
  * by `mail` only when exactly one enabled user has it, and approvers are compared by object
- * id, so an editable `mail` never makes somebody else an approver.
+ * id, so an editable `mail` never makes somebody else an approver. The last sign-in, by
+ * object id.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WorldSpec } from '../../adapters/entra-sim/world.ts';
@@ -16,6 +17,7 @@ import {
   fakeDate,
   GINA_MAIL,
   ids,
+  LAST_SIGN_IN,
   SHARED_MAIL,
 } from './entra-world.ts';
 
@@ -95,6 +97,15 @@ export function directoryContract(
       // Bob's UPN is taken by his disabled account: nobody inherits it through a mail.
       expect(await d.isAnyOf(ids.trudy, ['bob@contoso.com'])).toBe(false);
       expect(await d.findUser('bob@contoso.com')).toBeNull();
+    });
+
+    it('tells when a user last signed in, by object id; null for never and for nobody', async () => {
+      expect(await d.lastSignIn?.(ids.alice)).toBe(LAST_SIGN_IN);
+      expect(await d.lastSignIn?.(ids.carol)).toBeNull();
+      expect(await d.lastSignIn?.(ids.dave)).toBeNull();
+      expect(await d.lastSignIn?.('7c3d0a5e-0000-4000-8000-0000000ff0ff')).toBeNull();
+      expect(await d.lastSignIn?.('alice@contoso.com')).toBeNull();
+      expect(d.lastSignIn).toBeDefined();
     });
 
     it('resolves by mail only when exactly one enabled user has it', async () => {

@@ -9,6 +9,8 @@ import type { Target } from '../../bot/core/domain/target.ts';
 
 export const START = Date.UTC(2026, 10, 23, 9);
 export const HOUR = 3_600_000;
+/** Alice's last sign-in, three days before START. */
+export const LAST_SIGN_IN = START - 72 * HOUR;
 
 export const ids = {
   alice: '7c3d0a5e-0000-4000-8000-00000000a11c',
@@ -49,14 +51,15 @@ export const CAROL_MAIL = 'carol.obrien@fabrikam.com';
 
 /**
  * Alice: Exchange directly, Helpdesk through a nested group, Security until an hour after
- * START. Bob: disabled. Carol: a guest whose mail is not her UPN. Dave: nothing eligible, a
- * standing Global Administrator assignment made in the portal.
+ * START, signed in three days before START. Bob: disabled. Carol: a guest whose mail is not
+ * her UPN, never signed in. Dave: nothing eligible, a standing Global Administrator
+ * assignment made in the portal.
  */
 export const CONTRACT_WORLD: WorldSpec = {
   users: [
-    { id: ids.alice, name: 'Alice Admin', upn: 'alice@contoso.com' },
+    { id: ids.alice, name: 'Alice Admin', upn: 'alice@contoso.com', lastSignIn: LAST_SIGN_IN },
     { id: ids.bob, name: 'Bob Gone', upn: 'bob@contoso.com', enabled: false },
-    { id: ids.carol, name: 'Carol OBrien', upn: CAROL_UPN, mail: CAROL_MAIL },
+    { id: ids.carol, name: 'Carol OBrien', upn: CAROL_UPN, mail: CAROL_MAIL, lastSignIn: null },
     { id: ids.dave, name: 'Dave Outsider', upn: 'dave@contoso.com' },
     // `mail` is editable in Entra and not unique: these are the collisions the resolver meets.
     { id: ids.mallory, name: 'Mallory', upn: 'mallory@contoso.com', mail: 'alice@contoso.com' },

@@ -18,4 +18,11 @@ export interface DirectoryLookup {
    * user's object id, or a transitive member of a listed `group:<id>`.
    */
   isAnyOf(principalId: string, refs: readonly PrincipalRef[]): Promise<boolean>;
+  /**
+   * When the user last signed in (Entra signInActivity, epoch ms), by object id, read now:
+   * for an eligibility review's card. Null when they never signed in, or there is no such
+   * user. Optional: a directory that cannot tell leaves it out. A read the directory refuses
+   * (Graph without AuditLog.Read.All) throws a ServiceError with the catalogue message.
+   */
+  lastSignIn?(principalId: string): Promise<number | null>;
 }

@@ -1,7 +1,7 @@
 /**
  * Grants of Azure roles through ARM: the exact PUT ARM receives and its name, one request
  * after a lost answer, removal (not within 5 minutes, never a standing assignment), extension
- * and refusals as catalogue errors.
+ * and refusals as catalogue errors; ending an eligibility (eligibility reviews).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArmRefusedError } from '../../../adapters/arm/errors.ts';
@@ -107,6 +107,10 @@ describe('activate', () => {
       error: { code: 'graph.unsupported_target' },
     });
     await expect(p.rules(role)).rejects.toBeInstanceOf(ArmRefusedError);
+    expect(await p.endEligibility(ids.alice, role, 'eligibility review')).toMatchObject({
+      ok: false,
+      error: { code: 'graph.unsupported_target' },
+    });
     expect(await p.listRoles()).toEqual([]);
   });
 });
@@ -188,6 +192,91 @@ describe('extend', () => {
           },
         },
       },
+    });
+  });
+});
+
+describe('endEligibility', () => {
+  const REVIEW = 'eligibility review RV000001: removed by bob@contoso.com';
+  const removals = () => env.armCalls('roleEligibilityScheduleRequests/', 'PUT');
+  const NAMED =
+    /^\/subscriptions\/[^/]+\/resourceGroups\/rg-payments\/providers\/Microsoft\.Authorization\/roleEligibilityScheduleRequests\/[0-9a-f-]{36}\?api-version=2020-10-01$/;
+  const done = { ok: true, value: undefined };
+
+  it('PUTs AdminRemove at the eligibility scope, a new name each time; gone again is success', async () => {
+    const p = env.privileges();
+    expect(await p.endEligibility(ids.alice, t.contributorPayments, REVIEW)).toEqual(done);
+    expect(removals()[0]).toMatchObject({
+      body: {
+        properties: {
+          requestType: 'AdminRemove',
+          principalId: ids.alice,
+          roleDefinitionId: t.contributorPayments.id,
+          justification: REVIEW,
+        },
+      },
+    });
+    expect(removals()[0]?.path).toMatch(NAMED);
+    expect((await p.eligibilities(ids.alice)).map((e) => e.target)).not.toContainEqual(
+      t.contributorPayments,
+    );
+    expect(await p.endEligibility(ids.alice, t.contributorPayments, REVIEW)).toEqual(done);
+    const paths = removals().map((c) => c.path);
+    expect(paths).toHaveLength(2);
+    expect(new Set(paths).size).toBe(2);
+  });
+
+  it('retries a PUT whose answer was lost under the same name, and is success', async () => {
+    env.sim.armFaults.failAfterCommit(1, 'roleEligibilityScheduleRequests/');
+    expect(await env.privileges().endEligibility(ids.alice, t.contributorPayments, REVIEW)).toEqual(
+      done,
+    );
+    const paths = removals().map((c) => c.path);
+    expect(paths).toHaveLength(2);
+    expect(new Set(paths).size).toBe(1);
+  });
+
+  it('a scope ARM does not have, in the catalogue words', async () => {
+    const gone = { ...t.contributorPayments, scope: `${RG_PAYMENTS}-old`, scopeName: 'rg-old' };
+    const refused = await env.privileges().endEligibility(ids.alice, gone, REVIEW);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'arm.not_found' } });
+    expect(refused.ok || refused.error.message).toContain('rg-payments-old');
+  });
+
+  it('ARM refuses bad input with its error bodies; a name used is the same request only', async () => {
+    const client = env.client();
+    const put = async (name: string, properties?: Record<string, unknown>) => {
+      const answer = await client.send(
+        'PUT',
+        client.url(RG_PAYMENTS, 'roleEligibilityScheduleRequests', name),
+        properties ? { properties } : {},
+      );
+      return answer.ok ? { status: answer.status } : answer.failure;
+    };
+    const remove = {
+      requestType: 'AdminRemove',
+      principalId: ids.alice,
+      roleDefinitionId: t.contributorPayments.id,
+    };
+    const name = '0b8f6d1e-0000-4000-8000-000000000001';
+    expect(await put(name)).toMatchObject({ status: 400, code: 'InvalidRequestContent' });
+    expect(await put(name, { ...remove, requestType: 'AdminAssign' })).toMatchObject({
+      status: 400,
+      code: 'InvalidRequestContent',
+    });
+    expect(await put(name, { ...remove, roleDefinitionId: 'Contributor' })).toMatchObject({
+      status: 400,
+      code: 'RoleDefinitionDoesNotExist',
+    });
+    expect(await put(name, remove)).toEqual({ status: 201 });
+    expect(await put(name, remove)).toEqual({ status: 200 });
+    expect(await put(name, { ...remove, principalId: ids.carol })).toMatchObject({
+      status: 400,
+      code: 'RoleEligibilityScheduleRequestExists',
+    });
+    expect(await put('0b8f6d1e-0000-4000-8000-000000000002', remove)).toMatchObject({
+      status: 400,
+      code: 'RoleAssignmentDoesNotExist',
     });
   });
 });

@@ -94,6 +94,30 @@ describe('finding users', () => {
   });
 });
 
+describe('last sign-in', () => {
+  it('reads signInActivity by object id, afresh every time; never signed in is null', async () => {
+    env.graph.tenant.updateUser(ALICE, { lastSignInDateTime: '2026-11-20T08:30:00Z' });
+    const { directory } = env.adapter();
+    expect(await directory.lastSignIn(ALICE)).toBe(Date.UTC(2026, 10, 20, 8, 30));
+    expect(await directory.lastSignIn(CAROL)).toBeNull();
+    env.graph.tenant.updateUser(ALICE, { lastSignInDateTime: '2026-11-23T08:00:00Z' });
+    expect(await directory.lastSignIn(ALICE)).toBe(Date.UTC(2026, 10, 23, 8));
+    const reads = env.graphCalls(`/users/${ALICE}`, 'GET').map((c) => decodeURIComponent(c.path));
+    expect(reads).toHaveLength(2);
+    expect(reads[0]).toContain('$select=id,signInActivity');
+  });
+
+  it('names AuditLog.Read.All when Graph refuses', async () => {
+    env.graph.tenant.revokePermission('AuditLog.Read.All');
+    const refused = await env
+      .adapter()
+      .directory.lastSignIn(ALICE)
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(GraphRefusedError);
+    expect((refused as Error).message).toContain('`AuditLog.Read.All`');
+  });
+});
+
 describe('approver checks', () => {
   it('by email or UPN, case-insensitively; a disabled account is nobody', async () => {
     const { directory } = env.adapter();

@@ -1,17 +1,20 @@
 /**
  * PIM for Groups grants: the exact requests Graph receives (accessId, groupId, action,
  * justification, ticketInfo), idempotence after a lost response, removal of only this
- * request's grant, and PIM's refusals as catalogue errors naming the group.
+ * request's grant, and PIM's refusals as catalogue errors naming the group; ending an
+ * eligibility for membership or ownership (eligibility reviews).
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ALL_PERMISSIONS, REVIEW_PERMISSIONS } from '../../../adapters/entra-sim/tenant.ts';
 import { GraphUnavailableError } from '../../../adapters/graph/errors.ts';
-import { ALICE, BOB, GROUP, START, useGraph } from './graph-fixture.ts';
+import { ALICE, BOB, GROUP, INNER_GROUP, START, useGraph } from './graph-fixture.ts';
 import {
   addPaymentsGroup,
   GROUP_REQUESTS,
   groupGrant as grant,
   member,
   owner,
+  PIM_GROUPS,
 } from './group-fixture.ts';
 
 const env = useGraph();
@@ -220,5 +223,70 @@ describe('deactivate and extend', () => {
       ok: false,
       error: { code: 'grant.not_active' },
     });
+  });
+});
+
+describe('endEligibility', () => {
+  const ELIGIBILITY_REQUESTS = `${PIM_GROUPS}/eligibilityScheduleRequests`;
+  const removals = () => env.graphCalls(ELIGIBILITY_REQUESTS, 'POST');
+  const REVIEW = 'eligibility review RV000001: removed by bob@contoso.com';
+  const done = { ok: true, value: undefined };
+  const access = async () =>
+    (await env.adapter().privileges.eligibilities(ALICE))
+      .filter((e) => e.target.kind === 'group')
+      .map((e) => e.target.access);
+
+  it('sends adminRemove for the group and access; the other access stays; gone again is success', async () => {
+    env.graph.tenant.grantPermissions([...ALL_PERMISSIONS, ...REVIEW_PERMISSIONS]);
+    const { privileges } = env.adapter();
+    expect(await privileges.endEligibility(ALICE, member, REVIEW)).toEqual(done);
+    expect(removals().map((c) => c.body)).toEqual([
+      {
+        action: 'adminRemove',
+        principalId: ALICE,
+        groupId: GROUP,
+        accessId: 'member',
+        justification: REVIEW,
+      },
+    ]);
+    expect(await access()).toEqual(['owner']);
+    expect(await privileges.activate(grant())).toMatchObject({
+      ok: false,
+      error: { code: 'policy.not_eligible' },
+    });
+    expect(await privileges.endEligibility(ALICE, member, REVIEW)).toEqual(done);
+    expect(removals().map((c) => c.status)).toEqual([201, 400]);
+  });
+
+  it('names the group that still holds it for the person', async () => {
+    env.graph.tenant.grantPermissions([...ALL_PERMISSIONS, ...REVIEW_PERMISSIONS]);
+    env.graph.tenant.addGroup({ id: INNER_GROUP, displayName: 'Payments Leads', members: [BOB] });
+    env.graph.tenant.addGroupEligibility({
+      principalId: INNER_GROUP,
+      groupId: GROUP,
+      accessId: 'owner',
+    });
+    const refused = await env.adapter().privileges.endEligibility(BOB, owner, REVIEW);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'eligibility.held_through_group' } });
+    expect(refused.ok || refused.error.message).toContain('`Payments Leads`');
+    // Alice is not in it: her own ownership ends, nothing else is said.
+    expect(await env.adapter().privileges.endEligibility(ALICE, owner, REVIEW)).toEqual(done);
+  });
+
+  it('without the write permission, names the one to consent to', async () => {
+    const refused = await env.adapter().privileges.endEligibility(ALICE, member, REVIEW);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'graph.permission_missing' } });
+    expect(refused.ok || refused.error.message).toMatch(
+      /`PrivilegedEligibilitySchedule\.ReadWrite\.AzureADGroup`.*grant admin consent/,
+    );
+    expect(await access()).toEqual(['member', 'owner']);
+  });
+
+  it('a group that is gone', async () => {
+    env.graph.tenant.grantPermissions([...ALL_PERMISSIONS, ...REVIEW_PERMISSIONS]);
+    const gone = { ...member, id: '00000000-0000-4000-8000-00000000dead', name: 'Old Oncall' };
+    const refused = await env.adapter().privileges.endEligibility(ALICE, gone, REVIEW);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'graph.not_found' } });
+    expect(refused.ok || refused.error.message).toContain('`Old Oncall`');
   });
 });

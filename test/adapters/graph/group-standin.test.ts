@@ -1,13 +1,15 @@
 /**
  * The simulated tenant's PIM for Groups as the Graph client sees it: PIM's validation of
- * schedule requests, its error bodies, the permission each endpoint needs, and group members.
+ * schedule requests, its error bodies, the permission each endpoint needs, and group members;
+ * and the eligibility requests of eligibility reviews, for groups and directory roles alike.
  */
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ALL_PERMISSIONS, REVIEW_PERMISSIONS } from '../../../adapters/entra-sim/tenant.ts';
 import { createGraphClient } from '../../../adapters/graph/client.ts';
 import { createCredential } from '../../../adapters/graph/credential.ts';
 import { failureOf } from '../../../adapters/graph/errors.ts';
-import { ALICE, BOB, CAROL, FAST, GROUP, START, useGraph } from './graph-fixture.ts';
+import { ALICE, BOB, CAROL, EXCHANGE, FAST, GROUP, START, useGraph } from './graph-fixture.ts';
 import { addPaymentsGroup, GROUP_REQUESTS, PIM_GROUPS } from './group-fixture.ts';
 import { GROUP_SCOPE, userClient, userToken } from './user-token.ts';
 
@@ -214,5 +216,100 @@ describe('reads', () => {
     expect(
       await refused(client.api(`${PIM_GROUPS}/assignmentScheduleInstances`).filter(byAlice).get()),
     ).toEqual(denied);
+  });
+});
+
+describe('eligibility requests (adminRemove)', () => {
+  const ROLE_ELIGIBILITY = '/roleManagement/directory/roleEligibilityScheduleRequests';
+  const GROUP_ELIGIBILITY = `${PIM_GROUPS}/eligibilityScheduleRequests`;
+  const role = (over: Record<string, unknown> = {}) => ({
+    action: 'adminRemove',
+    principalId: ALICE,
+    roleDefinitionId: EXCHANGE,
+    directoryScopeId: '/',
+    justification: 'eligibility review',
+    ...over,
+  });
+  const group = (over: Record<string, unknown> = {}) => ({
+    action: 'adminRemove',
+    principalId: ALICE,
+    groupId: GROUP,
+    accessId: 'owner',
+    justification: 'eligibility review',
+    ...over,
+  });
+  const notThere = {
+    status: 400,
+    code: 'RoleAssignmentDoesNotExist',
+    message: 'The Role assignment does not exist.',
+  };
+
+  it('remove the eligibility and answer the request Revoked; a second time it does not exist', async () => {
+    env.graph.tenant.grantPermissions([...ALL_PERMISSIONS, ...REVIEW_PERMISSIONS]);
+    client = newClient();
+    expect(await client.api(ROLE_ELIGIBILITY).post(role())).toMatchObject({
+      status: 'Revoked',
+      action: 'adminRemove',
+      principalId: ALICE,
+      roleDefinitionId: EXCHANGE,
+      directoryScopeId: '/',
+      justification: 'eligibility review',
+    });
+    expect(await refused(client.api(ROLE_ELIGIBILITY).post(role()))).toEqual(notThere);
+    expect(await client.api(GROUP_ELIGIBILITY).post(group())).toMatchObject({
+      status: 'Revoked',
+      accessId: 'owner',
+      groupId: GROUP,
+      principalId: ALICE,
+      targetScheduleId: `${GROUP}_owner_${ALICE}`,
+    });
+    expect(await refused(client.api(GROUP_ELIGIBILITY).post(group()))).toEqual(notThere);
+    const left = await client
+      .api(`${PIM_GROUPS}/eligibilityScheduleInstances`)
+      .filter(encodeURIComponent(`principalId eq '${ALICE}'`))
+      .get();
+    expect(left.value.map((e: { accessId: string }) => e.accessId)).toEqual(['member']);
+  });
+
+  it('refuse bad input and what the simulated tenant does not model, with Graph error bodies', async () => {
+    env.graph.tenant.grantPermissions([...ALL_PERMISSIONS, ...REVIEW_PERMISSIONS]);
+    client = newClient();
+    const badRequest = { status: 400, code: 'BadRequest' };
+    for (const [path, b] of [
+      [ROLE_ELIGIBILITY, role({ directoryScopeId: undefined })],
+      [ROLE_ELIGIBILITY, role({ principalId: 'alice' })],
+      [ROLE_ELIGIBILITY, role({ action: 'adminDelete' })],
+      [ROLE_ELIGIBILITY, role({ action: 'adminAssign' })],
+      [GROUP_ELIGIBILITY, group({ accessId: 'admin' })],
+    ] as const)
+      expect(await refused(client.api(path).post(b))).toMatchObject(badRequest);
+    const unknownRole = role({ roleDefinitionId: 'x' });
+    expect(await refused(client.api(ROLE_ELIGIBILITY).post(unknownRole))).toEqual({
+      status: 404,
+      code: 'RoleNotFound',
+      message: "The role definition 'x' was not found.",
+    });
+    const nobody = group({ principalId: '00000000-0000-4000-8000-0000000000ff' });
+    expect(await refused(client.api(GROUP_ELIGIBILITY).post(nobody))).toMatchObject({
+      status: 400,
+      code: 'InvalidPrincipal',
+    });
+  });
+
+  it("need the app's write permission; a person's delegated token is refused", async () => {
+    const denied = { status: 403, code: 'Authorization_RequestDenied' };
+    // The group write permission is not consented by default (reviews need it).
+    expect(await refused(client.api(GROUP_ELIGIBILITY).post(group()))).toMatchObject(denied);
+    env.graph.tenant.revokePermission('RoleManagement.ReadWrite.Directory');
+    client = newClient();
+    expect(await refused(client.api(ROLE_ELIGIBILITY).post(role()))).toMatchObject(denied);
+    env.graph.tenant.grantPermissions([
+      ...ALL_PERMISSIONS,
+      'RoleEligibilitySchedule.ReadWrite.Directory',
+    ]);
+    const alices = userClient(env.graph, await userToken(env.graph, ALICE, true));
+    expect(await refused(alices.api(ROLE_ELIGIBILITY).post(role()))).toMatchObject(denied);
+    client = newClient();
+    expect(await client.api(ROLE_ELIGIBILITY).post(role())).toMatchObject({ status: 'Revoked' });
   });
 });

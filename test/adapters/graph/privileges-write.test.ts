@@ -1,8 +1,10 @@
 /**
  * Grants through PIM: the exact request Graph receives, idempotence after a lost response,
- * removal, and every refusal as a catalogue error.
+ * removal, and every refusal as a catalogue error; ending an eligibility (eligibility reviews)
+ * the same way.
  */
 import { describe, expect, it } from 'vitest';
+import { ALL_PERMISSIONS } from '../../../adapters/entra-sim/tenant.ts';
 import { GraphUnavailableError } from '../../../adapters/graph/errors.ts';
 import { ALICE, BOB, EXCHANGE, exchange, GLOBAL, grant, START, useGraph } from './graph-fixture.ts';
 
@@ -123,6 +125,7 @@ describe('activate', () => {
       await privileges.activate(grant({ target: azure })),
       await privileges.extend(grant({ target: azure }), START + 3_600_000),
       await privileges.deactivate(ALICE, azure, 'R0000001'),
+      await privileges.endEligibility(ALICE, azure, 'eligibility review'),
     ])
       expect(result).toMatchObject({ ok: false, error: { code: 'graph.unsupported_target' } });
     expect(env.graphCalls('', 'POST')).toEqual([]);
@@ -242,5 +245,68 @@ describe('deactivate and extend', () => {
       ok: false,
       error: { code: 'grant.not_active' },
     });
+  });
+});
+
+describe('endEligibility', () => {
+  const ELIGIBILITY_REQUESTS = '/roleManagement/directory/roleEligibilityScheduleRequests';
+  const removals = () => env.graphCalls(ELIGIBILITY_REQUESTS, 'POST');
+  const REVIEW = 'eligibility review RV000001: removed by bob@contoso.com';
+  const done = { ok: true, value: undefined };
+
+  it('sends adminRemove for the role at its scope; the eligibility is gone, and gone again is success', async () => {
+    const { privileges } = env.adapter();
+    expect(await privileges.endEligibility(ALICE, exchange, REVIEW)).toEqual(done);
+    expect(removals().map((c) => c.body)).toEqual([
+      {
+        action: 'adminRemove',
+        principalId: ALICE,
+        roleDefinitionId: EXCHANGE,
+        directoryScopeId: '/',
+        justification: REVIEW,
+      },
+    ]);
+    expect(await privileges.eligibilities(ALICE)).toEqual([]);
+    expect(await privileges.endEligibility(ALICE, exchange, REVIEW)).toEqual(done);
+    expect(removals().map((c) => c.status)).toEqual([201, 400]);
+  });
+
+  it('a POST whose answer was lost is retried by the SDK and is success', async () => {
+    env.graph.faults.failAfterCommit(1, ELIGIBILITY_REQUESTS);
+    expect(await env.adapter().privileges.endEligibility(ALICE, exchange, REVIEW)).toEqual(done);
+    expect(removals().map((c) => c.status)).toEqual([503, 400]);
+  });
+
+  it('works with the narrow permission; without any, names the one to consent to', async () => {
+    env.graph.tenant.revokePermission('RoleManagement.ReadWrite.Directory');
+    const refused = await env.adapter().privileges.endEligibility(ALICE, exchange, REVIEW);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'graph.permission_missing' } });
+    expect(refused.ok || refused.error.message).toMatch(
+      /remove PIM eligibilities.*`RoleEligibilitySchedule\.ReadWrite\.Directory`.*grant admin consent/,
+    );
+    env.graph.tenant.grantPermissions([
+      ...ALL_PERMISSIONS.filter((p) => p !== 'RoleManagement.ReadWrite.Directory'),
+      'RoleEligibilitySchedule.ReadWrite.Directory',
+    ]);
+    expect(await env.adapter().privileges.endEligibility(ALICE, exchange, REVIEW)).toEqual(done);
+  });
+
+  it('a role that does not exist, and a principal Entra does not know, in the catalogue words', async () => {
+    const { privileges } = env.adapter();
+    expect(
+      await privileges.endEligibility(ALICE, { ...exchange, id: GONE, name: 'Gone' }, REVIEW),
+    ).toMatchObject({ ok: false, error: { code: 'graph.not_found' } });
+    const unknown = await privileges.endEligibility(NOBODY, exchange, REVIEW);
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'graph.rejected' } });
+    expect(unknown.ok || unknown.error.message).toContain('`InvalidPrincipal`');
+  });
+
+  it('throws while Graph is down, for the caller to retry later', async () => {
+    env.graph.faults.unavailable(5, 0, ELIGIBILITY_REQUESTS);
+    const { privileges } = env.adapter({ client: { maxRetries: 1 } });
+    await expect(privileges.endEligibility(ALICE, exchange, REVIEW)).rejects.toBeInstanceOf(
+      GraphUnavailableError,
+    );
+    expect(await privileges.eligibilities(ALICE)).toHaveLength(1);
   });
 });
