@@ -5,6 +5,7 @@
  */
 import type { EntraSim } from './index.ts';
 import { seedWorld } from './seed.ts';
+import { ALL_PERMISSIONS, REVIEW_PERMISSIONS } from './tenant.ts';
 import { eligibleFor, type WorldSpec } from './world.ts';
 
 export type SandboxRole = 'requester' | 'approver' | 'auditor';
@@ -160,4 +161,6 @@ export function sandboxWorld(now: number): WorldSpec {
 
 export function seedTenant(graph: EntraSim, now: number): void {
   seedWorld(graph.tenant, sandboxWorld(now));
+  // The sandbox reviews the Payments Oncall group: Remove ends its eligibility through PIM.
+  graph.tenant.grantPermissions([...ALL_PERMISSIONS, ...REVIEW_PERMISSIONS]);
 }

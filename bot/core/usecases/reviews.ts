@@ -31,6 +31,7 @@ import type { ReviewStore } from '../ports/review-store.ts';
 import type { TenantOverview } from '../ports/tenant-overview.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
+import { end } from './end.ts';
 import { roleCatalogue } from './queries.ts';
 import { resolveTargets } from './resolve-targets.ts';
 
@@ -324,9 +325,30 @@ export async function decideReviewItem(
       { scope: item.scope, ...(decision.reason ? { reason: decision.reason } : {}) },
     ),
   );
+  if (input.verdict === 'remove') await endActiveGrants(deps, next, item, input.by);
   await deps.notifier.reviewChanged(next, 'decided');
   if (!isOpen(next)) await finish(deps, next);
   return ok(next);
+}
+
+/**
+ * A grant of the target the removed person holds through elevate now ends too: losing the
+ * eligibility does not end an activation in PIM. One that cannot be ended here (delegated
+ * mode holds no write permission) ends at its expiry.
+ */
+async function endActiveGrants(
+  deps: CoreDeps,
+  review: Review,
+  item: ReviewItem,
+  by: Principal,
+): Promise<void> {
+  const active = await deps.store.listInStates(['active']);
+  for (const r of active)
+    if (
+      r.requester.id === item.principalId &&
+      r.targets.some((t) => t.kind === review.target.kind && t.id === review.target.id)
+    )
+      await end(deps, r.id, 'revoked', by);
 }
 
 async function removeEligibility(

@@ -123,6 +123,27 @@ describe('eligibility reviews', () => {
 
   it('removes through PIM, keeps, and summarises the finished review', async () => {
     const t = await world();
+    // Alice holds the role right now through elevate: removed, she loses that grant too.
+    const now = t.clock.now();
+    const live = makeRequest({
+      createdAt: now,
+      activatedAt: now,
+      state: 'active',
+      endsAt: now + 3600_000,
+    });
+    await t.deps.store.create(live, {
+      at: now,
+      action: 'grant.activated',
+      requestId: live.id,
+      actor: null,
+      requester: people.alice,
+      targets: live.targets,
+      state: 'active',
+      reason: live.reason,
+      ticket: null,
+      platform: 'slack',
+      details: {},
+    });
     const removed = await decideReviewItem(t.deps, {
       reviewId: t.review.id,
       principalId: people.alice.id,
@@ -132,6 +153,7 @@ describe('eligibility reviews', () => {
     });
     expect(removed.ok).toBe(true);
     expect(t.privileges.endEligibilityCalls).toBe(1);
+    expect(await t.deps.store.get(live.id)).toMatchObject({ state: 'ended', endReason: 'revoked' });
     const left = await t.privileges.eligibleFor(target(roles.exchange));
     expect(left.map((e) => e.principalId)).toEqual([people.erin.id]);
     // Decided once: a second click (or another reviewer) is told who decided.
