@@ -54,6 +54,10 @@ export function outcomeText(
       return `${subject} MFA sign-in for request ${r.id} is verified; activating ${roles} now.`;
     case 'sign_in_refused':
       return `A sign-in for ${audience === 'requester' ? 'your' : `${who(r.requester)}'s`} request ${r.id} was refused: ${r.signInNotice?.message ?? ''}${r.state === 'awaiting_mfa' ? ` Sign in with the new link by ${clock(r.stepUp?.deadline ?? now, timezone)}.` : ''}${r.state === 'active' && r.extensionStepUp ? ` The grant is not extended; sign in with the new link by ${clock(r.extensionStepUp.deadline, timezone)}.` : ''}`;
+    case 'pim_approval_pending':
+      return audience === 'requester'
+        ? `Entra PIM holds ${roles} for its own approvers (request ${r.id}): they are asked in chat, and it is activated as soon as one approves in PIM.`
+        : `${subject} request ${r.id} for ${roles} waits for PIM's approvers.`;
     case 'activated': {
       const until = `until ${clock(r.endsAt ?? now, timezone)}${eligibilityCut(r, now, timezone)}`;
       const propagation = facts.propagation

@@ -76,6 +76,7 @@ export class ChatNotifier<M> implements Notifier {
       () => this.#cards(request, change, approvers),
       () => this.#tellRequester(request, change, occurrence),
       () => this.#tellSecurity(request, change, occurrence),
+      () => this.#askPimApprovers(request, change),
     ];
     await runSteps(steps, this.#o.log, { requestId: request.id, change, platform: this.platform });
   }
@@ -181,7 +182,7 @@ export class ChatNotifier<M> implements Notifier {
     requestId: string,
     chat: Chat,
     card: M,
-    kind: 'approval' | 'review' | 'review-reminder',
+    kind: 'approval' | 'review' | 'review-reminder' | 'pim-approval',
   ): Promise<Posted | null> {
     const { messenger, refs } = this.#o;
     if (!(await refs.claim(requestId, messenger.platform, chat.id, kind))) return null;
@@ -236,6 +237,54 @@ export class ChatNotifier<M> implements Notifier {
         : undefined;
     const message = messenger.render.outcome(request, change, 'requester', link);
     await this.#send(chat, message, `${occurrence}:requester`);
+  }
+
+  /**
+   * Delegated mode, PIM's own approval: each approver PIM names hears it in their own chat
+   * with two single-use sign-in links (approve, deny) of their own; once PIM has decided,
+   * those messages say so and lose their links.
+   */
+  async #askPimApprovers(request: AccessRequest, change: RequestChange) {
+    const wait = request.pimApproval;
+    if (!wait) return;
+    const { messenger, refs, signInLinks } = this.#o;
+    const waiting = request.state === 'activating' && wait.decision === null;
+    if (!waiting || change !== 'pim_approval_pending') {
+      const sent = (await refs.list(request.id)).filter(
+        (r) => r.platform === messenger.platform && r.kind === 'pim-approval',
+      );
+      const closed = messenger.render.pimApproval(request, null);
+      for (const ref of sent)
+        await this.#o.outbox.send({ platform: messenger.platform, channel: ref.channel }, () =>
+          messenger.update({ conversation: ref.channel, messageId: ref.messageId }, closed, []),
+        );
+      return;
+    }
+    for (const id of wait.approverIds) {
+      const person = await this.#o.directory.findUser(id);
+      if (!person || person.id === request.requester.id) continue;
+      const chat = await messenger.personalChat(person);
+      if (!chat) continue;
+      const link = async (decision: 'approve' | 'deny', label: string) => ({
+        url: await (signInLinks as SignInLinks).create({
+          requestId: request.id,
+          person,
+          purpose: 'pim_review',
+          decision,
+        }),
+        label,
+      });
+      const message = messenger.render.pimApproval(
+        request,
+        signInLinks
+          ? {
+              approve: await link('approve', 'Approve in PIM'),
+              deny: await link('deny', 'Deny in PIM'),
+            }
+          : null,
+      );
+      await this.#postOnce(request.id, chat, message, 'pim-approval');
+    }
   }
 
   async #tellSecurity(request: AccessRequest, change: RequestChange, occurrence: string) {

@@ -15,9 +15,10 @@ export interface MessageRef {
   readonly messageId: string;
   /**
    * What the message shows, so the renderer picks the right card: a request's approval card,
-   * the requester's, or an eligibility review's card (first sent, or re-sent as a reminder).
+   * the requester's, an eligibility review's card (first sent, or re-sent as a reminder), or
+   * PIM's own approval sent to one of PIM's approvers (delegated mode).
    */
-  readonly kind: 'approval' | 'requester' | 'review' | 'review-reminder';
+  readonly kind: 'approval' | 'requester' | 'review' | 'review-reminder' | 'pim-approval';
 }
 
 export interface MessageRefs {

@@ -45,6 +45,14 @@ export interface Renderer<M> {
     link?: ActionLink,
   ): M;
   alert(alert: SecurityAlert): M;
+  /**
+   * Delegated mode: PIM's approval, to one of PIM's approvers, with their own sign-in links
+   * while it waits (null once PIM has decided).
+   */
+  pimApproval(
+    request: AccessRequest,
+    links: { readonly approve: ActionLink; readonly deny: ActionLink } | null,
+  ): M;
   /** An eligibility review's card: every person with Keep / Remove while it is open. */
   review(review: Review): M;
   /** Lines a busy channel collected, as one message. */

@@ -12,6 +12,7 @@ import {
   alertCard,
   type Card,
   outcomeCard,
+  pimApprovalCard,
   reviewCard,
   textCard,
 } from '../../cards/teams/index.ts';
@@ -38,6 +39,7 @@ export class ConsoleMessenger implements Messenger<Card> {
       },
       alert: (alert) => alertCard(alert, zone()),
       review: (review) => reviewCard(review, zone()),
+      pimApproval: (request, links) => pimApprovalCard(request, links),
       digest: (lines) => textCard(lines.join('\n\n')),
     };
   }

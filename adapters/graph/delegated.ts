@@ -11,7 +11,10 @@ import type { TokenCredential } from '@azure/identity';
 import { toIsoDuration } from '../../bot/core/domain/duration.ts';
 import type { Target } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
-import type { DelegatedPrivileges } from '../../bot/core/ports/delegated-privileges.ts';
+import type {
+  DelegatedPrivileges,
+  PimApproval,
+} from '../../bot/core/ports/delegated-privileges.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
@@ -23,6 +26,7 @@ import { GraphReader } from './reader.ts';
 
 const REQUESTS = `${ROLE_MANAGEMENT}/roleAssignmentScheduleRequests`;
 const GROUP_REQUESTS = `${PIM_GROUPS}/assignmentScheduleRequests`;
+const APPROVALS = `${ROLE_MANAGEMENT}/roleAssignmentApprovals`;
 /** The delegated permissions a person's token needs, per kind (Graph's resource id). */
 export const DIRECTORY_SCOPE = `${GRAPH_BASE_URL}/RoleAssignmentSchedule.ReadWrite.Directory`;
 export const GROUP_SCOPE = `${GRAPH_BASE_URL}/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup`;
@@ -53,7 +57,9 @@ export class GraphDelegated implements DelegatedPrivileges {
   async selfActivate(
     token: string,
     grant: GrantRequest,
-  ): Promise<Result<{ readonly endsAt: number }, AppError>> {
+  ): Promise<
+    Result<{ readonly endsAt: number; readonly pendingApproval?: PimApproval }, AppError>
+  > {
     const { target } = grant;
     if (!this.kinds.has(target.kind))
       return err(appError('delegated.kind_unavailable', { role: target.name, kind: target.kind }));
@@ -71,11 +77,50 @@ export class GraphDelegated implements DelegatedPrivileges {
     });
     if (!sent.ok) return err(this.#refused(sent.failure, target));
     const status = sent.request.status;
-    if (status === 'PendingApproval')
-      return err(appError('delegated.pim_approval', { role: target.name }));
+    const endsAt = grant.startAt + grant.durationSeconds * 1000;
+    if (status === 'PendingApproval' && sent.request.approvalId)
+      return ok({ endsAt, pendingApproval: { approvalId: sent.request.approvalId } });
     if (status !== undefined && !GRANTED.has(status))
       return err(appError('graph.not_granted', { role: target.name, status }));
-    return ok({ endsAt: grant.startAt + grant.durationSeconds * 1000 });
+    return ok({ endsAt });
+  }
+
+  /**
+   * The approver's decision on PIM's approval, with their own token: the approval's step
+   * assigned to them (`GET roleAssignmentApprovals/{id}`), then `PATCH …/steps/{stepId}`.
+   */
+  async reviewApproval(
+    token: string,
+    target: Target,
+    approvalId: string,
+    decision: 'approve' | 'deny',
+    justification: string,
+  ): Promise<Result<void, AppError>> {
+    const role = target.name;
+    if (target.kind !== 'directory_role')
+      return err(appError('delegated.kind_unavailable', { role, kind: target.kind }));
+    const reader = this.#reader(token);
+    const path = `${APPROVALS}/${encodeURIComponent(approvalId)}`;
+    try {
+      const approval = (await reader.client.api(path).get()) as {
+        steps?: { id: string; status?: string; assignedToMe?: boolean }[];
+      };
+      const step = approval.steps?.find((s) => s.assignedToMe && s.status !== 'Completed');
+      if (!step) return err(appError('delegated.pim_not_approver', { role }));
+      await reader.client.api(`${path}/steps/${encodeURIComponent(step.id)}`).patch({
+        reviewResult: decision === 'approve' ? 'Approve' : 'Deny',
+        justification,
+      });
+      return ok(undefined);
+    } catch (error) {
+      const f = reader.failureOrThrow(error);
+      if (f.status === 403) return err(appError('delegated.pim_not_approver', { role }));
+      if (f.status === 409)
+        return err(
+          appError('delegated.pim_already_reviewed', { id: approvalId, by: 'another approver' }),
+        );
+      return err(this.#refused(f, target));
+    }
   }
 
   async selfDeactivate(
@@ -117,20 +162,24 @@ export class GraphDelegated implements DelegatedPrivileges {
     return appError('graph.rejected', { role, code: f.code });
   }
 
+  /** A client that only ever hands out this one token, for this one call. */
+  #reader(token: string): GraphReader {
+    const credential: TokenCredential = {
+      getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 60_000 }),
+    };
+    return new GraphReader(
+      createGraphClient(credential, { ...this.#options, baseUrl: this.#baseUrl }),
+      this.#baseUrl,
+      this.#log,
+    );
+  }
+
   async #send(
     token: string,
     target: Target,
     body: Record<string, unknown>,
   ): Promise<{ ok: true; request: ScheduleRequest } | { ok: false; failure: GraphFailure }> {
-    // A credential that only ever hands out this one token, for this one call.
-    const credential: TokenCredential = {
-      getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 60_000 }),
-    };
-    const reader = new GraphReader(
-      createGraphClient(credential, { ...this.#options, baseUrl: this.#baseUrl }),
-      this.#baseUrl,
-      this.#log,
-    );
+    const reader = this.#reader(token);
     try {
       const path = target.kind === 'group' ? GROUP_REQUESTS : REQUESTS;
       return { ok: true, request: await reader.client.api(path).post(body) };

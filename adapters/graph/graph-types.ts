@@ -29,6 +29,8 @@ export interface ScheduleRequest {
   readonly directoryScopeId: string;
   readonly justification: string | null;
   readonly targetScheduleId?: string | null;
+  /** Set while PIM holds a self-activation for its approvers (status PendingApproval). */
+  readonly approvalId?: string | null;
   readonly scheduleInfo?: {
     readonly startDateTime?: string | null;
     readonly expiration?: { readonly duration?: string | null } | null;

@@ -11,7 +11,12 @@ export interface PolicyRule {
   readonly id: string;
   readonly maximumDuration?: string | null;
   readonly enabledRules?: readonly string[] | null;
-  readonly setting?: { readonly isApprovalRequired?: boolean | null } | null;
+  readonly setting?: {
+    readonly isApprovalRequired?: boolean | null;
+    readonly approvalStages?: readonly {
+      readonly primaryApprovers?: readonly { readonly userId?: string | null }[] | null;
+    }[];
+  } | null;
   /** AuthenticationContext rules: a Conditional Access context, in practice an MFA demand. */
   readonly isEnabled?: boolean | null;
   /** Which context (`c1`) an enabled AuthenticationContext rule asks for. */
@@ -27,7 +32,12 @@ export function pimRules(rules: readonly PolicyRule[]): PimRules {
   const enabled = new Set(byId.get('Enablement_EndUser_Assignment')?.enabledRules ?? []);
   const context = byId.get('AuthenticationContext_EndUser_Assignment');
   const claim = context?.isEnabled === true ? context.claimValue : null;
+  const approval = byId.get('Approval_EndUser_Assignment')?.setting;
+  const approverIds = (approval?.approvalStages?.[0]?.primaryApprovers ?? []).flatMap((a) =>
+    a.userId ? [a.userId] : [],
+  );
   return {
+    ...(approverIds.length > 0 ? { approverIds } : {}),
     ...(claim ? { authenticationContext: claim } : {}),
     ...(max ? { maxDuration: max } : {}),
     justificationRequired: enabled.has('Justification'),
@@ -35,6 +45,6 @@ export function pimRules(rules: readonly PolicyRule[]): PimRules {
     mfaRequired:
       enabled.has('MultiFactorAuthentication') ||
       byId.get('AuthenticationContext_EndUser_Assignment')?.isEnabled === true,
-    approvalRequired: byId.get('Approval_EndUser_Assignment')?.setting?.isApprovalRequired === true,
+    approvalRequired: approval?.isApprovalRequired === true,
   };
 }

@@ -15,7 +15,7 @@ import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { SignInGrant } from '../../bot/core/ports/sign-in.ts';
-import { delegatedSignIn } from '../../bot/core/usecases/delegated.ts';
+import { delegatedSignIn, pimReviewSignIn } from '../../bot/core/usecases/delegated.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { extensionSignInVerified } from '../../bot/core/usecases/extend.ts';
 import {
@@ -187,9 +187,11 @@ async function callback(
   const done =
     grant.purpose === 'delegate'
       ? await delegatedSignIn(core, grant, tokens.accessToken)
-      : grant.purpose === 'extend'
-        ? await extensionSignInVerified(core, grant)
-        : await signInVerified(core, grant, o.approve, verdict.value.authTime);
+      : grant.purpose === 'pim_review'
+        ? await pimReviewSignIn(core, grant, tokens.accessToken)
+        : grant.purpose === 'extend'
+          ? await extensionSignInVerified(core, grant)
+          : await signInVerified(core, grant, o.approve, verdict.value.authTime);
   if (!done.ok) {
     log.info({ ...context, code: done.error.code }, 'verified sign-in changed nothing');
     return refusal(res, 409, done.error);
@@ -198,10 +200,19 @@ async function callback(
   sendPage(res, { status: 200, title: 'Signed in', message: doneMessage(grant, done.value) });
 }
 
-/** Delegated mode: the access token's scopes for the kinds of target of the request. */
+/**
+ * Delegated mode: the access token's scopes for the kinds of target of the request (for a
+ * decision on PIM's approval: of the target PIM holds).
+ */
 function delegatedScopes(core: CoreDeps, grant: SignInGrant, request: AccessRequest): string[] {
-  if (grant.purpose !== 'delegate' || !core.delegated) return [];
-  const scopes = request.targets.map((t) => core.delegated?.scopeFor(t.kind) ?? null);
+  const targets =
+    grant.purpose === 'delegate'
+      ? request.targets
+      : grant.purpose === 'pim_review' && request.pimApproval
+        ? [request.pimApproval.target]
+        : [];
+  if (targets.length === 0 || !core.delegated) return [];
+  const scopes = targets.map((t) => core.delegated?.scopeFor(t.kind) ?? null);
   return [...new Set(scopes.filter((s): s is string => s !== null))];
 }
 
@@ -210,6 +221,10 @@ const policyAsksMfa = (core: CoreDeps, request: AccessRequest): boolean =>
   request.targets.some((t) => targetPolicy(core.policy(), t).mfaRequired);
 
 function doneMessage(grant: SignInGrant, request: { id: string; state: string }): string {
+  if (grant.purpose === 'pim_review')
+    return grant.decision === 'deny'
+      ? `Your denial of request \`${request.id}\` is recorded in Entra PIM. You can close this page and go back to the chat.`
+      : `Your approval of request \`${request.id}\` is recorded in Entra PIM, and the role is active. You can close this page and go back to the chat.`;
   if (grant.purpose === 'delegate') {
     if (request.state === 'active')
       return `PIM activated your role for request \`${request.id}\` with your sign-in. You can close this page and go back to the chat.`;

@@ -182,9 +182,10 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
   );
 
   // A link button: Slack opens the sign-in in the browser and still reports the click.
-  app.action('elevate_sign_in', async ({ ack }) => {
-    await ack();
-  });
+  for (const linkButton of ['elevate_sign_in', 'elevate_pim_approve', 'elevate_pim_deny'])
+    app.action(linkButton, async ({ ack }) => {
+      await ack();
+    });
 
   app.action(
     'elevate_sign_in_again',

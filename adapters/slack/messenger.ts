@@ -13,6 +13,7 @@ import {
   alertMessage,
   approvalCard,
   outcomeMessage,
+  pimApprovalMessage,
   reviewMessage,
   type SlackMessage,
   safeMrkdwn,
@@ -88,6 +89,7 @@ function slackRenderer(policy: () => Policy, clock: Clock): Renderer<SlackMessag
     },
     alert: (alert) => alertMessage(alert, zone()),
     review: (review) => reviewMessage(review, zone()),
+    pimApproval: (request, links) => pimApprovalMessage(request, links),
     digest: (lines) => ({
       text: lines.map((line) => safeMrkdwn(line, 400)).join('\n'),
       blocks: [],

@@ -15,6 +15,7 @@ import {
   alertCard,
   type Card,
   outcomeCard,
+  pimApprovalCard,
   reviewCard,
   textCard,
 } from '../../cards/teams/index.ts';
@@ -142,6 +143,7 @@ function teamsRenderer(o: TeamsMessengerOptions): Renderer<Card> {
     },
     alert: (alert) => alertCard(alert, zone()),
     review: (review) => reviewCard(review, zone()),
+    pimApproval: (request, links) => pimApprovalCard(request, links),
     digest: (lines) => textCard(lines.join('\n\n')),
   };
 }

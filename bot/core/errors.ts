@@ -345,8 +345,18 @@ const catalogue = {
     `Entra PIM says you are not eligible for \`${p.role}\` (any more), so nothing was activated. Ask your identity team for an eligible assignment.`,
   'delegated.pending_exists': (p: { role: string }) =>
     `Entra PIM already holds a pending activation request of yours for \`${p.role}\`. Wait for its approvers in PIM, or cancel it in the Entra portal (My roles), then try again.`,
-  'delegated.pim_approval': (p: { role: string }) =>
-    `Entra PIM holds the activation of \`${p.role}\` for its own approvers: it starts once they approve in the Entra portal (PIM, Approve requests). elevate does not follow PIM's approval yet, so this request ends here; PIM tells you when it is approved.`,
+  'delegated.pim_approval_mixed': (p: { role: string }) =>
+    `Entra PIM holds \`${p.role}\` for its own approvers, while the other targets of this request were granted. Request \`${p.role}\` on its own: its PIM approvers are then asked from chat.`,
+  'delegated.no_pim_approval': (p: { id: string }) =>
+    `Request ${p.id} is not waiting for an approval in Entra PIM, so there is nothing to decide there.`,
+  'delegated.pim_already_reviewed': (p: { id: string; by: string }) =>
+    `Entra PIM's approval of request ${p.id} was already decided by ${p.by}.`,
+  'delegated.pim_not_approver': (p: { role: string }) =>
+    `Entra PIM does not list you as an approver of \`${p.role}\`, so it refused your decision. PIM's approvers are set in the role's PIM settings (Require approval to activate).`,
+  'delegated.pim_denied': (p: { role: string; by: string }) =>
+    `${p.by} denied the activation of \`${p.role}\` in Entra PIM, so nothing was granted. Ask them why, or request it again with a better reason.`,
+  'delegated.pim_expired': (p: { role: string }) =>
+    `Entra PIM's approval of \`${p.role}\` ended without a decision (PIM's own approval window), so nothing was granted. Request it again.`,
   'delegated.refused': (p: { role: string }) =>
     `Entra refused to let your sign-in act on \`${p.role}\`: the app registration is not consented for the delegated permission, or the token was for someone else. Ask the bot administrators to grant the delegated permissions for delegated mode (README, "Delegated mode").`,
 } as const;

@@ -18,6 +18,6 @@ export {
   statusMessage,
 } from './messages.ts';
 export { denyReasonModal, errorModal, type RequestPrefill, requestModal } from './modals.ts';
-export { outcomeMessage } from './outcome.ts';
+export { outcomeMessage, pimApprovalMessage } from './outcome.ts';
 export { reviewMessage, reviewRemoveModal } from './review.ts';
 export { whocanMessage } from './whocan.ts';

@@ -6,6 +6,7 @@ import type { AccessRequest } from '../../bot/core/domain/request.ts';
 import type { ActionLink } from '../../bot/core/errors.ts';
 import type { RequestChange } from '../../bot/core/ports/notifier.ts';
 import { type Audience, outcomeText } from '../outcome-text.ts';
+import { pimApprovalText } from '../pim-approval-text.ts';
 import { safeMrkdwn, truncate } from './escape.ts';
 import type { Block, SlackMessage } from './facts.ts';
 
@@ -74,3 +75,36 @@ export const linkActions = (link: ActionLink, renewFor?: string): Block => ({
       : []),
   ],
 });
+
+/** PIM's approval, to one of PIM's approvers: with their two sign-in links while it waits. */
+export function pimApprovalMessage(
+  r: AccessRequest,
+  links: { readonly approve: ActionLink; readonly deny: ActionLink } | null,
+): SlackMessage {
+  const text = pimApprovalText(r);
+  const blocks: Block[] = [
+    { type: 'section', text: { type: 'plain_text', text: truncate(text, 3000), emoji: false } },
+  ];
+  if (links)
+    blocks.push({
+      type: 'actions',
+      block_id: 'pim_review',
+      elements: [
+        {
+          type: 'button',
+          action_id: 'elevate_pim_approve',
+          url: links.approve.url,
+          style: 'primary',
+          text: { type: 'plain_text', text: truncate(links.approve.label, 75) },
+        },
+        {
+          type: 'button',
+          action_id: 'elevate_pim_deny',
+          url: links.deny.url,
+          style: 'danger',
+          text: { type: 'plain_text', text: truncate(links.deny.label, 75) },
+        },
+      ],
+    });
+  return { text: safeMrkdwn(text, 3000), blocks };
+}

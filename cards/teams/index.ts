@@ -19,6 +19,7 @@ export {
   statusCard,
   textCard,
 } from './messages.ts';
+export { pimApprovalCard } from './pim-approval.ts';
 export { reasonInputId, reviewCard } from './review.ts';
 export { type Card, warmTemplates } from './template.ts';
 export { whocanCard } from './whocan.ts';

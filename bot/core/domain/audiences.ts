@@ -38,6 +38,7 @@ export const REQUESTER_CHANGES: ReadonlySet<RequestChange> = new Set([
   'approval_expired',
   'escalated',
   'scheduled',
+  'pim_approval_pending',
   'activated',
   'failed',
   'reminder',

@@ -26,6 +26,10 @@ export type AuditAction =
   | 'request.approver_mfa_verified'
   | 'grant.activating'
   | 'grant.activated'
+  /** Delegated mode: PIM holds the self-activation for the approvers its policy names. */
+  | 'grant.pim_approval_pending'
+  /** An approver decided PIM's approval from chat, with their own sign-in. */
+  | 'grant.pim_reviewed'
   | 'grant.failed'
   | 'grant.extended'
   | 'grant.extension_requested'

@@ -150,4 +150,6 @@ export interface PimRules {
   readonly mfaRequired: boolean;
   /** The Conditional Access authentication context PIM asks for at activation (`c1`). */
   readonly authenticationContext?: string;
+  /** The user object ids PIM's approval rule names as approvers (its first stage). */
+  readonly approverIds?: readonly string[];
 }

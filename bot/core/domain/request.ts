@@ -125,6 +125,21 @@ export interface BreakglassMark {
   readonly escalatedAt: number | null;
 }
 
+/**
+ * Delegated mode: PIM's own policy for the target requires approval, so the self-activation
+ * waits in PIM (`PendingApproval`) for the approvers PIM names. An approver decides from chat
+ * with their own sign-in; the decision is recorded in PIM with their token.
+ */
+export interface PimApprovalWait {
+  readonly target: Target;
+  readonly approvalId: string;
+  /** Object ids of the approvers PIM's approval rule names. */
+  readonly approverIds: readonly string[];
+  readonly askedAt: number;
+  readonly decidedBy: Principal | null;
+  readonly decision: 'approve' | 'deny' | null;
+}
+
 export interface AccessRequest {
   readonly id: string;
   /** Bumped by every transition; the store's compare-and-set checks it. */
@@ -173,6 +188,8 @@ export interface AccessRequest {
   readonly autoApprovalNote?: string | null;
   /** Activated by break-glass, without approval; absent or null for every other request. */
   readonly breakglass?: BreakglassMark | null;
+  /** Delegated mode: the self-activation waits for PIM's own approvers; absent or null: not. */
+  readonly pimApproval?: PimApprovalWait | null;
 }
 
 export const isTerminal = (r: AccessRequest): boolean => TERMINAL_STATES.has(r.state);

@@ -11,6 +11,7 @@ import type {
   AutoApproval,
   EndReason,
   Failure,
+  PimApprovalWait,
   RequestState,
   TargetFailure,
 } from './request.ts';
@@ -48,7 +49,14 @@ export type Transition =
   | { readonly type: 'extension_mfa_verified'; readonly by: Principal; readonly askedAt: number }
   | { readonly type: 'extension_mfa_expired' }
   | { readonly type: 'acknowledge_breakglass'; readonly by: Principal }
-  | { readonly type: 'escalate_breakglass' };
+  | { readonly type: 'escalate_breakglass' }
+  /** Delegated mode: PIM holds the self-activation for its own approvers. */
+  | { readonly type: 'await_pim_approval'; readonly wait: PimApprovalWait }
+  | {
+      readonly type: 'pim_reviewed';
+      readonly by: Principal;
+      readonly decision: 'approve' | 'deny';
+    };
 
 /** A break-glass request is acknowledged or escalated whatever became of the grant. */
 const AFTER_APPROVAL: readonly RequestState[] = [
@@ -90,6 +98,8 @@ const FROM: Record<Transition['type'], readonly RequestState[]> = {
   extension_mfa_expired: ['active'],
   acknowledge_breakglass: AFTER_APPROVAL,
   escalate_breakglass: AFTER_APPROVAL,
+  await_pim_approval: ['activating'],
+  pim_reviewed: ['activating'],
 };
 
 const ACTION_WORDS: Record<Transition['type'], string> = {
@@ -120,6 +130,8 @@ const ACTION_WORDS: Record<Transition['type'], string> = {
   extension_mfa_expired: 'extended',
   acknowledge_breakglass: 'acknowledged',
   escalate_breakglass: 'escalated',
+  await_pim_approval: 'activated',
+  pim_reviewed: 'decided in PIM',
 };
 
 export function transition(
@@ -277,6 +289,21 @@ export function transition(
       if (!request.extensionStepUp)
         return err(appError('signin.not_waiting', { id: request.id, state: request.state }));
       return next({ extensionStepUp: null });
+    case 'await_pim_approval':
+      return next({ pimApproval: t.wait });
+    case 'pim_reviewed': {
+      const wait = request.pimApproval;
+      if (!wait) return err(appError('delegated.no_pim_approval', { id: request.id }));
+      if (t.by.id === request.requester.id) return err(appError('request.self_approval'));
+      if (wait.decision)
+        return err(
+          appError('delegated.pim_already_reviewed', {
+            id: request.id,
+            by: wait.decidedBy?.displayName ?? 'an approver',
+          }),
+        );
+      return next({ pimApproval: { ...wait, decidedBy: t.by, decision: t.decision } });
+    }
     case 'acknowledge_breakglass': {
       const mark = request.breakglass;
       if (!mark) return err(appError('breakglass.not_breakglass', { id: request.id }));

@@ -11,11 +11,10 @@ import type { GrantRequest } from './privilege-provider.ts';
 
 /**
  * PIM's own approval of a self-activation: the request came back `PendingApproval`, with the
- * approval's id and the approvers PIM's policy names (object ids, from the approval rule).
+ * approval's id. Who approves is PIM's approval rule (PimRules.approverIds, read by the app).
  */
 export interface PimApproval {
   readonly approvalId: string;
-  readonly approverIds: readonly string[];
 }
 
 /** What PIM says of a self-activation when it is read again (with the app's read permission). */

@@ -17,6 +17,8 @@ export type RequestChange =
   | 'mfa_verified'
   /** A sign-in from chat was refused; the cards say why (and the requester gets a new link). */
   | 'sign_in_refused'
+  /** Delegated mode: PIM holds the self-activation for its own approvers, who are asked. */
+  | 'pim_approval_pending'
   | 'activated'
   | 'failed'
   | 'extended'

@@ -5,7 +5,7 @@
 import type { Principal } from '../domain/principal.ts';
 
 /** What a sign-in is for; a proof for one purpose never counts for another. */
-export type SignInPurpose = 'activate' | 'approve' | 'extend' | 'delegate';
+export type SignInPurpose = 'activate' | 'approve' | 'extend' | 'delegate' | 'pim_review';
 
 /** Who a link is for and why. The Entra object id of `person` must match the sign-in's `oid`. */
 export interface SignInGrant {
@@ -17,6 +17,8 @@ export interface SignInGrant {
    * earlier extension of the same grant counts for nothing.
    */
   readonly extension?: number;
+  /** For `pim_review`: what the approver decides in PIM with this sign-in. */
+  readonly decision?: 'approve' | 'deny';
 }
 
 export interface SignInLinks {

@@ -80,6 +80,7 @@ export async function activate(
   // One activation per target: a target PIM refuses is reported on its own, the others stand.
   const granted: Target[] = [];
   const refused: { readonly target: Target; readonly error: AppError }[] = [];
+  const held: { readonly target: Target; readonly approvalId: string }[] = [];
   let endsAt = Number.POSITIVE_INFINITY;
   let cut = false;
   for (const target of request.targets) {
@@ -98,9 +99,23 @@ export async function activate(
       refused.push({ target, error: result.error });
       continue;
     }
+    const pending = result.value.pendingApproval;
+    if (pending) {
+      held.push({ target, approvalId: pending.approvalId });
+      continue;
+    }
     granted.push(target);
     endsAt = Math.min(endsAt, result.value.endsAt);
   }
+  const [only] = held;
+  if (only && held.length === 1 && granted.length === 0 && refused.length === 0)
+    return awaitPimApproval(deps, request, only.target, only.approvalId);
+  // PIM's approvers are asked for a request of one target; with others, it is requested alone.
+  for (const h of held)
+    refused.push({
+      target: h.target,
+      error: appError('delegated.pim_approval_mixed', { role: targetLabel(h.target) }),
+    });
   if (granted.length === 0) return fail(deps, request, refused);
   const failed = refused.map(({ target, error }): TargetFailure => {
     const facts = { role: targetLabel(target), detail: error.message.replace(/\.$/, '') };
@@ -130,6 +145,39 @@ export async function activate(
   await scheduleEndTimers(deps, request, endsAt);
   await deps.notifier.requestChanged(active.value, 'activated');
   return active;
+}
+
+/**
+ * Delegated mode, where the role's PIM policy requires approval: PIM holds the
+ * self-activation, and the approvers its approval rule names are asked in chat (the request
+ * stays `activating`; the approver's decision in PIM activates or fails it, delegated.ts).
+ */
+async function awaitPimApproval(
+  deps: CoreDeps,
+  request: AccessRequest,
+  target: Target,
+  approvalId: string,
+): Promise<Result<AccessRequest, AppError>> {
+  const approverIds = (await deps.privileges.rules(target)).approverIds ?? [];
+  const wait = {
+    target,
+    approvalId,
+    approverIds,
+    askedAt: deps.clock.now(),
+    decidedBy: null,
+    decision: null,
+  };
+  const waiting = await applyTransition(
+    deps,
+    request.id,
+    { type: 'await_pim_approval', wait },
+    'grant.pim_approval_pending',
+    null,
+    { approvalId, approvers: approverIds.join(', ') },
+  );
+  if (!waiting.ok) return waiting;
+  await deps.notifier.requestChanged(waiting.value, 'pim_approval_pending');
+  return waiting;
 }
 
 /** The eligibility ends so soon that what is left of the grant is not worth making. */

@@ -12,6 +12,7 @@ import type { Principal } from '../domain/principal.ts';
 import type { AccessRequest } from '../domain/request.ts';
 import type { Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
+import type { PimApproval } from '../ports/delegated-privileges.ts';
 import type { GrantRequest } from '../ports/privilege-provider.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
@@ -19,9 +20,10 @@ import { applyTransition } from './record.ts';
 import { signInRule } from './step-up.ts';
 
 /** Grants one target with a token in hand (activate.ts calls it in place of the app's grant). */
+/** Grants one target; `pendingApproval`: PIM holds it for its own approvers (delegated mode). */
 export type Grantor = (
   grant: GrantRequest,
-) => Promise<Result<{ readonly endsAt: number }, AppError>>;
+) => Promise<Result<{ readonly endsAt: number; readonly pendingApproval?: PimApproval }, AppError>>;
 
 const KIND_WORDS: Record<Target['kind'], string> = {
   directory_role: 'directory role',

@@ -2,15 +2,19 @@
  * Delegated mode: the requester's verified `delegate` sign-in, with their access token
  * (delegated-checks.ts says how a delegated request gets here).
  */
+
+import { grantSeconds } from '../domain/eligibility.ts';
 import type { AccessRequest } from '../domain/request.ts';
+import { targetLabel } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import type { SignInGrant } from '../ports/sign-in.ts';
-import { err, type Result } from '../result.ts';
+import { err, ok, type Result } from '../result.ts';
 import { activate } from './activate.ts';
 import { isDelegated } from './delegated-checks.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
-import { applyTransition } from './record.ts';
+import { scheduleEndTimers } from './grant-timers.ts';
+import { applyTransition, markFailed } from './record.ts';
 
 /**
  * A verified `delegate` sign-in came back with the person's access token: a waiting request
@@ -56,4 +60,63 @@ export async function delegatedSignIn(
     resume: false,
     grant: (g) => delegated.selfActivate(token, g),
   });
+}
+
+/**
+ * An approver's verified `pim_review` sign-in: their decision is recorded in PIM with their
+ * own token (PIM checks they are one of its approvers), then the request follows PIM: active
+ * on approval, failed on denial. The token is used for that one call only.
+ */
+export async function pimReviewSignIn(
+  deps: CoreDeps,
+  grant: SignInGrant,
+  token: string,
+): Promise<Result<AccessRequest, AppError>> {
+  const request = await deps.store.get(grant.requestId);
+  if (!request) return err(appError('request.not_found', { id: grant.requestId }));
+  const wait = request.pimApproval;
+  const review = deps.delegated?.reviewApproval?.bind(deps.delegated);
+  if (request.state !== 'activating' || !wait || !review)
+    return err(appError('delegated.no_pim_approval', { id: request.id }));
+  if (wait.decision)
+    return err(
+      appError('delegated.pim_already_reviewed', {
+        id: request.id,
+        by: wait.decidedBy?.displayName ?? 'an approver',
+      }),
+    );
+  if (grant.person.id === request.requester.id) return err(appError('request.self_approval'));
+  const decision = grant.decision ?? 'approve';
+  const said = `${decision === 'approve' ? 'Approved' : 'Denied'} from chat by ${grant.person.displayName} (elevate ${request.id})`;
+  const reviewed = await review(token, wait.target, wait.approvalId, decision, said);
+  if (!reviewed.ok) return reviewed;
+  const recorded = await applyTransition(
+    deps,
+    request.id,
+    { type: 'pim_reviewed', by: grant.person, decision },
+    'grant.pim_reviewed',
+    grant.person,
+    { decision, approvalId: wait.approvalId },
+  );
+  if (!recorded.ok) return recorded;
+  const role = targetLabel(wait.target);
+  if (decision === 'deny') {
+    const denied = appError('delegated.pim_denied', { role, by: grant.person.displayName });
+    return markFailed(deps, request.id, { code: denied.code, message: denied.message });
+  }
+  const now = deps.clock.now();
+  const endsAt = now + grantSeconds(recorded.value, now) * 1000;
+  const active = await applyTransition(
+    deps,
+    request.id,
+    { type: 'activated', endsAt },
+    'grant.activated',
+    null,
+    { endsAt, approvedInPimBy: grant.person.displayName },
+  );
+  if (!active.ok) return active;
+  await deps.scheduler.schedule('verify', request.id, now);
+  await scheduleEndTimers(deps, active.value, endsAt);
+  await deps.notifier.requestChanged(active.value, 'activated');
+  return ok(active.value);
 }

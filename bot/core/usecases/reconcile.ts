@@ -5,13 +5,18 @@
  * ids), so running this often costs nothing.
  */
 import type { AccessRequest } from '../domain/request.ts';
+import { targetLabel } from '../domain/target.ts';
+import { appError } from '../errors.ts';
 import { activate } from './activate.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
+import { markFailed } from './record.ts';
 
 /** An activation older than this with no outcome is taken to be abandoned by a dead worker. */
 const STALE_ACTIVATION_MS = 5 * 60_000;
+/** How long PIM keeps a self-activation waiting for its approvers (24 hours in Entra). */
+const PIM_APPROVAL_WINDOW_MS = 24 * 3_600_000;
 
 export interface ReconcileReport {
   readonly checked: number;
@@ -59,6 +64,15 @@ export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
         rescheduled += 1;
         break;
       case 'activating':
+        // Held by PIM for its own approvers: not stuck, unless PIM's approval window is over.
+        if (r.pimApproval && r.pimApproval.decision === null) {
+          if (now - r.pimApproval.askedAt > PIM_APPROVAL_WINDOW_MS) {
+            const role = targetLabel(r.pimApproval.target);
+            const expired = appError('delegated.pim_expired', { role });
+            await markFailed(deps, r.id, { code: expired.code, message: expired.message });
+          }
+          break;
+        }
         if (now - r.updatedAt > STALE_ACTIVATION_MS) {
           await activate(deps, r.id, { resume: true });
           resumed.push(r.id);
