@@ -226,6 +226,8 @@ function doneMessage(grant: SignInGrant, request: { id: string; state: string })
       ? `Your denial of request \`${request.id}\` is recorded in Entra PIM. You can close this page and go back to the chat.`
       : `Your approval of request \`${request.id}\` is recorded in Entra PIM, and the role is active. You can close this page and go back to the chat.`;
   if (grant.purpose === 'delegate') {
+    if (request.state === 'activating')
+      return `Entra PIM holds the activation for request \`${request.id}\` for its own approvers: they are asked in chat, and the role is active once one approves. You can close this page.`;
     if (request.state === 'active')
       return `PIM activated your role for request \`${request.id}\` with your sign-in. You can close this page and go back to the chat.`;
     if (request.state === 'ended')

@@ -167,29 +167,64 @@ describe('Slack delegated mode', () => {
     ]);
   });
 
-  it('says so when PIM holds the activation for its own approvers, and when one is pending already', async () => {
-    const refusal = async (text: string) => {
-      const { id, link } = await ask(text);
-      const before = dmTo(TENANT.alice).length;
-      await signInThrough(link, world.app.url, alice(true));
-      await waitFor(async () => (await state(id)) === 'failed', 10_000, 'failed');
-      return waitFor(
-        () =>
-          dmTo(TENANT.alice)
-            .slice(before)
-            .find((m) => m.includes('Entra PIM')),
-        10_000,
-        'the answer in the DM',
-      );
-    };
-    expect(await refusal('Helpdesk Administrator 1h resetting a password INC-4716')).toContain(
-      'for its own approvers',
+  it("waits for PIM's own approvers, who decide from chat with their own sign-in", async () => {
+    const { id, link } = await ask('Helpdesk Administrator 1h resetting a password INC-4716');
+    const before = dmTo(TENANT.alice).length;
+    const bobBefore = dmTo(TENANT.bob).length;
+    const done = await signInThrough(link, world.app.url, alice(true));
+    expect(done.page).toContain('holds the activation');
+    await waitFor(
+      async () => ((await world.app.deps.store.get(id))?.pimApproval ? true : null),
+      10_000,
+      'held by PIM',
     );
+    expect(await state(id)).toBe('activating');
     expect(granted(ROLES.helpdesk.id)).toBe(false);
-    expect(await refusal('Helpdesk Administrator 1h resetting a password INC-4717')).toContain(
-      'already holds a pending activation request',
+    const told = await waitFor(
+      () =>
+        dmTo(TENANT.alice)
+          .slice(before)
+          .find((m) => m.includes('for its own approvers')),
+      10_000,
+      "the requester told PIM's approvers decide",
     );
-    expect(pimRequests(ROLES.helpdesk.id)).toEqual(['selfActivate:PendingApproval']);
+    expect(told).toContain('Helpdesk Administrator');
+    // PIM's approver (Bob, from the role's PIM settings) is asked in his own chat.
+    const asked = await waitFor(
+      () =>
+        dmTo(TENANT.bob)
+          .slice(bobBefore)
+          .find((m) => m.includes('Approve in PIM')),
+      10_000,
+      "Bob asked for PIM's approval",
+    );
+    expect(asked).toContain('Deny in PIM');
+    // While PIM holds it, the request is open: a second one for the role is refused at once.
+    expect(
+      await command(TENANT.alice, 'Helpdesk Administrator 1h resetting a password INC-4717'),
+    ).toContain(id);
+    // Bob's two links: approve, then deny. Alice cannot use one: the sign-in must be Bob's.
+    const [approveLink = '', denyLink = ''] =
+      asked.match(/https:\/\/elevate\.contoso\.example\/auth\/start\?t=[A-Za-z0-9_-]+/g) ?? [];
+    expect((await signInThrough(denyLink, world.app.url, alice(true))).status).toBe(403);
+    expect(await state(id)).toBe('activating');
+    // Bob approves with his own sign-in: recorded in PIM with his token, and the role is active.
+    const page = await signInThrough(approveLink, world.app.url, {
+      user: TENANT.bob.upn,
+      mfa: true,
+    });
+    expect(page.page).toContain('recorded in Entra PIM');
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(granted(ROLES.helpdesk.id)).toBe(true);
+    expect(pimRequests(ROLES.helpdesk.id)).toEqual(['selfActivate:Provisioned']);
+    await waitFor(
+      () =>
+        dmTo(TENANT.bob).some((m) => m.includes('Approved in Entra PIM by Bob Approver'))
+          ? true
+          : null,
+      10_000,
+      "Bob's message follows PIM",
+    );
   });
 
   it('is approved in chat first, then the requester signs in', async () => {
