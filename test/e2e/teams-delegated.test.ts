@@ -32,6 +32,7 @@ roles:
   Exchange Administrator: { mode: delegated, approval: { required: false } }
   Global Administrator: { mode: delegated, approval: { required: false } }
   Security Administrator: { mode: delegated }
+  Helpdesk Administrator: { mode: delegated, approval: { required: false } }
 channels:
   security: { teams: "19:security@thread.tacv2" }
   approvals: { teams: "${APPROVALS}" }
@@ -55,6 +56,8 @@ beforeAll(async () => {
   app = await startApp({ config, policy: testPolicy(POLICY), log: createLogger('silent') });
   // PIM's own rule for Global Administrator: MFA at activation.
   graph.tenant.setPolicy(ROLES.global.id, { mfa: true });
+  // PIM's own approval for Helpdesk Administrator, by Bob.
+  graph.tenant.setPolicy(ROLES.helpdesk.id, { approval: true, approvers: [TENANT.bob.id] });
 });
 afterAll(async () => {
   await app?.close();
@@ -202,5 +205,42 @@ describe('Teams delegated mode', () => {
     await signInThrough(link, app.url, alice(true));
     await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
     expect(pimRequests(ROLES.security.id)).toEqual(['selfActivate:Granted']);
+  });
+
+  it("asks PIM's own approver in his chat; his denial with his own sign-in is recorded in PIM", async () => {
+    // The bot reaches Bob's 1:1 chat once he has written to it.
+    await say(TENANT.bob, 'help');
+    const { id, link } = await ask('Helpdesk Administrator 1h resetting a password INC-4720');
+    const bobBefore = chatOf(TENANT.bob).length;
+    const aliceBefore = chatOf(TENANT.alice).length;
+    const done = await signInThrough(link, app.url, alice(true));
+    expect(done.page).toContain('holds the activation');
+    const asked = await waitFor(
+      () =>
+        chatOf(TENANT.bob)
+          .slice(bobBefore)
+          .find((m) => m.includes('Deny in PIM')),
+      10_000,
+      "Bob asked for PIM's approval",
+    );
+    expect(asked).toContain('Entra PIM requires its approvers to decide');
+    expect(await state(id)).toBe('activating');
+    const [, denyLink = ''] =
+      asked.match(/https:\/\/elevate\.contoso\.example\/auth\/start\?t=[A-Za-z0-9_-]+/g) ?? [];
+    // A decision on a privileged role is made with MFA, as an approver's step-up is.
+    const page = await signInThrough(denyLink, app.url, { user: TENANT.bob.upn, mfa: true });
+    expect(page.page).toContain('Your denial');
+    await waitFor(async () => (await state(id)) === 'failed', 10_000, 'failed');
+    expect(granted(ROLES.helpdesk.id)).toBe(false);
+    expect(pimRequests(ROLES.helpdesk.id)).toEqual(['selfActivate:Denied']);
+    const told = await waitFor(
+      () =>
+        chatOf(TENANT.alice)
+          .slice(aliceBefore)
+          .find((m) => m.includes('denied the activation')),
+      10_000,
+      'the requester told',
+    );
+    expect(told).toContain('Bob Approver denied the activation of `Helpdesk Administrator`');
   });
 });
