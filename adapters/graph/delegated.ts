@@ -78,8 +78,12 @@ export class GraphDelegated implements DelegatedPrivileges {
     if (!sent.ok) return err(this.#refused(sent.failure, target));
     const status = sent.request.status;
     const endsAt = grant.startAt + grant.durationSeconds * 1000;
-    if (status === 'PendingApproval' && sent.request.approvalId)
-      return ok({ endsAt, pendingApproval: { approvalId: sent.request.approvalId } });
+    if (status === 'PendingApproval') {
+      // Directory roles have Graph's approval API; for groups the approvers use the portal.
+      if (target.kind === 'directory_role' && sent.request.approvalId)
+        return ok({ endsAt, pendingApproval: { approvalId: sent.request.approvalId } });
+      return err(appError('delegated.pim_approval_portal', { role: target.name }));
+    }
     if (status !== undefined && !GRANTED.has(status))
       return err(appError('graph.not_granted', { role: target.name, status }));
     return ok({ endsAt });

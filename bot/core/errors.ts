@@ -345,6 +345,8 @@ const catalogue = {
     `Entra PIM says you are not eligible for \`${p.role}\` (any more), so nothing was activated. Ask your identity team for an eligible assignment.`,
   'delegated.pending_exists': (p: { role: string }) =>
     `Entra PIM already holds a pending activation request of yours for \`${p.role}\`. Wait for its approvers in PIM, or cancel it in the Entra portal (My roles), then try again.`,
+  'delegated.pim_approval_portal': (p: { role: string }) =>
+    `Entra PIM holds the activation of \`${p.role}\` for its own approvers, who decide in the Entra portal (PIM, Approve requests); PIM tells you when it is approved. This request ends here.`,
   'delegated.pim_approval_mixed': (p: { role: string }) =>
     `Entra PIM holds \`${p.role}\` for its own approvers, while the other targets of this request were granted. Request \`${p.role}\` on its own: its PIM approvers are then asked from chat.`,
   'delegated.no_pim_approval': (p: { id: string }) =>
