@@ -15,9 +15,10 @@ import type { SignInGrant } from '../../../bot/core/ports/sign-in.ts';
 import { ok } from '../../../bot/core/result.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve } from '../../../bot/core/usecases/decide.ts';
-import { delegatedSignIn } from '../../../bot/core/usecases/delegated.ts';
+import { delegatedSignIn, pimReviewSignIn } from '../../../bot/core/usecases/delegated.ts';
 import type { CoreDeps } from '../../../bot/core/usecases/deps.ts';
 import { end } from '../../../bot/core/usecases/end.ts';
+import { reconcile } from '../../../bot/core/usecases/reconcile.ts';
 import { applyTransition } from '../../../bot/core/usecases/record.ts';
 import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, testPolicy, testTenant } from '../../support/tenant.ts';
@@ -150,5 +151,82 @@ describe('delegated mode', () => {
     const resumed = await activate(w.deps, id, { resume: true });
     expect(resumed.ok && resumed.value.failure?.code).toBe('delegated.token_missing');
     expect(w.appCalls).toEqual([]);
+  });
+});
+
+describe("delegated mode, PIM's own approval", () => {
+  /** PIM holds every self-activation for Bob and Carol; their decisions are recorded. */
+  function heldWorld() {
+    const w = world();
+    const reviews: string[] = [];
+    w.privileges.setRules(roles.exchange.id, { approverIds: [people.bob.id, people.carol.id] });
+    const delegated: DelegatedPrivileges = {
+      ...(w.deps.delegated as DelegatedPrivileges),
+      selfActivate: async (token, grant) => {
+        w.selfCalls.push(`activate ${token} ${grant.principalId} ${grant.target.name}`);
+        return ok({ endsAt: grant.startAt + 3600_000, pendingApproval: { approvalId: 'ap-1' } });
+      },
+      reviewApproval: async (token, target, approvalId, decision) => {
+        reviews.push(`${decision} ${approvalId} ${target.name} ${token}`);
+        return ok(undefined);
+      },
+    };
+    return { ...w, deps: { ...w.deps, delegated }, reviews };
+  }
+
+  async function held(w: ReturnType<typeof heldWorld>): Promise<string> {
+    const id = await approved(w);
+    await activate(w.deps, id);
+    const waiting = await delegatedSignIn(w.deps, grantFor(id), 'token-1');
+    expect(waiting.ok && waiting.value).toMatchObject({
+      state: 'activating',
+      pimApproval: { approvalId: 'ap-1', approverIds: [people.bob.id, people.carol.id] },
+    });
+    expect(w.notifier.changes(id)).toContain('pim_approval_pending');
+    return id;
+  }
+
+  const review = (id: string, person: typeof people.bob, decision: 'approve' | 'deny') => ({
+    requestId: id,
+    person,
+    purpose: 'pim_review' as const,
+    decision,
+  });
+
+  it("activates when one of PIM's approvers approves with their own token; nobody decides twice", async () => {
+    const w = heldWorld();
+    const id = await held(w);
+    const self = await pimReviewSignIn(w.deps, review(id, people.alice, 'approve'), 'token-a');
+    expect(self).toMatchObject({ ok: false, error: { code: 'request.self_approval' } });
+    const approvedInPim = await pimReviewSignIn(
+      w.deps,
+      review(id, people.bob, 'approve'),
+      'token-b',
+    );
+    expect(approvedInPim.ok && approvedInPim.value.state).toBe('active');
+    expect(w.reviews).toEqual(['approve ap-1 Exchange Administrator token-b']);
+    const late = await pimReviewSignIn(w.deps, review(id, people.carol, 'deny'), 'token-c');
+    expect(late).toMatchObject({ ok: false, error: { code: 'delegated.no_pim_approval' } });
+    expect(w.appCalls).toEqual([]);
+  });
+
+  it("fails with who denied it, and fails as expired after PIM's window; reconcile leaves it waiting until then", async () => {
+    const w = heldWorld();
+    const denied = await held(w);
+    const no = await pimReviewSignIn(w.deps, review(denied, people.carol, 'deny'), 'token-c');
+    expect(no.ok && no.value).toMatchObject({
+      state: 'failed',
+      failure: { code: 'delegated.pim_denied' },
+    });
+    const waiting = await held(w);
+    w.clock.advance(3_600_000);
+    await reconcile(w.deps);
+    expect((await w.deps.store.get(waiting))?.state).toBe('activating');
+    w.clock.advance(24 * 3_600_000);
+    await reconcile(w.deps);
+    expect(await w.deps.store.get(waiting)).toMatchObject({
+      state: 'failed',
+      failure: { code: 'delegated.pim_expired' },
+    });
   });
 });
