@@ -347,6 +347,8 @@ const catalogue = {
     `Entra PIM already holds a pending activation request of yours for \`${p.role}\`. Wait for its approvers in PIM, or cancel it in the Entra portal (My roles), then try again.`,
   'delegated.pim_approval': (p: { role: string }) =>
     `Entra PIM holds the activation of \`${p.role}\` for its own approvers: it starts once they approve in the Entra portal (PIM, Approve requests). elevate does not follow PIM's approval yet, so this request ends here; PIM tells you when it is approved.`,
+  'delegated.too_soon_to_end': (p: { role: string; after: number | null }) =>
+    `Azure does not end \`${p.role}\` within 5 minutes of its activation, so it stays active. Ask to end it again ${p.after === null ? 'in a few minutes' : `after ${new Date(p.after).toISOString().slice(11, 16)} UTC`} and sign in once more; otherwise it ends by itself when it expires.`,
   'delegated.refused': (p: { role: string }) =>
     `Entra refused to let your sign-in act on \`${p.role}\`: the app registration is not consented for the delegated permission, or the token was for someone else. Ask the bot administrators to grant the delegated permissions for delegated mode (README, "Delegated mode").`,
 } as const;
