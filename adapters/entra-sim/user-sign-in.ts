@@ -247,6 +247,8 @@ export class UserSignIn {
   }
 
   #newRefreshToken(clientId: string, user: StandInUser, mfa: boolean): string {
+    for (const [old, r] of this.#refreshTokens)
+      if (r.expires <= this.#now()) this.#refreshTokens.delete(old);
     const token = randomBytes(32).toString('base64url');
     this.#refreshTokens.set(token, {
       clientId,
