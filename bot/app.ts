@@ -22,7 +22,7 @@ import type { Notifier } from './core/ports/notifier.ts';
 import type { SignInLinks } from './core/ports/sign-in.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
-import { usesDelegatedMode, warnOfWritePermissions } from './delegated-mode.ts';
+import { createDelegated, usesDelegatedMode, warnOfWritePermissions } from './delegated-mode.ts';
 import { alertOnRefusals } from './integrity-alerts.ts';
 import { Metrics, OutcomeCounter } from './metrics.ts';
 import { FanOutNotifier } from './notifiers.ts';
@@ -312,11 +312,7 @@ async function loadGraph(
   const overview = new OverviewByKind(graph.overview, azure ? [azure.overview] : []);
   // Delegated mode: PIM's self-service calls with the requester's own token (read-only app).
   const delegated = usesDelegatedMode(policy)
-    ? new (await import('../adapters/graph/delegated.ts')).GraphDelegated(
-        config.azure.graphBaseUrl,
-        {},
-        log.child({ component: 'graph' }),
-      )
+    ? await createDelegated(config.azure.graphBaseUrl, azure?.client ?? null, log)
     : undefined;
   if (delegated)
     await warnOfWritePermissions(graph.credential, config.azure.graphBaseUrl, policy, log);

@@ -1,12 +1,15 @@
 /**
- * Delegated mode at start-up (README, "Delegated mode"): whether policy.yaml uses it, and a
+ * Delegated mode at start-up (README, "Delegated mode"): whether policy.yaml uses it, the
+ * self-service adapters it needs (Graph, and ARM when Azure roles are configured), and a
  * warning when the app registration still holds the write permissions (directory roles, PIM
  * for Groups) that delegated mode makes unnecessary, so the bot's identity stays Tier-0 for no reason. The
  * app's permissions are read from the `roles` claim of its own Graph access token; the token
  * is decoded for that claim only and dropped.
  */
 import type { TokenCredential } from '@azure/identity';
+import type { ArmClient } from '../adapters/arm/client.ts';
 import type { Policy } from './core/domain/policy.ts';
+import type { DelegatedPrivileges } from './core/ports/delegated-privileges.ts';
 import type { Logger } from './core/ports/logger.ts';
 
 /** Write permissions for directory roles, which a bot whose roles are all delegated never uses. */
@@ -23,9 +26,30 @@ export const GROUP_WRITE_PERMISSIONS = [
 
 export const usesDelegatedMode = (policy: Policy): boolean =>
   policy.defaults.mode === 'delegated' ||
-  [...policy.roles.values(), ...(policy.groups?.values() ?? [])].some(
-    (r) => r.policy.mode === 'delegated',
-  );
+  [
+    ...policy.roles.values(),
+    ...(policy.groups?.values() ?? []),
+    ...(policy.azureRoles?.values() ?? []),
+  ].some((r) => r.policy.mode === 'delegated');
+
+/**
+ * PIM's self-service calls with the requester's own tokens: Graph's for directory roles and
+ * groups, and ARM's for Azure roles when the policy names `azure.scopes` (`arm`: the app's
+ * ARM client, which reads for it), each target sent to the one for its kind.
+ */
+export async function createDelegated(
+  graphBaseUrl: string | undefined,
+  arm: ArmClient | null,
+  log: Logger,
+): Promise<DelegatedPrivileges> {
+  const { GraphDelegated } = await import('../adapters/graph/delegated.ts');
+  const graph = new GraphDelegated(graphBaseUrl, {}, log.child({ component: 'graph' }));
+  if (!arm) return graph;
+  const { ArmDelegated } = await import('../adapters/arm/delegated.ts');
+  const { DelegatedByKind } = await import('../adapters/delegated-kinds.ts');
+  const azure = new ArmDelegated(arm, { log: log.child({ component: 'arm' }) });
+  return new DelegatedByKind([graph, azure]);
+}
 
 /** Every directory role is delegated: the defaults (roles not listed) and each listed role. */
 export const directoryRolesDelegated = (policy: Policy): boolean =>
@@ -53,8 +77,9 @@ export function tokenRoles(token: string): string[] {
 /**
  * The write permissions the app holds that its policy never uses: those of directory roles
  * when every directory role is delegated, those of PIM for Groups when every listed group is.
- * Azure roles are granted through Azure RBAC on the app, not through these permissions, so a
- * token cannot show them.
+ * Azure roles are granted through an Azure RBAC role of the app at the scopes, not through
+ * these permissions, so a token cannot show it: the README says which role to take back when
+ * every Azure role is delegated.
  */
 export async function warnOfWritePermissions(
   credential: TokenCredential,

@@ -36,11 +36,12 @@ export function buildPolicy(file: PolicyFile): Result<Policy, PolicyIssue[]> {
   const groups = section('groups');
   const azureRoles = section('azureRoles');
   if (azureRoles.size > 0 && !file.azure?.scopes.length) {
+    // Delegated ones too: the requester's own sign-in calls Azure Resource Manager there.
+    const delegated = [...azureRoles.values()].some((r) => r.policy.mode === 'delegated');
     issues.push({
       path: ['azureRoles'],
       atKey: true,
-      message:
-        'Azure roles need the scopes the bot looks in; add azure: { scopes: [/subscriptions/<id>] } (or a management group)',
+      message: `Azure roles need the scopes the bot looks in${delegated ? ' (in delegated mode too: it reads eligibility there, and the requester activates through Azure Resource Manager)' : ''}; add azure: { scopes: [/subscriptions/<id>] } (or a management group)`,
     });
   }
 

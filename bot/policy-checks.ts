@@ -1,8 +1,7 @@
 /**
  * The rules of policy.yaml that span fields, checked for the defaults and for every role after
  * merging: minDuration ≤ defaultDuration ≤ maxDuration, reminderBefore < maxDuration,
- * approval required only with approvers, a quorum the listed people can reach, no
- * `mode: delegated` for Azure roles (directory roles and groups only, so far), and names
+ * approval required only with approvers, a quorum the listed people can reach, and names
  * (role names and aliases) that point at one role each. A role is only blamed for a conflict
  * it takes part in; one it merely inherits is reported once, under defaults.
  */
@@ -73,17 +72,6 @@ export function checkRolePolicy(policy: RolePolicy, scope: CheckScope): PolicyIs
     true,
     `the reminder must come after the grant starts; write a reminderBefore shorter than ${formatDuration(policy.maxDuration)}, e.g. ${formatDuration(reminderHint)}`,
   );
-
-  // Delegated mode serves directory roles and groups; Azure roles are refused until it does.
-  const kind = scope.path[0] === 'azureRoles' ? 'Azure roles' : null;
-  if (policy.mode === 'delegated' && kind) {
-    const own = scope.patch.mode !== undefined;
-    issues.push({
-      path: own ? [...scope.path, 'mode'] : scope.path,
-      ...(own ? {} : { atKey: true }),
-      message: `delegated mode for ${kind} is not available yet${own ? '' : ' (mode: delegated comes from defaults)'}; write \`mode: app\` here (delegated mode works for directory roles and groups)`,
-    });
-  }
 
   const patch = scope.patch.approval ?? {};
   const { required, approvers, quorum } = policy.approval;

@@ -40,7 +40,8 @@ export function mfaSettings(policy: Policy): string[] {
     if (p.mode === 'delegated') found.add('mode: delegated');
   };
   look(policy.defaults);
-  for (const role of policy.roles.values()) look(role.policy);
+  const sections = [policy.roles, policy.groups, policy.azureRoles];
+  for (const section of sections) for (const entry of section?.values() ?? []) look(entry.policy);
   return [...found];
 }
 

@@ -29,7 +29,7 @@ import { requestName } from './request-name.ts';
 export const MIN_ACTIVE_MS = 5 * 60_000;
 
 /** Statuses of a request that granted, or will without anybody's further say. */
-const GRANTED = new Set([
+export const GRANTED: ReadonlySet<string> = new Set([
   'Granted',
   'Provisioned',
   'PendingProvisioning',
@@ -38,7 +38,7 @@ const GRANTED = new Set([
 ]);
 
 /** Start plus AfterDuration, as the request was written. */
-function endOf(request: ArmScheduleRequest): number | null {
+export function endOf(request: ArmScheduleRequest): number | null {
   const schedule = request.properties?.scheduleInfo;
   const start = timeOf(schedule?.startDateTime);
   const seconds = parseDuration(schedule?.expiration?.duration ?? '');

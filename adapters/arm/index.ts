@@ -22,11 +22,18 @@ export interface AzureRolesOptions {
   readonly onResponse?: (status: number) => void;
 }
 
-/** The PIM adapter for Azure roles and the security scan's view of the same scopes. */
+/**
+ * The PIM adapter for Azure roles, the security scan's view of the same scopes, and the client
+ * they share (delegated mode reads with it).
+ */
 export function createAzure(
   credential: TokenCredential,
   options: AzureRolesOptions,
-): { readonly privileges: AzurePrivileges; readonly overview: AzureOverview } {
+): {
+  readonly privileges: AzurePrivileges;
+  readonly overview: AzureOverview;
+  readonly client: ArmClient;
+} {
   const baseUrl = options.baseUrl ?? ARM_BASE_URL;
   const log = options.log.child({ component: 'arm' });
   const client = new ArmClient(credential, {
@@ -40,6 +47,7 @@ export function createAzure(
   return {
     privileges: new AzurePrivileges(client, options.scopes, { log }),
     overview: new AzureOverview(client, options.scopes),
+    client,
   };
 }
 

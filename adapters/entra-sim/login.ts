@@ -25,6 +25,32 @@ export interface IssuedToken {
   readonly user?: { readonly oid: string; readonly mfa: boolean };
 }
 
+/** Scopes of the sign-in itself, which name no API. */
+const OIDC_SCOPES: ReadonlySet<string> = new Set(['openid', 'profile', 'email', 'offline_access']);
+
+/**
+ * The API a scope is for: `https://graph.microsoft.com/User.Read` is Graph's, an ARM origin's
+ * `/user_impersonation` is that ARM's; a bare name (`User.Read`) is Graph's, as in Entra.
+ */
+export function resourceOf(scope: string): string {
+  const cut = scope.lastIndexOf('/');
+  return cut > 0 ? scope.slice(0, cut) : 'https://graph.microsoft.com';
+}
+
+/** The APIs the scopes of one token request are for; Entra issues a token for one only. */
+export const resourcesOf = (scopes: readonly string[]): Set<string> =>
+  new Set(scopes.filter((s) => !OIDC_SCOPES.has(s)).map(resourceOf));
+
+/** Entra's answer to a token request whose scopes span two APIs (Graph and ARM). */
+export const moreThanOneResource = (scopes: readonly string[]): SimReply => ({
+  status: 400,
+  body: {
+    error: 'invalid_request',
+    error_description: `AADSTS28000: Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scopes.join(' ')} is not valid.`,
+    error_codes: [28000],
+  },
+});
+
 /** The delegated scopes the simulated tenant grants a person who asks for them. */
 export const DELEGATED_SCOPES: ReadonlySet<string> = new Set([
   'RoleAssignmentSchedule.ReadWrite.Directory',

@@ -28,7 +28,7 @@ export const SANDBOX_PEOPLE: readonly SandboxPerson[] = [
     upn: 'alice@contoso.example',
     role: 'requester',
     about:
-      'IT operations; eligible for Exchange, Helpdesk, Teams and Global Administrator, the Payments Oncall group and Contributor on the Payments subscription',
+      'IT operations; eligible for Exchange, Helpdesk, Teams and Global Administrator, the Payments Oncall group, Contributor on the Payments subscription and Reader on rg-payments-web',
     lastSignInDaysAgo: 0,
   },
   {
@@ -141,6 +141,12 @@ export function sandboxWorld(now: number): WorldSpec {
                 roleId: SANDBOX_AZURE_ROLES.contributor.id,
                 scope: `/subscriptions/${SANDBOX_SUBSCRIPTION.id}`,
               },
+              // Delegated mode (policy.yaml): her own sign-in activates it, under ARM PIM's MFA rule.
+              {
+                principalId: alice,
+                roleId: SANDBOX_AZURE_ROLES.reader.id,
+                scope: `/subscriptions/${SANDBOX_SUBSCRIPTION.id}/resourceGroups/rg-payments-web`,
+              },
             ]
           : []),
         ...(bob
@@ -153,8 +159,12 @@ export function sandboxWorld(now: number): WorldSpec {
             ]
           : []),
       ],
-      // ARM's own maximum for Contributor: the stricter of it and the policy applies.
-      pim: { [SANDBOX_AZURE_ROLES.contributor.id]: { maximumDuration: 'PT2H' } },
+      // ARM's own maximum for Contributor: the stricter of it and the policy applies. Reader
+      // asks for MFA: in delegated mode a sign-in "without MFA" is refused by PIM.
+      pim: {
+        [SANDBOX_AZURE_ROLES.contributor.id]: { maximumDuration: 'PT2H' },
+        [SANDBOX_AZURE_ROLES.reader.id]: { maximumDuration: 'PT4H', mfa: true },
+      },
     },
   };
 }

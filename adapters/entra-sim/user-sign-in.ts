@@ -5,7 +5,10 @@
  * pass MFA ("with MFA" puts `mfa` in `amr` and satisfies any requested authentication
  * context in `acrs`). A client that knows the form fields (the tests) can answer it directly
  * with `sim_user` and `sim_mfa=yes|no` on the authorize URL. ID tokens are RS256 JWTs signed
- * with a key made at start.
+ * with a key made at start. As in Entra, one token request gets an access token for one API
+ * (Graph or ARM; AADSTS28000 otherwise), and a sign-in that asked for `offline_access` gets a
+ * refresh token that the same app trades for a token for another API (`refresh_token` grant),
+ * carrying the sign-in's MFA along.
  */
 import {
   createHash,
@@ -14,7 +17,7 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
-import type { App } from './login.ts';
+import { type App, moreThanOneResource, resourcesOf } from './login.ts';
 import type { SimReply, SimRequest } from './sim-request.ts';
 import type { StandInUser } from './tenant.ts';
 
@@ -42,7 +45,16 @@ export type UserTokenIssuer = (
   scopes: string[],
 ) => string;
 
+/** What a refresh token stands for: the sign-in it came from. */
+interface Refresh {
+  readonly clientId: string;
+  readonly user: StandInUser;
+  readonly mfa: boolean;
+  readonly expires: number;
+}
+
 const CODE_LIFETIME_MS = 10 * 60_000;
+const REFRESH_LIFETIME_MS = 24 * 3_600_000;
 
 export class UserSignIn {
   readonly #app: App;
@@ -51,6 +63,7 @@ export class UserSignIn {
   readonly #hook: ClaimsHook;
   readonly #issue: UserTokenIssuer;
   readonly #codes = new Map<string, Code>();
+  readonly #refreshTokens = new Map<string, Refresh>();
   readonly #key: KeyObject;
   readonly #kid = randomBytes(8).toString('hex');
   readonly #jwk: Record<string, unknown>;
@@ -82,6 +95,7 @@ export class UserSignIn {
     if (req.pathname === `${base}/oauth2/v2.0/token` && req.method === 'POST') {
       const form = new URLSearchParams(req.raw.toString('utf8'));
       if (form.get('grant_type') === 'authorization_code') return this.#redeem(form, origin);
+      if (form.get('grant_type') === 'refresh_token') return this.#refresh(form);
     }
     return null;
   }
@@ -147,15 +161,7 @@ export class UserSignIn {
       );
     if (form.get('client_id') !== code.clientId)
       return invalid('AADSTS700016: The code was issued to another application.', [700016]);
-    if (form.get('client_secret') !== this.#app.clientSecret && !form.get('client_assertion'))
-      return {
-        status: 401,
-        body: {
-          error: 'invalid_client',
-          error_description: 'AADSTS7000215: Invalid client secret provided.',
-          error_codes: [7000215],
-        },
-      };
+    if (!this.#clientAuthenticated(form)) return INVALID_CLIENT;
     if (form.get('redirect_uri') !== code.redirectUri)
       return invalid(
         'AADSTS50148: The redirect_uri does not match the one of the authorization request.',
@@ -186,21 +192,78 @@ export class UserSignIn {
       ...(code.acrs.length > 0 ? { acrs: [...code.acrs] } : {}),
       ver: '2.0',
     });
-    const clientInfo = Buffer.from(JSON.stringify({ uid: code.user.id, utid: tenantId })).toString(
-      'base64url',
-    );
+    // The token is for the scopes of the token request (MSAL sends them), within one API.
+    const scopes = requestedScopes(form) ?? [...code.scopes];
+    if (resourcesOf(scopes).size > 1) return moreThanOneResource(scopes);
     return {
       status: 200,
       body: {
-        token_type: 'Bearer',
-        scope: code.scopes.join(' ') || 'openid profile',
-        expires_in: 3600,
-        ext_expires_in: 3600,
-        access_token: this.#issue({ oid: code.user.id, mfa: code.mfa }, [...code.scopes]),
+        ...this.#tokens(code.user, code.mfa, scopes),
         id_token: this.#sign(claims),
-        client_info: clientInfo,
+        ...(scopes.includes('offline_access')
+          ? { refresh_token: this.#newRefreshToken(code.clientId, code.user, code.mfa) }
+          : {}),
       },
     };
+  }
+
+  /** A refresh token traded for an access token, for the API its `scope` names. */
+  #refresh(form: URLSearchParams): SimReply {
+    const refresh = this.#refreshTokens.get(form.get('refresh_token') ?? '');
+    if (!refresh || refresh.expires <= this.#now() || refresh.clientId !== form.get('client_id'))
+      return {
+        status: 400,
+        body: {
+          error: 'invalid_grant',
+          error_description:
+            'AADSTS70000: The provided refresh token is invalid, expired or was issued to another application.',
+          error_codes: [70000],
+        },
+      };
+    if (!this.#clientAuthenticated(form)) return INVALID_CLIENT;
+    const scopes = requestedScopes(form) ?? [];
+    if (resourcesOf(scopes).size > 1) return moreThanOneResource(scopes);
+    return {
+      status: 200,
+      body: {
+        ...this.#tokens(refresh.user, refresh.mfa, scopes),
+        refresh_token: form.get('refresh_token'),
+      },
+    };
+  }
+
+  #tokens(user: StandInUser, mfa: boolean, scopes: readonly string[]) {
+    const clientInfo = Buffer.from(
+      JSON.stringify({ uid: user.id, utid: this.#app.tenantId }),
+    ).toString('base64url');
+    return {
+      token_type: 'Bearer',
+      scope: scopes.join(' ') || 'openid profile',
+      expires_in: 3600,
+      ext_expires_in: 3600,
+      access_token: this.#issue({ oid: user.id, mfa }, [...scopes]),
+      client_info: clientInfo,
+    };
+  }
+
+  #newRefreshToken(clientId: string, user: StandInUser, mfa: boolean): string {
+    for (const [old, r] of this.#refreshTokens)
+      if (r.expires <= this.#now()) this.#refreshTokens.delete(old);
+    const token = randomBytes(32).toString('base64url');
+    this.#refreshTokens.set(token, {
+      clientId,
+      user,
+      mfa,
+      expires: this.#now() + REFRESH_LIFETIME_MS,
+    });
+    return token;
+  }
+
+  /** The app's secret, or a signed client assertion (its signature is not checked here). */
+  #clientAuthenticated(form: URLSearchParams): boolean {
+    return (
+      form.get('client_secret') === this.#app.clientSecret || Boolean(form.get('client_assertion'))
+    );
   }
 
   #sign(claims: IdClaims): string {
@@ -238,6 +301,21 @@ export class UserSignIn {
 <button type="submit" name="sim_mfa" value="yes">Sign in with MFA</button><button type="submit" name="sim_mfa" value="no">Sign in without MFA</button></form></body></html>`;
     return { status: 200, body: html, headers: { 'content-type': 'text/html; charset=utf-8' } };
   }
+}
+
+const INVALID_CLIENT: SimReply = {
+  status: 401,
+  body: {
+    error: 'invalid_client',
+    error_description: 'AADSTS7000215: Invalid client secret provided.',
+    error_codes: [7000215],
+  },
+};
+
+/** The `scope` of a token request, or null when it names none. */
+function requestedScopes(form: URLSearchParams): string[] | null {
+  const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
+  return scopes.length > 0 ? scopes : null;
 }
 
 /** The authentication contexts a `claims` request asks for in the ID token's `acrs`. */

@@ -19,7 +19,7 @@ import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
 import { createGraphClient, GRAPH_BASE_URL, type GraphClientOptions } from './client.ts';
-import { failedRules, type GraphFailure } from './errors.ts';
+import { failedRules, type GraphFailure, selfServiceRuleError } from './errors.ts';
 import { ROLE_MANAGEMENT, type ScheduleRequest } from './graph-types.ts';
 import { PIM_GROUPS } from './group-types.ts';
 import { GraphReader } from './reader.ts';
@@ -147,18 +147,8 @@ export class GraphDelegated implements DelegatedPrivileges {
     if (f.status === 403) return appError('delegated.refused', { role });
     if (f.code === 'PendingRoleAssignmentRequest' || /pending/i.test(f.code))
       return appError('delegated.pending_exists', { role });
-    if (f.code === 'RoleAssignmentRequestPolicyValidationFailed') {
-      const rules = failedRules(f.message);
-      // The order a person has to fix things in: eligibility first, text last.
-      if (rules.includes('EligibilityRule')) return appError('delegated.not_eligible', { role });
-      if (rules.includes('MfaRule')) return appError('delegated.mfa_required', { role });
-      if (rules.includes('ExpirationRule'))
-        return appError('delegated.duration_rejected', { role });
-      if (rules.includes('JustificationRule'))
-        return appError('delegated.justification_required', { role });
-      if (rules.includes('TicketingRule')) return appError('delegated.ticket_required', { role });
-      return appError('graph.policy_rejected', { role, rules });
-    }
+    if (f.code === 'RoleAssignmentRequestPolicyValidationFailed')
+      return selfServiceRuleError(failedRules(f.message), role);
     this.#log?.warn(
       { code: f.code, status: f.status, detail: f.message, role: target.id },
       'Entra refused a self-service PIM request',

@@ -173,3 +173,17 @@ export function refusal(f: GraphFailure, call: GraphCallKind, subject: string): 
   if (f.status === 404) return appError('graph.not_found', { what: `\`${subject}\`` });
   return null;
 }
+
+/**
+ * PIM's refusal of a person's own request (delegated mode; Graph and ARM alike) by the rule
+ * they have to fix first: eligibility, then MFA, duration, and the text last.
+ */
+export function selfServiceRuleError(rules: readonly string[], role: string): AppError {
+  if (rules.includes('EligibilityRule')) return appError('delegated.not_eligible', { role });
+  if (rules.includes('MfaRule')) return appError('delegated.mfa_required', { role });
+  if (rules.includes('ExpirationRule')) return appError('delegated.duration_rejected', { role });
+  if (rules.includes('JustificationRule'))
+    return appError('delegated.justification_required', { role });
+  if (rules.includes('TicketingRule')) return appError('delegated.ticket_required', { role });
+  return appError('graph.policy_rejected', { role, rules: [...rules] });
+}

@@ -3,6 +3,12 @@
  * the authorize URL with PKCE, and redeeming the code with the bot's own client credential
  * (secret, certificate or federated token: the settings Graph already uses). A fresh MSAL
  * client per call, so nothing it caches (ID, access or refresh token) outlives the call.
+ *
+ * An access token is for one API, and Entra refuses a token request whose scopes name two
+ * (AADSTS28000). A delegated sign-in for Graph and ARM targets asks for both sets of scopes at
+ * authorize (one consent, one sign-in), redeems the code for the first API, and gets the
+ * other API's token silently with the refresh token that redemption left in that call's MSAL
+ * cache, which is dropped with the client when the call returns.
  */
 
 import { X509Certificate } from 'node:crypto';
@@ -31,10 +37,30 @@ export interface AuthorizeParams {
   readonly scopes?: readonly string[];
 }
 
-/** What a redeemed code gives: the ID token, and the access token for the scopes asked for. */
+/** What a redeemed code gives: the ID token, and an access token for each scope asked for. */
 export interface RedeemedTokens {
   readonly idToken: string;
-  readonly accessToken: string;
+  /** By scope; scopes of one API share their token. */
+  readonly accessTokens: ReadonlyMap<string, string>;
+}
+
+/**
+ * The API a scope is for: the part before its last `/` (`https://graph.microsoft.com`,
+ * `https://management.azure.com`); a bare permission name (`User.Read`) is Graph's.
+ */
+export function resourceOf(scope: string): string {
+  const cut = scope.lastIndexOf('/');
+  return cut > 0 ? scope.slice(0, cut) : 'https://graph.microsoft.com';
+}
+
+/** Scopes grouped by their API, in the order first named. */
+export function byResource(scopes: readonly string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const scope of scopes) {
+    const api = resourceOf(scope);
+    groups.set(api, [...(groups.get(api) ?? []), scope]);
+  }
+  return [...groups.values()];
 }
 
 export class EntraCodeFlow {
@@ -86,8 +112,8 @@ export class EntraCodeFlow {
   }
 
   /**
-   * The ID token and, for `scopes` (delegated mode), the person's access token. The fresh
-   * MSAL client holds both only for this call.
+   * The ID token and, for `scopes` (delegated mode), the person's access tokens, one per API
+   * (file comment). The fresh MSAL client holds them and the refresh token only for this call.
    */
   async redeemTokens(
     code: string,
@@ -96,15 +122,23 @@ export class EntraCodeFlow {
     nonce: string,
     scopes: readonly string[] = [],
   ): Promise<RedeemedTokens> {
-    const result = await this.#client().acquireTokenByCode({
+    const [first = [], ...others] = byResource(scopes);
+    const client = this.#client();
+    const result = await client.acquireTokenByCode({
       code,
       codeVerifier,
       redirectUri,
       nonce,
-      scopes: [...SCOPES, ...scopes],
+      scopes: [...SCOPES, ...first],
     });
     if (!result.idToken) throw new Error('Entra answered without an ID token');
-    return { idToken: result.idToken, accessToken: result.accessToken };
+    const accessTokens = new Map(first.map((s) => [s, result.accessToken]));
+    for (const group of others) {
+      if (!result.account) throw new Error('Entra answered without an account for more tokens');
+      const more = await client.acquireTokenSilent({ account: result.account, scopes: group });
+      for (const s of group) accessTokens.set(s, more.accessToken);
+    }
+    return { idToken: result.idToken, accessTokens };
   }
 
   #client(): ConfidentialClientApplication {

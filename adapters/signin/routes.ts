@@ -186,9 +186,9 @@ async function callback(
 
   const done =
     grant.purpose === 'delegate'
-      ? await delegatedSignIn(core, grant, tokens.accessToken)
+      ? await delegatedSignIn(core, grant, tokens.accessTokens)
       : grant.purpose === 'pim_review'
-        ? await pimReviewSignIn(core, grant, tokens.accessToken)
+        ? await pimReviewSignIn(core, grant, tokens.accessTokens)
         : grant.purpose === 'extend'
           ? await extensionSignInVerified(core, grant)
           : await signInVerified(core, grant, o.approve, verdict.value.authTime);

@@ -8,6 +8,8 @@
  * values (role names, reasons) on the way.
  */
 import { formatDuration } from './domain/duration.ts';
+import { DELEGATED_MESSAGES } from './error-messages/delegated.ts';
+import { REVIEW_MESSAGES } from './error-messages/reviews.ts';
 
 const usage =
   '`/elevate <role> <duration> <reason>`, e.g. `/elevate Exchange Administrator 2h fixing mail flow INC-4711`';
@@ -212,35 +214,6 @@ const catalogue = {
   'breakglass.not_approver': (p: { id: string }) =>
     `Only the approvers of break-glass request ${p.id} (and, after escalation, the backup approvers) can acknowledge it.`,
 
-  // --- eligibility reviews ----------------------------------------------------------------
-  'review.not_configured': () =>
-    'No eligibility reviews are run here. Ask the bot administrators to add a `reviews:` section to policy.yaml, e.g. `reviews: { every: 90d, targets: [Exchange Administrator] }`.',
-  'review.target_unknown': (p: { typed: string }) =>
-    `\`${p.typed}\` under reviews.targets does not name exactly one target. Write it as in a request: \`Exchange Administrator\`, \`group Payments Oncall\` or \`Contributor on rg-payments\`.`,
-  'review.cannot_list': (p: { target: string }) =>
-    `elevate cannot list who is eligible for ${p.target} with the PIM connection configured here, so it cannot be reviewed. Check the app's read permissions for that kind of target.`,
-  'review.no_reviewers': (p: { target: string }) =>
-    `${p.target} has no reviewers: its approvers list is empty. Set reviewers under reviews (or approvers for the target) in policy.yaml.`,
-  'review.not_found': (p: { id: string }) =>
-    `There is no eligibility review ${p.id}. Run \`/elevate review\` to see the ones open for you.`,
-  'review.no_such_person': (p: { id: string }) =>
-    `That person is not part of review ${p.id}. Run \`/elevate review\` for the current list.`,
-  'review.closed': (p: { target: string }) =>
-    `The review of ${p.target} is closed, so nothing more is decided on it. Change eligibility in Entra PIM if something still needs to change.`,
-  'review.not_reviewer': (p: { target: string }) =>
-    `You are not a reviewer of ${p.target}. The reviewers are listed under reviews in policy.yaml (or are the target's approvers).`,
-  'review.self': () => 'You cannot review your own eligibility; another reviewer decides it.',
-  'review.already_decided': (p: { name: string; verdict: string; by: string }) =>
-    `${p.name} was already ${p.verdict} by ${p.by}.`,
-  'review.reason_required': (p: { name: string }) =>
-    `Say why ${p.name} should lose the eligibility (at least a few words); PIM keeps it as the justification.`,
-  'review.remove_unavailable': (p: { target: string }) =>
-    `elevate cannot end eligibility for ${p.target} with the PIM connection configured here. Remove it in Entra PIM yourself and leave it undecided here; the bot administrators can check the app's PIM write permissions.`,
-  'review.remove_failed': (p: { name: string; detail: string }) =>
-    `PIM did not remove ${p.name}'s eligibility: ${p.detail} Nothing was recorded; try Remove again, or remove it in Entra PIM.`,
-  'review.history_not_allowed': () =>
-    'Past reviews are for their reviewers, approvers and auditors. Ask the bot administrators if you should be one in policy.yaml.',
-
   // --- grant ----------------------------------------------------------------------------
   'grant.failed': (p: { role: string; detail: string }) =>
     `Activating \`${p.role}\` failed: ${p.detail}. Nothing was granted; the security channel has been told.`,
@@ -320,47 +293,8 @@ const catalogue = {
     'elevate could not finish answering you because the chat service refused or did not answer. Try again in a minute; if it persists, tell the bot administrators.',
   'internal.unexpected': () =>
     'Something went wrong inside elevate while handling that. Try again; if it happens again, tell the bot administrators and give them the reference.',
-  // Delegated mode (`mode: delegated`): the requester's own sign-in activates, PIM's rules apply.
-  'delegated.sign_in_needed': (p: { action: 'activate' | 'end' }) =>
-    p.action === 'activate'
-      ? 'This role is activated with your own Entra sign-in (delegated mode): sign in with the link, and PIM activates it under its own rules (MFA, approval). The link lasts 10 minutes.'
-      : 'Ending this grant early needs a fresh Entra sign-in from you (delegated mode): sign in with the link and PIM deactivates it. Until then it stays active.',
-  'delegated.kind_unavailable': (p: { role: string; kind: string }) =>
-    `\`${p.role}\` is a ${p.kind}, and delegated activation is not available yet for that kind. Ask the bot administrators to set \`mode: app\` for it in policy.yaml, or activate it in the Entra portal (PIM).`,
-  'delegated.sign_in_unavailable': (p: { role: string }) =>
-    `\`${p.role}\` is activated with your own Entra sign-in (delegated mode), and this bot has no sign-in from chat set up (PUBLIC_URL and the app credential). Nothing was changed; tell the bot administrators.`,
-  'delegated.extend_unavailable': () =>
-    'This grant was activated with your own sign-in (delegated mode), and elevate does not extend delegated grants yet (PIM sends a self-extension to its administrators). Submit a new request when it ends, or ask for an extension in the Entra portal (PIM, My roles).',
-  'delegated.token_missing': (p: { id: string }) =>
-    `The activation of request \`${p.id}\` was interrupted, and delegated mode keeps no sign-in to pick it up again. Nothing more was activated; check PIM in the Entra portal, and submit a new request if the role is not active.`,
-  'delegated.mfa_required': (p: { role: string }) =>
-    `Entra PIM requires multi-factor authentication to activate \`${p.role}\`, and your sign-in did not use it. Submit the request again and choose MFA when you sign in.`,
-  'delegated.justification_required': (p: { role: string }) =>
-    `Entra PIM requires a justification to activate \`${p.role}\`. Submit the request again with a reason.`,
-  'delegated.ticket_required': (p: { role: string }) =>
-    `Entra PIM requires a ticket number to activate \`${p.role}\`. Submit the request again with \`ticket:<number>\`.`,
-  'delegated.duration_rejected': (p: { role: string }) =>
-    `Entra PIM refused the duration asked for \`${p.role}\`: it is longer than the role's PIM maximum (or none was given). Submit the request again with a shorter duration.`,
-  'delegated.not_eligible': (p: { role: string }) =>
-    `Entra PIM says you are not eligible for \`${p.role}\` (any more), so nothing was activated. Ask your identity team for an eligible assignment.`,
-  'delegated.pending_exists': (p: { role: string }) =>
-    `Entra PIM already holds a pending activation request of yours for \`${p.role}\`. Wait for its approvers in PIM, or cancel it in the Entra portal (My roles), then try again.`,
-  'delegated.pim_approval_portal': (p: { role: string }) =>
-    `Entra PIM holds the activation of \`${p.role}\` for its own approvers, who decide in the Entra portal (PIM, Approve requests); PIM tells you when it is approved. This request ends here.`,
-  'delegated.pim_approval_mixed': (p: { role: string }) =>
-    `Entra PIM holds \`${p.role}\` for its own approvers, while the other targets of this request were granted. Request \`${p.role}\` on its own: its PIM approvers are then asked from chat.`,
-  'delegated.no_pim_approval': (p: { id: string }) =>
-    `Request ${p.id} is not waiting for an approval in Entra PIM, so there is nothing to decide there.`,
-  'delegated.pim_already_reviewed': (p: { id: string; by: string }) =>
-    `Entra PIM's approval of request ${p.id} was already decided by ${p.by}.`,
-  'delegated.pim_not_approver': (p: { role: string }) =>
-    `Entra PIM does not list you as an approver of \`${p.role}\`, so it refused your decision. PIM's approvers are set in the role's PIM settings (Require approval to activate).`,
-  'delegated.pim_denied': (p: { role: string; by: string }) =>
-    `${p.by} denied the activation of \`${p.role}\` in Entra PIM, so nothing was granted. Ask them why, or request it again with a better reason.`,
-  'delegated.pim_expired': (p: { role: string }) =>
-    `Entra PIM's approval of \`${p.role}\` ended without a decision (PIM's own approval window), so nothing was granted. Request it again.`,
-  'delegated.refused': (p: { role: string }) =>
-    `Entra refused to let your sign-in act on \`${p.role}\`: the app registration is not consented for the delegated permission, or the token was for someone else. Ask the bot administrators to grant the delegated permissions for delegated mode (README, "Delegated mode").`,
+  ...DELEGATED_MESSAGES,
+  ...REVIEW_MESSAGES,
 } as const;
 
 export type ErrorCode = keyof typeof catalogue;

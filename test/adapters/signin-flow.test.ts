@@ -2,7 +2,8 @@
  * The code flow on MSAL against the Entra stand-in, with each app credential the bot can
  * have: the code is redeemed with a client secret, a certificate (signed client assertion) or
  * a federated token file, always with the PKCE verifier; a wrong verifier is refused by Entra.
- * The ID token that comes back verifies with jose against the tenant's published keys.
+ * The ID token that comes back verifies with jose against the tenant's published keys. A
+ * delegated sign-in for two APIs (Graph and ARM) gets one access token for each.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ async function codeFor(
   verifier: string,
   nonce: string,
   contexts: readonly string[] = ['c1'],
+  scopes: readonly string[] = [],
 ): Promise<string> {
   const url = new URL(
     await flow.authorizeUrl({
@@ -49,6 +51,7 @@ async function codeFor(
       codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
       loginHint: TENANT.alice.upn,
       contexts,
+      scopes,
     }),
   );
   if (contexts.length > 0)
@@ -69,6 +72,16 @@ const lastTokenForm = () => {
     .at(-1);
   return new URLSearchParams(String(call?.body ?? ''));
 };
+
+const GRAPH_SCOPE = 'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory';
+const ARM_SCOPE = 'https://management.azure.com/user_impersonation';
+const tokenForms = () =>
+  entra.calls
+    .filter((c) => c.path.split('?')[0]?.endsWith('/oauth2/v2.0/token'))
+    .map((c) => new URLSearchParams(String(c.body ?? '')));
+/** The scopes of a token request that name an API (not the sign-in's own). */
+const apiScopes = (form: URLSearchParams) =>
+  (form.get('scope') ?? '').split(' ').filter((s) => s.includes('/'));
 
 describe('the code flow', () => {
   const verifier = 'v'.repeat(50);
@@ -151,6 +164,57 @@ describe('the code flow', () => {
     await expect(flow.redeem(code, verifier, REDIRECT, 'n-5')).rejects.toMatchObject({
       errorCode: 'invalid_grant',
     });
+  });
+
+  it('gets one token per API from one sign-in: the code for Graph, the refresh token for ARM', async () => {
+    const flow = new EntraCodeFlow(settings({ clientSecret: entra.clientSecret }));
+    const scopes = [GRAPH_SCOPE, ARM_SCOPE];
+    const code = await codeFor(flow, verifier, 'n-7', [], scopes);
+    const before = tokenForms().length;
+    const { accessTokens } = await flow.redeemTokens(code, verifier, REDIRECT, 'n-7', scopes);
+    const forms = tokenForms().slice(before);
+    expect(forms.map((f) => [f.get('grant_type'), apiScopes(f)])).toEqual([
+      ['authorization_code', [GRAPH_SCOPE]],
+      ['refresh_token', [ARM_SCOPE]],
+    ]);
+    const claims = (scope: string) =>
+      JSON.parse(
+        Buffer.from(accessTokens.get(scope)?.split('.')[1] ?? '', 'base64url').toString('utf8'),
+      ) as { oid: string; scp: string; amr: string[] };
+    expect(claims(GRAPH_SCOPE)).toMatchObject({
+      oid: TENANT.alice.id,
+      scp: 'RoleAssignmentSchedule.ReadWrite.Directory',
+    });
+    // The sign-in's MFA carries over to the token got with its refresh token.
+    expect(claims(ARM_SCOPE)).toMatchObject({
+      oid: TENANT.alice.id,
+      scp: 'user_impersonation',
+      amr: ['pwd', 'mfa'],
+    });
+  });
+
+  it('is refused by Entra when one token request names two APIs (AADSTS28000)', async () => {
+    const code = await codeFor(
+      new EntraCodeFlow(settings({ clientSecret: entra.clientSecret })),
+      verifier,
+      'n-8',
+      [],
+      [GRAPH_SCOPE, ARM_SCOPE],
+    );
+    const res = await fetch(`${entra.authorityHost}/${entra.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: entra.clientId,
+        client_secret: entra.clientSecret,
+        code,
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+        scope: `openid profile ${GRAPH_SCOPE} ${ARM_SCOPE}`,
+      }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error_codes: number[] }).error_codes).toEqual([28000]);
   });
 
   it('cannot be built without a credential the code flow can use (a managed identity)', () => {

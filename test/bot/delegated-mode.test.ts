@@ -2,12 +2,18 @@
  * The start-up check of delegated mode: with every directory role (or every listed group)
  * delegated, the app's own write permissions for that kind (read from its access token's
  * `roles` claim) draw a warning; a read-only app registration, or a policy that still
- * activates some role or group in app mode, does not.
+ * activates some role or group in app mode, does not. Azure roles in delegated mode bring
+ * ARM's self-service adapter beside Graph's when ARM is configured.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArmClient } from '../../adapters/arm/client.ts';
 import { createCredential } from '../../adapters/graph/credential.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
-import { usesDelegatedMode, warnOfWritePermissions } from '../../bot/delegated-mode.ts';
+import {
+  createDelegated,
+  usesDelegatedMode,
+  warnOfWritePermissions,
+} from '../../bot/delegated-mode.ts';
 import { MINIMAL, parsed } from '../policy/helpers.ts';
 import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
 
@@ -99,5 +105,27 @@ describe('delegated mode at start-up', () => {
       await warnOfWritePermissions(credential(), graph.graphBaseUrl, mixedGroups, quiet.log),
     ).toEqual([]);
     expect(quiet.warnings).toEqual([]);
+  });
+
+  it('serves Azure roles through ARM beside Graph only where ARM is configured', async () => {
+    const azureOnly = parsed([
+      ...MINIMAL,
+      'azureRoles:',
+      '  Reader: { mode: delegated }',
+      'azure:',
+      '  scopes: [/subscriptions/00000000-0000-0000-0000-000000000000]',
+    ]);
+    expect(usesDelegatedMode(azureOnly)).toBe(true);
+    const { log } = recorder();
+    const arm = new ArmClient(credential(), { baseUrl: 'https://management.azure.com' });
+    const both = await createDelegated(graph.graphBaseUrl, arm, log);
+    expect([...both.kinds].sort()).toEqual(['azure_role', 'directory_role', 'group']);
+    expect(both.scopeFor('azure_role')).toBe('https://management.azure.com/user_impersonation');
+    expect(both.scopeFor('group')).toBe(
+      'https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+    );
+    const graphOnly = await createDelegated(graph.graphBaseUrl, null, log);
+    expect(graphOnly.kinds.has('azure_role')).toBe(false);
+    expect(graphOnly.scopeFor('azure_role')).toBeNull();
   });
 });

@@ -3,12 +3,22 @@
  * against the Slack and Entra stand-ins. The requester's own sign-in activates the role with
  * PIM's selfActivate (the stand-in refuses it with the app's token), PIM's own MFA rule
  * applies to that sign-in, and ending early asks for a fresh sign-in and calls selfDeactivate.
+ * Azure roles the same through ARM's SelfActivate and SelfDeactivate with her own ARM token;
+ * one sign-in for a directory role and an Azure role brings a token for each API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockActionBody, postToBot } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
 import { finishSignIn, signInLink, signInThrough, startSignIn } from './sign-in.ts';
-import { ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
+import {
+  AZURE,
+  ROLES,
+  SUBSCRIPTION_SCOPE,
+  slashCommand,
+  startWorld,
+  TENANT,
+  type World,
+} from './world.ts';
 
 const POLICY = `
 defaults:
@@ -22,6 +32,10 @@ roles:
   Helpdesk Administrator: { mode: delegated, approval: { required: false } }
 groups:
   Payments Oncall: { mode: delegated, approval: { required: false } }
+azureRoles:
+  Reader: { mode: delegated, approval: { required: false } }
+azure:
+  scopes: [${SUBSCRIPTION_SCOPE}]
 channels:
   security: { slack: C0SECURITY }
   approvals: { slack: C0APPROVALS }
@@ -34,6 +48,8 @@ beforeAll(async () => {
   world.graph.tenant.setPolicy(ROLES.global.id, { mfa: true });
   // PIM's own approval for Helpdesk Administrator, by Bob.
   world.graph.tenant.setPolicy(ROLES.helpdesk.id, { approval: true, approvers: [TENANT.bob.id] });
+  // PIM's own rule for Reader (an Azure role): MFA at activation.
+  world.graph.tenant.azure.setPolicy(AZURE.reader, { mfa: true });
 });
 afterAll(async () => {
   await world?.close();
@@ -80,6 +96,20 @@ async function ask(text: string): Promise<{ id: string; link: string }> {
 }
 
 const alice = (mfa: boolean) => ({ user: TENANT.alice.upn, mfa });
+/** ARM's schedule requests as they came in: type, the caller's token, ARM's answer. */
+const armRequests = () =>
+  world.graph.calls
+    .filter((c) => c.method === 'PUT' && c.path.includes('/roleAssignmentScheduleRequests/'))
+    .map((c) => {
+      const type = (c.body as { properties?: { requestType?: string } }).properties?.requestType;
+      return `${type} ${c.caller} ${c.status}`;
+    });
+const azureActive = () =>
+  world.graph.tenant.azure
+    .activeAssignments()
+    .map((a) => `${a.principalId} ${a.assignmentType} ${a.scope.split('/').pop()}`);
+const ARM_SCOPE = () => `${world.graph.armBaseUrl}/user_impersonation`;
+const BY_ALICE = `user:${TENANT.alice.id}`;
 
 describe('Slack delegated mode', () => {
   let activeId = '';
@@ -256,5 +286,75 @@ describe('Slack delegated mode', () => {
     await signInThrough(link, world.app.url, alice(false));
     await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
     expect(pimRequests(ROLES.security.id)).toEqual(['selfActivate:Granted']);
+  });
+
+  let azureId = '';
+
+  it('activates an Azure role with her own ARM sign-in, refused by PIM without MFA', async () => {
+    const refused = await ask('Reader on rg-app 1h checking the deploy INC-4720');
+    const started = await startSignIn(refused.link, world.app.url);
+    const scope = (new URL(started.authorize ?? '').searchParams.get('scope') ?? '').split(' ');
+    expect(scope).toContain(ARM_SCOPE());
+    expect(scope.filter((s) => s.startsWith('https://graph.microsoft.com/'))).toEqual([]);
+    const before = dmTo(TENANT.alice).length;
+    await finishSignIn(started.authorize ?? '', world.app.url, alice(false));
+    await waitFor(async () => (await state(refused.id)) === 'failed', 10_000, 'failed');
+    const told = await waitFor(
+      () =>
+        dmTo(TENANT.alice)
+          .slice(before)
+          .find((m) => m.includes('multi-factor')),
+      10_000,
+      'the refusal in the DM',
+    );
+    expect(told).toContain('choose MFA when you sign in');
+    expect(azureActive()).toEqual([]);
+
+    const { id, link } = await ask('Reader on rg-app 1h checking the deploy INC-4721');
+    const done = await signInThrough(link, world.app.url, alice(true));
+    expect(done.page).toContain('PIM activated your role');
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(azureActive()).toEqual([`${TENANT.alice.id} Activated rg-app`]);
+    // Both attempts were ARM's SelfActivate with Alice's own token; the app assigned nothing.
+    expect(armRequests()).toEqual([`SelfActivate ${BY_ALICE} 400`, `SelfActivate ${BY_ALICE} 201`]);
+    azureId = id;
+  });
+
+  it('ends the Azure role early with a fresh sign-in and SelfDeactivate, once ARM allows it', async () => {
+    const early = signInLink(await command(TENANT.alice, `deactivate ${azureId}`));
+    const tooSoon = await signInThrough(early ?? '', world.app.url, alice(false));
+    expect(tooSoon.page).toContain('within 5 minutes of its activation');
+    expect(await state(azureId)).toBe('active');
+
+    world.graph.tenant.azure.backdate(5 * 60_000);
+    const link = signInLink(await command(TENANT.alice, `deactivate ${azureId}`));
+    const done = await signInThrough(link ?? '', world.app.url, alice(false));
+    expect(done.page).toContain('PIM ended your grant');
+    await waitFor(async () => (await state(azureId)) === 'ended', 10_000, 'ended');
+    expect(azureActive()).toEqual([]);
+    expect(armRequests().slice(-2)).toEqual([
+      `SelfDeactivate ${BY_ALICE} 400`,
+      `SelfDeactivate ${BY_ALICE} 201`,
+    ]);
+  });
+
+  it('activates a directory role and an Azure role from one sign-in, each with its own token', async () => {
+    const { id, link } = await ask(
+      'Exchange Administrator, Reader on rg-app 1h mail flow and the deploy INC-4722',
+    );
+    const started = await startSignIn(link, world.app.url);
+    const scope = (new URL(started.authorize ?? '').searchParams.get('scope') ?? '').split(' ');
+    expect(scope).toEqual(
+      expect.arrayContaining([
+        'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory',
+        ARM_SCOPE(),
+      ]),
+    );
+    await finishSignIn(started.authorize ?? '', world.app.url, alice(true));
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(granted(ROLES.exchange.id)).toBe(true);
+    expect(azureActive()).toEqual([`${TENANT.alice.id} Activated rg-app`]);
+    expect(armRequests().at(-1)).toBe(`SelfActivate ${BY_ALICE} 201`);
+    expect(pimRequests(ROLES.exchange.id).at(-1)).toBe('selfActivate:Granted');
   });
 });

@@ -2,7 +2,8 @@
  * Delegated mode from Teams, end to end: activities into the running bot through the real
  * CloudAdapter, the Bot Connector and Entra stand-ins out. The requester's own sign-in, from
  * the link in the personal chat, activates through PIM's selfActivate; PIM's MFA rule applies
- * to that sign-in; ending early takes a fresh sign-in and selfDeactivate.
+ * to that sign-in; ending early takes a fresh sign-in and selfDeactivate. An Azure role the
+ * same through ARM's SelfActivate and SelfDeactivate, with her own ARM token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../bot/app.ts';
@@ -18,7 +19,16 @@ import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
 import { signInLink, signInThrough } from './sign-in.ts';
 import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
-import { APPROVER_GROUP, graphEnv, ROLES, startTenant, TENANT, testPolicy } from './world.ts';
+import {
+  APPROVER_GROUP,
+  AZURE,
+  graphEnv,
+  ROLES,
+  SUBSCRIPTION_SCOPE,
+  startTenant,
+  TENANT,
+  testPolicy,
+} from './world.ts';
 
 const TENANT_ID = 'contoso-tenant';
 const APPROVALS = '19:approvals@thread.tacv2';
@@ -33,6 +43,10 @@ roles:
   Global Administrator: { mode: delegated, approval: { required: false } }
   Security Administrator: { mode: delegated }
   Helpdesk Administrator: { mode: delegated, approval: { required: false } }
+azureRoles:
+  Reader: { mode: delegated, approval: { required: false } }
+azure:
+  scopes: [${SUBSCRIPTION_SCOPE}]
 channels:
   security: { teams: "19:security@thread.tacv2" }
   approvals: { teams: "${APPROVALS}" }
@@ -58,6 +72,8 @@ beforeAll(async () => {
   graph.tenant.setPolicy(ROLES.global.id, { mfa: true });
   // PIM's own approval for Helpdesk Administrator, by Bob.
   graph.tenant.setPolicy(ROLES.helpdesk.id, { approval: true, approvers: [TENANT.bob.id] });
+  // PIM's own rule for Reader (an Azure role): MFA at activation.
+  graph.tenant.azure.setPolicy(AZURE.reader, { mfa: true });
 });
 afterAll(async () => {
   await app?.close();
@@ -85,6 +101,19 @@ const pimRequests = (roleId: string) =>
   (graph.tenant.requests() as { action: string; status: string; roleDefinitionId: string }[])
     .filter((r) => r.roleDefinitionId === roleId)
     .map((r) => `${r.action}:${r.status}`);
+/** ARM's schedule requests as they came in: type, the caller's token, ARM's answer. */
+const armRequests = () =>
+  graph.calls
+    .filter((c) => c.method === 'PUT' && c.path.includes('/roleAssignmentScheduleRequests/'))
+    .map((c) => {
+      const type = (c.body as { properties?: { requestType?: string } }).properties?.requestType;
+      return `${type} ${c.caller} ${c.status}`;
+    });
+const azureActive = () =>
+  graph.tenant.azure
+    .activeAssignments()
+    .map((a) => `${a.principalId} ${a.assignmentType} ${a.scope.split('/').pop()}`);
+const BY_ALICE = `user:${TENANT.alice.id}`;
 
 async function say(p: Person, text: string): Promise<string> {
   const conversation = {
@@ -242,5 +271,41 @@ describe('Teams delegated mode', () => {
       'the requester told',
     );
     expect(told).toContain('Bob Approver denied the activation of `Helpdesk Administrator`');
+  });
+
+  it('activates an Azure role with her own ARM sign-in, refused by PIM without MFA, and ends it with a fresh one', async () => {
+    const refused = await ask('Reader on rg-app 1h checking the deploy INC-4720');
+    const before = chatOf(TENANT.alice).length;
+    await signInThrough(refused.link, app.url, alice(false));
+    await waitFor(async () => (await state(refused.id)) === 'failed', 10_000, 'failed');
+    const told = await waitFor(
+      () =>
+        chatOf(TENANT.alice)
+          .slice(before)
+          .find((m) => m.includes('multi-factor')),
+      10_000,
+      'the refusal in the personal chat',
+    );
+    expect(told).toContain('choose MFA when you sign in');
+
+    const { id, link } = await ask('Reader on rg-app 1h checking the deploy INC-4721');
+    await signInThrough(link, app.url, alice(true));
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(azureActive()).toEqual([`${TENANT.alice.id} Activated rg-app`]);
+
+    graph.tenant.azure.backdate(5 * 60_000);
+    const asked = chatOf(TENANT.alice).length;
+    await say(TENANT.alice, `deactivate ${id}`);
+    const endLink = signInLink(chatOf(TENANT.alice).slice(asked).join('\n'));
+    expect(endLink).not.toBeNull();
+    expect(await state(id)).toBe('active');
+    await signInThrough(endLink ?? '', app.url, alice(false));
+    await waitFor(async () => (await state(id)) === 'ended', 10_000, 'ended');
+    expect(azureActive()).toEqual([]);
+    expect(armRequests()).toEqual([
+      `SelfActivate ${BY_ALICE} 400`,
+      `SelfActivate ${BY_ALICE} 201`,
+      `SelfDeactivate ${BY_ALICE} 201`,
+    ]);
   });
 });

@@ -235,25 +235,25 @@ describe('mode: delegated', () => {
     ).toEqual(['delegated', 'delegated']);
   });
 
-  it('is refused for Azure roles, where written or inherited, with what to write', () => {
-    expect(
-      problems([
-        ...MINIMAL,
-        '  mode: delegated',
-        'groups:',
-        '  Payments On-Call:',
-        '    maxDuration: 4h',
-        'azureRoles:',
-        '  Contributor:',
-        '    maxDuration: 4h',
-        '  Reader:',
-        '    mode: delegated',
-        'azure:',
-        '  scopes: [/subscriptions/00000000-0000-0000-0000-000000000000]',
-      ]),
-    ).toEqual([
-      'policy.yaml:8:3: azureRoles.Contributor: delegated mode for Azure roles is not available yet (mode: delegated comes from defaults); write `mode: app` here (delegated mode works for directory roles and groups)',
-      'policy.yaml:11:11: azureRoles.Reader.mode: delegated mode for Azure roles is not available yet; write `mode: app` here (delegated mode works for directory roles and groups)',
+  it('is accepted for Azure roles with azure.scopes, where written or inherited', () => {
+    const policy = parsed([
+      ...MINIMAL,
+      '  mode: delegated',
+      'azureRoles:',
+      '  Contributor:',
+      '    maxDuration: 4h',
+      '  Reader:',
+      '    mode: app',
+      'azure:',
+      '  scopes: [/subscriptions/00000000-0000-0000-0000-000000000000]',
+    ]);
+    expect(policy.azureRoles?.get('Contributor')?.policy.mode).toBe('delegated');
+    expect(policy.azureRoles?.get('Reader')?.policy.mode).toBe('app');
+  });
+
+  it('is refused for Azure roles without azure.scopes, saying to add them', () => {
+    expect(problems([...MINIMAL, 'azureRoles:', '  Contributor:', '    mode: delegated'])).toEqual([
+      'policy.yaml:3:1: azureRoles: Azure roles need the scopes the bot looks in (in delegated mode too: it reads eligibility there, and the requester activates through Azure Resource Manager); add azure: { scopes: [/subscriptions/<id>] } (or a management group)',
     ]);
   });
 });

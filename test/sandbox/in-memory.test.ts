@@ -250,13 +250,10 @@ describe('sandbox on the in-memory adapters', () => {
     expect(await state(alice)).toEqual(before);
   });
 
-  it("shows delegated mode: PIM itself activates Teams Administrator with Alice's own sign-in", async () => {
-    const signIn = async (mfa: boolean): Promise<string> => {
+  it("shows delegated mode: PIM itself activates Teams Administrator and Reader with Alice's own sign-in", async () => {
+    const signIn = async (command: string, scope: RegExp, mfa: boolean): Promise<string> => {
       const before = (await state(alice)).feeds.chat.length;
-      await post('/api/command', {
-        as: alice,
-        text: '/elevate teams 10m updating meeting policies',
-      });
+      await post('/api/command', { as: alice, text: command });
       let link = '';
       for (let i = 0; i < 100 && !link; i++) {
         const fresh = (await state(alice)).feeds.chat.slice(before);
@@ -266,16 +263,34 @@ describe('sandbox on the in-memory adapters', () => {
       expect(link).not.toBe('');
       const start = await fetch(link, { redirect: 'manual' });
       const authorize = new URL(start.headers.get('location') ?? '');
-      expect(authorize.searchParams.get('scope')).toContain(
-        'RoleAssignmentSchedule.ReadWrite.Directory',
-      );
+      expect(authorize.searchParams.get('scope')).toMatch(scope);
       authorize.searchParams.set('sim_user', alice ?? '');
       authorize.searchParams.set('sim_mfa', mfa ? 'yes' : 'no');
       const back = (await fetch(authorize, { redirect: 'manual' })).headers.get('location') ?? '';
       return (await fetch(back, { redirect: 'manual' })).text();
     };
-    // The simulated tenant's PIM settings require MFA for the role: PIM refuses without.
-    expect(await signIn(false)).toContain('PIM did not activate the role');
-    expect(await signIn(true)).toContain('PIM activated your role');
+    const teams = (mfa: boolean) =>
+      signIn(
+        '/elevate teams 10m updating meeting policies',
+        /RoleAssignmentSchedule\.ReadWrite\.Directory/,
+        mfa,
+      );
+    const reader = (mfa: boolean) =>
+      signIn(
+        '/elevate Reader on rg-payments-web 10m reading the web logs INC-4713',
+        /\/user_impersonation/,
+        mfa,
+      );
+    // The simulated tenant's PIM settings require MFA for both: PIM refuses without.
+    expect(await teams(false)).toContain('PIM did not activate the role');
+    expect(await teams(true)).toContain('PIM activated your role');
+    expect(await reader(false)).toContain('PIM did not activate the role');
+    expect(await reader(true)).toContain('PIM activated your role');
+    expect(
+      sandbox.tenant.tenant.azure
+        .activeAssignments()
+        .filter((a) => a.principalId === alice && a.assignmentType === 'Activated')
+        .map((a) => a.scope.split('/').pop()),
+    ).toEqual(['rg-payments-web']);
   });
 });

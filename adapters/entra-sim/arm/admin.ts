@@ -16,6 +16,11 @@ export interface ArmAdmin {
   /** An active assignment made outside PIM, with no end. */
   addStanding(a: { principalId: string; roleGuid: string; scope: string }): void;
   activeAssignments(now?: number): readonly ArmAssignment[];
+  /**
+   * Every assignment as if it had started `ms` earlier (ends unchanged): past ARM's 5 minutes
+   * before removal, without waiting them out.
+   */
+  backdate(ms: number): void;
   /** Every roleAssignmentScheduleRequest made, as ARM answers them. */
   requests(): readonly Record<string, unknown>[];
 }
@@ -46,6 +51,9 @@ export function armAdmin(arm: ArmState, now: () => number): ArmAdmin {
         assignmentType: 'Assigned',
       }),
     activeAssignments: (at = now()) => arm.live(at),
+    backdate: (ms) => {
+      arm.assignments = arm.assignments.map((a) => ({ ...a, start: a.start - ms }));
+    },
     requests: () => [...arm.requests.values()].map((r) => r.entity),
   };
 }

@@ -5,4 +5,6 @@ export interface ArmCall {
   readonly query: URLSearchParams;
   readonly body: unknown;
   readonly now: number;
+  /** Who signed in, for a person's delegated token; absent for the app's own. */
+  readonly user?: { readonly oid: string; readonly mfa: boolean };
 }

@@ -1,6 +1,8 @@
 /**
  * PUT roleAssignmentScheduleRequests/{name} as PIM handles it for Azure roles: the body
- * validated, PIM's rules for admin and self requests, the resulting assignment, and:
+ * validated, who may make it (self-requests.ts), PIM's rules for admin and self requests (for
+ * self requests MFA read from the person's token, eligibility from the linked eligibility
+ * schedule when one is named), the resulting assignment or PIM's approval, and:
  * - the same name at the same scope with the same principal, role and request type is the
  *   same request: ARM answers it again (200) and grants nothing twice; with other properties
  *   it is refused (the stand-in's code `RoleAssignmentScheduleRequestExists`);
@@ -15,6 +17,7 @@ import { azureRoleDefinitionId } from '../world.ts';
 import type { ArmCall } from './call.ts';
 import { armError, expanded, iso, PROVIDER, policyFailed } from './reply.ts';
 import { lookupScope, roleGuidOf } from './scopes.ts';
+import { callerRefused, isSelf, pendingExists, pendingFor, scheduleName } from './self-requests.ts';
 import type { ArmState } from './state.ts';
 import { type ArmAssignment, requestKey } from './state.ts';
 
@@ -35,6 +38,7 @@ interface Body {
   principalId?: unknown;
   roleDefinitionId?: unknown;
   requestType?: unknown;
+  linkedRoleEligibilityScheduleId?: unknown;
   justification?: unknown;
   ticketInfo?: { ticketNumber?: unknown; ticketSystem?: unknown } | null;
   scheduleInfo?: {
@@ -74,6 +78,9 @@ export function putScheduleRequest(
       'PrincipalNotFound',
       `Principal ${principalId} does not exist in the directory.`,
     );
+  const verb = type.toLowerCase();
+  const caller = callerRefused(call, verb, principalId, scope);
+  if (caller) return caller;
   const seen = arm.requests.get(requestKey(scope, name));
   if (seen) {
     const same =
@@ -88,7 +95,6 @@ export function putScheduleRequest(
           `A role assignment schedule request named '${name}' exists with other properties.`,
         );
   }
-  const verb = type.toLowerCase();
   const live = arm
     .live(call.now)
     .find(
@@ -130,7 +136,7 @@ export function putScheduleRequest(
       `Invalid expiration type '${schedule.expiration?.type}'.`,
     );
   }
-  const failed = rulesFailed(arm, b, verb, guid, principalId, scope, seconds, call.now);
+  const failed = rulesFailed(arm, b, verb, guid, principalId, scope, seconds, call);
   if (failed.length > 0) return policyFailed(failed);
   const end = seconds === null ? null : start + seconds * 1000;
   if (verb === 'adminextend' || verb === 'adminupdate' || verb === 'selfextend') {
@@ -140,6 +146,11 @@ export function putScheduleRequest(
     return created(arm, scope, name, b, guid, 'Provisioned', live);
   }
   if (live) return armError(400, 'RoleAssignmentExists', 'The Role assignment already exists.');
+  if (verb === 'selfactivate' && arm.policies.get(guid)?.approval) {
+    // PIM's own approval: nothing is assigned until one of its approvers approves.
+    if (pendingFor(arm, principalId, roleDefinitionId, scope)) return pendingExists();
+    return created(arm, scope, name, b, guid, 'PendingApproval', null);
+  }
   const assignment: ArmAssignment = {
     id: randomUUID(),
     scheduleId: randomUUID(),
@@ -163,20 +174,26 @@ function rulesFailed(
   principalId: string,
   scope: string,
   seconds: number | null,
-  now: number,
+  call: ArmCall,
 ): string[] {
   const policy = arm.policies.get(guid) ?? {};
-  const self = verb.startsWith('self');
+  const self = isSelf(verb);
   const failed: string[] = [];
   if (self) {
     const holders = new Set([principalId, ...arm.tenant.groupsOf(principalId)]);
+    const linked = scheduleName(b.linkedRoleEligibilityScheduleId);
     const eligible = arm
-      .liveEligibilities(now)
+      .liveEligibilities(call.now)
       .some(
-        (e) => e.roleGuid === guid && holders.has(e.principalId) && scopeCovers(e.scope, scope),
+        (e) =>
+          e.roleGuid === guid &&
+          holders.has(e.principalId) &&
+          scopeCovers(e.scope, scope) &&
+          (linked === '' || e.id.toLowerCase() === linked),
       );
     if (!eligible) failed.push('EligibilityRule');
-    if (policy.mfa) failed.push('MfaRule');
+    // The app's token never carries MFA; a person's does when they signed in with it (`amr`).
+    if (policy.mfa && !call.user?.mfa) failed.push('MfaRule');
     if (policy.ticketing && text(b.ticketInfo?.ticketNumber).trim() === '')
       failed.push('TicketingRule');
   }
@@ -198,7 +215,7 @@ function created(
   b: Body,
   guid: string,
   status: string,
-  assignment: ArmAssignment,
+  assignment: ArmAssignment | null,
 ): SimReply {
   const principalId = text(b.principalId);
   const entity = {
@@ -206,7 +223,9 @@ function created(
     id: `${scope}${PROVIDER}/roleAssignmentScheduleRequests/${name}`,
     type: 'Microsoft.Authorization/RoleAssignmentScheduleRequests',
     properties: {
-      targetRoleAssignmentScheduleId: `${assignment.scope}${PROVIDER}/roleAssignmentSchedules/${assignment.scheduleId}`,
+      targetRoleAssignmentScheduleId: assignment
+        ? `${assignment.scope}${PROVIDER}/roleAssignmentSchedules/${assignment.scheduleId}`
+        : null,
       targetRoleAssignmentScheduleInstanceId: null,
       scope,
       roleDefinitionId: azureRoleDefinitionId(scope, guid),
@@ -214,11 +233,15 @@ function created(
       principalType: arm.tenant.groups.has(principalId) ? 'Group' : 'User',
       requestType: text(b.requestType),
       status,
-      approvalId: null,
+      approvalId:
+        status === 'PendingApproval'
+          ? `${scope}${PROVIDER}/roleAssignmentApprovals/${randomUUID()}`
+          : null,
       scheduleInfo: b.scheduleInfo ?? null,
       ticketInfo: b.ticketInfo ?? { ticketNumber: null, ticketSystem: null },
       justification: b.justification ?? null,
-      requestorId: null,
+      linkedRoleEligibilityScheduleId: b.linkedRoleEligibilityScheduleId ?? null,
+      requestorId: isSelf(text(b.requestType).toLowerCase()) ? principalId : null,
       createdOn: iso(arm.tenant.now()),
       expandedProperties: expanded(arm, scope, guid, principalId),
     },

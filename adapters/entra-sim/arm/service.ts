@@ -1,7 +1,8 @@
 /**
  * Azure Resource Manager behind Entra's tokens, on its own origin: a call needs a valid,
- * unexpired token issued for this origin (`${armBaseUrl}/.default`); a Graph token is refused
- * as ARM refuses a token for another audience.
+ * unexpired token issued for this origin, the app's (`${armBaseUrl}/.default`) or a person's
+ * delegated one (`${armBaseUrl}/user_impersonation`, which self requests need); a Graph token
+ * is refused as ARM refuses a token for another audience.
  */
 import type { IssuedToken } from '../login.ts';
 import type { SimReply, SimRequest } from '../sim-request.ts';
@@ -11,7 +12,10 @@ import type { ArmState } from './state.ts';
 
 /** Whether the token may call ARM at `origin`. */
 export const armAudience = (token: IssuedToken | undefined, origin: string, now: number): boolean =>
-  token !== undefined && token.expires > now && token.scopes.includes(`${origin}/.default`);
+  token !== undefined &&
+  token.expires > now &&
+  (token.scopes.includes(`${origin}/.default`) ||
+    (token.user !== undefined && token.scopes.includes(`${origin}/user_impersonation`)));
 
 export function armReply(
   arm: ArmState,
@@ -40,5 +44,6 @@ export function armReply(
     query: req.query,
     body: req.body,
     now,
+    ...(token.user ? { user: token.user } : {}),
   });
 }

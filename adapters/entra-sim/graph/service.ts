@@ -1,8 +1,9 @@
 /**
  * Microsoft Graph v1.0 behind Entra's tokens: a call without a valid, unexpired token is a 401
- * as Graph words it; an authenticated one goes to the routes with the token's permissions.
+ * as Graph words it, and so is a person's token issued for another API (ARM's
+ * `user_impersonation`); an authenticated one goes to the routes with the token's permissions.
  */
-import type { IssuedToken } from '../login.ts';
+import { type IssuedToken, resourcesOf } from '../login.ts';
 import type { SimReply, SimRequest } from '../sim-request.ts';
 import type { Tenant } from '../tenant.ts';
 import { graphError } from './errors.ts';
@@ -31,6 +32,13 @@ export function graphReply(
       cid,
     );
   }
+  if (token.user && !forGraph(token))
+    return graphError(
+      401,
+      'InvalidAuthenticationToken',
+      `Access token validation failure. Invalid audience: the token is for ${[...resourcesOf(token.scopes)].join(' ')}.`,
+      cid,
+    );
   return route(t, {
     method: req.method,
     path: req.graph.path,
@@ -40,4 +48,10 @@ export function graphReply(
     ...(token.user ? { user: token.user } : {}),
     ...(cid ? { clientRequestId: cid } : {}),
   });
+}
+
+/** A person's token names Graph's scopes, or none of any API (a plain sign-in). */
+function forGraph(token: IssuedToken): boolean {
+  const apis = resourcesOf(token.scopes);
+  return apis.size === 0 || apis.has('https://graph.microsoft.com');
 }

@@ -23,8 +23,14 @@ export interface SelfActivationState {
   readonly endsAt?: number;
 }
 
+/**
+ * The person's access tokens from one sign-in, by the scope each was issued for (`scopeFor`):
+ * an access token is for one API, so a request with Graph and ARM targets brings one of each.
+ */
+export type DelegatedTokens = ReadonlyMap<string, string>;
+
 export interface DelegatedPrivileges {
-  /** The kinds of target this adapter can self-activate (directory roles only, for now). */
+  /** The kinds of target this adapter can self-activate. */
   readonly kinds: ReadonlySet<Target['kind']>;
   /** The scope the access token must carry for `kind` (added to the sign-in). */
   scopeFor(kind: Target['kind']): string | null;

@@ -5,8 +5,9 @@
 
 import { grantSeconds } from '../domain/eligibility.ts';
 import type { AccessRequest } from '../domain/request.ts';
-import { targetLabel } from '../domain/target.ts';
+import { type Target, targetLabel } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
+import type { DelegatedPrivileges, DelegatedTokens } from '../ports/delegated-privileges.ts';
 import type { SignInGrant } from '../ports/sign-in.ts';
 import { err, ok, type Result } from '../result.ts';
 import { activate } from './activate.ts';
@@ -17,14 +18,15 @@ import { scheduleEndTimers } from './grant-timers.ts';
 import { applyTransition, markFailed } from './record.ts';
 
 /**
- * A verified `delegate` sign-in came back with the person's access token: a waiting request
- * is activated with it (selfActivate), an active one ended (selfDeactivate). The token is not
- * kept anywhere: it lives in this call's closures only.
+ * A verified `delegate` sign-in came back with the person's access tokens: a waiting request
+ * is activated with them (selfActivate), an active one ended (selfDeactivate), each target
+ * with the token for its kind's scope. The tokens are not kept anywhere: they live in this
+ * call's closures only.
  */
 export async function delegatedSignIn(
   deps: CoreDeps,
   grant: SignInGrant,
-  token: string,
+  tokens: DelegatedTokens,
 ): Promise<Result<AccessRequest, AppError>> {
   const request = await deps.store.get(grant.requestId);
   if (!request) return err(appError('request.not_found', { id: grant.requestId }));
@@ -35,7 +37,10 @@ export async function delegatedSignIn(
     if (grant.person.id !== request.requester.id)
       return err(appError('request.not_requester', { id: request.id }));
     return end(deps, request.id, 'deactivated', grant.person, {
-      remove: (target) => delegated.selfDeactivate(token, request.requester.id, target, request.id),
+      remove: (target) =>
+        withToken(delegated, tokens, target, (token) =>
+          delegated.selfDeactivate(token, request.requester.id, target, request.id),
+        ),
     });
   }
   if (request.state !== 'awaiting_mfa')
@@ -58,7 +63,8 @@ export async function delegatedSignIn(
   await deps.notifier.requestChanged(verified.value, 'mfa_verified');
   return activate(deps, request.id, {
     resume: false,
-    grant: (g) => delegated.selfActivate(token, g),
+    grant: (g) =>
+      withToken(delegated, tokens, g.target, (token) => delegated.selfActivate(token, g)),
   });
 }
 
@@ -70,13 +76,14 @@ export async function delegatedSignIn(
 export async function pimReviewSignIn(
   deps: CoreDeps,
   grant: SignInGrant,
-  token: string,
+  tokens: DelegatedTokens,
 ): Promise<Result<AccessRequest, AppError>> {
   const request = await deps.store.get(grant.requestId);
   if (!request) return err(appError('request.not_found', { id: grant.requestId }));
   const wait = request.pimApproval;
-  const review = deps.delegated?.reviewApproval?.bind(deps.delegated);
-  if (request.state !== 'activating' || !wait || !review)
+  const delegated = deps.delegated;
+  const review = delegated?.reviewApproval?.bind(delegated);
+  if (request.state !== 'activating' || !wait || !delegated || !review)
     return err(appError('delegated.no_pim_approval', { id: request.id }));
   if (wait.decision)
     return err(
@@ -88,7 +95,9 @@ export async function pimReviewSignIn(
   if (grant.person.id === request.requester.id) return err(appError('request.self_approval'));
   const decision = grant.decision ?? 'approve';
   const said = `${decision === 'approve' ? 'Approved' : 'Denied'} from chat by ${grant.person.displayName} (elevate ${request.id})`;
-  const reviewed = await review(token, wait.target, wait.approvalId, decision, said);
+  const reviewed = await withToken(delegated, tokens, wait.target, (token) =>
+    review(token, wait.target, wait.approvalId, decision, said),
+  );
   if (!reviewed.ok) return reviewed;
   const recorded = await applyTransition(
     deps,
@@ -119,4 +128,15 @@ export async function pimReviewSignIn(
   await scheduleEndTimers(deps, active.value, endsAt);
   await deps.notifier.requestChanged(active.value, 'activated');
   return ok(active.value);
+}
+
+/** The call with the token for the target's kind; none (Entra gave none) is a refusal. */
+async function withToken<T>(
+  delegated: DelegatedPrivileges,
+  tokens: DelegatedTokens,
+  target: Target,
+  call: (token: string) => Promise<Result<T, AppError>>,
+): Promise<Result<T, AppError>> {
+  const token = tokens.get(delegated.scopeFor(target.kind) ?? '');
+  return token ? call(token) : err(appError('delegated.refused', { role: target.name }));
 }

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemorySignInStore } from '../../../adapters/signin/store.ts';
-import { roleTargets } from '../../../bot/core/commands/command.ts';
+import { roleTargets, type TargetSpec } from '../../../bot/core/commands/command.ts';
 import type { Policy } from '../../../bot/core/domain/policy.ts';
 import type { Target } from '../../../bot/core/domain/target.ts';
 import type { DelegatedPrivileges } from '../../../bot/core/ports/delegated-privileges.ts';
@@ -21,7 +21,14 @@ import { end } from '../../../bot/core/usecases/end.ts';
 import { reconcile } from '../../../bot/core/usecases/reconcile.ts';
 import { applyTransition } from '../../../bot/core/usecases/record.ts';
 import { type SubmitInput, submit } from '../../../bot/core/usecases/submit.ts';
-import { people, roles, testPolicy, testTenant } from '../../support/tenant.ts';
+import {
+  MIXED_WORLD,
+  people,
+  roles,
+  SUBSCRIPTION,
+  testPolicy,
+  testTenant,
+} from '../../support/tenant.ts';
 
 const input: SubmitInput = {
   requester: people.alice,
@@ -34,6 +41,8 @@ const input: SubmitInput = {
   reason: 'fixing mail flow INC-4711',
 };
 
+const SUB = `/subscriptions/${SUBSCRIPTION}`;
+
 function delegatedPolicy(): Policy {
   const roleMap = new Map(
     [...testPolicy.roles].map(([name, r]) => [
@@ -41,11 +50,32 @@ function delegatedPolicy(): Policy {
       { ...r, policy: { ...r.policy, mode: 'delegated' as const } },
     ]),
   );
-  return { ...testPolicy, defaults: { ...testPolicy.defaults, mode: 'delegated' }, roles: roleMap };
+  const defaults = { ...testPolicy.defaults, mode: 'delegated' as const };
+  return {
+    ...testPolicy,
+    defaults,
+    roles: roleMap,
+    azureRoles: new Map([['Contributor', { aliases: [], policy: defaults }]]),
+    azure: { scopes: [SUB] },
+  };
 }
 
+/** The delegated scope of each kind's API, as the adapters name them. */
+const SCOPES: Record<Target['kind'], string> = {
+  directory_role: 'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory',
+  group: 'https://graph.microsoft.com/PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  azure_role: 'https://management.azure.com/user_impersonation',
+};
+/** One sign-in's tokens: `graph` for the Graph scopes, `arm` (when given) for ARM's. */
+const tokens = (graph: string, arm?: string): ReadonlyMap<string, string> =>
+  new Map([
+    [SCOPES.directory_role, graph],
+    [SCOPES.group, graph],
+    ...(arm ? [[SCOPES.azure_role, arm] as const] : []),
+  ]);
+
 function world() {
-  const t = testTenant(null, delegatedPolicy());
+  const t = testTenant(null, delegatedPolicy(), MIXED_WORLD);
   const links: SignInGrant[] = [];
   const appCalls: string[] = [];
   const selfCalls: string[] = [];
@@ -64,8 +94,8 @@ function world() {
     },
   }) as PrivilegeProvider;
   const delegated: DelegatedPrivileges = {
-    kinds: new Set<Target['kind']>(['directory_role', 'group']),
-    scopeFor: () => 'https://graph.microsoft.com/RoleAssignmentSchedule.ReadWrite.Directory',
+    kinds: new Set<Target['kind']>(['directory_role', 'group', 'azure_role']),
+    scopeFor: (kind) => SCOPES[kind],
     selfActivate: async (token, grant) => {
       selfCalls.push(`activate ${token} ${grant.principalId} ${grant.target.name}`);
       return ok({ endsAt: grant.startAt + grant.durationSeconds * 1000 });
@@ -92,8 +122,11 @@ function world() {
   return { ...t, deps, links, appCalls, selfCalls };
 }
 
-async function approved(w: ReturnType<typeof world>): Promise<string> {
-  const submitted = await submit(w.deps, input);
+async function approved(
+  w: ReturnType<typeof world>,
+  targets: readonly TargetSpec[] = input.targets,
+): Promise<string> {
+  const submitted = await submit(w.deps, { ...input, targets });
   if (!submitted.ok) throw new Error(submitted.error.message);
   const done = await approve(w.deps, submitted.value.id, people.bob);
   if (!done.ok) throw new Error(done.error.message);
@@ -115,7 +148,7 @@ describe('delegated mode', () => {
     // A retried job finds it waiting: still nothing granted.
     const again = await activate(w.deps, id);
     expect(again.ok && again.value.state).toBe('awaiting_mfa');
-    const active = await delegatedSignIn(w.deps, grantFor(id), 'token-1');
+    const active = await delegatedSignIn(w.deps, grantFor(id), tokens('token-1'));
     expect(active.ok && active.value.state).toBe('active');
     expect(w.selfCalls).toEqual([`activate token-1 ${people.alice.id} Exchange Administrator`]);
     expect(w.appCalls).toEqual([]);
@@ -125,22 +158,46 @@ describe('delegated mode', () => {
     const w = world();
     const id = await approved(w);
     await activate(w.deps, id);
-    await delegatedSignIn(w.deps, grantFor(id), 'token-1');
+    await delegatedSignIn(w.deps, grantFor(id), tokens('token-1'));
     const asked = await end(w.deps, id, 'deactivated', people.alice);
     expect(!asked.ok && asked.error.code).toBe('delegated.sign_in_needed');
     expect(!asked.ok && asked.error.link?.url).toMatch(/auth\/start/);
     expect(w.links.at(-1)?.purpose).toBe('delegate');
     expect((await w.deps.store.get(id))?.state).toBe('active');
-    const ended = await delegatedSignIn(w.deps, grantFor(id), 'token-2');
+    const ended = await delegatedSignIn(w.deps, grantFor(id), tokens('token-2'));
     expect(ended.ok && ended.value.state).toBe('ended');
     expect(w.selfCalls.at(-1)).toBe(`deactivate token-2 ${people.alice.id} Exchange Administrator`);
 
     const other = await approved(w);
     await activate(w.deps, other);
-    await delegatedSignIn(w.deps, grantFor(other), 'token-3');
+    await delegatedSignIn(w.deps, grantFor(other), tokens('token-3'));
     const expired = await end(w.deps, other, 'expired', null);
     expect(expired.ok && expired.value.state).toBe('ended');
     expect(w.appCalls).toEqual([]);
+  });
+
+  it('gives each target the token of its own API, and refuses one the sign-in brought none for', async () => {
+    const w = world();
+    const both = [...input.targets, { kind: 'azure_role' as const, name: 'Contributor', on: SUB }];
+    const id = await approved(w, both);
+    await activate(w.deps, id);
+    const active = await delegatedSignIn(w.deps, grantFor(id), tokens('graph-1', 'arm-1'));
+    expect(active.ok && active.value.state).toBe('active');
+    expect(w.selfCalls).toEqual([
+      `activate graph-1 ${people.alice.id} Exchange Administrator`,
+      `activate arm-1 ${people.alice.id} Contributor`,
+    ]);
+
+    const v = world();
+    const other = await approved(v, both);
+    await activate(v.deps, other);
+    const partial = await delegatedSignIn(v.deps, grantFor(other), tokens('graph-2'));
+    expect(partial.ok && partial.value.state).toBe('active');
+    expect(partial.ok && partial.value.failedTargets?.map((f) => [f.target.name, f.code])).toEqual([
+      ['Contributor', 'delegated.refused'],
+    ]);
+    expect(v.selfCalls).toEqual([`activate graph-2 ${people.alice.id} Exchange Administrator`]);
+    expect([...w.appCalls, ...v.appCalls]).toEqual([]);
   });
 
   it('an interrupted activation is not picked up by the app: it fails and says why', async () => {
@@ -177,7 +234,7 @@ describe("delegated mode, PIM's own approval", () => {
   async function held(w: ReturnType<typeof heldWorld>): Promise<string> {
     const id = await approved(w);
     await activate(w.deps, id);
-    const waiting = await delegatedSignIn(w.deps, grantFor(id), 'token-1');
+    const waiting = await delegatedSignIn(w.deps, grantFor(id), tokens('token-1'));
     expect(waiting.ok && waiting.value).toMatchObject({
       state: 'activating',
       pimApproval: { approvalId: 'ap-1', approverIds: [people.bob.id, people.carol.id] },
@@ -196,16 +253,20 @@ describe("delegated mode, PIM's own approval", () => {
   it("activates when one of PIM's approvers approves with their own token; nobody decides twice", async () => {
     const w = heldWorld();
     const id = await held(w);
-    const self = await pimReviewSignIn(w.deps, review(id, people.alice, 'approve'), 'token-a');
+    const self = await pimReviewSignIn(
+      w.deps,
+      review(id, people.alice, 'approve'),
+      tokens('token-a'),
+    );
     expect(self).toMatchObject({ ok: false, error: { code: 'request.self_approval' } });
     const approvedInPim = await pimReviewSignIn(
       w.deps,
       review(id, people.bob, 'approve'),
-      'token-b',
+      tokens('token-b'),
     );
     expect(approvedInPim.ok && approvedInPim.value.state).toBe('active');
     expect(w.reviews).toEqual(['approve ap-1 Exchange Administrator token-b']);
-    const late = await pimReviewSignIn(w.deps, review(id, people.carol, 'deny'), 'token-c');
+    const late = await pimReviewSignIn(w.deps, review(id, people.carol, 'deny'), tokens('token-c'));
     expect(late).toMatchObject({ ok: false, error: { code: 'delegated.no_pim_approval' } });
     expect(w.appCalls).toEqual([]);
   });
@@ -213,7 +274,11 @@ describe("delegated mode, PIM's own approval", () => {
   it("fails with who denied it, and fails as expired after PIM's window; reconcile leaves it waiting until then", async () => {
     const w = heldWorld();
     const denied = await held(w);
-    const no = await pimReviewSignIn(w.deps, review(denied, people.carol, 'deny'), 'token-c');
+    const no = await pimReviewSignIn(
+      w.deps,
+      review(denied, people.carol, 'deny'),
+      tokens('token-c'),
+    );
     expect(no.ok && no.value).toMatchObject({
       state: 'failed',
       failure: { code: 'delegated.pim_denied' },

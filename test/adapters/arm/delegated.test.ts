@@ -1,0 +1,175 @@
+/**
+ * Delegated mode for Azure roles against the ARM stand-in: SelfActivate and SelfDeactivate
+ * PUT with the person's own ARM token (the code flow, `user_impersonation`), linked to the
+ * eligibility they hold; ARM refuses the app's token, someone else's and a Graph token with
+ * its 401/403, and PIM's rules (MFA from the token's `amr`, ticket, eligibility, its own
+ * approval) come back as the catalogue's delegated-mode errors. Ending within 5 minutes is
+ * refused with the time it may be ended; one that is gone already counts as ended.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ArmDelegated } from '../../../adapters/arm/delegated.ts';
+import { READER, RG_PAYMENTS, SUB, azureTargets as t } from '../../contracts/azure-world.ts';
+import { fakeDate, ids, START } from '../../contracts/entra-world.ts';
+import { DIRECTORY_SCOPE, userToken } from '../graph/user-token.ts';
+import { grant, useArm } from './arm-fixture.ts';
+
+let clock: ReturnType<typeof fakeDate>;
+beforeEach(() => {
+  clock = fakeDate();
+});
+afterEach(() => clock.restore());
+const env = useArm();
+
+const MINUTE = 60_000;
+const adapter = () => new ArmDelegated(env.client({ maxRetries: 0 }));
+/** A person's delegated ARM token through the stand-in's authorize and token endpoints. */
+const armToken = (user: string, mfa = false) =>
+  userToken(env.sim, user, mfa, [adapter().scopeFor('azure_role') ?? '']);
+const puts = () =>
+  env.sim.calls
+    .filter((c) => c.method === 'PUT' && c.path.includes('roleAssignmentScheduleRequests/'))
+    .map((c) => ({ caller: c.caller, status: c.status, body: c.body }));
+const active = () =>
+  env.sim.tenant.azure.activeAssignments().map((a) => `${a.principalId} ${a.assignmentType}`);
+
+describe('self-activation of an Azure role', () => {
+  it("asks for ARM's user_impersonation, PUTs SelfActivate with the person's own token, linked to the eligibility", async () => {
+    expect(adapter().scopeFor('azure_role')).toBe(`${env.sim.armBaseUrl}/user_impersonation`);
+    expect(adapter().scopeFor('directory_role')).toBeNull();
+    const token = await armToken('alice@contoso.com');
+    expect(await adapter().selfActivate(token, grant())).toEqual({
+      ok: true,
+      value: { endsAt: START + 2 * 3_600_000 },
+    });
+    const [put] = puts();
+    expect(put).toMatchObject({
+      caller: `user:${ids.alice}`,
+      status: 201,
+      body: {
+        properties: {
+          principalId: ids.alice,
+          roleDefinitionId: t.contributorPayments.id,
+          requestType: 'SelfActivate',
+          linkedRoleEligibilityScheduleId: expect.stringMatching(
+            new RegExp(
+              `^${RG_PAYMENTS}/providers/Microsoft.Authorization/roleEligibilitySchedules/`,
+            ),
+          ),
+          justification: grant().justification,
+          ticketInfo: { ticketNumber: 'INC-4711', ticketSystem: 'elevate' },
+          scheduleInfo: {
+            startDateTime: '2026-11-23T09:00:00.000Z',
+            expiration: { type: 'AfterDuration', duration: 'PT2H' },
+          },
+        },
+      },
+    });
+    expect(active()).toEqual([`${ids.alice} Activated`]);
+  });
+
+  it("refuses the app's own token, someone else's and a Graph token, as ARM does", async () => {
+    const app = (await env.credential().getToken(`${env.sim.armBaseUrl}/.default`))?.token ?? '';
+    const carol = await armToken('carol@contoso.com', true);
+    const graph = await userToken(env.sim, 'alice@contoso.com', true, [DIRECTORY_SCOPE]);
+    for (const token of [app, carol, graph])
+      expect(await adapter().selfActivate(token, grant())).toMatchObject({
+        ok: false,
+        error: { code: 'delegated.refused' },
+      });
+    expect(puts().map((p) => [p.caller, p.status])).toEqual([
+      ['app', 403],
+      [`user:${ids.carol}`, 403],
+      [`user:${ids.alice}`, 401],
+    ]);
+    expect(active()).toEqual([]);
+  });
+
+  it("applies PIM's MFA rule from the token's amr, and says to sign in with MFA", async () => {
+    env.sim.tenant.azure.setPolicy(READER, { mfa: true });
+    const reader = grant({ target: t.readerPayments });
+    expect(await adapter().selfActivate(await armToken('alice@contoso.com'), reader)).toMatchObject(
+      { ok: false, error: { code: 'delegated.mfa_required' } },
+    );
+    expect(active()).toEqual([]);
+    const withMfa = await armToken('alice@contoso.com', true);
+    expect((await adapter().selfActivate(withMfa, reader)).ok).toBe(true);
+    expect(active()).toEqual([`${ids.alice} Activated`]);
+  });
+
+  it("reads PIM's ticket and eligibility rules as the catalogue's delegated errors", async () => {
+    const token = await armToken('alice@contoso.com', true);
+    expect(await adapter().selfActivate(token, grant({ ticket: null }))).toMatchObject({
+      ok: false,
+      error: { code: 'delegated.ticket_required' },
+    });
+    expect(await adapter().selfActivate(token, grant({ target: t.contributorWeb }))).toMatchObject({
+      ok: false,
+      error: { code: 'delegated.not_eligible' },
+    });
+    expect(active()).toEqual([]);
+  });
+
+  it('says so when PIM holds it for its own approvers, and when one is pending already', async () => {
+    env.sim.tenant.azure.setPolicy(READER, { approval: true });
+    const token = await armToken('alice@contoso.com', true);
+    const reader = grant({ target: t.readerSub });
+    expect(await adapter().selfActivate(token, reader)).toMatchObject({
+      ok: false,
+      error: { code: 'delegated.pim_approval' },
+    });
+    expect(await adapter().selfActivate(token, reader)).toMatchObject({
+      ok: false,
+      error: { code: 'delegated.pending_exists' },
+    });
+    expect(active()).toEqual([]);
+    expect(env.sim.tenant.azure.requests()).toMatchObject([
+      { properties: { requestType: 'SelfActivate', status: 'PendingApproval', scope: SUB } },
+    ]);
+  });
+});
+
+describe('self-deactivation of an Azure role', () => {
+  it('is refused within 5 minutes with the time it may end, then PUTs SelfDeactivate; gone is ended', async () => {
+    await adapter().selfActivate(await armToken('alice@contoso.com'), grant());
+    clock.advance(MINUTE);
+    const end = async () =>
+      adapter().selfDeactivate(
+        await armToken('alice@contoso.com'),
+        ids.alice,
+        t.contributorPayments,
+        'R0000001',
+      );
+    const tooSoon = await end();
+    expect(tooSoon).toMatchObject({ ok: false, error: { code: 'delegated.too_soon_to_end' } });
+    expect(!tooSoon.ok && tooSoon.error.message).toContain('after 09:05 UTC');
+    expect(!tooSoon.ok && tooSoon.error.retryAt).toBeUndefined();
+    expect(active()).toEqual([`${ids.alice} Activated`]);
+
+    clock.advance(5 * MINUTE);
+    expect(await end()).toEqual({ ok: true, value: undefined });
+    expect(active()).toEqual([]);
+    expect(puts().at(-1)).toMatchObject({
+      caller: `user:${ids.alice}`,
+      status: 201,
+      body: {
+        properties: {
+          principalId: ids.alice,
+          roleDefinitionId: t.contributorPayments.id,
+          requestType: 'SelfDeactivate',
+          justification: 'ended by elevate R0000001',
+        },
+      },
+    });
+    expect(await end()).toEqual({ ok: true, value: undefined });
+  });
+
+  it("refuses someone else's token, leaving the activation", async () => {
+    await adapter().selfActivate(await armToken('alice@contoso.com'), grant());
+    clock.advance(10 * MINUTE);
+    const carol = await armToken('carol@contoso.com');
+    expect(
+      await adapter().selfDeactivate(carol, ids.alice, t.contributorPayments, 'R0000001'),
+    ).toMatchObject({ ok: false, error: { code: 'delegated.refused' } });
+    expect(active()).toEqual([`${ids.alice} Activated`]);
+  });
+});
