@@ -22,6 +22,7 @@ export const ACTIONS = {
   assignments: 'read active Azure role assignments',
   policy: 'read PIM settings for Azure roles',
   activate: 'grant or remove Azure roles in PIM',
+  roles: 'read Azure role definitions',
 } as const;
 export type ArmCallKind = keyof typeof ACTIONS;
 

@@ -1,7 +1,8 @@
 /**
  * Builds a world (adapters/entra-sim/world.ts) into the in-memory directory and PIM, read the
  * way the Graph adapter reads the simulated tenant: eligibility held by a group counts for its
- * members, roles without PIM settings have PIM's defaults (8 hours, nothing else required).
+ * members (and whocan lists the group), roles without PIM settings have PIM's defaults (8 hours,
+ * nothing else required).
  */
 
 import { parseDuration } from '../../bot/core/domain/duration.ts';
@@ -43,10 +44,11 @@ export function memoryWorld(world: WorldSpec, now: () => number): MemoryWorld {
   });
   for (const e of world.eligible ?? []) {
     for (const id of [e.principalId, ...membersOf(world, e.principalId)])
-      privileges.makeEligible(id, target(e.roleId, e.scope), e.endsAt ?? null);
+      privileges.makeEligible(id, target(e.roleId, e.scope), e.endsAt ?? null, heldBy(world, e));
   }
   for (const r of world.roles) privileges.setRules(target(r.id), pimRules(world.pim?.[r.id] ?? {}));
   for (const a of world.standing ?? []) privileges.addStanding(a.principalId, target(a.roleId));
+  for (const g of world.groups ?? []) privileges.addGroup(g.id, g.name);
   seedGroups(world, privileges);
   seedAzure(world, privileges);
   return { directory, privileges };
@@ -62,9 +64,15 @@ function seedGroups(world: WorldSpec, privileges: MemoryPrivileges): void {
       scope: '/',
       access,
     });
+    if (!world.groups?.some((listed) => listed.id === g.id)) privileges.addGroup(g.id, g.name);
     for (const e of g.eligible) {
       for (const id of [e.principalId, ...membersOf(world, e.principalId)])
-        privileges.makeEligible(id, group(e.access ?? 'member'), e.endsAt ?? null);
+        privileges.makeEligible(
+          id,
+          group(e.access ?? 'member'),
+          e.endsAt ?? null,
+          heldBy(world, e),
+        );
     }
     for (const access of ['member', 'owner'] as const)
       privileges.setRules(group(access), pimRules(g.pim?.[access] ?? {}));
@@ -90,10 +98,16 @@ function seedAzure(world: WorldSpec, privileges: MemoryPrivileges): void {
       scopeName: azureScopeName(azure, e.scope),
     };
     for (const id of [e.principalId, ...membersOf(world, e.principalId)])
-      privileges.makeEligible(id, target, e.endsAt ?? null);
+      privileges.makeEligible(id, target, e.endsAt ?? null, heldBy(world, e));
     privileges.setRules(target, pimRules(azure.pim?.[e.roleId] ?? {}));
   }
+  for (const r of azure.roles)
+    privileges.addAzureRole(r.name, (scope) => azureRoleDefinitionId(scope, r.id));
 }
+
+/** The group an eligibility is held by (whocan lists it, not its members); undefined: a person. */
+const heldBy = (world: WorldSpec, e: { readonly principalId: string }): string | undefined =>
+  world.groups?.some((g) => g.id === e.principalId) ? e.principalId : undefined;
 
 /** Users in a group, through nested groups; none when `id` is not a group. */
 function membersOf(world: WorldSpec, id: string, seen = new Set<string>()): string[] {
