@@ -5,6 +5,8 @@
  * asked about) or by `atScope()` (everybody's, at the scope or above it), policy assignments
  * with their effective rules, schedule requests, and role definitions (role-definitions.ts).
  */
+
+import { scopeCovers } from '../../../bot/core/domain/target.ts';
 import type { SimReply } from '../sim-request.ts';
 import { azureRoleDefinitionId } from '../world.ts';
 import type { ArmCall } from './call.ts';
@@ -12,7 +14,6 @@ import { policyAssignments } from './policy-rules.ts';
 import { armError, expanded, iso, PROVIDER } from './reply.ts';
 import { ROLE_DEFINITIONS, roleDefinitions } from './role-definitions.ts';
 import { putScheduleRequest } from './schedule-requests.ts';
-import { scopeCovers } from '../../../bot/core/domain/target.ts';
 import { lookupScope, visibleFrom } from './scopes.ts';
 import type { ArmState } from './state.ts';
 import { requestKey } from './state.ts';
