@@ -12,6 +12,7 @@ import type {
   Eligibility,
   EligiblePrincipal,
   GrantRequest,
+  NamedTarget,
   PrivilegeProvider,
 } from '../bot/core/ports/privilege-provider.ts';
 import type { TenantOverview } from '../bot/core/ports/tenant-overview.ts';
@@ -35,8 +36,8 @@ export class KindNotServedError extends Error {
 export class PrivilegesByKind implements PrivilegeProvider {
   readonly #parts: readonly KindProvider[];
   /**
-   * Present when a part can list who is eligible (Graph, for whocan), so that the core tells a
-   * provider that cannot from one that found nobody.
+   * Present when a part can list who is eligible (Graph, ARM, for whocan), so that the core
+   * tells a provider that cannot from one that found nobody.
    */
   readonly eligibleFor?: (target: Target) => Promise<readonly EligiblePrincipal[]>;
   /** Present when a part can end an eligibility (eligibility reviews), as eligibleFor is. */
@@ -123,6 +124,14 @@ export class PrivilegesByKind implements PrivilegeProvider {
     under: readonly string[],
   ): Promise<readonly { readonly scope: string; readonly name: string }[]> {
     return (await this.#for('azure_role')?.findScopes?.(name, under)) ?? [];
+  }
+
+  async groupsNamed(name: string): Promise<readonly NamedTarget[]> {
+    return (await this.#for('group')?.groupsNamed?.(name)) ?? [];
+  }
+
+  async azureRolesNamed(name: string, scope: string): Promise<readonly NamedTarget[]> {
+    return (await this.#for('azure_role')?.azureRolesNamed?.(name, scope)) ?? [];
   }
 }
 

@@ -5,7 +5,8 @@
 import { onCallText } from '../bot/core/domain/auto-approval.ts';
 import { formatDuration } from '../bot/core/domain/duration.ts';
 import type { PolicySide, Sourced } from '../bot/core/domain/policy-sources.ts';
-import type { WhocanAnswer } from '../bot/core/usecases/whocan.ts';
+import { type Target, targetLabel } from '../bot/core/domain/target.ts';
+import type { EligibleRow, WhocanAnswer } from '../bot/core/usecases/whocan.ts';
 import { clock } from './wording.ts';
 
 export interface WhocanText {
@@ -78,11 +79,27 @@ export function whocanText(a: WhocanAnswer, timezone: string): WhocanText {
         : [
             ...a.eligible.map(
               (e) =>
-                `${e.name}${e.email ? ` (${e.email})` : ''}${e.scope === '/' ? '' : ` on ${e.scope}`}, ${e.endsAt === null ? 'permanent' : `until ${clock(e.endsAt, timezone)}`}`,
+                `${e.name}${e.email ? ` (${e.email})` : ''}${where(e, a.target)}, ${e.endsAt === null ? 'permanent' : `until ${clock(e.endsAt, timezone)}`}`,
             ),
             ...(a.eligibleCount > a.eligible.length
               ? [`… and ${a.eligibleCount - a.eligible.length} more`]
               : []),
           ];
-  return { title: `Who can activate ${a.target.name}`, rules, approvers, eligible };
+  return { title: `Who can activate ${whocanLabel(a.target)}`, rules, approvers, eligible };
+}
+
+/**
+ * The target with its kind: `Exchange Administrator`, `PIM group Payments Oncall (member)`,
+ * `Contributor on rg-payments (Azure)`.
+ */
+export function whocanLabel(t: Target): string {
+  if (t.kind === 'group') return `PIM group ${t.name} (${t.access ?? 'member'})`;
+  if (t.kind === 'azure_role') return `${targetLabel(t)} (Azure)`;
+  return t.scope === '/' ? t.name : `${t.name} on ${t.scope}`;
+}
+
+/** A row's scope when it is not the target's: an AU, or a scope above an Azure role's. */
+function where(e: EligibleRow, t: Target): string {
+  if (e.scope.toLowerCase() === t.scope.toLowerCase()) return '';
+  return e.scopeName ? ` on ${e.scopeName} (${e.scope})` : ` on ${e.scope}`;
 }

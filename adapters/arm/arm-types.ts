@@ -17,6 +17,8 @@ export interface ArmInstance {
     readonly scope: string;
     readonly roleDefinitionId: string;
     readonly principalId: string;
+    /** `User` or `Group` (members of a group are eligible through it). */
+    readonly principalType?: string;
     readonly startDateTime?: string | null;
     readonly endDateTime?: string | null;
     readonly status?: string;
@@ -44,6 +46,13 @@ export interface ArmScheduleRequest {
       };
     };
   };
+}
+
+/** `GET {scope}/providers/Microsoft.Authorization/roleDefinitions` (api-version 2022-04-01). */
+export interface ArmRoleDefinition {
+  readonly id: string;
+  readonly name: string;
+  readonly properties: { readonly roleName: string; readonly type?: string };
 }
 
 export interface ArmPolicyAssignment {
@@ -81,6 +90,14 @@ export const current = (i: ArmInstance, now: number): boolean => {
 };
 
 export const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Whether two role definition ids name the same role: ARM writes the one GUID under the
+ * subscription it is read from or tenant-wide (`/providers/…` at a management group), and
+ * compares ids case-insensitively.
+ */
+export const sameRoleDefinition = (a: string, b: string): boolean =>
+  sameId(lastSegment(a), lastSegment(b));
 
 /** The instance for exactly this role at exactly this scope. */
 export const instanceFor = (

@@ -1,5 +1,5 @@
 /**
- * A small typed client for the four Microsoft.Authorization collections the bot uses, over
+ * A small typed client for the Microsoft.Authorization collections the bot uses, over
  * fetch with a token from the bot's one @azure/identity credential (scope
  * `${ARM_BASE_URL}/.default`).
  *
@@ -8,7 +8,8 @@
  * roleManagementPolicyAssignments (it would list every role's policy at a subscription to read
  * one), its core-rest-pipeline retry waits out any Retry-After however long, it needs
  * @azure/core-paging besides, and importing it costs about 75 ms and 2 MB of heap (4-6 MB RSS)
- * for four URLs; its 10.x line moves to a preview api-version. So: hand-built URLs, one place.
+ * for a handful of URLs; its 10.x line moves to a preview api-version. So: hand-built URLs,
+ * one place.
  *
  * 429, 500, 502, 503 and 504 are retried honouring Retry-After, a few times and never for
  * long, as the Graph client does; a longer wait, a hung connection or retries running out
@@ -23,6 +24,8 @@ export const ARM_BASE_URL = 'https://management.azure.com';
 export const API_VERSION = '2020-10-01';
 /** Microsoft.Resources (resource groups): not part of Microsoft.Authorization's versions. */
 export const RESOURCES_API_VERSION = '2021-04-01';
+/** Role definitions: no 2020-10-01 version of them exists. */
+export const ROLE_DEFINITIONS_API_VERSION = '2022-04-01';
 
 export type ArmResource =
   | 'roleEligibilityScheduleInstances'
@@ -105,6 +108,15 @@ export class ArmClient {
       `${this.baseUrl}/subscriptions/${encodeURIComponent(subscriptionId)}/resourcegroups`,
     );
     url.searchParams.set('api-version', RESOURCES_API_VERSION);
+    return url;
+  }
+
+  /** The role definitions assignable at a scope (their own api-version). */
+  roleDefinitionsUrl(scope: string): URL {
+    const url = new URL(
+      `${this.baseUrl}${armPath(scope)}/providers/Microsoft.Authorization/roleDefinitions`,
+    );
+    url.searchParams.set('api-version', ROLE_DEFINITIONS_API_VERSION);
     return url;
   }
 

@@ -23,6 +23,7 @@ export const ACTIONS = {
   policy: 'read PIM settings for Azure roles',
   activate: 'grant or remove Azure roles in PIM',
   endEligibility: 'remove PIM eligibilities for Azure roles (eligibility reviews)',
+  roles: 'read Azure role definitions',
 } as const;
 export type ArmCallKind = keyof typeof ACTIONS;
 

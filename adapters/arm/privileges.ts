@@ -1,7 +1,7 @@
 /**
  * Entra PIM for Azure resource roles through Azure Resource Manager, at the scopes the policy
  * names (`azure.scopes`: management groups and subscriptions): eligibility, PIM's rules per
- * role and scope, active assignments, and grants (grants.ts). It serves `azure_role` targets
+ * role and scope, active assignments, grants (grants.ts) and who is eligible (eligible-for.ts). It serves `azure_role` targets
  * only; the composite sends directory roles and groups to Graph.
  */
 import type { PimRules } from '../../bot/core/domain/policy.ts';
@@ -18,7 +18,9 @@ import type { Logger } from '../../bot/core/ports/logger.ts';
 import type {
   ActiveAssignment,
   Eligibility,
+  EligiblePrincipal,
   GrantRequest,
+  NamedTarget,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
 import { err, type Result } from '../../bot/core/result.ts';
@@ -34,6 +36,7 @@ import {
 } from './arm-types.ts';
 import type { ArmClient } from './client.ts';
 import { ArmEligibilityRemoval } from './eligibility-removal.ts';
+import { eligibleAtScope, rolesNamed } from './eligible-for.ts';
 import { ArmRefusedError } from './errors.ts';
 import { ArmGrants, isStanding } from './grants.ts';
 import { instancesAt, readOrThrow } from './reads.ts';
@@ -121,6 +124,15 @@ export class AzurePrivileges implements PrivilegeProvider {
       byTarget.set(targetKey(target), { target, endsAt });
     }
     return [...byTarget.values()];
+  }
+
+  /** Everybody eligible for the role at the target's scope, or at a scope above it. */
+  eligibleFor(target: Target): Promise<readonly EligiblePrincipal[]> {
+    return eligibleAtScope(this.#client, target, this.#now());
+  }
+
+  azureRolesNamed(name: string, scope: string): Promise<readonly NamedTarget[]> {
+    return rolesNamed(this.#client, name, scope);
   }
 
   /** PIM's rules for the role at the target's scope (ARM's effective rules, inherited ones included). */

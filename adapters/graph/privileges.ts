@@ -14,12 +14,13 @@ import type {
   Eligibility,
   EligiblePrincipal,
   GrantRequest,
+  NamedTarget,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
 import { err, type Result } from '../../bot/core/result.ts';
 import { liveInstances } from './assignments.ts';
 import { EligibilityRemoval } from './eligibility-removal.ts';
-import { eligibleForRole } from './eligible-for.ts';
+import { eligibleForGroup, eligibleForRole, groupsNamed } from './eligible-for.ts';
 import { GraphRefusedError } from './errors.ts';
 import { PimGrants } from './grants.ts';
 import {
@@ -139,7 +140,13 @@ export class GraphPrivileges implements PrivilegeProvider {
   }
 
   async eligibleFor(target: Target): Promise<readonly EligiblePrincipal[]> {
-    return eligibleForRole(this.#reader, target, this.#now());
+    return target.kind === 'group'
+      ? eligibleForGroup(this.#reader, target, this.#now())
+      : eligibleForRole(this.#reader, target, this.#now());
+  }
+
+  groupsNamed(name: string): Promise<readonly NamedTarget[]> {
+    return groupsNamed(this.#reader, name);
   }
 
   /**

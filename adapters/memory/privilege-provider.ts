@@ -13,9 +13,18 @@ import type {
   Eligibility,
   EligiblePrincipal,
   GrantRequest,
+  NamedTarget,
   PrivilegeProvider,
 } from '../../bot/core/ports/privilege-provider.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
+
+/** Whether an eligibility for `held` shows when PIM lists who is eligible for `asked`. */
+function holdsFor(held: Target, asked: Target): boolean {
+  if (held.kind !== asked.kind || held.id.toLowerCase() !== asked.id.toLowerCase()) return false;
+  if (asked.kind === 'group') return (held.access ?? 'member') === (asked.access ?? 'member');
+  if (asked.kind === 'azure_role') return scopeCovers(held.scope, asked.scope);
+  return true;
+}
 
 const NO_RULES: PimRules = {
   justificationRequired: false,
@@ -52,6 +61,12 @@ interface Held extends Eligibility {
   readonly through?: HeldThrough;
 }
 
+/** An Azure role definition, with the id ARM gives it at a scope. */
+interface AzureRole {
+  readonly name: string;
+  readonly idAt: (scope: string) => string;
+}
+
 /**
  * PIM in memory: eligibilities, rules and assignments that end by time. Counts every grant
  * and eligibility removal call so tests can assert "exactly one activation".
@@ -62,6 +77,8 @@ export class MemoryPrivileges implements PrivilegeProvider {
   readonly #rules = new Map<string, PimRules>();
   #assignments: Assignment[] = [];
   readonly #scopes: { readonly scope: string; readonly name: string }[] = [];
+  readonly #groups: NamedTarget[] = [];
+  readonly #azureRoles: AzureRole[] = [];
   readonly #failures: AppError[] = [];
   readonly #endFailures: AppError[] = [];
   readonly #now: () => number;
@@ -85,6 +102,16 @@ export class MemoryPrivileges implements PrivilegeProvider {
       ...(this.#eligible.get(principalId) ?? []),
       { target, endsAt, ...(through ? { through } : {}) },
     ]);
+  }
+
+  /** A group in the directory, for groupsNamed. */
+  addGroup(id: string, name: string): void {
+    this.#groups.push({ id, name });
+  }
+
+  /** An Azure role definition, for azureRolesNamed; `idAt` gives its id at a scope. */
+  addAzureRole(name: string, idAt: (scope: string) => string): void {
+    this.#azureRoles.push({ name, idAt });
   }
 
   /** Every eligibility `principalId` holds for the role is removed (as an admin does in PIM). */
@@ -161,18 +188,40 @@ export class MemoryPrivileges implements PrivilegeProvider {
     );
   }
 
+  /**
+   * As PIM lists them: a directory role at every scope, a group with the target's access, an
+   * Azure role at the target's scope or above it; an eligibility held by a group as the group.
+   */
   async eligibleFor(target: Target): Promise<readonly EligiblePrincipal[]> {
     const now = this.#now();
-    const found: EligiblePrincipal[] = [];
+    const found = new Map<string, EligiblePrincipal>();
     for (const [principalId, held] of this.#eligible)
-      for (const e of held)
-        if (
-          e.target.kind === target.kind &&
-          e.target.id === target.id &&
-          (e.endsAt === null || e.endsAt > now)
-        )
-          found.push({ principalId, type: 'user', scope: e.target.scope, endsAt: e.endsAt });
-    return found;
+      for (const e of held) {
+        if (!holdsFor(e.target, target) || (e.endsAt !== null && e.endsAt <= now)) continue;
+        const holder = e.through?.id ?? principalId;
+        found.set(`${holder}|${e.target.scope}`, {
+          principalId: holder,
+          type: e.through ? 'group' : 'user',
+          scope: e.target.scope,
+          ...(target.kind === 'azure_role' && e.target.scopeName
+            ? { scopeName: e.target.scopeName }
+            : {}),
+          endsAt: e.endsAt,
+        });
+      }
+    return [...found.values()];
+  }
+
+  async groupsNamed(name: string): Promise<readonly NamedTarget[]> {
+    const wanted = name.trim().toLowerCase();
+    return this.#groups.filter((g) => g.id === name || g.name.toLowerCase() === wanted);
+  }
+
+  async azureRolesNamed(name: string, scope: string): Promise<readonly NamedTarget[]> {
+    const wanted = name.trim().toLowerCase();
+    return this.#azureRoles
+      .filter((r) => r.name.toLowerCase() === wanted)
+      .map((r) => ({ id: r.idAt(scope), name: r.name }));
   }
 
   async rules(target: Target): Promise<PimRules> {

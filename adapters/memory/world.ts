@@ -1,7 +1,8 @@
 /**
  * Builds a world (adapters/entra-sim/world.ts) into the in-memory directory and PIM, read the
  * way the Graph adapter reads the simulated tenant: eligibility held by a group counts for its
- * members, roles without PIM settings have PIM's defaults (8 hours, nothing else required).
+ * members (and whocan lists the group), roles without PIM settings have PIM's defaults (8 hours,
+ * nothing else required).
  */
 
 import { parseDuration } from '../../bot/core/domain/duration.ts';
@@ -46,6 +47,7 @@ export function memoryWorld(world: WorldSpec, now: () => number): MemoryWorld {
     makeEligible(world, privileges, e.principalId, target(e.roleId, e.scope), e.endsAt ?? null);
   for (const r of world.roles) privileges.setRules(target(r.id), pimRules(world.pim?.[r.id] ?? {}));
   for (const a of world.standing ?? []) privileges.addStanding(a.principalId, target(a.roleId));
+  for (const g of world.groups ?? []) privileges.addGroup(g.id, g.name);
   seedGroups(world, privileges);
   seedAzure(world, privileges);
   return { directory, privileges };
@@ -61,6 +63,7 @@ function seedGroups(world: WorldSpec, privileges: MemoryPrivileges): void {
       scope: '/',
       access,
     });
+    if (!world.groups?.some((listed) => listed.id === g.id)) privileges.addGroup(g.id, g.name);
     for (const e of g.eligible)
       makeEligible(world, privileges, e.principalId, group(e.access ?? 'member'), e.endsAt ?? null);
     for (const access of ['member', 'owner'] as const)
@@ -89,6 +92,8 @@ function seedAzure(world: WorldSpec, privileges: MemoryPrivileges): void {
     makeEligible(world, privileges, e.principalId, target, e.endsAt ?? null);
     privileges.setRules(target, pimRules(azure.pim?.[e.roleId] ?? {}));
   }
+  for (const r of azure.roles)
+    privileges.addAzureRole(r.name, (scope) => azureRoleDefinitionId(scope, r.id));
 }
 
 /** The holder's eligibility, and a group's for each of its members, through the group. */

@@ -88,7 +88,7 @@ const catalogue = {
   'policy.outside_scope': (p: { role: string; on: string; scopes: readonly string[] }) =>
     `\`${p.on}\` is not within a scope where you are eligible for \`${p.role}\`. Eligible: ${list(p.scopes)}. Name one of them or a resource group or resource inside one.`,
   'policy.ambiguous_scope': (p: { role: string; on: string; matches: readonly string[] }) =>
-    `\`${p.on}\` names several scopes where you could use \`${p.role}\`: ${list(p.matches)}. Give the full id instead.`,
+    `\`${p.on}\` names several scopes for \`${p.role}\`: ${list(p.matches)}. Give the full id instead.`,
   'policy.no_common_approver': (p: { roles: readonly string[] }) =>
     `No approver in the policy may approve all of ${list(p.roles)} together. Request them separately.`,
   'policy.mfa_unavailable': (p: {
@@ -192,6 +192,14 @@ const catalogue = {
 
   'whocan.not_allowed': () =>
     'Who can activate a role, and who approves it, is for approvers and auditors. Ask the bot administrators if you should be one in policy.yaml.',
+  'whocan.no_such_group': (p: { name: string }) =>
+    `Entra ID has no group called \`${p.name}\`. Check the name as Entra shows it (or its alias in policy.yaml \`groups:\`), or give the group's object id: \`/elevate whocan group <id>\`.`,
+  'whocan.ambiguous_group': (p: { name: string; ids: readonly string[] }) =>
+    `Several groups in Entra ID are called \`${p.name}\`: ${list(p.ids)}. Ask with the object id of the one you mean, e.g. \`/elevate whocan group ${p.ids[0] ?? '<id>'}\`.`,
+  'whocan.no_such_azure_role': (p: { name: string; scope: string }) =>
+    `Azure has no role called \`${p.name}\` at \`${p.scope}\`. Check the name as the Azure portal shows it, e.g. \`Contributor\` or \`Reader\`.`,
+  'whocan.outside_azure_scopes': (p: { on: string; scopes: readonly string[] }) =>
+    `\`${p.on}\` is not a scope the bot looks at, nor a resource group inside one. It looks at ${list(p.scopes)} (policy.yaml \`azure.scopes\`): name a resource group inside one of them, or give a full id.`,
 
   'export.not_allowed': () =>
     'Exporting the audit trail is for auditors. Ask the bot administrators to add you to `auditors` in policy.yaml. This attempt was recorded.',

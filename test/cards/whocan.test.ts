@@ -76,4 +76,49 @@ describe('whocan reply', () => {
     );
     expect(all).toContain('Ticket: required (Entra PIM)');
   });
+
+  it('names the kind of target, and a row’s scope where it is not the target’s', () => {
+    const sub = '/subscriptions/dfa2a084-766f-4003-8ae1-c4aeb893a99f';
+    const group = whocanMessage(
+      {
+        ...answer,
+        target: {
+          kind: 'group',
+          id: 'g-pay',
+          name: 'Payments Oncall',
+          scope: '/',
+          access: 'member',
+        },
+        eligible: [{ name: 'Alice Admin', scope: '/', endsAt: null }],
+        eligibleCount: 1,
+      },
+      'Europe/Amsterdam',
+    );
+    expect(group.text).toBe('Who can activate PIM group Payments Oncall (member)');
+    expect(JSON.stringify(group.blocks)).toContain('Alice Admin, permanent');
+    const azure = whocanCard(
+      {
+        ...answer,
+        target: {
+          kind: 'azure_role',
+          id: `${sub}/providers/Microsoft.Authorization/roleDefinitions/b24988ac`,
+          name: 'Contributor',
+          scope: `${sub}/resourceGroups/rg-payments`,
+          scopeName: 'rg-payments',
+        },
+        eligible: [
+          { name: 'Alice Admin', scope: sub, scopeName: 'Payments Prod', endsAt: null },
+          { name: 'Bob', scope: `${sub}/resourceGroups/RG-Payments`, endsAt: null },
+        ],
+        eligibleCount: 2,
+      },
+      'Europe/Amsterdam',
+    );
+    expect(validate(azure), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const text = JSON.stringify(azure).replace(/\\\\(.)/g, '$1');
+    expect(text).toContain('Who can activate Contributor on rg-payments (Azure)');
+    expect(text).toContain(`Alice Admin on Payments Prod (${sub}), permanent`);
+    // ARM ids compare in any case: the same scope is not repeated.
+    expect(text).toContain('"Bob, permanent"');
+  });
 });

@@ -2,14 +2,18 @@
  * The Microsoft.Authorization 2020-10-01 endpoints the bot uses, at any subscription or
  * resource group of the simulated tenant: eligibility and assignment instances filtered by
  * `assignedTo('<principal>')` (held directly or through a group, at, below or above the scope
- * asked about), policy assignments with their effective rules, and schedule requests.
+ * asked about) or by `atScope()` (everybody's, at the scope or above it), policy assignments
+ * with their effective rules, schedule requests, and role definitions (role-definitions.ts).
  */
+
+import { scopeCovers } from '../../../bot/core/domain/target.ts';
 import type { SimReply } from '../sim-request.ts';
 import { azureRoleDefinitionId } from '../world.ts';
 import type { ArmCall } from './call.ts';
 import { putEligibilityRequest } from './eligibility-requests.ts';
 import { policyAssignments } from './policy-rules.ts';
 import { armError, expanded, iso, PROVIDER } from './reply.ts';
+import { ROLE_DEFINITIONS, roleDefinitions } from './role-definitions.ts';
 import { putScheduleRequest } from './schedule-requests.ts';
 import { lookupScope, visibleFrom } from './scopes.ts';
 import type { ArmState } from './state.ts';
@@ -18,6 +22,7 @@ import { requestKey } from './state.ts';
 const PATH =
   /^(.*)\/providers\/Microsoft\.Authorization\/(roleEligibilityScheduleInstances|roleAssignmentScheduleInstances|roleManagementPolicyAssignments|roleAssignmentScheduleRequests|roleEligibilityScheduleRequests)(?:\/([^/]+))?$/i;
 const ASSIGNED_TO = /^assignedTo\('([^']*)'\)$/i;
+const AT_SCOPE = /^atScope\(\)$/i;
 const ROLE_EQ = /^roleDefinitionId eq '((?:[^']|'')*)'$/i;
 export const API_VERSION = '2020-10-01';
 
@@ -32,6 +37,9 @@ const RESOURCE_GROUPS = /^\/subscriptions\/([^/]+)\/resourcegroups$/i;
 export function armRoute(arm: ArmState, call: ArmCall): SimReply {
   const groups = RESOURCE_GROUPS.exec(decode(call.pathname));
   if (groups?.[1] && call.method === 'GET') return resourceGroups(arm, groups[1], call);
+  const definitions = ROLE_DEFINITIONS.exec(decode(call.pathname));
+  if (definitions?.[1] !== undefined && call.method === 'GET')
+    return roleDefinitions(arm, definitions[1], call);
   const m = PATH.exec(decode(call.pathname));
   if (!m?.[1] || !m[2])
     return armError(404, 'InvalidResourceType', `No route for ${call.method} ${call.pathname}.`);
@@ -69,14 +77,17 @@ export function armRoute(arm: ArmState, call: ArmCall): SimReply {
     if (role === undefined) return badFilter(filter);
     return { status: 200, body: { value: policyAssignments(arm, scope, role) } };
   }
-  const principal = filter === null ? null : ASSIGNED_TO.exec(filter)?.[1];
+  const atScope = filter !== null && AT_SCOPE.test(filter);
+  const principal = filter === null || atScope ? null : ASSIGNED_TO.exec(filter)?.[1];
   if (principal === undefined) return badFilter(filter);
   const holders =
     principal === null ? null : new Set([principal, ...arm.tenant.groupsOf(principal)]);
+  // atScope(): what holds at the scope or is inherited from above it, never what lies below.
+  const seen = (other: string) => (atScope ? scopeCovers(other, scope) : visibleFrom(scope, other));
   const value =
     resource === 'roleeligibilityscheduleinstances'
-      ? eligibilityInstances(arm, scope, holders, call.now)
-      : assignmentInstances(arm, scope, holders, call.now);
+      ? eligibilityInstances(arm, seen, holders, call.now)
+      : assignmentInstances(arm, seen, holders, call.now);
   return { status: 200, body: { value } };
 }
 
@@ -85,13 +96,13 @@ const badFilter = (filter: string | null): SimReply =>
 
 function eligibilityInstances(
   arm: ArmState,
-  scope: string,
+  seen: (scope: string) => boolean,
   holders: Set<string> | null,
   now: number,
 ) {
   return arm
     .liveEligibilities(now)
-    .filter((e) => visibleFrom(scope, e.scope) && (holders === null || holders.has(e.principalId)))
+    .filter((e) => seen(e.scope) && (holders === null || holders.has(e.principalId)))
     .map((e) => ({
       name: e.id,
       id: `${e.scope}${PROVIDER}/roleEligibilityScheduleInstances/${e.id}`,
@@ -114,13 +125,13 @@ function eligibilityInstances(
 
 function assignmentInstances(
   arm: ArmState,
-  scope: string,
+  seen: (scope: string) => boolean,
   holders: Set<string> | null,
   now: number,
 ) {
   return arm
     .live(now)
-    .filter((a) => visibleFrom(scope, a.scope) && (holders === null || holders.has(a.principalId)))
+    .filter((a) => seen(a.scope) && (holders === null || holders.has(a.principalId)))
     .map((a) => ({
       name: a.id,
       id: `${a.scope}${PROVIDER}/roleAssignmentScheduleInstances/${a.id}`,

@@ -1,7 +1,7 @@
 /**
  * Graph's PIM for Groups endpoints (identityGovernance/privilegedAccess/group/…), the group
- * policies of roleManagementPolicyAssignments, and the groups themselves. Lists need a
- * `$filter` on principalId or groupId, as Graph documents.
+ * policies of roleManagementPolicyAssignments, and the groups themselves. PIM lists need a
+ * `$filter` on principalId or groupId, as Graph documents; groups are found by displayName.
  */
 import type { GroupAssignment, StandInGroupEligibility } from '../group-pim.ts';
 import { policyKey } from '../group-pim.ts';
@@ -76,6 +76,7 @@ export function groupRoute(t: Tenant, call: GraphCall, filter: Filter | null): R
         'RoleManagementPolicy.ReadWrite.AzureADGroup',
       ]) ?? groupPolicy(t, filter)
     );
+  if (get && p === '/groups') return needs(call, READ_GROUPS) ?? groupList(t, call, filter);
   const m = /^\/groups\/([^/]+)(\/members)?$/.exec(p);
   if (get && m)
     return needs(call, READ_GROUPS) ?? groupReply(t, call, m[1] ?? '', m[2] !== undefined);
@@ -109,6 +110,23 @@ function filtered(
         const g = t.groups.get(String(i.groupId));
         return { ...i, group: g ? { id: g.id, displayName: g.displayName } : null };
       }),
+  );
+}
+
+/** `GET /groups`: every group, or those a filter on displayName or id names (any case). */
+function groupList(t: Tenant, call: GraphCall, filter: Filter | null): Reply {
+  const unsupported = filter?.clauses.find((c) => c.field !== 'displayName' && c.field !== 'id');
+  if (unsupported)
+    return graphError(
+      400,
+      'Request_UnsupportedQuery',
+      `Unsupported or invalid query filter clause specified for property '${unsupported.field}' of resource 'Group'.`,
+      call.clientRequestId,
+    );
+  return list(
+    [...t.groups.values()]
+      .map((g) => ({ id: g.id, displayName: g.displayName }))
+      .filter((g) => matches(filter, g)),
   );
 }
 

@@ -68,8 +68,11 @@ export type Command =
   | { kind: 'extend'; requestId: string; durationSeconds: number }
   | { kind: 'history'; who: HistoryWho; role: RoleEntry | null; since: number | null }
   | { kind: 'export'; since: number | null }
-  /** Who is eligible for a role, who approves it, and the policy that applies (approvers, auditors). */
-  | { kind: 'whocan'; role: RoleEntry }
+  /**
+   * Who is eligible for a target, who approves it, and the policy that applies (approvers,
+   * auditors). A group or Azure role is looked up tenant-wide, not among the asker's own.
+   */
+  | { kind: 'whocan'; target: TargetSpec }
   /**
    * Break-glass: `text` is a target listed in policy `breakglass.targets`, then the reason
    * (the use case splits them, as only it knows the list). Unconfirmed, it asks to confirm.
@@ -106,7 +109,7 @@ export function formatCommand(cmd: Command): string {
     case 'export':
       return join(['export', formatSince(cmd.since)]);
     case 'whocan':
-      return `whocan ${cmd.role.name}`;
+      return `whocan ${specText(cmd.target)}`;
     case 'breakglass':
       return join(['breakglass', cmd.confirmed ? 'confirm' : undefined, cmd.text]);
     case 'review':

@@ -10,7 +10,6 @@ import { parseExport, parseHistory } from './parse-history.ts';
 import { parseRequest } from './parse-request.ts';
 import { EXAMPLE_ID, isRequestId, looksLikeRequestId, parseRequestId } from './request-id.ts';
 import { parseRoleList } from './role-list.ts';
-import { matchRole } from './role-match.ts';
 
 export type { Command, ParseContext } from './command.ts';
 
@@ -116,14 +115,20 @@ function parseExtend(args: readonly string[]): Result<Command, AppError> {
   return ok({ kind: 'extend', requestId: id.value, durationSeconds });
 }
 
+/** `whocan <role>`, `whocan group <name> [member|owner]`, `whocan <Azure role> on <scope>`. */
 function parseWhocan(args: readonly string[], ctx: ParseContext): Result<Command, AppError> {
+  const example = '/elevate whocan Exchange Administrator';
   if (args.length === 0) {
-    const example = '/elevate whocan Exchange Administrator';
-    const argument = 'a role';
+    const argument = 'a role, `group <name>` or `<Azure role> on <scope>`';
     return err(appError('command.missing_argument', { command: 'whocan', argument, example }));
   }
-  const role = matchRole(args.join(' '), ctx.roles);
-  return role.ok ? ok({ kind: 'whocan', role: role.value }) : role;
+  const text = args.join(' ');
+  const named = parseRoleList(text, ctx.roles);
+  if (!named.ok) return named;
+  const [target, ...more] = named.value;
+  if (target === undefined || more.length > 0)
+    return err(appError('command.bad_argument', { command: 'whocan', text, example }));
+  return ok({ kind: 'whocan', target });
 }
 
 /** `review` (what is open for me) or `review history` (recent reviews and their results). */

@@ -14,10 +14,21 @@ export interface EligiblePrincipal {
   readonly principalId: string;
   /** `group`: eligibility held by a group (its members may activate). */
   readonly type: 'user' | 'group';
-  /** The scope the eligibility is at (`/` for the whole directory). */
+  /**
+   * The scope the eligibility is at (`/` for the whole directory): for an Azure role the
+   * target's scope or one above it (an eligibility on the subscription covers its resource groups).
+   */
   readonly scope: string;
+  /** Azure roles: the scope's display name, as ARM gives it. */
+  readonly scopeName?: string;
   /** When the eligibility ends; null when permanent. */
   readonly endsAt: number | null;
+}
+
+/** A group or role definition found by name: its id and the name Entra or Azure gives it. */
+export interface NamedTarget {
+  readonly id: string;
+  readonly name: string;
 }
 
 export interface GrantRequest {
@@ -58,8 +69,10 @@ export interface PrivilegeProvider {
     kinds?: readonly TargetKind[],
   ): Promise<readonly Eligibility[]>;
   /**
-   * Everyone PIM lists as eligible for `target` now (`/elevate whocan`). Optional: a provider
-   * that cannot list by target leaves it out, and whocan says so.
+   * Everyone PIM lists as eligible for `target` now (`/elevate whocan`): for a group, with the
+   * target's access (member or owner); for an Azure role, eligible at the target's scope or at
+   * one above it. Optional: a provider that cannot list by target leaves it out, and whocan
+   * says so.
    */
   eligibleFor?(target: Target): Promise<readonly EligiblePrincipal[]>;
   /** PIM's own rules for a target, combined with policy.yaml into the effective policy. */
@@ -103,4 +116,14 @@ export interface PrivilegeProvider {
     name: string,
     under: readonly string[],
   ): Promise<readonly { readonly scope: string; readonly name: string }[]>;
+  /**
+   * The groups called `name` (any case), or the one with that object id, whoever asks: whocan
+   * names a group its asker need not be eligible for. Only providers of PIM for Groups have it.
+   */
+  groupsNamed?(name: string): Promise<readonly NamedTarget[]>;
+  /**
+   * The Azure role definitions called `name` that can be assigned at `scope`, with
+   * their ids as ARM gives them there, whoever asks (whocan). Only providers of Azure roles have it.
+   */
+  azureRolesNamed?(name: string, scope: string): Promise<readonly NamedTarget[]>;
 }

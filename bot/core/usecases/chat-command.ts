@@ -133,7 +133,7 @@ export async function handleCommand(deps: CoreDeps, asker: Asker, text: string):
         : { kind: 'error', error: found.error };
     }
     case 'whocan': {
-      const answer = await whocan(deps, asker.principal, command.role);
+      const answer = await whocan(deps, asker.principal, command.target);
       return answer.ok
         ? { kind: 'whocan', answer: answer.value }
         : { kind: 'error', error: answer.error };

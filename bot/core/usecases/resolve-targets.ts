@@ -125,13 +125,16 @@ async function azureTarget(
   );
 }
 
-type ScopeLookup =
+export type ScopeLookup =
   | { readonly kind: 'one'; readonly target: Target }
   | { readonly kind: 'many'; readonly matches: readonly string[] }
   | { readonly kind: 'none' };
 
-/** The eligible target narrowed to `on`: an ARM id under it, or a scope named `on`. */
-async function scopeOf(
+/**
+ * The eligible target narrowed to `on`: an ARM id under it, or a scope named `on` (one of
+ * theirs, or a resource group or resource below one).
+ */
+export async function scopeOf(
   on: string,
   eligible: readonly Target[],
   privileges: PrivilegeProvider,
@@ -176,7 +179,7 @@ async function scopeOf(
 const widest = (targets: readonly Target[]): Target | undefined =>
   [...targets].sort((a, b) => a.scope.length - b.scope.length)[0];
 
-const lastName = (scope: string): string => scope.split('/').filter(Boolean).pop() ?? scope;
+export const lastName = (scope: string): string => scope.split('/').filter(Boolean).pop() ?? scope;
 
 /** Whether a granted target is the one `spec` names (`deactivate group Payments Oncall`). */
 export function specMatches(spec: TargetSpec, target: Target): boolean {

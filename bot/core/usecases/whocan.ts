@@ -1,16 +1,19 @@
 /**
- * `/elevate whocan <role>`: who PIM lists as eligible, who approves, and the effective policy
- * with the side (policy.yaml or PIM) that makes each rule so. For approvers and auditors
- * only: the list names everyone who can become an administrator.
+ * `/elevate whocan <target>`: who PIM lists as eligible for a directory role, a PIM group's
+ * membership or ownership, or an Azure role at a scope (eligible there or above it), who
+ * approves, and the effective policy with the side (policy.yaml or PIM) that makes each rule
+ * so. For approvers and auditors only: the list names everyone who can become an administrator.
  */
-import { rolePolicy } from '../domain/effective-policy.ts';
+import type { TargetSpec } from '../commands/command.ts';
+import { targetPolicy } from '../domain/effective-policy.ts';
 import { type ExplainedPolicy, explainPolicy } from '../domain/policy-sources.ts';
 import type { Principal } from '../domain/principal.ts';
-import { DIRECTORY_SCOPE, type RoleEntry, type Target } from '../domain/target.ts';
+import type { Target } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { overseers } from './history.ts';
+import { whocanTarget } from './whocan-target.ts';
 
 /** More than this many eligible principals are counted, not listed. */
 const MAX_LISTED = 50;
@@ -19,7 +22,10 @@ export interface EligibleRow {
   /** A person's name, or `group <id>` for an eligibility held by a group. */
   readonly name: string;
   readonly email?: string;
+  /** Where the eligibility is: the target's scope, or for an Azure role one above it. */
   readonly scope: string;
+  /** Azure roles: the scope's display name. */
+  readonly scopeName?: string;
   readonly endsAt: number | null;
 }
 
@@ -35,16 +41,18 @@ export interface WhocanAnswer {
 export async function whocan(
   deps: CoreDeps,
   asker: Principal,
-  role: RoleEntry,
+  spec: TargetSpec,
 ): Promise<Result<WhocanAnswer, AppError>> {
   if (!(await deps.directory.isAnyOf(asker.id, overseers(deps.policy()))))
     return err(appError('whocan.not_allowed'));
-  const target: Target = { kind: role.kind, id: role.id, name: role.name, scope: DIRECTORY_SCOPE };
+  const resolved = await whocanTarget(deps, spec);
+  if (!resolved.ok) return resolved;
+  const target = resolved.value;
   const [holders, pim] = await Promise.all([
     deps.privileges.eligibleFor?.(target) ?? Promise.resolve(null),
     deps.privileges.rules(target),
   ]);
-  const explained = explainPolicy(rolePolicy(deps.policy(), role.name), pim);
+  const explained = explainPolicy(targetPolicy(deps.policy(), target), pim);
   if (holders === null) return ok({ target, eligible: null, eligibleCount: 0, explained });
   const rows = await Promise.all(
     holders.slice(0, MAX_LISTED).map(async (h): Promise<EligibleRow> => {
@@ -55,6 +63,7 @@ export async function whocan(
         name,
         ...(person?.email ? { email: person.email } : {}),
         scope: h.scope,
+        ...(h.scopeName ? { scopeName: h.scopeName } : {}),
         endsAt: h.endsAt,
       };
     }),

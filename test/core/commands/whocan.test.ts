@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCommand } from '../../../bot/core/commands/command.ts';
+import { type Command, formatCommand } from '../../../bot/core/commands/command.ts';
 import { parseCommand } from '../../../bot/core/commands/parse.ts';
 import { CTX, EXCHANGE_ADMIN, GLOBAL_ADMIN } from './fixtures.ts';
 
@@ -12,11 +12,32 @@ describe('whocan', () => {
     ])
       expect(parseCommand(text, CTX)).toEqual({
         ok: true,
-        value: { kind: 'whocan', role: EXCHANGE_ADMIN },
+        value: { kind: 'whocan', target: { kind: 'directory_role', role: EXCHANGE_ADMIN } },
       });
     expect(parseCommand('whocan ga', CTX)).toEqual({
       ok: true,
-      value: { kind: 'whocan', role: GLOBAL_ADMIN },
+      value: { kind: 'whocan', target: { kind: 'directory_role', role: GLOBAL_ADMIN } },
+    });
+  });
+
+  it('takes a PIM group with its access, and an Azure role at a scope', () => {
+    expect(parseCommand('whocan group Payments Oncall', CTX)).toEqual({
+      ok: true,
+      value: {
+        kind: 'whocan',
+        target: { kind: 'group', name: 'Payments Oncall', access: 'member' },
+      },
+    });
+    expect(parseCommand('whocan group Payments Oncall owner', CTX)).toMatchObject({
+      ok: true,
+      value: { target: { kind: 'group', name: 'Payments Oncall', access: 'owner' } },
+    });
+    expect(parseCommand('whocan Contributor on rg-payments', CTX)).toEqual({
+      ok: true,
+      value: {
+        kind: 'whocan',
+        target: { kind: 'azure_role', name: 'Contributor', on: 'rg-payments' },
+      },
     });
   });
 
@@ -28,10 +49,30 @@ describe('whocan', () => {
     const unknown = parseCommand('whocan Exchange Admnistrator', CTX);
     expect(unknown.ok).toBe(false);
     if (!unknown.ok) expect(unknown.error.message).toContain('Exchange Administrator');
+    expect(parseCommand('whocan group', CTX)).toMatchObject({
+      ok: false,
+      error: { code: 'command.group_name_missing' },
+    });
+    expect(parseCommand('whocan Contributor on', CTX)).toMatchObject({
+      ok: false,
+      error: { code: 'command.scope_missing' },
+    });
+  });
+
+  it('takes one target at a time', () => {
+    expect(parseCommand('whocan exchange, ga', CTX)).toMatchObject({
+      ok: false,
+      error: { code: 'command.bad_argument', message: expect.stringContaining('whocan') },
+    });
   });
 
   it('formats back to text that parses to the same command', () => {
-    const command = { kind: 'whocan' as const, role: EXCHANGE_ADMIN };
-    expect(parseCommand(formatCommand(command), CTX)).toEqual({ ok: true, value: command });
+    const commands: Command[] = [
+      { kind: 'whocan', target: { kind: 'directory_role', role: EXCHANGE_ADMIN } },
+      { kind: 'whocan', target: { kind: 'group', name: 'Payments Oncall', access: 'owner' } },
+      { kind: 'whocan', target: { kind: 'azure_role', name: 'Contributor', on: 'rg-payments' } },
+    ];
+    for (const command of commands)
+      expect(parseCommand(formatCommand(command), CTX)).toEqual({ ok: true, value: command });
   });
 });
