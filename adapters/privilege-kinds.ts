@@ -164,8 +164,4 @@ export class OverviewByKind implements TenantOverview {
   lastSignIns(userIds: readonly string[]) {
     return this.#signIns.lastSignIns(userIds);
   }
-
-  async groupsNamed(names: readonly string[]): Promise<readonly Target[]> {
-    return (await this.#signIns.groupsNamed?.(names)) ?? [];
-  }
 }

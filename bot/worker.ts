@@ -116,9 +116,7 @@ function startLocalWorkers(c: WorkerContext): Workers {
   const scanning = setInterval(() => void scan(), core.policy().alerts.scanEvery * 1000);
   void scan();
   const review = () =>
-    startDueReviews(core, c.overview).catch((e: Error) =>
-      log.warn({ err: e.message }, 'reviews scan failed'),
-    );
+    startDueReviews(core).catch((e: Error) => log.warn({ err: e.message }, 'reviews scan failed'));
   const reviewing = setInterval(() => void review(), REVIEWS_EVERY_MS);
   void review();
   return {

@@ -70,7 +70,7 @@ export async function scheduleMaintenance(o: MaintenanceOptions): Promise<Queue>
   } else {
     await queue.removeJobScheduler('alerts-scan');
   }
-  if (o.overview && o.reviews) {
+  if (o.reviews) {
     await queue.upsertJobScheduler(
       'reviews-scan',
       { every: REVIEWS_EVERY_MS },
@@ -112,8 +112,8 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
         o.log.info({ findings: findings.length, posted }, 'alerts scan done');
         return;
       }
-      if (job.name === 'reviews-scan' && o.overview) {
-        const { started, failed } = await startDueReviews(deps, o.overview);
+      if (job.name === 'reviews-scan') {
+        const { started, failed } = await startDueReviews(deps);
         if (started.length > 0 || failed.length > 0)
           o.log.info(
             { started: started.map((r) => r.id), failed: failed.map((f) => f.typed) },

@@ -5,7 +5,7 @@
  * group's id is simply not found, and Graph returns signInActivity for a single user only when
  * addressed by id, not by UPN.
  */
-import type { RoleEntry, Target } from '../../bot/core/domain/target.ts';
+import type { RoleEntry } from '../../bot/core/domain/target.ts';
 import type { ActiveAssignment } from '../../bot/core/ports/privilege-provider.ts';
 import type { EligibleHolder, TenantOverview } from '../../bot/core/ports/tenant-overview.ts';
 import { current, ROLE_MANAGEMENT, type ScheduleInstance } from './graph-types.ts';
@@ -63,21 +63,6 @@ export class GraphOverview implements TenantOverview {
     for (const id of new Set(groupIds)) {
       const live = await liveGroupInstances(this.#reader, `groupId eq ${literal(id)}`, now);
       found.push(...live.map(groupAssignmentOf));
-    }
-    return found;
-  }
-
-  async groupsNamed(names: readonly string[]): Promise<readonly Target[]> {
-    const found: Target[] = [];
-    for (const name of new Set(names)) {
-      const groups = await this.#reader.list<{ id: string; displayName: string }>(
-        '/groups',
-        'groups',
-        { filter: `displayName eq ${literal(name)}`, select: 'id,displayName' },
-      );
-      for (const g of groups)
-        for (const access of ['member', 'owner'] as const)
-          found.push({ kind: 'group', id: g.id, name: g.displayName, scope: '/', access });
     }
     return found;
   }

@@ -1,4 +1,3 @@
-import type { Target } from '../../bot/core/domain/target.ts';
 import type { ActiveAssignment } from '../../bot/core/ports/privilege-provider.ts';
 import type { EligibleHolder, TenantOverview } from '../../bot/core/ports/tenant-overview.ts';
 
@@ -15,14 +14,6 @@ export class MemoryTenantOverview implements TenantOverview {
 
   async active(): Promise<readonly ActiveAssignment[]> {
     return this.activeHolders;
-  }
-
-  /** Groups the directory has, by display name. */
-  groups: Target[] = [];
-
-  async groupsNamed(names: readonly string[]): Promise<readonly Target[]> {
-    const wanted = new Set(names.map((n) => n.toLowerCase()));
-    return this.groups.filter((g) => wanted.has(g.name.toLowerCase()));
   }
 
   async lastSignIns(userIds: readonly string[]): Promise<ReadonlyMap<string, number | null>> {

@@ -156,13 +156,21 @@ describe('eligibility reviews on Slack', () => {
     });
     const due = new Queue(queueName('review-due'), { connection, prefix: world.redis.prefix });
     try {
-      const before = world.slack.messagesIn(world.slack.dmOf(TENANT.bob.slack)).length;
+      const globalCards = () =>
+        world.slack
+          .messagesIn(world.slack.dmOf(TENANT.bob.slack))
+          .filter((m) =>
+            JSON.stringify(m.blocks).includes('Eligibility review: Global Administrator'),
+          ).length;
+      await waitFor(() => (globalCards() === 1 ? true : null), 10_000, "Bob's first card");
       const reminder = await remind.getJob(`review-remind-${id}`);
       if (!reminder) throw new Error('no review-remind job');
       offset = HOUR + 60_000;
       await reminder.promote();
       await cardWith(TENANT.bob, 'Global Administrator', 'Reminder: please decide the rest');
-      expect(world.slack.messagesIn(world.slack.dmOf(TENANT.bob.slack)).length).toBe(before + 1);
+      // Re-sent once: a second message, not an edit of the first.
+      await waitFor(() => (globalCards() === 2 ? true : null), 10_000, 'the re-sent card');
+      expect(globalCards()).toBe(2);
       const deadline = await due.getJob(`review-due-${id}`);
       if (!deadline) throw new Error('no review-due job');
       offset = 2 * HOUR + 60_000;
@@ -185,5 +193,41 @@ describe('eligibility reviews on Slack', () => {
     const history = await slashCommand(world, TENANT.bob, 'review history');
     expect(history).toContain('Removed by Bob Approver');
     expect(history).toContain('moved to the finance team');
+  });
+
+  it('reviews a PIM group and an Azure role too: Keep the member, Remove the Azure eligibility through ARM', async () => {
+    const group = await cardWith(TENANT.bob, 'group Payments Oncall', 'elevate_review_keep');
+    expect(group).toContain('Alice Admin (alice@contoso.com)');
+    // Bob holds ownership, not membership: only membership is reviewed here.
+    expect(group).not.toContain('Bob Approver (bob@contoso.com)');
+    const groupId = reviewIdIn(group, 'group-payments-oncall');
+    await answerAt(await click(TENANT.bob, 'elevate_review_keep', `${groupId}|${TENANT.alice.id}`));
+    await security('Eligibility review of Payments Oncall done');
+
+    const azure = await cardWith(TENANT.bob, 'Reader on rg-app', 'elevate_review_remove');
+    expect(azure).toContain('Alice Admin (alice@contoso.com)');
+    const value = `${reviewIdIn(azure, 'reader-on-rg-app')}|${TENANT.alice.id}`;
+    await click(TENANT.bob, 'elevate_review_remove', value);
+    const res = await postToBot(
+      `${world.app.url}/slack/events`,
+      world.slack.signingSecret,
+      viewSubmissionBody({
+        userId: TENANT.bob.slack,
+        teamId: world.slack.teamId,
+        callbackId: 'elevate_review_remove',
+        privateMetadata: value,
+        values: { reason: { value: { type: 'plain_text_input', value: 'no deploys any more' } } },
+      }),
+    );
+    expect(res.status).toBe(200);
+    await cardWith(TENANT.bob, 'Reader on rg-app', 'Removed by Bob Approver');
+    const removal = world.graph.calls.find(
+      (c) =>
+        c.method === 'PUT' &&
+        c.path.includes('/roleEligibilityScheduleRequests/') &&
+        JSON.stringify(c.body).includes('AdminRemove'),
+    );
+    expect(removal?.path).toContain('/resourceGroups/rg-app/');
+    expect(JSON.stringify(removal?.body)).toContain(TENANT.alice.id);
   });
 });

@@ -1,4 +1,7 @@
-/** The policy of the eligibility-review end-to-end tests: three directory roles, Bob reviews. */
+/**
+ * The policy of the eligibility-review end-to-end tests: three directory roles, a PIM group and
+ * an Azure role; Bob reviews.
+ */
 import { POLICY } from './world.ts';
 
 export const REVIEWS_POLICY = `${POLICY}
@@ -10,6 +13,8 @@ reviews:
     - Exchange Administrator
     - Helpdesk Administrator
     - { target: Global Administrator, reviewers: [alice@contoso.com, bob@contoso.com] }
+    - group Payments Oncall
+    - Reader on rg-app
 `;
 
 /** The review ids in a card's JSON (`rv-<target>-<period>`). */

@@ -1,4 +1,4 @@
-/** Graph's directory endpoints: users, groups by name, transitive group checks, directory role members. */
+/** Graph's directory endpoints: users, transitive group checks, directory role members. */
 import type { StandInUser, Tenant } from '../tenant.ts';
 import { type GraphCall, list, needs, ok, READ_ROLES, type Reply } from './call.ts';
 import { graphError } from './errors.ts';
@@ -64,15 +64,6 @@ export function directoryRoute(t: Tenant, call: GraphCall, filter: Filter | null
       return graphError(404, 'Request_ResourceNotFound', 'Resource does not exist.', cid);
     const mine = t.groupsOf(m[1] ?? '');
     return list(ids.filter((id): id is string => typeof id === 'string' && mine.has(id)));
-  }
-  if (call.method === 'GET' && p === '/groups') {
-    const denied = needs(call, ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All']);
-    if (denied) return denied;
-    return list(
-      [...t.groups.values()]
-        .map((g) => ({ id: g.id, displayName: g.displayName }))
-        .filter((g) => matches(filter, g)),
-    );
   }
   if (call.method === 'GET' && p === '/directoryRoles') {
     const denied = needs(call, READ_ROLES);

@@ -25,9 +25,4 @@ export interface TenantOverview {
    * null; ids that are not users (groups) are left out.
    */
   lastSignIns(userIds: readonly string[]): Promise<ReadonlyMap<string, number | null>>;
-  /**
-   * PIM groups by display name, as targets (membership and ownership), for the targets that
-   * eligibility reviews name: Graph lists group eligibility per group id only.
-   */
-  groupsNamed?(names: readonly string[]): Promise<readonly Target[]>;
 }

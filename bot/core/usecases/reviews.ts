@@ -26,14 +26,12 @@ import {
 } from '../domain/review.ts';
 import { type Target, targetLabel } from '../domain/target.ts';
 import { type AppError, appError } from '../errors.ts';
-import type { Eligibility } from '../ports/privilege-provider.ts';
 import type { ReviewStore } from '../ports/review-store.ts';
-import type { TenantOverview } from '../ports/tenant-overview.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
+import { namedTarget } from './named-target.ts';
 import { roleCatalogue } from './queries.ts';
-import { resolveTargets } from './resolve-targets.ts';
 
 /** A reason for Remove must say something; PIM keeps it as the request's justification. */
 const MIN_REASON = 5;
@@ -53,10 +51,7 @@ export interface ReviewsStarted {
  * The reviews-scan job: starts the review of every listed target whose current period has no
  * review yet. The review id is the target and period, so replicas scanning at once start one.
  */
-export async function startDueReviews(
-  deps: CoreDeps,
-  overview: TenantOverview,
-): Promise<ReviewsStarted> {
+export async function startDueReviews(deps: CoreDeps): Promise<ReviewsStarted> {
   const listed = deps.policy().reviews?.targets ?? [];
   const store = deps.reviews;
   if (listed.length === 0 || !store) return { started: [], failed: [] };
@@ -64,13 +59,13 @@ export async function startDueReviews(
   const due: ReviewedTarget[] = [];
   for (const entry of listed) if (!(await store.get(reviewId(entry, now)))) due.push(entry);
   if (due.length === 0) return { started: [], failed: [] };
-  const targets = await reviewTargets(deps, overview, due);
+  const targets = await reviewTargets(deps, due);
   const started: Review[] = [];
   const failed: { typed: string; error: AppError }[] = [];
   for (const entry of due) {
     const target = targets.get(entry.typed);
     const review = target?.ok
-      ? await startReview(deps, store, overview, entry, target.value)
+      ? await startReview(deps, store, entry, target.value)
       : err(target?.error ?? appError('review.target_unknown', { typed: entry.typed }));
     if (review.ok) {
       if (review.value) started.push(review.value);
@@ -92,54 +87,23 @@ export function reviewId(entry: ReviewedTarget, at: number): string {
   return `rv-${slug}-${periodOf(at, entry.rule.every)}`;
 }
 
-/**
- * The listed targets as PIM knows them: directory roles from the catalogue, Azure roles and
- * groups among everyone's eligibilities (the tenant overview), groups also by name.
- */
+/** The listed targets as PIM knows them, looked up tenant-wide (named-target.ts). */
 async function reviewTargets(
   deps: CoreDeps,
-  overview: TenantOverview,
   entries: readonly ReviewedTarget[],
 ): Promise<Map<string, Result<Target, AppError>>> {
   const catalogue = await roleCatalogue(deps);
-  const specs = new Map(entries.map((e) => [e.typed, parseRoleList(e.typed, catalogue)]));
-  const kinds = new Set(
-    [...specs.values()].flatMap((s) => (s.ok ? s.value : [])).map((s) => s.kind),
-  );
-  const eligible: Eligibility[] = [];
-  if (kinds.has('azure_role'))
-    eligible.push(
-      ...(await overview.eligible())
-        .filter((h) => h.target.kind === 'azure_role')
-        .map((h) => ({ target: h.target, endsAt: null })),
-    );
-  const groupNames = [...specs.values()].flatMap((s) =>
-    s.ok ? s.value.flatMap((t) => (t.kind === 'group' ? [t.name] : [])) : [],
-  );
-  if (groupNames.length > 0 && overview.groupsNamed)
-    eligible.push(
-      ...(await overview.groupsNamed(groupNames)).map((target) => ({ target, endsAt: null })),
-    );
   const resolved = new Map<string, Result<Target, AppError>>();
-  for (const [typed, spec] of specs) {
-    if (!spec.ok) {
-      resolved.set(typed, spec);
-      continue;
-    }
-    const targets = await resolveTargets(spec.value, {
-      scope: '/',
-      eligible,
-      policy: deps.policy(),
-      privileges: deps.privileges,
-    });
-    const [one] = targets.ok ? targets.value : [];
+  for (const entry of entries) {
+    const specs = parseRoleList(entry.typed, catalogue);
+    const [spec, ...more] = specs.ok ? specs.value : [];
     resolved.set(
-      typed,
-      !targets.ok
-        ? targets
-        : one && targets.value.length === 1
-          ? ok(one)
-          : err(appError('review.target_unknown', { typed })),
+      entry.typed,
+      !specs.ok
+        ? specs
+        : spec && more.length === 0
+          ? await namedTarget(deps, spec)
+          : err(appError('review.target_unknown', { typed: entry.typed })),
     );
   }
   return resolved;
@@ -148,7 +112,6 @@ async function reviewTargets(
 async function startReview(
   deps: CoreDeps,
   store: ReviewStore,
-  overview: TenantOverview,
   entry: ReviewedTarget,
   target: Target,
 ): Promise<Result<Review | null, AppError>> {
@@ -160,11 +123,11 @@ async function startReview(
     deps.privileges.eligibleFor(target),
     activityOf(deps, target, periodStart),
   ]);
-  const users = holders.filter((h) => h.type === 'user').map((h) => h.principalId);
-  const signIns = users.length > 0 ? await overview.lastSignIns(users) : new Map();
   const items = await Promise.all(
     holders.map(async (h): Promise<ReviewItem> => {
       const person = h.type === 'user' ? await deps.directory.findUser(h.principalId) : null;
+      const lastSignIn =
+        h.type === 'user' ? ((await deps.directory.lastSignIn?.(h.principalId)) ?? null) : null;
       const seen = activity.get(h.principalId);
       return {
         principalId: h.principalId,
@@ -174,7 +137,7 @@ async function startReview(
         scope: h.scope,
         lastActivation: seen?.last ?? null,
         activations: seen?.inPeriod ?? 0,
-        lastSignIn: signIns.get(h.principalId) ?? null,
+        lastSignIn,
         decision: null,
       };
     }),

@@ -13,7 +13,7 @@ import { type AppError, appError } from '../errors.ts';
 import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { overseers } from './history.ts';
-import { whocanTarget } from './whocan-target.ts';
+import { namedTarget } from './named-target.ts';
 
 /** More than this many eligible principals are counted, not listed. */
 const MAX_LISTED = 50;
@@ -45,7 +45,7 @@ export async function whocan(
 ): Promise<Result<WhocanAnswer, AppError>> {
   if (!(await deps.directory.isAnyOf(asker.id, overseers(deps.policy()))))
     return err(appError('whocan.not_allowed'));
-  const resolved = await whocanTarget(deps, spec);
+  const resolved = await namedTarget(deps, spec);
   if (!resolved.ok) return resolved;
   const target = resolved.value;
   const [holders, pim] = await Promise.all([

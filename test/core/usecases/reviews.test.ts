@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryReviewStore } from '../../../adapters/memory/review-store.ts';
-import { MemoryTenantOverview } from '../../../adapters/memory/tenant-overview.ts';
 import type { Policy } from '../../../bot/core/domain/policy.ts';
 import type { ReviewRule } from '../../../bot/core/domain/review.ts';
 import { appError } from '../../../bot/core/errors.ts';
@@ -35,8 +34,7 @@ async function world(policy: Policy = POLICY) {
   t.clock.set(Date.UTC(2026, 11, 1, 9));
   const reviews = new MemoryReviewStore();
   const deps = { ...t.deps, reviews };
-  const overview = new MemoryTenantOverview();
-  overview.signIns.set(people.alice.id, t.clock.now() - 2 * DAY);
+  t.directory.setLastSignIn(people.alice.id, t.clock.now() - 2 * DAY);
   // Alice activated Exchange Administrator through elevate 10 and 200 days ago.
   for (const ago of [10, 200]) {
     const at = t.clock.now() - ago * DAY;
@@ -60,10 +58,10 @@ async function world(policy: Policy = POLICY) {
       details: {},
     });
   }
-  const started = await startDueReviews(deps, overview);
+  const started = await startDueReviews(deps);
   const [review] = started.started;
   if (!review) throw new Error(JSON.stringify(started.failed));
-  return { ...t, deps, reviews, overview, review };
+  return { ...t, deps, reviews, review };
 }
 
 /** The review's audit events (the fixture's requests have their own). */
@@ -90,7 +88,7 @@ describe('eligibility reviews', () => {
     expect(await actions(t)).toEqual(['review.started']);
     // The same period again, or a second replica: nothing new.
     t.clock.advance(DAY);
-    expect((await startDueReviews(t.deps, t.overview)).started).toEqual([]);
+    expect((await startDueReviews(t.deps)).started).toEqual([]);
   });
 
   it('refuses a reviewer on themselves, a non-reviewer, and a Remove without a reason', async () => {
@@ -291,7 +289,7 @@ describe('eligibility reviews', () => {
     };
     const t = testTenant(null, policy);
     const deps = { ...t.deps, reviews: new MemoryReviewStore() };
-    const result = await startDueReviews(deps, new MemoryTenantOverview());
+    const result = await startDueReviews(deps);
     expect(result.started).toEqual([]);
     expect(result.failed.map((f) => [f.typed, f.error.code])).toEqual([
       ['Exchnage Admin', 'command.unknown_role'],

@@ -1,7 +1,8 @@
 /**
- * The target a whocan names, looked up tenant-wide. Whocan askers are approvers and auditors,
- * not necessarily eligible themselves, so a group or Azure role is not looked up among the
- * asker's eligibilities (as a request's are, resolve-targets.ts) but in Entra and Azure:
+ * A target named without a requester, looked up tenant-wide: what whocan asks about (its
+ * askers are approvers and auditors, not necessarily eligible themselves) and what
+ * reviews.targets lists. A group or Azure role is not looked up among someone's
+ * eligibilities (as a request's are, resolve-targets.ts) but in Entra and Azure:
  * a group by its display name or object id; an Azure role by name at a scope inside policy
  * `azure.scopes`, the scope given as for a request (a full id, or the name of a resource group
  * inside a configured scope). A name policy.yaml gives an alias of (`groups:`, `azureRoles:`)
@@ -16,7 +17,7 @@ import { err, ok, type Result } from '../result.ts';
 import type { CoreDeps } from './deps.ts';
 import { lastName, scopeOf } from './resolve-targets.ts';
 
-export async function whocanTarget(
+export async function namedTarget(
   deps: CoreDeps,
   spec: TargetSpec,
 ): Promise<Result<Target, AppError>> {
