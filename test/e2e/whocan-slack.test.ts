@@ -3,7 +3,7 @@
  * from the Graph stand-in), who approves and where each rule comes from; an outsider is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
+import { PAYMENTS_ONCALL, ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
 
 let world: World;
 beforeAll(async () => {
@@ -31,6 +31,34 @@ describe('whocan on Slack', () => {
           decodeURIComponent(c.path).includes(`roleDefinitionId eq '${ROLES.exchange.id}'`),
       ),
     ).toBe(true);
+  });
+
+  it('answers for a PIM group and for an Azure role at a scope, read tenant-wide', async () => {
+    const text = async (command: string) => {
+      const reply = JSON.parse(await slashCommand(world, TENANT.bob, command)) as {
+        blocks: { text?: { text?: string } }[];
+      };
+      return reply.blocks.map((b) => b.text?.text ?? '').join('\n');
+    };
+    const group = await text('whocan group payments');
+    expect(group).toContain('Who can activate PIM group Payments Oncall (member)');
+    expect(group).toContain('Alice Admin (alice@contoso.com), permanent');
+    // Bob holds ownership, not membership.
+    expect(group).not.toContain('Bob Approver (bob@contoso.com)');
+    const owners = await text('whocan group Payments Oncall owner');
+    expect(owners).toContain('Bob Approver (bob@contoso.com), permanent');
+    expect(
+      world.graph.calls.some(
+        (c) =>
+          c.path.includes('/privilegedAccess/group/eligibilityScheduleInstances') &&
+          decodeURIComponent(c.path).includes(`groupId eq '${PAYMENTS_ONCALL.id}'`),
+      ),
+    ).toBe(true);
+    // Eligible on the subscription: Contributor on a resource group below it.
+    const azure = await text('whocan Contributor on rg-payments');
+    expect(azure).toContain('Who can activate Contributor on rg-payments (Azure)');
+    expect(azure).toContain('Alice Admin (alice@contoso.com) on Payments Prod');
+    expect(await text('whocan Contributor on rg-elsewhere')).toContain('rg-elsewhere');
   });
 
   it('refuses someone who is neither approver nor auditor', async () => {

@@ -84,6 +84,15 @@ describe('whocan on Teams', () => {
     expect(lines).toContain('Eligible in Entra PIM (1)');
   });
 
+  it('answers for a PIM group and an Azure role too', async () => {
+    const group = textOf(await ask(TENANT.carol, 'whocan group Payments Oncall'));
+    expect(group).toContain('Who can activate PIM group Payments Oncall (member)');
+    expect(group).toContain('Alice Admin (alice@contoso.com), permanent');
+    const azure = textOf(await ask(TENANT.carol, 'whocan Reader on rg-app'));
+    expect(azure).toContain('Who can activate Reader on rg-app (Azure)');
+    expect(azure.join(' ')).toContain('Alice Admin (alice@contoso.com)');
+  });
+
   it('refuses someone who is neither approver nor auditor', async () => {
     const lines = textOf(await ask(TENANT.dave, 'whocan Global Administrator'));
     expect(lines.join(' ')).toContain('is for approvers and auditors');
