@@ -9,6 +9,7 @@ import type { Policy } from '../../../bot/core/domain/policy.ts';
 import type { ReviewRule } from '../../../bot/core/domain/review.ts';
 import { appError } from '../../../bot/core/errors.ts';
 import { handleCommand } from '../../../bot/core/usecases/chat-command.ts';
+import { exportAudit } from '../../../bot/core/usecases/export-audit.ts';
 import {
   decideReviewItem,
   reviewDue,
@@ -189,6 +190,14 @@ describe('eligibility reviews', () => {
       ['review_completed', 'Eligibility review of Exchange Administrator done: 1 kept, 1 removed'],
     ]);
     expect(t.scheduler.pending()).toEqual([]);
+    // The export an auditor takes carries the decisions.
+    const exported = await exportAudit(t.deps, people.erin, null);
+    if (!exported.ok) throw new Error(exported.error.message);
+    const rows: string[] = [];
+    for await (const e of exported.value)
+      rows.push(`${e.action} ${e.requester?.displayName ?? ''}`);
+    expect(rows).toContain('review.removed Alice Admin');
+    expect(rows).toContain('review.kept Erin SecOps');
     expect(t.notifier.reviews.map((r) => r.change)).toEqual([
       'started',
       'decided',
