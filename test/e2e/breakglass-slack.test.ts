@@ -8,10 +8,18 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueName } from '../../jobs/names.ts';
-import { blockActionBody, postToBot } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
 import { BREAKGLASS_POLICY, requestIdIn } from './breakglass.ts';
-import { ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
+import {
+  answerAt,
+  clickButton,
+  ROLES,
+  securityPost,
+  slashCommand,
+  startWorld,
+  TENANT,
+  type World,
+} from './world.ts';
 
 const HOUR = 3_600_000;
 let offset = 0;
@@ -26,35 +34,11 @@ afterAll(async () => {
   await world?.close();
 });
 
-/** Clicks a button as `who`; what the bot answered at the click's response_url, if anything. */
-async function click(who: { readonly slack: string }, actionId: string, value: string) {
-  const responseUrl = world.slack.responseUrl();
-  const body = blockActionBody({
-    userId: who.slack,
-    teamId: world.slack.teamId,
-    actionId,
-    value,
-    channelId: 'C0OPS',
-    messageTs: '1.1',
-    responseUrl,
-    triggerId: world.slack.triggerId(),
-  });
-  const res = await postToBot(`${world.app.url}/slack/events`, world.slack.signingSecret, body);
-  expect(res.status).toBe(200);
-  return responseUrl;
-}
+const click = (who: { readonly slack: string }, actionId: string, value: string) =>
+  clickButton(world, who, actionId, value);
+const answerTo = (url: string, what: string) => answerAt(world, url, what);
 
-const answerAt = async (url: string, what: string) =>
-  JSON.stringify(
-    (await waitFor(() => world.slack.responses.find((r) => r.url === url), 10_000, what)).body,
-  );
-
-const security = (needle: string) =>
-  waitFor(
-    () => world.slack.messagesIn('C0SECURITY').find((m) => m.text.includes(needle)),
-    10_000,
-    `security post "${needle}"`,
-  );
+const security = (needle: string) => securityPost(world, needle);
 
 const dmCard = (who: { readonly slack: string }, id: string) =>
   world.slack
@@ -90,7 +74,7 @@ describe('break-glass on Slack', () => {
     expect(question).toContain('elevate_breakglass_confirm');
     expect(granted(ROLES.exchange.id)).toBeUndefined();
 
-    const answer = await answerAt(
+    const answer = await answerTo(
       await click(TENANT.alice, 'elevate_breakglass_confirm', confirmValue(question)),
       'the confirmed answer',
     );
@@ -120,7 +104,7 @@ describe('break-glass on Slack', () => {
       expect.objectContaining({ block_id: 'breakglass' }),
     );
 
-    expect(await answerAt(await click(TENANT.alice, 'elevate_acknowledge', id), 'self')).toContain(
+    expect(await answerTo(await click(TENANT.alice, 'elevate_acknowledge', id), 'self')).toContain(
       'another approver must acknowledge it',
     );
     await click(TENANT.bob, 'elevate_acknowledge', id);
@@ -155,7 +139,7 @@ describe('break-glass on Slack', () => {
       TENANT.alice,
       'breakglass Helpdesk Administrator password resets stuck INC-4712',
     );
-    const answer = await answerAt(
+    const answer = await answerTo(
       await click(TENANT.alice, 'elevate_breakglass_confirm', confirmValue(question)),
       'the confirmed answer',
     );

@@ -7,10 +7,19 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueName } from '../../jobs/names.ts';
-import { blockActionBody, postToBot, viewSubmissionBody } from '../standins/slack/index.ts';
+import { postToBot, viewSubmissionBody } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
 import { REVIEWS_POLICY, reviewIdIn } from './reviews.ts';
-import { ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
+import {
+  answerAt,
+  clickButton,
+  ROLES,
+  securityPost,
+  slashCommand,
+  startWorld,
+  TENANT,
+  type World,
+} from './world.ts';
 
 const HOUR = 3_600_000;
 let offset = 0;
@@ -34,34 +43,11 @@ const card = (who: Person, title: string, needle = '') =>
 const cardWith = (who: Person, title: string, needle: string) =>
   waitFor(() => card(who, title, needle), 10_000, `${title} card with "${needle}"`);
 
-const security = (needle: string) =>
-  waitFor(
-    () => world.slack.messagesIn('C0SECURITY').find((m) => m.text.includes(needle)),
-    10_000,
-    `security post "${needle}"`,
-  );
+const security = (needle: string) => securityPost(world, needle);
 
-async function click(who: Person, actionId: string, value: string) {
-  const responseUrl = world.slack.responseUrl();
-  const body = blockActionBody({
-    userId: who.slack,
-    teamId: world.slack.teamId,
-    actionId,
-    value,
-    channelId: world.slack.dmOf(who.slack),
-    messageTs: '1.1',
-    responseUrl,
-    triggerId: world.slack.triggerId(),
-  });
-  const res = await postToBot(`${world.app.url}/slack/events`, world.slack.signingSecret, body);
-  expect(res.status).toBe(200);
-  return responseUrl;
-}
-
-const answerAt = async (url: string) =>
-  JSON.stringify(
-    (await waitFor(() => world.slack.responses.find((r) => r.url === url), 10_000, 'answer')).body,
-  );
+const click = (who: Person, actionId: string, value: string) =>
+  clickButton(world, who, actionId, value, world.slack.dmOf(who.slack));
+const answerTo = (url: string) => answerAt(world, url);
 
 const aliceEligible = (roleId: string) =>
   world.graph.tenant
@@ -90,7 +76,7 @@ describe('eligibility reviews on Slack', () => {
   it('Keep records the decision on every card and summarises the finished review', async () => {
     const json = await cardWith(TENANT.bob, 'Helpdesk Administrator', 'elevate_review_keep');
     const id = reviewIdIn(json, 'helpdesk-administrator');
-    const answer = await answerAt(
+    const answer = await answerTo(
       await click(TENANT.bob, 'elevate_review_keep', `${id}|${TENANT.alice.id}`),
     );
     expect(answer).toContain('Kept by Bob Approver');
@@ -147,7 +133,7 @@ describe('eligibility reviews on Slack', () => {
     const json = await cardWith(TENANT.alice, 'Global Administrator', 'elevate_review_keep');
     const id = reviewIdIn(json, 'global-administrator');
     expect(
-      await answerAt(await click(TENANT.alice, 'elevate_review_keep', `${id}|${TENANT.alice.id}`)),
+      await answerTo(await click(TENANT.alice, 'elevate_review_keep', `${id}|${TENANT.alice.id}`)),
     ).toContain('You cannot review your own eligibility');
     const connection = world.redis.redis.duplicate({ maxRetriesPerRequest: null });
     const remind = new Queue(queueName('review-remind'), {
@@ -201,7 +187,7 @@ describe('eligibility reviews on Slack', () => {
     // Bob holds ownership, not membership: only membership is reviewed here.
     expect(group).not.toContain('Bob Approver (bob@contoso.com)');
     const groupId = reviewIdIn(group, 'group-payments-oncall');
-    await answerAt(await click(TENANT.bob, 'elevate_review_keep', `${groupId}|${TENANT.alice.id}`));
+    await answerTo(await click(TENANT.bob, 'elevate_review_keep', `${groupId}|${TENANT.alice.id}`));
     await security('Eligibility review of Payments Oncall done');
 
     const azure = await cardWith(TENANT.bob, 'Reader on rg-app', 'elevate_review_remove');

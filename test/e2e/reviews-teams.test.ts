@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueName } from '../../jobs/names.ts';
 import { waitFor } from '../support/wait.ts';
 import { REVIEWS_POLICY, reviewIdIn } from './reviews.ts';
-import { SECURITY, startTeamsWorld, type TeamsWorld } from './teams-world.ts';
+import { securityText, startTeamsWorld, type TeamsWorld, unescaped } from './teams-world.ts';
 import { ROLES, TENANT } from './world.ts';
 
 const HOUR = 3_600_000;
@@ -28,19 +28,7 @@ afterAll(async () => {
   await w?.close();
 });
 
-/** Card text as JSON with the markdown escapes taken out. */
-const unescaped = (json: string) => json.replace(/\\\\(.)/g, '$1');
-
-const security = (needle: string) =>
-  waitFor(
-    () =>
-      w.teams.connector
-        .activitiesIn(SECURITY)
-        .map((a) => unescaped(JSON.stringify(a.activity)))
-        .find((t) => t.includes(needle)),
-    10_000,
-    `security post "${needle}"`,
-  );
+const security = (needle: string) => securityText(w, needle);
 
 /** `review` typed by Bob until the reviews, started with the bot, are there. */
 async function openReviews(): Promise<string> {

@@ -110,3 +110,18 @@ export async function startTeamsWorld(
     },
   };
 }
+
+/** Card text as JSON with Teams' markdown escapes (`Break\\-glass`) taken out. */
+export const unescaped = (json: string): string => json.replace(/\\\\(.)/g, '$1');
+
+/** The first post in the security channel (as unescaped JSON) that has `needle`. */
+export const securityText = (w: TeamsWorld, needle: string): Promise<string> =>
+  waitFor(
+    () =>
+      w.teams.connector
+        .activitiesIn(SECURITY)
+        .map((a) => unescaped(JSON.stringify(a.activity)))
+        .find((t) => t.includes(needle)),
+    10_000,
+    `security post "${needle}"`,
+  );

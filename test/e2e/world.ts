@@ -13,6 +13,7 @@ import { createLogger } from '../../bot/log.ts';
 import { parsePolicy } from '../../bot/policy-file.ts';
 import { type GraphStandIn, startGraphStandIn } from '../standins/graph/index.ts';
 import {
+  blockActionBody,
   postToBot,
   type SlackStandIn,
   slashCommandBody,
@@ -239,3 +240,44 @@ export async function slashCommand(
   );
   return JSON.stringify(reply.body);
 }
+
+/**
+ * `who` clicks a button (`actionId`, `value`) on a bot message, signed as Slack signs it; the
+ * response_url the bot may answer at.
+ */
+export async function clickButton(
+  world: World,
+  who: { readonly slack: string },
+  actionId: string,
+  value: string,
+  channelId = 'C0OPS',
+): Promise<string> {
+  const responseUrl = world.slack.responseUrl();
+  const body = blockActionBody({
+    userId: who.slack,
+    teamId: world.slack.teamId,
+    actionId,
+    value,
+    channelId,
+    messageTs: '1.1',
+    responseUrl,
+    triggerId: world.slack.triggerId(),
+  });
+  const res = await postToBot(`${world.app.url}/slack/events`, world.slack.signingSecret, body);
+  if (res.status !== 200) throw new Error(`the bot answered the click with ${res.status}`);
+  return responseUrl;
+}
+
+/** What the bot answered at `url` (a click's response_url), as JSON text. */
+export const answerAt = async (world: World, url: string, what = 'the answer'): Promise<string> =>
+  JSON.stringify(
+    (await waitFor(() => world.slack.responses.find((r) => r.url === url), 10_000, what)).body,
+  );
+
+/** The first post in the security channel whose text has `needle`. */
+export const securityPost = (world: World, needle: string) =>
+  waitFor(
+    () => world.slack.messagesIn('C0SECURITY').find((m) => m.text.includes(needle)),
+    10_000,
+    `security post "${needle}"`,
+  );
