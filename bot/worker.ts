@@ -21,7 +21,7 @@ import type { Logger } from './core/ports/logger.ts';
 import type { TenantOverview } from './core/ports/tenant-overview.ts';
 import { scanForAlerts } from './core/usecases/alerts/scan.ts';
 import type { CoreDeps } from './core/usecases/deps.ts';
-import { startDueReviews } from './core/usecases/reviews.ts';
+import { startDueReviews } from './core/usecases/review-start.ts';
 import { within } from './shutdown.ts';
 import type { Storage } from './storage.ts';
 

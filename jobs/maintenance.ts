@@ -15,7 +15,7 @@ import { scanForAlerts } from '../bot/core/usecases/alerts/scan.ts';
 import { checkAuditChain } from '../bot/core/usecases/audit-check.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { reconcile } from '../bot/core/usecases/reconcile.ts';
-import { startDueReviews } from '../bot/core/usecases/reviews.ts';
+import { startDueReviews } from '../bot/core/usecases/review-start.ts';
 import { forwardAuditEvents, type SiemTarget } from './siem-forward.ts';
 import { ignoreQueueErrors, logWorkerErrors } from './worker-close.ts';
 

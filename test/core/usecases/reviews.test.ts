@@ -10,12 +10,8 @@ import type { ReviewRule } from '../../../bot/core/domain/review.ts';
 import { appError } from '../../../bot/core/errors.ts';
 import { handleCommand } from '../../../bot/core/usecases/chat-command.ts';
 import { exportAudit } from '../../../bot/core/usecases/export-audit.ts';
-import {
-  decideReviewItem,
-  reviewDue,
-  reviewReminder,
-  startDueReviews,
-} from '../../../bot/core/usecases/reviews.ts';
+import { startDueReviews } from '../../../bot/core/usecases/review-start.ts';
+import { decideReviewItem, reviewDue, reviewReminder } from '../../../bot/core/usecases/reviews.ts';
 import { makeRequest } from '../../support/fixtures.ts';
 import { people, roles, target, testPolicy, testTenant } from '../../support/tenant.ts';
 
