@@ -57,7 +57,8 @@ describe('the production bundle', () => {
       env: { ...teams.env, LOG_LEVEL: 'info' },
     });
     try {
-      expect(bot.output()).toContain('elevate ready');
+      // The log line may reach the pipe a moment after /readyz first answers.
+      await waitFor(() => (bot.output().includes('elevate ready') ? true : null), 10_000, 'ready');
       expect(bot.output().match(SDK_LOADED)).toBeNull();
       // Two people's first messages at once: both wait for the one load.
       const people = [TENANT.alice, TENANT.bob];
