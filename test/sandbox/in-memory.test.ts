@@ -293,4 +293,42 @@ describe('sandbox on the in-memory adapters', () => {
         .map((a) => a.scope.split('/').pop()),
     ).toEqual(['rg-payments-web']);
   });
+
+  it('gives Bob, the reviewer, review cards at start: Keep, and Remove with a reason through PIM', async () => {
+    const reviewCard = async (title: string) => {
+      for (let tries = 0; tries < 50; tries++) {
+        const found = (await state(bob)).feeds.chat.find((i) =>
+          textBlocks(i.card).includes(`Eligibility review: ${title}`),
+        );
+        if (found) return found;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`no review card for ${title}`);
+    };
+    const group = await reviewCard('group Payments Oncall');
+    const groupReview = /rv-group-payments-oncall-\d+/.exec(text(group.card))?.[0] ?? '';
+    const kept = await post('/api/action', {
+      as: bob,
+      itemId: group.id,
+      verb: 'reviewKeep',
+      data: { reviewId: groupReview, principalId: alice },
+    });
+    expect(textBlocks(kept.body).join(' ')).toContain('Kept by Bob Approver');
+    const exchange = await reviewCard('Exchange Administrator');
+    expect(textBlocks(exchange.card).join(' ')).toContain('Sam Dormant');
+    const exchangeReview = /rv-exchange-administrator-\d+/.exec(text(exchange.card))?.[0] ?? '';
+    const removed = await post('/api/action', {
+      as: bob,
+      itemId: exchange.id,
+      verb: 'reviewRemove',
+      data: {
+        reviewId: exchangeReview,
+        principalId: sam,
+        [`reason_${sam}`]: 'left the team months ago',
+      },
+    });
+    expect(textBlocks(removed.body).join(' ')).toContain('Removed by Bob Approver');
+    const roles = await post('/api/command', { as: sam, text: '/elevate roles' });
+    expect(text(roles.body)).not.toContain('Exchange Administrator');
+  });
 });
