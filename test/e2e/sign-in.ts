@@ -4,6 +4,7 @@
  * redirect back to the bot's /auth/callback. PUBLIC_URL is mapped onto the running bot, as a
  * reverse proxy would.
  */
+import type { GraphStandIn } from '../standins/graph/index.ts';
 import { PUBLIC_URL } from './world.ts';
 
 export interface SignInAnswer {
@@ -58,4 +59,39 @@ export async function signInThrough(
   const started = await startSignIn(link, botUrl);
   if (!started.authorize) return { status: started.status, page: started.page };
   return finishSignIn(started.authorize, botUrl, who);
+}
+
+/**
+ * PIM's selfActivate tried with the app's own token (client credentials from the simulated
+ * tenant, as the bot holds them): what PIM answers, which must be a refusal.
+ */
+export async function selfActivateAsApp(
+  g: GraphStandIn,
+  principalId: string,
+  roleDefinitionId: string,
+): Promise<Response> {
+  const token = await fetch(`${g.authorityHost}/${g.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: g.clientId,
+      client_secret: g.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  }).then(async (r) => ((await r.json()) as { access_token: string }).access_token);
+  return fetch(`${g.graphBaseUrl}/v1.0/roleManagement/directory/roleAssignmentScheduleRequests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      action: 'selfActivate',
+      principalId,
+      roleDefinitionId,
+      directoryScopeId: '/',
+      justification: 'the app trying on its own',
+      scheduleInfo: {
+        startDateTime: new Date().toISOString(),
+        expiration: { type: 'afterDuration', duration: 'PT1H' },
+      },
+    }),
+  });
 }

@@ -9,7 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockActionBody, postToBot } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
-import { finishSignIn, signInLink, signInThrough, startSignIn } from './sign-in.ts';
+import {
+  finishSignIn,
+  selfActivateAsApp,
+  signInLink,
+  signInThrough,
+  startSignIn,
+} from './sign-in.ts';
 import {
   AZURE,
   ROLES,
@@ -356,5 +362,22 @@ describe('Slack delegated mode', () => {
     expect(azureActive()).toEqual([`${TENANT.alice.id} Activated rg-app`]);
     expect(armRequests().at(-1)).toBe(`SelfActivate ${BY_ALICE} 201`);
     expect(pimRequests(ROLES.exchange.id).at(-1)).toBe('selfActivate:Granted');
+  });
+
+  it("is never done with the app's own token: PIM refuses it, and every self request carried the person's", async () => {
+    const res = await selfActivateAsApp(world.graph, TENANT.alice.id, ROLES.exchange.id);
+    expect(res.status).toBe(403);
+    const selfRequests = world.graph.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        c.path.endsWith('/roleAssignmentScheduleRequests') &&
+        /"action":"self/.test(JSON.stringify(c.body)),
+    );
+    expect(selfRequests.length).toBeGreaterThan(1);
+    // The one refused above is the only self request made with the app's token.
+    expect(selfRequests.filter((c) => c.caller === 'app')).toHaveLength(1);
+    expect(selfRequests.filter((c) => c.caller === `user:${TENANT.alice.id}`).length).toBe(
+      selfRequests.length - 1,
+    );
   });
 });

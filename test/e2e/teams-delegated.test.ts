@@ -17,7 +17,7 @@ import {
 import type { GraphStandIn } from '../standins/graph/index.ts';
 import { type FreshRedis, freshRedis } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
-import { signInLink, signInThrough } from './sign-in.ts';
+import { selfActivateAsApp, signInLink, signInThrough } from './sign-in.ts';
 import { startTeamsChannel, type TeamsChannel } from './teams-channel.ts';
 import {
   APPROVER_GROUP,
@@ -307,5 +307,17 @@ describe('Teams delegated mode', () => {
       `SelfActivate ${BY_ALICE} 201`,
       `SelfDeactivate ${BY_ALICE} 201`,
     ]);
+  });
+
+  it("is never done with the app's own token: PIM refuses it", async () => {
+    const res = await selfActivateAsApp(graph, TENANT.alice.id, ROLES.exchange.id);
+    expect(res.status).toBe(403);
+    const self = graph.calls.filter(
+      (c) =>
+        c.method === 'POST' &&
+        c.path.endsWith('/roleAssignmentScheduleRequests') &&
+        /"action":"self/.test(JSON.stringify(c.body)),
+    );
+    expect(self.filter((c) => c.caller === 'app')).toHaveLength(1);
   });
 });
