@@ -36,6 +36,8 @@ export interface ArmScheduleRequest {
   readonly id: string;
   readonly properties: {
     readonly status?: string;
+    /** Set while PIM holds a self-activation for its approvers (a full resource id). */
+    readonly approvalId?: string | null;
     readonly requestType?: string;
     readonly targetRoleAssignmentScheduleId?: string | null;
     readonly scheduleInfo?: {

@@ -16,7 +16,10 @@ import { randomUUID } from 'node:crypto';
 import { toIsoDuration } from '../../bot/core/domain/duration.ts';
 import { scopeCovers, type Target, targetLabel } from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
-import type { DelegatedPrivileges } from '../../bot/core/ports/delegated-privileges.ts';
+import type {
+  DelegatedPrivileges,
+  PimApproval,
+} from '../../bot/core/ports/delegated-privileges.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
@@ -26,6 +29,9 @@ import { ArmClient, type ArmClientOptions } from './client.ts';
 import type { ArmFailure } from './errors.ts';
 import { endOf, GRANTED, MIN_ACTIVE_MS } from './grants.ts';
 import { instancesAt } from './reads.ts';
+
+/** ARM's approvals API is only in a preview api-version. */
+const APPROVALS_API_VERSION = '2021-01-01-preview';
 
 export interface ArmDelegatedOptions {
   /** Retry and timeout settings of the per-call client (its base URL is the reading client's). */
@@ -52,7 +58,9 @@ export class ArmDelegated implements DelegatedPrivileges {
   async selfActivate(
     token: string,
     grant: GrantRequest,
-  ): Promise<Result<{ readonly endsAt: number }, AppError>> {
+  ): Promise<
+    Result<{ readonly endsAt: number; readonly pendingApproval?: PimApproval }, AppError>
+  > {
     const { target } = grant;
     const role = targetLabel(target);
     if (!this.kinds.has(target.kind))
@@ -74,10 +82,66 @@ export class ArmDelegated implements DelegatedPrivileges {
     });
     if (!sent.ok) return err(this.#refused(sent.failure, target));
     const status = sent.body.properties?.status;
-    if (status === 'PendingApproval') return err(appError('delegated.pim_approval', { role }));
+    const endsAt = endOf(sent.body) ?? grant.startAt + grant.durationSeconds * 1000;
+    const approvalId = sent.body.properties?.approvalId;
+    if (status === 'PendingApproval')
+      return approvalId
+        ? ok({ endsAt, pendingApproval: { approvalId } })
+        : err(appError('delegated.pim_approval_portal', { role }));
     if (status !== undefined && !GRANTED.has(status))
       return err(appError('graph.not_granted', { role, status }));
-    return ok({ endsAt: endOf(sent.body) ?? grant.startAt + grant.durationSeconds * 1000 });
+    return ok({ endsAt });
+  }
+
+  /**
+   * The approver's decision on PIM's approval, with their own ARM token (roleAssignmentApprovals,
+   * api-version 2021-01-01-preview): the stage assigned to them, then a PUT of its decision.
+   * `approvalId` is the full resource id ARM gave with the PendingApproval request.
+   */
+  async reviewApproval(
+    token: string,
+    target: Target,
+    approvalId: string,
+    decision: 'approve' | 'deny',
+    justification: string,
+  ): Promise<Result<void, AppError>> {
+    const role = targetLabel(target);
+    const client = this.#as(token);
+    const approval = await client.send<{
+      properties?: {
+        stages?: {
+          name: string;
+          properties?: { status?: string; assignedToMe?: boolean };
+        }[];
+      };
+    }>('GET', this.#approvalUrl(approvalId));
+    if (!approval.ok) return err(this.#approvalRefused(approval.failure, role, approvalId));
+    const stage = approval.body.properties?.stages?.find(
+      (st) => st.properties?.assignedToMe && st.properties.status !== 'Completed',
+    );
+    if (!stage) return err(appError('delegated.pim_not_approver', { role }));
+    const decided = await client.send(
+      'PUT',
+      this.#approvalUrl(`${approvalId}/stages/${encodeURIComponent(stage.name)}`),
+      { properties: { reviewResult: decision === 'approve' ? 'Approve' : 'Deny', justification } },
+    );
+    return decided.ok
+      ? ok(undefined)
+      : err(this.#approvalRefused(decided.failure, role, approvalId));
+  }
+
+  #approvalUrl(path: string): URL {
+    const url = new URL(`${this.#reads.baseUrl}${path.startsWith('/') ? '' : '/'}${path}`);
+    url.searchParams.set('api-version', APPROVALS_API_VERSION);
+    return url;
+  }
+
+  #approvalRefused(f: ArmFailure, role: string, approvalId: string): AppError {
+    if (f.status === 401 || f.status === 403)
+      return appError('delegated.pim_not_approver', { role });
+    if (f.status === 409)
+      return appError('delegated.pim_already_reviewed', { id: approvalId, by: 'another approver' });
+    return appError('arm.rejected', { role, code: f.code });
   }
 
   async selfDeactivate(
@@ -162,12 +226,16 @@ export class ArmDelegated implements DelegatedPrivileges {
     }
   }
 
-  #put(token: string, target: Target, properties: Record<string, unknown>) {
-    // A client whose credential only ever hands out this one token, for this one call.
-    const client = new ArmClient(
+  /** A client whose credential only ever hands out this one token, for this one call. */
+  #as(token: string): ArmClient {
+    return new ArmClient(
       { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 60_000 }) },
       { ...this.#options.client, baseUrl: this.#reads.baseUrl },
     );
+  }
+
+  #put(token: string, target: Target, properties: Record<string, unknown>) {
+    const client = this.#as(token);
     return client.send<ArmScheduleRequest>(
       'PUT',
       client.url(target.scope, 'roleAssignmentScheduleRequests', randomUUID()),

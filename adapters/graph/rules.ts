@@ -14,7 +14,10 @@ export interface PolicyRule {
   readonly setting?: {
     readonly isApprovalRequired?: boolean | null;
     readonly approvalStages?: readonly {
-      readonly primaryApprovers?: readonly { readonly userId?: string | null }[] | null;
+      /** Graph names an approver's `userId`, ARM its `id`. */
+      readonly primaryApprovers?:
+        | readonly { readonly userId?: string | null; readonly id?: string | null }[]
+        | null;
     }[];
   } | null;
   /** AuthenticationContext rules: a Conditional Access context, in practice an MFA demand. */
@@ -33,9 +36,10 @@ export function pimRules(rules: readonly PolicyRule[]): PimRules {
   const context = byId.get('AuthenticationContext_EndUser_Assignment');
   const claim = context?.isEnabled === true ? context.claimValue : null;
   const approval = byId.get('Approval_EndUser_Assignment')?.setting;
-  const approverIds = (approval?.approvalStages?.[0]?.primaryApprovers ?? []).flatMap((a) =>
-    a.userId ? [a.userId] : [],
-  );
+  const approverIds = (approval?.approvalStages?.[0]?.primaryApprovers ?? []).flatMap((a) => {
+    const id = a.userId ?? a.id;
+    return id ? [id] : [];
+  });
   return {
     ...(approverIds.length > 0 ? { approverIds } : {}),
     ...(claim ? { authenticationContext: claim } : {}),

@@ -38,7 +38,19 @@ function effectiveRules(arm: ArmState, roleGuid: string) {
       setting: {
         isApprovalRequired: p.approval ?? false,
         approvalMode: 'SingleStage',
-        approvalStages: [],
+        approvalStages: p.approvers?.length
+          ? [
+              {
+                approvalStageTimeOutInDays: 1,
+                isApproverJustificationRequired: true,
+                primaryApprovers: p.approvers.map((id) => ({
+                  id,
+                  userType: 'User',
+                  isBackup: false,
+                })),
+              },
+            ]
+          : [],
       },
       target: target('EndUser'),
     },

@@ -9,6 +9,7 @@
 import { scopeCovers } from '../../../bot/core/domain/target.ts';
 import type { SimReply } from '../sim-request.ts';
 import { azureRoleDefinitionId } from '../world.ts';
+import { APPROVAL_PATH, approvalRoute } from './approvals.ts';
 import type { ArmCall } from './call.ts';
 import { putEligibilityRequest } from './eligibility-requests.ts';
 import { policyAssignments } from './policy-rules.ts';
@@ -40,6 +41,8 @@ export function armRoute(arm: ArmState, call: ArmCall): SimReply {
   const definitions = ROLE_DEFINITIONS.exec(decode(call.pathname));
   if (definitions?.[1] !== undefined && call.method === 'GET')
     return roleDefinitions(arm, definitions[1], call);
+  const approval = APPROVAL_PATH.exec(decode(call.pathname));
+  if (approval?.[1]) return approvalRoute(arm, call, approval[1], approval[2]);
   const m = PATH.exec(decode(call.pathname));
   if (!m?.[1] || !m[2])
     return armError(404, 'InvalidResourceType', `No route for ${call.method} ${call.pathname}.`);

@@ -14,6 +14,7 @@ import { scopeCovers } from '../../../bot/core/domain/target.ts';
 import { isoSeconds } from '../graph/call.ts';
 import type { SimReply } from '../sim-request.ts';
 import { azureRoleDefinitionId } from '../world.ts';
+import { holdForApproval } from './approvals.ts';
 import type { ArmCall } from './call.ts';
 import { armError, expanded, iso, PROVIDER, policyFailed } from './reply.ts';
 import { lookupScope, roleGuidOf } from './scopes.ts';
@@ -146,11 +147,6 @@ export function putScheduleRequest(
     return created(arm, scope, name, b, guid, 'Provisioned', live);
   }
   if (live) return armError(400, 'RoleAssignmentExists', 'The Role assignment already exists.');
-  if (verb === 'selfactivate' && arm.policies.get(guid)?.approval) {
-    // PIM's own approval: nothing is assigned until one of its approvers approves.
-    if (pendingFor(arm, principalId, roleDefinitionId, scope)) return pendingExists();
-    return created(arm, scope, name, b, guid, 'PendingApproval', null);
-  }
   const assignment: ArmAssignment = {
     id: randomUUID(),
     scheduleId: randomUUID(),
@@ -161,6 +157,21 @@ export function putScheduleRequest(
     end,
     assignmentType: verb === 'selfactivate' ? 'Activated' : 'Assigned',
   };
+  const policy = arm.policies.get(guid);
+  if (verb === 'selfactivate' && policy?.approval) {
+    // PIM's own approval: nothing is assigned until one of its approvers approves.
+    if (pendingFor(arm, principalId, roleDefinitionId, scope)) return pendingExists();
+    const reply = created(arm, scope, name, b, guid, 'PendingApproval', null);
+    const entity = reply.body as { properties: { approvalId: string; status?: string } };
+    holdForApproval(
+      arm,
+      entity.properties.approvalId,
+      entity.properties,
+      assignment,
+      policy.approvers ?? [],
+    );
+    return reply;
+  }
   arm.assignments.push(assignment);
   return created(arm, scope, name, b, guid, 'Provisioned', assignment);
 }

@@ -41,8 +41,6 @@ export const DELEGATED_MESSAGES = {
     `${p.by} denied the activation of \`${p.role}\` in Entra PIM, so nothing was granted. Ask them why, or request it again with a better reason.`,
   'delegated.pim_expired': (p: { role: string }) =>
     `Entra PIM's approval of \`${p.role}\` ended without a decision (PIM's own approval window), so nothing was granted. Request it again.`,
-  'delegated.pim_approval': (p: { role: string }) =>
-    `Entra PIM holds the activation of \`${p.role}\` for its own approvers: it starts once they approve in the Entra portal (PIM, Approve requests). elevate does not follow PIM's approval yet, so this request ends here; PIM tells you when it is approved.`,
   'delegated.too_soon_to_end': (p: { role: string; after: number | null }) =>
     `Azure does not end \`${p.role}\` within 5 minutes of its activation, so it stays active. Ask to end it again ${p.after === null ? 'in a few minutes' : `after ${new Date(p.after).toISOString().slice(11, 16)} UTC`} and sign in once more; otherwise it ends by itself when it expires.`,
   'delegated.refused': (p: { role: string }) =>

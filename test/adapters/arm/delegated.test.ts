@@ -109,22 +109,36 @@ describe('self-activation of an Azure role', () => {
     expect(active()).toEqual([]);
   });
 
-  it('says so when PIM holds it for its own approvers, and when one is pending already', async () => {
-    env.sim.tenant.azure.setPolicy(READER, { approval: true });
+  it("holds it for PIM's own approvers, whose decision with their own token activates it", async () => {
+    env.sim.tenant.azure.setPolicy(READER, { approval: true, approvers: [ids.carol] });
     const token = await armToken('alice@contoso.com', true);
     const reader = grant({ target: t.readerSub });
-    expect(await adapter().selfActivate(token, reader)).toMatchObject({
-      ok: false,
-      error: { code: 'delegated.pim_approval' },
-    });
+    const held = await adapter().selfActivate(token, reader);
+    if (!held.ok) throw new Error(held.error.message);
+    const approvalId = held.value.pendingApproval?.approvalId ?? '';
+    expect(approvalId).toContain('/providers/Microsoft.Authorization/roleAssignmentApprovals/');
     expect(await adapter().selfActivate(token, reader)).toMatchObject({
       ok: false,
       error: { code: 'delegated.pending_exists' },
     });
     expect(active()).toEqual([]);
+    // The requester (or anyone PIM does not list) cannot decide it.
+    const decide = async (user: string, decision: 'approve' | 'deny') =>
+      adapter().reviewApproval(await armToken(user, true), t.readerSub, approvalId, decision, 'ok');
+    expect(await decide('alice@contoso.com', 'approve')).toMatchObject({
+      ok: false,
+      error: { code: 'delegated.pim_not_approver' },
+    });
+    expect((await decide('carol@contoso.com', 'approve')).ok).toBe(true);
+    expect(active()).toEqual([`${ids.alice} Activated`]);
     expect(env.sim.tenant.azure.requests()).toMatchObject([
-      { properties: { requestType: 'SelfActivate', status: 'PendingApproval', scope: SUB } },
+      { properties: { requestType: 'SelfActivate', status: 'Provisioned', scope: SUB } },
     ]);
+    // Decided once.
+    expect((await decide('carol@contoso.com', 'deny')).ok).toBe(false);
+    // The approvers are read from PIM's rule with the app's permission.
+    const rules = await env.privileges().rules(t.readerSub);
+    expect(rules.approverIds).toEqual([ids.carol]);
   });
 });
 
