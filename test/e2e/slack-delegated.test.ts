@@ -40,6 +40,7 @@ groups:
   Payments Oncall: { mode: delegated, approval: { required: false } }
 azureRoles:
   Reader: { mode: delegated, approval: { required: false } }
+  Contributor: { mode: delegated, approval: { required: false } }
 azure:
   scopes: [${SUBSCRIPTION_SCOPE}]
 channels:
@@ -379,5 +380,43 @@ describe('Slack delegated mode', () => {
     expect(selfRequests.filter((c) => c.caller === `user:${TENANT.alice.id}`).length).toBe(
       selfRequests.length - 1,
     );
+  });
+
+  it("holds an Azure role for PIM's own approver, who approves from chat with his own ARM sign-in", async () => {
+    world.graph.tenant.azure.setPolicy(AZURE.contributor, {
+      approval: true,
+      approvers: [TENANT.bob.id],
+    });
+    const { id, link } = await ask('Contributor on rg-payments 1h deploying a hotfix INC-4730');
+    const bobBefore = dmTo(TENANT.bob).length;
+    await signInThrough(link, world.app.url, alice(true));
+    const asked = await waitFor(
+      () =>
+        dmTo(TENANT.bob)
+          .slice(bobBefore)
+          .find((m) => m.includes('Approve in PIM')),
+      10_000,
+      "Bob asked for PIM's approval",
+    );
+    expect(asked).toContain('Contributor on rg-payments');
+    expect(await state(id)).toBe('activating');
+    expect(azureActive().filter((a) => a.endsWith('rg-payments'))).toEqual([]);
+    const [approveLink = ''] =
+      asked.match(/https:\/\/elevate\.contoso\.example\/auth\/start\?t=[A-Za-z0-9_-]+/g) ?? [];
+    const started = await startSignIn(approveLink, world.app.url);
+    const scope = new URL(started.authorize ?? '').searchParams.get('scope') ?? '';
+    expect(scope).toContain('/user_impersonation');
+    const page = await finishSignIn(started.authorize ?? '', world.app.url, {
+      user: TENANT.bob.upn,
+      mfa: true,
+    });
+    expect(page.page).toContain('recorded in Entra PIM');
+    await waitFor(async () => (await state(id)) === 'active', 10_000, 'active');
+    expect(azureActive()).toContain(`${TENANT.alice.id} Activated rg-payments`);
+    // Bob's decision went to ARM with his own token.
+    const decided = world.graph.calls.find(
+      (c) => c.method === 'PUT' && c.path.includes('/roleAssignmentApprovals/'),
+    );
+    expect(decided?.caller).toBe(`user:${TENANT.bob.id}`);
   });
 });
