@@ -312,7 +312,7 @@ async function loadGraph(
   const overview = new OverviewByKind(graph.overview, azure ? [azure.overview] : []);
   // Delegated mode: PIM's self-service calls with the requester's own token (read-only app).
   const delegated = usesDelegatedMode(policy)
-    ? await createDelegated(config.azure.graphBaseUrl, azure?.client ?? null, log)
+    ? await createDelegated(config.azure.graphBaseUrl, azure?.client ?? null, log, graph.reader)
     : undefined;
   if (delegated)
     await warnOfWritePermissions(graph.credential, config.azure.graphBaseUrl, policy, log);

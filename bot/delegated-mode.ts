@@ -8,6 +8,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { ArmClient } from '../adapters/arm/client.ts';
+import type { GraphReader } from '../adapters/graph/reader.ts';
 import type { Policy } from './core/domain/policy.ts';
 import type { DelegatedPrivileges } from './core/ports/delegated-privileges.ts';
 import type { Logger } from './core/ports/logger.ts';
@@ -41,9 +42,10 @@ export async function createDelegated(
   graphBaseUrl: string | undefined,
   arm: ArmClient | null,
   log: Logger,
+  graphReads?: GraphReader,
 ): Promise<DelegatedPrivileges> {
   const { GraphDelegated } = await import('../adapters/graph/delegated.ts');
-  const graph = new GraphDelegated(graphBaseUrl, {}, log.child({ component: 'graph' }));
+  const graph = new GraphDelegated(graphBaseUrl, {}, log.child({ component: 'graph' }), graphReads);
   if (!arm) return graph;
   const { ArmDelegated } = await import('../adapters/arm/delegated.ts');
   const { DelegatedByKind } = await import('../adapters/delegated-kinds.ts');

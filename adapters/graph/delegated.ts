@@ -14,6 +14,7 @@ import { type AppError, appError } from '../../bot/core/errors.ts';
 import type {
   DelegatedPrivileges,
   PimApproval,
+  SelfActivationState,
 } from '../../bot/core/ports/delegated-privileges.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
@@ -22,7 +23,7 @@ import { createGraphClient, GRAPH_BASE_URL, type GraphClientOptions } from './cl
 import { failedRules, type GraphFailure, selfServiceRuleError } from './errors.ts';
 import { ROLE_MANAGEMENT, type ScheduleRequest } from './graph-types.ts';
 import { PIM_GROUPS } from './group-types.ts';
-import { GraphReader } from './reader.ts';
+import { GraphReader, literal } from './reader.ts';
 
 const REQUESTS = `${ROLE_MANAGEMENT}/roleAssignmentScheduleRequests`;
 const GROUP_REQUESTS = `${PIM_GROUPS}/assignmentScheduleRequests`;
@@ -43,11 +44,46 @@ export class GraphDelegated implements DelegatedPrivileges {
   readonly #baseUrl: string;
   readonly #options: GraphClientOptions;
   readonly #log: Logger | undefined;
+  readonly #reads: GraphReader | undefined;
 
-  constructor(baseUrl = GRAPH_BASE_URL, options: GraphClientOptions = {}, log?: Logger) {
+  /** `reads`: the app's own reader, to follow PIM's state of a self-activation. */
+  constructor(
+    baseUrl = GRAPH_BASE_URL,
+    options: GraphClientOptions = {},
+    log?: Logger,
+    reads?: GraphReader,
+  ) {
     this.#baseUrl = baseUrl;
     this.#options = options;
     this.#log = log;
+    this.#reads = reads;
+  }
+
+  /**
+   * PIM's state of the self-activation elevate request `requestId` made (its justification
+   * starts with `elevate <id>`), read with the app's permission: a decision its approvers made
+   * in the Entra portal rather than from chat.
+   */
+  async activationState(
+    principalId: string,
+    target: Target,
+    requestId: string,
+  ): Promise<Result<SelfActivationState, AppError>> {
+    if (!this.#reads || target.kind !== 'directory_role') return ok({ state: 'unknown' });
+    const requests = await this.#reads.list<ScheduleRequest>(REQUESTS, 'assignments', {
+      filter: `principalId eq ${literal(principalId)} and roleDefinitionId eq ${literal(target.id)}`,
+    });
+    const mine = requests.filter(
+      (r) =>
+        r.action === 'selfActivate' && (r.justification ?? '').includes(`elevate ${requestId}`),
+    );
+    const status = mine.at(-1)?.status;
+    if (status === undefined) return ok({ state: 'unknown' });
+    if (status === 'PendingApproval') return ok({ state: 'pending_approval' });
+    if (GRANTED.has(status)) return ok({ state: 'granted' });
+    return ok({
+      state: /denied|canceled|revoked|failed|timedout/i.test(status) ? 'denied' : 'unknown',
+    });
   }
 
   scopeFor(kind: Target['kind']): string | null {

@@ -21,6 +21,8 @@ export interface Graph {
   readonly stats: GraphStats;
   /** The bot's one sign-in, for Azure Resource Manager too (adapters/arm). */
   readonly credential: TokenCredential;
+  /** Reads with the app's own permissions (delegated mode follows PIM's state with it). */
+  readonly reader: GraphReader;
 }
 
 /**
@@ -54,5 +56,6 @@ export function createGraph(
     overview: new GraphOverview(reader, () => privileges.listRoles()),
     stats,
     credential,
+    reader,
   };
 }

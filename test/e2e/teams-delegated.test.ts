@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { reconcile } from '../../bot/core/usecases/reconcile.ts';
 import { createLogger } from '../../bot/log.ts';
+import { userToken } from '../adapters/graph/user-token.ts';
 import {
   type BotConnectorStandIn,
   invokeActivity,
@@ -319,5 +321,37 @@ describe('Teams delegated mode', () => {
         /"action":"self/.test(JSON.stringify(c.body)),
     );
     expect(self.filter((c) => c.caller === 'app')).toHaveLength(1);
+  });
+
+  it("follows an approval made in the Entra portal: reconcile reads PIM's state", async () => {
+    const { id, link } = await ask('Helpdesk Administrator 1h resetting a password INC-4722');
+    await signInThrough(link, app.url, alice(true));
+    await waitFor(
+      async () => ((await app.deps.store.get(id))?.pimApproval ? true : null),
+      10_000,
+      'held by PIM',
+    );
+    const approvalId = (await app.deps.store.get(id))?.pimApproval?.approvalId ?? '';
+    // Bob approves in the portal, with his own token, not from the chat.
+    const token = await userToken(graph, TENANT.bob.upn, true);
+    const url = `${graph.graphBaseUrl}/v1.0/roleManagement/directory/roleAssignmentApprovals/${approvalId}`;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const approval = (await (await fetch(url, { headers })).json()) as { steps: { id: string }[] };
+    const decided = await fetch(`${url}/steps/${approval.steps[0]?.id}`, {
+      method: 'PATCH',
+      headers,
+      body: JSON.stringify({ reviewResult: 'Approve', justification: 'approved in the portal' }),
+    });
+    expect(decided.status).toBe(204);
+    expect(await state(id)).toBe('activating');
+    await reconcile(app.deps);
+    expect(await state(id)).toBe('active');
+    expect(granted(ROLES.helpdesk.id)).toBe(true);
+    const told = await waitFor(
+      () => chatOf(TENANT.alice).find((m) => m.includes(id) && m.includes('is active')),
+      10_000,
+      'the requester told it is active',
+    );
+    expect(told).toContain('Helpdesk Administrator');
   });
 });

@@ -108,23 +108,40 @@ export async function pimReviewSignIn(
     { decision, approvalId: wait.approvalId },
   );
   if (!recorded.ok) return recorded;
-  const role = targetLabel(wait.target);
-  if (decision === 'deny') {
-    const denied = appError('delegated.pim_denied', { role, by: grant.person.displayName });
-    return markFailed(deps, request.id, { code: denied.code, message: denied.message });
+  return pimDecided(deps, request.id, decision === 'approve', grant.person.displayName);
+}
+
+/**
+ * PIM decided its approval of a held self-activation (from chat, or in the Entra portal as
+ * reconcile reads it): active on approval, with the usual verify and end timers; failed on
+ * denial, saying who denied it.
+ */
+export async function pimDecided(
+  deps: CoreDeps,
+  requestId: string,
+  approved: boolean,
+  by = 'an approver in Entra PIM',
+): Promise<Result<AccessRequest, AppError>> {
+  const request = await deps.store.get(requestId);
+  const wait = request?.pimApproval;
+  if (!request || !wait || request.state !== 'activating')
+    return err(appError('delegated.no_pim_approval', { id: requestId }));
+  if (!approved) {
+    const denied = appError('delegated.pim_denied', { role: targetLabel(wait.target), by });
+    return markFailed(deps, requestId, { code: denied.code, message: denied.message });
   }
   const now = deps.clock.now();
-  const endsAt = now + grantSeconds(recorded.value, now) * 1000;
+  const endsAt = now + grantSeconds(request, now) * 1000;
   const active = await applyTransition(
     deps,
-    request.id,
+    requestId,
     { type: 'activated', endsAt },
     'grant.activated',
     null,
-    { endsAt, approvedInPimBy: grant.person.displayName },
+    { endsAt, approvedInPimBy: by },
   );
   if (!active.ok) return active;
-  await deps.scheduler.schedule('verify', request.id, now);
+  await deps.scheduler.schedule('verify', requestId, now);
   await scheduleEndTimers(deps, active.value, endsAt);
   await deps.notifier.requestChanged(active.value, 'activated');
   return ok(active.value);

@@ -8,6 +8,7 @@ import type { AccessRequest } from '../domain/request.ts';
 import { targetLabel } from '../domain/target.ts';
 import { appError } from '../errors.ts';
 import { activate } from './activate.ts';
+import { pimDecided } from './delegated.ts';
 import type { CoreDeps } from './deps.ts';
 import { end } from './end.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
@@ -66,7 +67,8 @@ export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
       case 'activating':
         // Held by PIM for its own approvers: not stuck, unless PIM's approval window is over.
         if (r.pimApproval && r.pimApproval.decision === null) {
-          if (now - r.pimApproval.askedAt > PIM_APPROVAL_WINDOW_MS) {
+          if (await followPim(deps, r)) resumed.push(r.id);
+          else if (now - r.pimApproval.askedAt > PIM_APPROVAL_WINDOW_MS) {
             const role = targetLabel(r.pimApproval.target);
             const expired = appError('delegated.pim_expired', { role });
             await markFailed(deps, r.id, { code: expired.code, message: expired.message });
@@ -91,6 +93,21 @@ export async function reconcile(deps: CoreDeps): Promise<ReconcileReport> {
     }
   }
   return { checked: open.length, rescheduled, overdueEnded, resumed };
+}
+
+/**
+ * A self-activation PIM holds for its approvers, decided outside the chat (in the Entra
+ * portal): the request follows what PIM says. True when it moved.
+ */
+async function followPim(deps: CoreDeps, r: AccessRequest): Promise<boolean> {
+  const wait = r.pimApproval;
+  const read = deps.delegated?.activationState;
+  if (!wait || !read) return false;
+  const pim = await read.call(deps.delegated, r.requester.id, wait.target, r.id);
+  if (!pim.ok || pim.value.state === 'pending_approval' || pim.value.state === 'unknown')
+    return false;
+  const followed = await pimDecided(deps, r.id, pim.value.state === 'granted');
+  return followed.ok;
 }
 
 async function endIfOverdue(deps: CoreDeps, r: AccessRequest, now: number): Promise<boolean> {

@@ -294,4 +294,35 @@ describe("delegated mode, PIM's own approval", () => {
       failure: { code: 'delegated.pim_expired' },
     });
   });
+
+  it('follows a decision made in the Entra portal: reconcile reads PIM and the request moves with it', async () => {
+    const w = heldWorld();
+    let pim: 'pending_approval' | 'granted' | 'denied' = 'pending_approval';
+    const delegated: DelegatedPrivileges = {
+      ...(w.deps.delegated as DelegatedPrivileges),
+      activationState: async (principalId, target, requestId) => {
+        w.selfCalls.push(`state ${principalId} ${target.name} ${requestId}`);
+        return ok({ state: pim });
+      },
+    };
+    const deps = { ...w.deps, delegated };
+    const id = await held({ ...w, deps });
+    await reconcile(deps);
+    expect((await deps.store.get(id))?.state).toBe('activating');
+    pim = 'granted';
+    await reconcile(deps);
+    expect((await deps.store.get(id))?.state).toBe('active');
+    expect(w.selfCalls).toContain(`state ${people.alice.id} Exchange Administrator ${id}`);
+    // Another tenant of the same kind, whose approver denies in the portal.
+    const v = heldWorld();
+    const vDeps = { ...v.deps, delegated: { ...delegated } };
+    const denied = await held({ ...v, deps: vDeps });
+    pim = 'denied';
+    await reconcile(vDeps);
+    expect(await vDeps.store.get(denied)).toMatchObject({
+      state: 'failed',
+      failure: { code: 'delegated.pim_denied' },
+    });
+    expect(w.appCalls).toEqual([]);
+  });
 });
