@@ -7,8 +7,11 @@ import { formatDuration } from '../bot/core/domain/duration.ts';
 import { type Review, type ReviewItem, tally } from '../bot/core/domain/review.ts';
 import { clock, targetText } from './wording.ts';
 
-/** Slack allows 50 blocks and Teams cards grow long: this many undecided people per card. */
-export const PEOPLE_PER_CARD = 20;
+/**
+ * Slack allows 50 blocks (a person undecided takes two, decided one, and the card four of its
+ * own) and Teams cards grow long: at most this many undecided and this many decided per card.
+ */
+export const PEOPLE_PER_CARD = 15;
 
 const day = (ms: number, timezone: string) =>
   DateTime.fromMillis(ms, { zone: timezone }).toFormat('d LLL yyyy');
