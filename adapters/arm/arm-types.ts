@@ -39,6 +39,8 @@ export interface ArmScheduleRequest {
     /** Set while PIM holds a self-activation for its approvers (a full resource id). */
     readonly approvalId?: string | null;
     readonly requestType?: string;
+    readonly roleDefinitionId?: string;
+    readonly justification?: string | null;
     readonly targetRoleAssignmentScheduleId?: string | null;
     readonly scheduleInfo?: {
       readonly startDateTime?: string | null;

@@ -19,6 +19,7 @@ import { type AppError, appError } from '../../bot/core/errors.ts';
 import type {
   DelegatedPrivileges,
   PimApproval,
+  SelfActivationState,
 } from '../../bot/core/ports/delegated-privileges.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
@@ -128,6 +129,35 @@ export class ArmDelegated implements DelegatedPrivileges {
     return decided.ok
       ? ok(undefined)
       : err(this.#approvalRefused(decided.failure, role, approvalId));
+  }
+
+  /**
+   * PIM's state of the self-activation elevate request `requestId` made (its justification
+   * starts with `elevate <id>`), read with the app's permission: a decision PIM's approvers
+   * made in the Azure portal rather than from chat.
+   */
+  async activationState(
+    principalId: string,
+    target: Target,
+    requestId: string,
+  ): Promise<Result<SelfActivationState, AppError>> {
+    const url = this.#reads.url(target.scope, 'roleAssignmentScheduleRequests');
+    url.searchParams.set('$filter', `principalId eq '${principalId}'`);
+    const listed = await this.#reads.send<{ value?: ArmScheduleRequest[] }>('GET', url);
+    if (!listed.ok) return ok({ state: 'unknown' });
+    const mine = (listed.body.value ?? []).filter(
+      (r) =>
+        r.properties.requestType === 'SelfActivate' &&
+        sameId(r.properties.roleDefinitionId ?? '', target.id) &&
+        (r.properties.justification ?? '').includes(`elevate ${requestId}`),
+    );
+    const status = mine.at(-1)?.properties.status;
+    if (status === undefined) return ok({ state: 'unknown' });
+    if (status === 'PendingApproval') return ok({ state: 'pending_approval' });
+    if (GRANTED.has(status)) return ok({ state: 'granted' });
+    return ok({
+      state: /denied|canceled|revoked|failed|timedout/i.test(status) ? 'denied' : 'unknown',
+    });
   }
 
   #approvalUrl(path: string): URL {

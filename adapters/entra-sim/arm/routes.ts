@@ -25,6 +25,7 @@ const PATH =
 const ASSIGNED_TO = /^assignedTo\('([^']*)'\)$/i;
 const AT_SCOPE = /^atScope\(\)$/i;
 const ROLE_EQ = /^roleDefinitionId eq '((?:[^']|'')*)'$/i;
+const PRINCIPAL_EQ = /^principalId eq '([^']*)'$/i;
 export const API_VERSION = '2020-10-01';
 
 const decode = (path: string): string =>
@@ -80,6 +81,7 @@ export function armRoute(arm: ArmState, call: ArmCall): SimReply {
     if (role === undefined) return badFilter(filter);
     return { status: 200, body: { value: policyAssignments(arm, scope, role) } };
   }
+  if (resource === 'roleassignmentschedulerequests') return scheduleRequestList(arm, scope, filter);
   const atScope = filter !== null && AT_SCOPE.test(filter);
   const principal = filter === null || atScope ? null : ASSIGNED_TO.exec(filter)?.[1];
   if (principal === undefined) return badFilter(filter);
@@ -91,6 +93,20 @@ export function armRoute(arm: ArmState, call: ArmCall): SimReply {
     resource === 'roleeligibilityscheduleinstances'
       ? eligibilityInstances(arm, seen, holders, call.now)
       : assignmentInstances(arm, seen, holders, call.now);
+  return { status: 200, body: { value } };
+}
+
+/** The schedule requests made at `scope`, filtered by `principalId eq '<id>'` as ARM allows. */
+function scheduleRequestList(arm: ArmState, scope: string, filter: string | null): SimReply {
+  const principal = filter === null ? null : PRINCIPAL_EQ.exec(filter)?.[1];
+  if (principal === undefined) return badFilter(filter);
+  const value = [...arm.requests.values()]
+    .filter(
+      (r) =>
+        r.scope.toLowerCase() === scope.toLowerCase() &&
+        (principal === null || r.principalId === principal),
+    )
+    .map((r) => r.entity);
   return { status: 200, body: { value } };
 }
 

@@ -122,6 +122,13 @@ describe('self-activation of an Azure role', () => {
       error: { code: 'delegated.pending_exists' },
     });
     expect(active()).toEqual([]);
+    // What PIM says of it, read with the app's permission (reconcile follows it).
+    const pimState = async () => adapter().activationState(ids.alice, t.readerSub, 'R0000001');
+    expect(await pimState()).toEqual({ ok: true, value: { state: 'pending_approval' } });
+    expect(await adapter().activationState(ids.alice, t.readerSub, 'R9999999')).toEqual({
+      ok: true,
+      value: { state: 'unknown' },
+    });
     // The requester (or anyone PIM does not list) cannot decide it.
     const decide = async (user: string, decision: 'approve' | 'deny') =>
       adapter().reviewApproval(await armToken(user, true), t.readerSub, approvalId, decision, 'ok');
@@ -131,6 +138,7 @@ describe('self-activation of an Azure role', () => {
     });
     expect((await decide('carol@contoso.com', 'approve')).ok).toBe(true);
     expect(active()).toEqual([`${ids.alice} Activated`]);
+    expect(await pimState()).toEqual({ ok: true, value: { state: 'granted' } });
     expect(env.sim.tenant.azure.requests()).toMatchObject([
       { properties: { requestType: 'SelfActivate', status: 'Provisioned', scope: SUB } },
     ]);
