@@ -25,6 +25,7 @@ import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
 import { failedRules, selfServiceRuleError } from '../graph/errors.ts';
+import { selfActivationState } from '../self-activation-state.ts';
 import { type ArmScheduleRequest, instanceFor, sameId, timeOf } from './arm-types.ts';
 import { ArmClient, type ArmClientOptions } from './client.ts';
 import type { ArmFailure } from './errors.ts';
@@ -151,13 +152,7 @@ export class ArmDelegated implements DelegatedPrivileges {
         sameId(r.properties.roleDefinitionId ?? '', target.id) &&
         (r.properties.justification ?? '').includes(`elevate ${requestId}`),
     );
-    const status = mine.at(-1)?.properties.status;
-    if (status === undefined) return ok({ state: 'unknown' });
-    if (status === 'PendingApproval') return ok({ state: 'pending_approval' });
-    if (GRANTED.has(status)) return ok({ state: 'granted' });
-    return ok({
-      state: /denied|canceled|revoked|failed|timedout/i.test(status) ? 'denied' : 'unknown',
-    });
+    return ok(selfActivationState(mine.map((r) => r.properties)));
   }
 
   #approvalUrl(path: string): URL {

@@ -19,6 +19,7 @@ import type {
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type { GrantRequest } from '../../bot/core/ports/privilege-provider.ts';
 import { err, ok, type Result } from '../../bot/core/result.ts';
+import { selfActivationState } from '../self-activation-state.ts';
 import { createGraphClient, GRAPH_BASE_URL, type GraphClientOptions } from './client.ts';
 import { failedRules, type GraphFailure, selfServiceRuleError } from './errors.ts';
 import { ROLE_MANAGEMENT, type ScheduleRequest } from './graph-types.ts';
@@ -77,13 +78,7 @@ export class GraphDelegated implements DelegatedPrivileges {
       (r) =>
         r.action === 'selfActivate' && (r.justification ?? '').includes(`elevate ${requestId}`),
     );
-    const status = mine.at(-1)?.status;
-    if (status === undefined) return ok({ state: 'unknown' });
-    if (status === 'PendingApproval') return ok({ state: 'pending_approval' });
-    if (GRANTED.has(status)) return ok({ state: 'granted' });
-    return ok({
-      state: /denied|canceled|revoked|failed|timedout/i.test(status) ? 'denied' : 'unknown',
-    });
+    return ok(selfActivationState(mine));
   }
 
   scopeFor(kind: Target['kind']): string | null {
