@@ -116,7 +116,15 @@ function startLocalWorkers(c: WorkerContext): Workers {
   const scanning = setInterval(() => void scan(), core.policy().alerts.scanEvery * 1000);
   void scan();
   const review = () =>
-    startDueReviews(core).catch((e: Error) => log.warn({ err: e.message }, 'reviews scan failed'));
+    startDueReviews(core)
+      .then(({ failed }) =>
+        postNew(
+          core,
+          { cooldown },
+          failed.map((f) => f.alert),
+        ),
+      )
+      .catch((e: Error) => log.warn({ err: e.message }, 'reviews scan failed'));
   const reviewing = setInterval(() => void review(), REVIEWS_EVERY_MS);
   void review();
   return {

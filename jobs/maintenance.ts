@@ -114,6 +114,11 @@ export function startMaintenanceWorker(deps: CoreDeps, o: MaintenanceOptions): W
       }
       if (job.name === 'reviews-scan') {
         const { started, failed } = await startDueReviews(deps);
+        await postNew(
+          deps,
+          o,
+          failed.map((f) => f.alert),
+        );
         if (started.length > 0 || failed.length > 0)
           o.log.info(
             { started: started.map((r) => r.id), failed: failed.map((f) => f.typed) },

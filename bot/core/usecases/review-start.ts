@@ -24,8 +24,15 @@ const MAX_PAGES = 20;
 
 export interface ReviewsStarted {
   readonly started: readonly Review[];
-  /** Targets that could not be reviewed, with why (also posted to the security channel). */
-  readonly failed: readonly { readonly typed: string; readonly error: AppError }[];
+  /**
+   * Targets that could not be reviewed, with why, and the finding for the security channel:
+   * the caller posts it under the alerts cooldown, so a scan every few minutes says it once.
+   */
+  readonly failed: readonly {
+    readonly typed: string;
+    readonly error: AppError;
+    readonly alert: SecurityAlert;
+  }[];
 }
 
 /**
@@ -42,7 +49,7 @@ export async function startDueReviews(deps: CoreDeps): Promise<ReviewsStarted> {
   if (due.length === 0) return { started: [], failed: [] };
   const targets = await reviewTargets(deps, due);
   const started: Review[] = [];
-  const failed: { typed: string; error: AppError }[] = [];
+  const failed: { typed: string; error: AppError; alert: SecurityAlert }[] = [];
   for (const entry of due) {
     const target = targets.get(entry.typed);
     const review = target?.ok
@@ -52,8 +59,11 @@ export async function startDueReviews(deps: CoreDeps): Promise<ReviewsStarted> {
       if (review.value) started.push(review.value);
       continue;
     }
-    failed.push({ typed: entry.typed, error: review.error });
-    await deps.notifier.securityAlert(failedAlert(entry, review.error, now));
+    failed.push({
+      typed: entry.typed,
+      error: review.error,
+      alert: failedAlert(entry, review.error, now),
+    });
   }
   return { started, failed };
 }
@@ -204,7 +214,7 @@ async function activityOf(
 function failedAlert(entry: ReviewedTarget, error: AppError, now: number): SecurityAlert {
   return {
     kind: 'review_failed',
-    key: `review-failed-${reviewId(entry, now)}`,
+    key: `review-failed-${entry.typed.toLowerCase()}-${error.code}`,
     title: `The eligibility review of ${entry.typed} could not start`,
     details: [error.message],
     action: `Fix reviews.targets in policy.yaml (or the cause named above); the review starts at the next scan.`,
