@@ -44,6 +44,13 @@ export async function startDueReviews(deps: CoreDeps): Promise<ReviewsStarted> {
   const store = deps.reviews;
   if (listed.length === 0 || !store) return { started: [], failed: [] };
   const now = deps.clock.now();
+  // Timers put back, as reconcile does for requests: a crash between storing a review and
+  // scheduling them must not leave it without its reminder and due date (ids are fixed).
+  for (const open of await store.listOpen()) {
+    if (open.remindedAt === null)
+      await deps.scheduler.schedule('review-remind', open.id, open.remindAt);
+    await deps.scheduler.schedule('review-due', open.id, open.dueAt);
+  }
   const due: ReviewedTarget[] = [];
   for (const entry of listed) if (!(await store.get(reviewId(entry, now)))) due.push(entry);
   if (due.length === 0) return { started: [], failed: [] };

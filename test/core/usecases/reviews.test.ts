@@ -83,9 +83,13 @@ describe('eligibility reviews', () => {
     expect(t.notifier.reviews.map((r) => r.change)).toEqual(['started']);
     expect(t.scheduler.pending().map((j) => j.job)).toEqual(['review-remind', 'review-due']);
     expect(await actions(t)).toEqual(['review.started']);
-    // The same period again, or a second replica: nothing new.
+    // The same period again, or a second replica: nothing new, and its timers put back.
     t.clock.advance(DAY);
+    // Timers lost (a crash right after the review was stored).
+    t.scheduler.takeDue(t.clock.now() + 30 * DAY);
+    expect(t.scheduler.pending()).toEqual([]);
     expect((await startDueReviews(t.deps)).started).toEqual([]);
+    expect(t.scheduler.pending().map((j) => j.job)).toEqual(['review-remind', 'review-due']);
   });
 
   it('refuses a reviewer on themselves, a non-reviewer, and a Remove without a reason', async () => {
