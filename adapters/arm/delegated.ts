@@ -35,6 +35,12 @@ import { instancesAt } from './reads.ts';
 /** ARM's approvals API is only in a preview api-version. */
 const APPROVALS_API_VERSION = '2021-01-01-preview';
 
+/** An approval's path: its full resource id as given, a bare GUID under the tenant root. */
+const approvalPath = (approvalId: string): string =>
+  approvalId.startsWith('/')
+    ? approvalId
+    : `/providers/Microsoft.Authorization/roleAssignmentApprovals/${encodeURIComponent(approvalId)}`;
+
 export interface ArmDelegatedOptions {
   /** Retry and timeout settings of the per-call client (its base URL is the reading client's). */
   readonly client?: Omit<ArmClientOptions, 'baseUrl'>;
@@ -98,7 +104,9 @@ export class ArmDelegated implements DelegatedPrivileges {
   /**
    * The approver's decision on PIM's approval, with their own ARM token (roleAssignmentApprovals,
    * api-version 2021-01-01-preview): the stage assigned to them, then a PUT of its decision.
-   * `approvalId` is the full resource id ARM gave with the PendingApproval request.
+   * `approvalId` is what ARM gave with the PendingApproval request: its full resource id at the
+   * request's scope (`{scope}/providers/Microsoft.Authorization/roleAssignmentApprovals/{guid}`)
+   * is used as it is, a bare GUID at the tenant root (`/providers/…/roleAssignmentApprovals/{guid}`).
    */
   async reviewApproval(
     token: string,
@@ -108,7 +116,10 @@ export class ArmDelegated implements DelegatedPrivileges {
     justification: string,
   ): Promise<Result<void, AppError>> {
     const role = targetLabel(target);
+    if (!this.kinds.has(target.kind))
+      return err(appError('delegated.kind_unavailable', { role: target.name, kind: target.kind }));
     const client = this.#as(token);
+    const path = approvalPath(approvalId);
     const approval = await client.send<{
       properties?: {
         stages?: {
@@ -116,15 +127,17 @@ export class ArmDelegated implements DelegatedPrivileges {
           properties?: { status?: string; assignedToMe?: boolean };
         }[];
       };
-    }>('GET', this.#approvalUrl(approvalId));
+    }>('GET', this.#approvalUrl(path));
     if (!approval.ok) return err(this.#approvalRefused(approval.failure, role, approvalId));
-    const stage = approval.body.properties?.stages?.find(
-      (st) => st.properties?.assignedToMe && st.properties.status !== 'Completed',
-    );
+    const stage = approval.body.properties?.stages?.find((st) => st.properties?.assignedToMe);
     if (!stage) return err(appError('delegated.pim_not_approver', { role }));
+    if (stage.properties?.status === 'Completed')
+      return err(
+        appError('delegated.pim_already_reviewed', { id: approvalId, by: 'another approver' }),
+      );
     const decided = await client.send(
       'PUT',
-      this.#approvalUrl(`${approvalId}/stages/${encodeURIComponent(stage.name)}`),
+      this.#approvalUrl(`${path}/stages/${encodeURIComponent(stage.name)}`),
       { properties: { reviewResult: decision === 'approve' ? 'Approve' : 'Deny', justification } },
     );
     return decided.ok
@@ -152,11 +165,32 @@ export class ArmDelegated implements DelegatedPrivileges {
         sameId(r.properties.roleDefinitionId ?? '', target.id) &&
         (r.properties.justification ?? '').includes(`elevate ${requestId}`),
     );
-    return ok(selfActivationState(mine.map((r) => r.properties)));
+    const pim = selfActivationState(mine.map((r) => r.properties));
+    if (pim.state !== 'granted') return ok(pim);
+    const endsAt = await this.#liveEnd(principalId, target);
+    return ok(endsAt === null ? pim : { ...pim, endsAt });
+  }
+
+  /** When the live activation ends, as ARM's instance says (its clock ran from the approval). */
+  async #liveEnd(principalId: string, target: Target): Promise<number | null> {
+    try {
+      const live = instanceFor(
+        await instancesAt(
+          this.#reads,
+          [target.scope],
+          'roleAssignmentScheduleInstances',
+          principalId,
+        ),
+        target,
+      );
+      return timeOf(live?.properties.endDateTime);
+    } catch {
+      return null;
+    }
   }
 
   #approvalUrl(path: string): URL {
-    const url = new URL(`${this.#reads.baseUrl}${path.startsWith('/') ? '' : '/'}${path}`);
+    const url = new URL(`${this.#reads.baseUrl}${path}`);
     url.searchParams.set('api-version', APPROVALS_API_VERSION);
     return url;
   }

@@ -1,6 +1,7 @@
 /** Setting up the Azure side of the simulated tenant, as an admin would in the portal. */
 import { randomUUID } from 'node:crypto';
 import type { StandInPolicy } from '../tenant.ts';
+import { reviewHeld } from './approvals.ts';
 import type { ArmAssignment, ArmState, ArmSubscription } from './state.ts';
 
 export interface ArmAdmin {
@@ -23,6 +24,8 @@ export interface ArmAdmin {
   backdate(ms: number): void;
   /** Every roleAssignmentScheduleRequest made, as ARM answers them. */
   requests(): readonly Record<string, unknown>[];
+  /** PIM's approval decided by approver `by` in the Azure portal, not through the bot. */
+  reviewApproval(approvalId: string, by: string, result: 'Approve' | 'Deny'): void;
 }
 
 export function armAdmin(arm: ArmState, now: () => number): ArmAdmin {
@@ -55,5 +58,6 @@ export function armAdmin(arm: ArmState, now: () => number): ArmAdmin {
       arm.assignments = arm.assignments.map((a) => ({ ...a, start: a.start - ms }));
     },
     requests: () => [...arm.requests.values()].map((r) => r.entity),
+    reviewApproval: (approvalId, by, result) => reviewHeld(arm, approvalId, by, result),
   };
 }

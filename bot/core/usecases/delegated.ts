@@ -108,19 +108,20 @@ export async function pimReviewSignIn(
     { decision, approvalId: wait.approvalId },
   );
   if (!recorded.ok) return recorded;
-  return pimDecided(deps, request.id, decision === 'approve', grant.person.displayName);
+  return pimDecided(deps, request.id, decision === 'approve', { by: grant.person.displayName });
 }
 
 /**
  * PIM decided its approval of a held self-activation (from chat, or in the Entra portal as
  * reconcile reads it): active on approval, with the usual verify and end timers; failed on
- * denial, saying who denied it.
+ * denial, saying who denied it. `endsAt`: the end PIM gives the activation, when it was read
+ * (it runs from the approval); otherwise the granted duration from now.
  */
 export async function pimDecided(
   deps: CoreDeps,
   requestId: string,
   approved: boolean,
-  by = 'an approver in Entra PIM',
+  { by = 'an approver in Entra PIM', endsAt: pimEnd }: { by?: string; endsAt?: number } = {},
 ): Promise<Result<AccessRequest, AppError>> {
   const request = await deps.store.get(requestId);
   const wait = request?.pimApproval;
@@ -131,7 +132,7 @@ export async function pimDecided(
     return markFailed(deps, requestId, { code: denied.code, message: denied.message });
   }
   const now = deps.clock.now();
-  const endsAt = now + grantSeconds(request, now) * 1000;
+  const endsAt = pimEnd ?? now + grantSeconds(request, now) * 1000;
   const active = await applyTransition(
     deps,
     requestId,

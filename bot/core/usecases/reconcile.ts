@@ -106,7 +106,13 @@ async function followPim(deps: CoreDeps, r: AccessRequest): Promise<boolean> {
   const pim = await read.call(deps.delegated, r.requester.id, wait.target, r.id);
   if (!pim.ok || pim.value.state === 'pending_approval' || pim.value.state === 'unknown')
     return false;
-  const followed = await pimDecided(deps, r.id, pim.value.state === 'granted');
+  const { endsAt } = pim.value;
+  const followed = await pimDecided(
+    deps,
+    r.id,
+    pim.value.state === 'granted',
+    endsAt === undefined ? {} : { endsAt },
+  );
   return followed.ok;
 }
 

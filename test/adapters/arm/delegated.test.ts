@@ -108,45 +108,151 @@ describe('self-activation of an Azure role', () => {
     });
     expect(active()).toEqual([]);
   });
+});
 
-  it("holds it for PIM's own approvers, whose decision with their own token activates it", async () => {
+describe("PIM's own approval of an Azure role", () => {
+  const reader = () => grant({ target: t.readerSub });
+  /** Alice's self-activation of Reader, held for Carol: the approval id ARM gave. */
+  async function held(): Promise<string> {
     env.sim.tenant.azure.setPolicy(READER, { approval: true, approvers: [ids.carol] });
-    const token = await armToken('alice@contoso.com', true);
-    const reader = grant({ target: t.readerSub });
-    const held = await adapter().selfActivate(token, reader);
-    if (!held.ok) throw new Error(held.error.message);
-    const approvalId = held.value.pendingApproval?.approvalId ?? '';
-    expect(approvalId).toContain('/providers/Microsoft.Authorization/roleAssignmentApprovals/');
-    expect(await adapter().selfActivate(token, reader)).toMatchObject({
-      ok: false,
-      error: { code: 'delegated.pending_exists' },
-    });
+    const asked = await adapter().selfActivate(await armToken('alice@contoso.com', true), reader());
+    if (!asked.ok) throw new Error(asked.error.message);
+    expect(asked.value.endsAt).toBe(START + 2 * 3_600_000);
+    return asked.value.pendingApproval?.approvalId ?? '';
+  }
+  const decide = async (
+    user: string,
+    approvalId: string,
+    decision: 'approve' | 'deny' = 'approve',
+  ) =>
+    adapter().reviewApproval(await armToken(user, true), t.readerSub, approvalId, decision, 'ok');
+  /** What PIM says of it, read with the app's permission (reconcile follows it). */
+  const pimState = (requestId = 'R0000001') =>
+    adapter().activationState(ids.alice, t.readerSub, requestId);
+  const approvalCalls = () =>
+    env.sim.calls
+      .filter((c) => c.path.includes('/roleAssignmentApprovals/'))
+      .map((c) => `${c.method} ${c.caller} ${c.status}`);
+  const statuses = () =>
+    env.sim.tenant.azure
+      .requests()
+      .map((r) => (r as { properties: { status: string } }).properties.status);
+
+  it('answers PendingApproval with its approval id, and holds a second self-activation', async () => {
+    const approvalId = await held();
+    // ARM names the approval by its full resource id at the request's scope.
+    expect(approvalId).toMatch(
+      new RegExp(
+        `^${SUB}/providers/Microsoft.Authorization/roleAssignmentApprovals/[0-9a-f-]{36}$`,
+      ),
+    );
+    expect(
+      await adapter().selfActivate(await armToken('alice@contoso.com', true), reader()),
+    ).toMatchObject({ ok: false, error: { code: 'delegated.pending_exists' } });
     expect(active()).toEqual([]);
-    // What PIM says of it, read with the app's permission (reconcile follows it).
-    const pimState = async () => adapter().activationState(ids.alice, t.readerSub, 'R0000001');
     expect(await pimState()).toEqual({ ok: true, value: { state: 'pending_approval' } });
-    expect(await adapter().activationState(ids.alice, t.readerSub, 'R9999999')).toEqual({
+    expect(await pimState('R9999999')).toEqual({ ok: true, value: { state: 'unknown' } });
+    // The approvers are read from PIM's rule with the app's permission.
+    const rules = await env.privileges().rules(t.readerSub);
+    expect(rules).toMatchObject({ approvalRequired: true, approverIds: [ids.carol] });
+  });
+
+  it('is approved by a listed approver with her own token: the assignment is made, PIM says Provisioned', async () => {
+    const approvalId = await held();
+    clock.advance(10 * 60_000);
+    expect(await decide('carol@contoso.com', approvalId)).toEqual({ ok: true, value: undefined });
+    expect(active()).toEqual([`${ids.alice} Activated`]);
+    expect(statuses()).toEqual(['Provisioned']);
+    // The activation's two hours run from the approval on.
+    expect(await pimState()).toEqual({
       ok: true,
-      value: { state: 'unknown' },
+      value: { state: 'granted', endsAt: START + 10 * 60_000 + 2 * 3_600_000 },
     });
-    // The requester (or anyone PIM does not list) cannot decide it.
-    const decide = async (user: string, decision: 'approve' | 'deny') =>
-      adapter().reviewApproval(await armToken(user, true), t.readerSub, approvalId, decision, 'ok');
-    expect(await decide('alice@contoso.com', 'approve')).toMatchObject({
+    const put = env.sim.calls.find((c) => c.method === 'PUT' && c.path.includes('/stages/'));
+    expect(put?.path).toContain('/roleAssignmentApprovals/');
+    expect(put?.body).toEqual({ properties: { reviewResult: 'Approve', justification: 'ok' } });
+    // Decided once: the stage reads Completed, and ARM refuses a second decision with 409.
+    expect(await decide('carol@contoso.com', approvalId, 'deny')).toMatchObject({
+      ok: false,
+      error: { code: 'delegated.pim_already_reviewed' },
+    });
+    const again = await fetch(`${env.sim.armBaseUrl}${put?.path}`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${await armToken('carol@contoso.com', true)}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ properties: { reviewResult: 'Deny' } }),
+    });
+    expect(again.status).toBe(409);
+    expect(active()).toEqual([`${ids.alice} Activated`]);
+  });
+
+  it('is denied by a listed approver: nothing is assigned, PIM says Denied', async () => {
+    const approvalId = await held();
+    expect((await decide('carol@contoso.com', approvalId, 'deny')).ok).toBe(true);
+    expect(active()).toEqual([]);
+    expect(statuses()).toEqual(['Denied']);
+    expect(await pimState()).toEqual({ ok: true, value: { state: 'denied' } });
+  });
+
+  it("refuses the requester, the app's own token and a Graph token: not PIM's approvers", async () => {
+    const approvalId = await held();
+    expect(await decide('alice@contoso.com', approvalId)).toMatchObject({
       ok: false,
       error: { code: 'delegated.pim_not_approver' },
     });
-    expect((await decide('carol@contoso.com', 'approve')).ok).toBe(true);
-    expect(active()).toEqual([`${ids.alice} Activated`]);
-    expect(await pimState()).toEqual({ ok: true, value: { state: 'granted' } });
-    expect(env.sim.tenant.azure.requests()).toMatchObject([
-      { properties: { requestType: 'SelfActivate', status: 'Provisioned', scope: SUB } },
+    const app = (await env.credential().getToken(`${env.sim.armBaseUrl}/.default`))?.token ?? '';
+    const graph = await userToken(env.sim, 'carol@contoso.com', true, [DIRECTORY_SCOPE]);
+    for (const token of [app, graph])
+      expect(
+        await adapter().reviewApproval(token, t.readerSub, approvalId, 'approve', 'ok'),
+      ).toMatchObject({ ok: false, error: { code: 'delegated.pim_not_approver' } });
+    // ARM's own answer to a stage decision by someone it does not list.
+    const stage = (await (
+      await fetch(`${env.sim.armBaseUrl}${approvalId}?api-version=2021-01-01-preview`, {
+        headers: { authorization: `Bearer ${app}` },
+      })
+    ).json()) as { properties: { stages: { name: string; properties: object }[] } };
+    expect(stage.properties.stages[0]?.properties).toMatchObject({ assignedToMe: false });
+    const refused = await fetch(
+      `${env.sim.armBaseUrl}${approvalId}/stages/${stage.properties.stages[0]?.name}?api-version=2021-01-01-preview`,
+      {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${app}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ properties: { reviewResult: 'Approve' } }),
+      },
+    );
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe(
+      'AuthorizationFailed',
+    );
+    expect(approvalCalls()).toEqual([
+      `GET user:${ids.alice} 200`,
+      'GET app 200',
+      `GET user:${ids.carol} 401`,
+      'GET app 200',
+      'PUT app 403',
     ]);
-    // Decided once.
-    expect((await decide('carol@contoso.com', 'deny')).ok).toBe(false);
-    // The approvers are read from PIM's rule with the app's permission.
-    const rules = await env.privileges().rules(t.readerSub);
-    expect(rules.approverIds).toEqual([ids.carol]);
+    expect(active()).toEqual([]);
+    expect(await pimState()).toEqual({ ok: true, value: { state: 'pending_approval' } });
+  });
+
+  it('takes a bare approval GUID too, at the tenant root', async () => {
+    const guid = (await held()).split('/').pop() ?? '';
+    expect((await decide('carol@contoso.com', guid)).ok).toBe(true);
+    expect(approvalCalls()).toEqual([`GET user:${ids.carol} 200`, `PUT user:${ids.carol} 200`]);
+    expect(
+      env.sim.calls
+        .filter((c) => c.path.includes('/roleAssignmentApprovals/'))
+        .map((c) => c.path.split('?')[0]),
+    ).toEqual([
+      `/providers/Microsoft.Authorization/roleAssignmentApprovals/${guid}`,
+      expect.stringMatching(
+        new RegExp(`^/providers/Microsoft.Authorization/roleAssignmentApprovals/${guid}/stages/`),
+      ),
+    ]);
+    expect(active()).toEqual([`${ids.alice} Activated`]);
   });
 });
 
