@@ -58,6 +58,8 @@ async function startQueueWorkers(
     log,
     seal: storage.integrity,
   });
+  // Far timers (a grant's reminder and expiry) become jobs here as they come close.
+  const handOver = storage.scheduler.startHandOver(log);
   const notifyConnection = c.deliveries.size === 0 ? null : storage.workerConnection();
   const notify =
     notifyConnection === null
@@ -86,6 +88,7 @@ async function startQueueWorkers(
   const maintenance = startMaintenanceWorker(core, maintenanceOptions);
   return {
     async close(graceMs = 5_000) {
+      await within(handOver.stop(), graceMs);
       await Promise.all([
         requests.close(graceMs),
         closeWorkers(

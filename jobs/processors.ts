@@ -4,6 +4,7 @@ import { activate } from '../bot/core/usecases/activate.ts';
 import { breakglassReviewDue } from '../bot/core/usecases/breakglass.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { end } from '../bot/core/usecases/end.ts';
+import { reminderAt } from '../bot/core/usecases/grant-timers.ts';
 import { reviewDue, reviewReminder } from '../bot/core/usecases/reviews.ts';
 import { mfaTimedOut } from '../bot/core/usecases/step-up.ts';
 import {
@@ -21,6 +22,30 @@ export interface Attempt {
   readonly last: boolean;
 }
 
+/**
+ * A grant's reminder or expiry that runs before the grant's own time: a far timer or a job's
+ * delay rewritten in Redis, a timer left from before an extension. It waits until `at` (the
+ * caller moves the job there) instead of ending or reminding early: the sealed request, not
+ * the timer, says when.
+ */
+export class NotYet extends Error {
+  readonly at: number;
+  constructor(at: number) {
+    super(`not due until ${new Date(at).toISOString()}`);
+    this.at = at;
+  }
+}
+
+/** How early a timer may run (clocks of two hosts, BullMQ's own promptness). */
+const EARLY_MS = 2_000;
+
+async function dueCheck(deps: CoreDeps, name: 'remind' | 'expire', requestId: string) {
+  const request = await deps.store.get(requestId);
+  if (request?.state !== 'active' || request.endsAt === null) return;
+  const at = name === 'expire' ? request.endsAt : reminderAt(deps, request, request.endsAt);
+  if (at - deps.clock.now() > EARLY_MS) throw new NotYet(at);
+}
+
 /** Codes that mean "this job has nothing left to do", not a failure. */
 const SETTLED = new Set([
   'request.not_found',
@@ -31,7 +56,7 @@ const SETTLED = new Set([
 
 /**
  * One request timer. Throws to be retried; an expected refusal that retrying cannot change
- * becomes an UnrecoverableError so BullMQ stops.
+ * becomes an UnrecoverableError so BullMQ stops; NotYet when it came early.
  */
 export async function processRequestJob(
   deps: CoreDeps,
@@ -57,8 +82,10 @@ export async function processRequestJob(
       return settle(visible);
     }
     case 'remind':
+      await dueCheck(deps, name, requestId);
       return settle(await remind(deps, requestId));
     case 'expire':
+      await dueCheck(deps, name, requestId);
       return settle(await end(deps, requestId, 'expired', null));
     case 'approval-timeout':
       return settle(await approvalTimedOut(deps, requestId));

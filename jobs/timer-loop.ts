@@ -8,7 +8,7 @@ import type { Logger } from '../bot/core/ports/logger.ts';
 import type { JobName, Scheduler } from '../bot/core/ports/scheduler.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { ATTEMPTS, jobId } from './names.ts';
-import { processRequestJob } from './processors.ts';
+import { NotYet, processRequestJob } from './processors.ts';
 
 /** A scheduler that hands back what is due (the in-memory one). */
 export interface DueScheduler extends Scheduler {
@@ -33,6 +33,11 @@ export function startTimerLoop(deps: CoreDeps, scheduler: DueScheduler, log: Log
           await processRequestJob(deps, due.job, due.requestId, { retry: made > 0, last });
           attempts.delete(id);
         } catch (error) {
+          if (error instanceof NotYet) {
+            attempts.delete(id);
+            await scheduler.schedule(due.job, due.requestId, error.at);
+            continue;
+          }
           const message = error instanceof Error ? error.message : String(error);
           log.warn({ job: due.job, requestId: due.requestId, err: message }, 'job attempt failed');
           if (error instanceof UnrecoverableError || last) {

@@ -3,7 +3,7 @@
  * use case, which re-reads the request: running a job late, twice or on two workers at once
  * changes nothing more than running it once.
  */
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Integrity } from '../bot/core/ports/integrity.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
@@ -11,7 +11,7 @@ import type { JobName } from '../bot/core/ports/scheduler.ts';
 import type { CoreDeps } from '../bot/core/usecases/deps.ts';
 import { ATTEMPTS, type JobData, queueName, REQUEST_JOBS } from './names.ts';
 import { checkJob } from './payload-seal.ts';
-import { processRequestJob } from './processors.ts';
+import { NotYet, processRequestJob } from './processors.ts';
 import { closeWorkers, logWorkerErrors } from './worker-close.ts';
 
 export interface WorkerOptions {
@@ -41,7 +41,7 @@ export function startRequestWorkers(deps: CoreDeps, options: WorkerOptions): Req
   const { baseMs, maxMs } = options.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
   const workers = REQUEST_JOBS.map(
     (name) =>
-      new Worker<JobData>(queueName(name), (job) => run(deps, name, job, options), {
+      new Worker<JobData>(queueName(name), (job, token) => run(deps, name, job, token, options), {
         connection: options.connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 10,
@@ -78,6 +78,7 @@ async function run(
   deps: CoreDeps,
   name: JobName,
   job: Job<JobData>,
+  token: string | undefined,
   { log, seal }: WorkerOptions,
 ): Promise<void> {
   if (seal && !checkJob(seal, queueName(name), job, String(job.data.requestId), job.data.mac)) {
@@ -92,6 +93,12 @@ async function run(
     await processRequestJob(deps, name, job.data.requestId, { retry, last });
   } catch (error) {
     if (error instanceof UnrecoverableError) throw error;
+    if (error instanceof NotYet) {
+      requestLog.warn({ runAt: error.at }, 'timer ran before its request is due: it waits');
+      // BullMQ keeps real time; the request's time is the use cases' clock.
+      await job.moveToDelayed(Date.now() + Math.max(0, error.at - deps.clock.now()), token);
+      throw new DelayedError();
+    }
     requestLog.warn(
       { err: error instanceof Error ? error.message : String(error), last },
       'job failed',

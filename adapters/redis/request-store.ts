@@ -22,6 +22,7 @@ import { type Integrity, processIntegrity } from '../integrity.ts';
 import { decodeEventJson } from './audit-codec.ts';
 import { type ChainWriter, chainWriter } from './chain-writer.ts';
 import { ALL_STATES, type RedisKeys, redisKeys } from './keys.ts';
+import { decodeRecordJson, encodeRecordJson } from './record-codec.ts';
 import {
   changedPageScript,
   createScript,
@@ -52,7 +53,7 @@ export class RedisRequestStore implements RequestStore {
     event: AuditEventInput,
   ): Promise<Result<AccessRequest, 'exists'>> {
     const k = this.#keys;
-    const json = JSON.stringify(request);
+    const json = encodeRecordJson(request);
     const roles = [...new Set(request.targets.map((t) => k.byRole(t.id)))];
     const outcome = await this.#writer.write(
       createScript,
@@ -81,7 +82,8 @@ export class RedisRequestStore implements RequestStore {
   }
 
   async get(id: string): Promise<AccessRequest | null> {
-    return this.#open(id, await this.#client.hmgetBuffer(this.#keys.request(id), ...FIELDS));
+    const [request] = await this.#fetchPart([id]);
+    return request ?? null;
   }
 
   async update(
@@ -89,7 +91,7 @@ export class RedisRequestStore implements RequestStore {
     event: AuditEventInput,
   ): Promise<Result<AccessRequest, 'conflict'>> {
     const k = this.#keys;
-    const json = JSON.stringify(next);
+    const json = encodeRecordJson(next);
     const outcome = await this.#writer.write(
       updateScript,
       ['conflict'],
@@ -231,13 +233,15 @@ export class RedisRequestStore implements RequestStore {
   async #indexRecords(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const k = this.#keys;
-    const read = this.#client.pipeline();
-    for (const id of ids) read.hget(k.request(id), 'd');
     const add = this.#client.pipeline();
-    for (const [i, [error, json]] of ((await read.exec()) ?? []).entries()) {
-      if (error) throw error;
-      const at = typeof json === 'string' ? updatedAtOf(json) : null;
-      if (at !== null) add.zadd(k.changed, 'GT', String(at), ids[i] ?? '');
+    for (let start = 0; start < ids.length; start += FETCH_CHUNK) {
+      const part = ids.slice(start, start + FETCH_CHUNK);
+      const reply = await this.#readRecords(part);
+      for (const [i, id] of part.entries()) {
+        const d = reply[i * FIELDS.length + 2];
+        const at = d ? updatedAtOf(d.toString('utf8')) : null;
+        if (at !== null) add.zadd(k.changed, 'GT', String(at), id);
+      }
     }
     if (add.length > 0) await add.exec();
   }
@@ -260,14 +264,20 @@ export class RedisRequestStore implements RequestStore {
   }
 
   async #fetchPart(ids: readonly string[]): Promise<(AccessRequest | null)[]> {
+    const reply = await this.#readRecords(ids);
+    return ids.map((id, i) => {
+      const at = i * FIELDS.length;
+      return this.#open(id, reply.slice(at, at + FIELDS.length));
+    });
+  }
+
+  /** Version, state, JSON and seal of each record, as stored (scripts.ts, either format). */
+  async #readRecords(ids: readonly string[]): Promise<(Buffer | null)[]> {
     const keys = ids.map((id) => this.#keys.request(id));
     const reply = await runScriptBuffer(this.#client, recordsScript, keys, []);
     if (!Array.isArray(reply) || reply.length !== ids.length * FIELDS.length)
       throw new Error('unexpected reply from the records script');
-    return ids.map((id, i) => {
-      const at = i * FIELDS.length;
-      return this.#open(id, reply.slice(at, at + FIELDS.length) as (Buffer | null)[]);
-    });
+    return reply as (Buffer | null)[];
   }
 
   /** Its 32 bytes: records written before kept its hex, which `#open` reads too. */
@@ -319,17 +329,19 @@ function requestIdOf(fields: readonly Buffer[]): string[] {
 
 function updatedAtOf(json: string): number | null {
   try {
-    const at: unknown = (JSON.parse(json) as { updatedAt?: unknown }).updatedAt;
+    const at: unknown = (decodeRecordJson(json) as { updatedAt?: unknown }).updatedAt;
     return typeof at === 'number' && Number.isFinite(at) ? at : null;
   } catch {
     return null;
   }
 }
 
-/** Sealed by us, so it has the shape we stored. */
-/** Records written by earlier versions carry the old target kinds (`directoryRole`). */
+/**
+ * Sealed by us, so it has the shape we stored. Records written by earlier versions are plain
+ * JSON and may carry the old target kinds (`directoryRole`).
+ */
 function parse(json: string): AccessRequest {
-  const request = JSON.parse(json) as AccessRequest;
+  const request = decodeRecordJson(json) as AccessRequest;
   const targets = request.targets.map(readTarget);
   // Copied only when a target was of an old kind: most records are read as they are.
   return targets.every((t, i) => t === request.targets[i]) ? request : { ...request, targets };

@@ -52,6 +52,32 @@ local function chain_append()
 end
 `;
 
+/**
+ * A request record is one string: its version, NUL, its state, NUL, its seal (32 bytes), and
+ * its JSON (record-codec.ts). Records written before this format are hashes with the fields
+ * `v`, `s`, `d` and `m`; they are read as they are and written in this form on their next
+ * update. A hash costs some 300 bytes more than the same content as a string (its `d` is longer
+ * than a listpack entry may be, so Redis keeps a hashtable).
+ */
+const RECORD = `
+local function record_write(key, v, s, m, d)
+  redis.call('SET', key, v .. '\0' .. s .. '\0' .. m .. d)
+end
+local function record_split(raw)
+  local a = string.find(raw, '\0', 1, true)
+  local b = a and string.find(raw, '\0', a + 1, true)
+  if not b or #raw < b + 32 then return {false, false, raw, false} end
+  return {string.sub(raw, 1, a - 1), string.sub(raw, a + 1, b - 1),
+    string.sub(raw, b + 33), string.sub(raw, b + 1, b + 32)}
+end
+local function record_read(key)
+  local kind = redis.call('TYPE', key).ok
+  if kind == 'string' then return record_split(redis.call('GET', key)) end
+  if kind == 'hash' then return redis.call('HMGET', key, 'v', 's', 'd', 'm') end
+  return {false, false, false, false}
+end
+`;
+
 /** An audit entry on its own. */
 export const appendScript = script(`${CHAIN}
 local moved = chain_moved()
@@ -68,7 +94,7 @@ return 'ok'
  * entry while it kept up with the head (and starts with the first request of an empty store,
  * where there is nothing older to add); once behind, it waits for request-store.ts.
  */
-export const createScript = script(`${CHAIN}
+export const createScript = script(`${CHAIN}${RECORD}
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'exists' end
 local moved = chain_moved()
 if moved then return moved end
@@ -78,7 +104,7 @@ local seq = redis.call('GET', KEYS[8])
 if seq == ARGV[1] or (not seq and redis.call('ZCARD', KEYS[4]) == 0) then
   redis.call('SET', KEYS[8], ARGV[3])
 end
-redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9], 'm', ARGV[11])
+record_write(KEYS[3], ARGV[7], ARGV[8], ARGV[11], ARGV[9])
 redis.call('ZADD', KEYS[4], ARGV[10], id)
 redis.call('ZADD', KEYS[5], ARGV[10], id)
 redis.call('SADD', KEYS[6], id)
@@ -96,14 +122,14 @@ return 'ok'
  * seal is the caller's over the new fields; the script never edits them. The user, role and
  * all indexes stay: requester, targets and createdAt never change.
  */
-export const updateScript = script(`${CHAIN}
-local cur = redis.call('HMGET', KEYS[3], 'v', 's')
+export const updateScript = script(`${CHAIN}${RECORD}
+local cur = record_read(KEYS[3])
 if not cur[1] or tonumber(cur[1]) + 1 ~= tonumber(ARGV[7]) then return 'conflict' end
 local moved = chain_moved()
 if moved then return moved end
 chain_append()
 local id = ARGV[6]
-redis.call('HSET', KEYS[3], 'v', ARGV[7], 's', ARGV[8], 'd', ARGV[9], 'm', ARGV[10])
+record_write(KEYS[3], ARGV[7], ARGV[8], ARGV[10], ARGV[9])
 redis.call('ZADD', KEYS[4], ARGV[11], id)
 if redis.call('GET', KEYS[5]) == ARGV[1] then redis.call('SET', KEYS[5], ARGV[3]) end
 if cur[2] ~= ARGV[8] then
@@ -150,15 +176,15 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'WITHSCORES', 'LIMI
 `);
 
 /**
- * Request records by key: KEYS the record keys, returns their `v`, `s`, `d` and `m`, four
- * replies per key (nil for a field or record that is not there). One command for a page of
- * records instead of one per record: at a few hundred records a page, the client's work per
- * command was a large part of reading them.
+ * Request records by key: KEYS the record keys, returns their version, state, JSON and seal,
+ * four replies per key (nil for a part or record that is not there), from either format. One
+ * command for a page of records instead of one per record: at a few hundred records a page,
+ * the client's work per command was a large part of reading them.
  */
-export const recordsScript = script(`
+export const recordsScript = script(`${RECORD}
 local out = {}
 for i = 1, #KEYS do
-  local f = redis.call('HMGET', KEYS[i], 'v', 's', 'd', 'm')
+  local f = record_read(KEYS[i])
   for j = 1, 4 do out[#out + 1] = f[j] end
 end
 return out

@@ -1,6 +1,7 @@
 /**
- * Request records as someone with Redis access would change them: HSET on a field, a sealed
- * record copied under another id, an id added to a state set. None is read as a request.
+ * Request records as someone with Redis access would change them: a byte of the JSON or the
+ * state rewritten, a sealed record copied under another id, its seal cut off, an id added to a
+ * state set. None is read as a request.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Integrity } from '../../adapters/integrity.ts';
@@ -37,16 +38,26 @@ describe('sealed request records', () => {
     expect(refused).toEqual([]);
   });
 
-  it('refuses a field rewritten with HSET, in get, in lists and in state queries', async () => {
+  /** The record as stored (scripts.ts): version, NUL, state, NUL, 32-byte seal, JSON. */
+  const replace = async (key: string, from: string, to: string) => {
+    const raw = (await env.redis.getBuffer(key)) ?? Buffer.alloc(0);
+    const at = raw.indexOf(from);
+    expect(at).toBeGreaterThanOrEqual(0);
+    const next = Buffer.concat([
+      raw.subarray(0, at),
+      Buffer.from(to),
+      raw.subarray(at + from.length),
+    ]);
+    await env.redis.set(key, next);
+  };
+
+  it('refuses a record rewritten in Redis, in get, in lists and in state queries', async () => {
     const request = makeRequest();
     await store.create(request, makeEvent(request));
     const key = keys().request(request.id);
-    const json = (await env.redis.hget(key, 'd')) ?? '';
-    await env.redis.hset(
-      key,
-      'd',
-      json.replace('"durationSeconds":7200', '"durationSeconds":28800'),
-    );
+    const stored = (await env.redis.getBuffer(key)) ?? Buffer.alloc(0);
+    // durationSeconds (`g`, record-codec.ts) from 2 to 8 hours.
+    await replace(key, '"g":7200', '"g":28800');
     expect(await store.get(request.id)).toBeNull();
     expect((await store.listAll({ limit: 10 })).items).toEqual([]);
     expect(await store.listInStates(['pending_approval'])).toEqual([]);
@@ -55,8 +66,10 @@ describe('sealed request records', () => {
       name: key,
       problem: 'its seal does not match its content',
     });
-    // The state alone, too: the seal covers every field of the hash.
-    await env.redis.hset(key, 'd', json, 's', 'approved');
+    // The state alone, too: the seal covers every part of the record.
+    await env.redis.set(key, stored);
+    expect(await store.get(request.id)).toEqual(request);
+    await replace(key, '\0pending_approval\0', '\0approved\0');
     expect(await store.get(request.id)).toBeNull();
   });
 
@@ -66,10 +79,11 @@ describe('sealed request records', () => {
     await store.create(a, makeEvent(a));
     await store.create(b, makeEvent(b));
     // Byte for byte: the seal is binary, and a copy read as text would break it anyway.
-    const copy = await env.redis.hgetallBuffer(keys().request(a.id));
-    await env.redis.hset(keys().request(b.id), copy);
+    const copy = (await env.redis.getBuffer(keys().request(a.id))) ?? Buffer.alloc(0);
+    await env.redis.set(keys().request(b.id), copy);
     expect(await store.get(b.id)).toBeNull();
-    await env.redis.hdel(keys().request(a.id), 'm');
+    // Cut after the state: no seal and no JSON left to check it against.
+    await env.redis.set(keys().request(a.id), copy.subarray(0, copy.indexOf(0, 2) + 1));
     expect(await store.get(a.id)).toBeNull();
     expect(refused.map((r) => r.problem)).toEqual([
       'its seal does not match its content',

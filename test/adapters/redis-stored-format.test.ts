@@ -1,8 +1,9 @@
 /**
  * What the Redis stores keep, and that they still read what earlier versions wrote. Audit
- * entries are compact (the hash as 32 bytes, no prevHash, the event deflated, audit-codec.ts) and record
- * seals are 32 bytes; a chain and records written in the earlier format (hex hashes and seals,
- * plain JSON) verify, list and read as before, and new writes carry on from them.
+ * entries are compact (the hash as 32 bytes, no prevHash, the event deflated, audit-codec.ts) and a
+ * record is one string with a 32-byte seal and short keys (scripts.ts, record-codec.ts); a chain
+ * and records written in the earlier formats (hex hashes and seals, hashes of plain JSON)
+ * verify, list and read as before, and new writes carry on from them.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, EMPTY_HEAD, hashEntry } from '../../adapters/audit-chain.ts';
@@ -133,11 +134,38 @@ describe('Redis stored formats', () => {
 
     const approved = { ...request, version: 2, state: 'approved' as const };
     expect((await store.update(approved, makeEvent(approved, 'request.approved'))).ok).toBe(true);
-    expect((await env.redis.hgetBuffer(name, 'm'))?.length).toBe(32);
+    expect(await env.redis.type(name)).toBe('string');
     expect(await store.get(request.id)).toEqual(approved);
     // A hex seal that does not match is refused like any other.
-    await env.redis.hset(name, 'm', seal);
+    await env.redis.del(name);
+    await env.redis.hset(name, 'v', '2', 's', 'approved', 'd', json, 'm', seal);
     expect(await store.get(request.id)).toBeNull();
     expect(refused.map((r) => r.problem)).toEqual(['its seal does not match its content']);
+  });
+
+  it('reads a record kept as a hash with a 32-byte seal and plain JSON, and rewrites it as one string', async () => {
+    const store = new RedisRequestStore(env.redis, env.prefix, key);
+    const request = makeRequest({ reason: REASON });
+    const name = keys().request(request.id);
+    const json = JSON.stringify(request);
+    const seal = key.sealBytes('record', name, ['1', request.state, json]);
+    await env.redis.hset(name, 'v', '1', 's', request.state, 'd', json, 'm', seal);
+    await env.redis.zadd(keys().all, request.createdAt, request.id);
+    await env.redis.sadd(keys().inState(request.state), request.id);
+    expect(await store.get(request.id)).toEqual(request);
+    expect(await store.listInStates([request.state])).toEqual([request]);
+
+    const approved = { ...request, version: 2, state: 'approved' as const };
+    expect((await store.update(approved, makeEvent(approved, 'request.approved'))).ok).toBe(true);
+    // A stale update against the old version is still refused after the format changed.
+    expect((await store.update(approved, makeEvent(approved, 'request.approved'))).ok).toBe(false);
+    const raw = (await env.redis.getBuffer(name)) ?? Buffer.alloc(0);
+    expect(raw.subarray(0, 11).toString('latin1')).toBe('2\0approved\0');
+    // Short keys behind `~`, the 60-character reason as written: far smaller than the JSON.
+    expect(raw.subarray(11 + 32, 12 + 32).toString()).toBe('~');
+    expect(raw.length).toBeLessThan(11 + 32 + json.length * 0.8);
+    expect(await store.get(request.id)).toEqual(approved);
+    expect(await store.listInStates(['approved'])).toEqual([approved]);
+    expect(refused).toEqual([]);
   });
 });

@@ -90,7 +90,8 @@ describe('Redis stores', () => {
     );
     expect(await env.redis.type(k.audit)).toBe('stream');
     expect(await env.redis.hgetall(k.auditHead)).toMatchObject({ s: '2' });
-    expect(await env.redis.hget(k.request(request.id), 'v')).toBe('2');
+    expect(await env.redis.type(k.request(request.id))).toBe('string');
+    expect((await env.redis.getrange(k.request(request.id), 0, 1)).toString()).toBe('2\0');
     expect(await env.redis.zscore(k.changed, request.id)).toBe(String(next.value.updatedAt));
   });
 

@@ -113,13 +113,15 @@ describe('Redis as a trust boundary', () => {
       await command(TENANT.alice, 'exo 2h checking a transport rule INC-5102'),
     );
     const record = key(`req:${id}`);
-    const json = (await world.redis.redis.hget(record, 'd')) ?? '';
+    // One string: version, state, a binary seal, then the JSON (durationSeconds is `g`).
+    const stored = (await world.redis.redis.getBuffer(record)) ?? Buffer.alloc(0);
+    const json = stored.toString('latin1');
     const forged = json
       .replaceAll(ROLES.exchange.id, ROLES.global.id)
       .replaceAll(ROLES.exchange.name, ROLES.global.name)
-      .replace(/"durationSeconds":\d+/, '"durationSeconds":28800');
+      .replace(/"g":\d+/, '"g":28800');
     expect(forged).not.toBe(json);
-    await world.redis.redis.hset(record, 'd', forged);
+    await world.redis.redis.set(record, Buffer.from(forged, 'latin1'));
 
     const answer = await approve(TENANT.bob, id);
     expect(answer).toContain(`There is no request \`${id}\``);

@@ -104,9 +104,28 @@ describe('sealed job payloads', () => {
     expect(await state(a)).toBe('active');
     expect(await state(b)).toBe('active');
 
-    // B's own job, untouched, runs when it is due.
+    // B's own job, sealed, its delay cut short in Redis: it waits for B's end instead.
     const genuine = await expire.getJob(`expire-${b}`);
-    await genuine?.promote();
+    if (!genuine) throw new Error('no expire job for B');
+    await genuine.promote();
+    await waitFor(
+      async () => (await expire.getJob(`expire-${b}`))?.processedOn !== undefined,
+      5_000,
+      "B's job picked up early",
+    );
+    await waitFor(
+      async () => (await expire.getJobState(`expire-${b}`)) === 'delayed',
+      5_000,
+      "B's job put back",
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await expire.getJobState(`expire-${b}`)).toBe('delayed');
+    expect(await state(b)).toBe('active');
+    const endsAt = (await deps.store.get(b))?.endsAt ?? 0;
+
+    // At B's end it runs, and ends B.
+    t.clock.set(endsAt);
+    await (await expire.getJob(`expire-${b}`))?.promote();
     await waitFor(async () => (await state(b)) === 'ended', 5_000, 'B ended by its own job');
     expect(refused).toHaveLength(2);
   });

@@ -21,8 +21,9 @@ it('keeps each queue event stream short however many timers are scheduled', asyn
   const connection = redis.redis.duplicate({ maxRetriesPerRequest: null }) as Redis;
   const scheduler = new BullScheduler(connection, redis.prefix, { now: () => Date.now() });
   const at = Date.now() + 3_600_000;
-  for (let i = 0; i < 600; i++) await scheduler.schedule('expire', `R${i}`, at + i);
-  const events = await redis.redis.xlen(`${redis.prefix}:${queueName('expire')}:events`);
+  // Not a grant's reminder or expiry: those wait as far timers, not as jobs (far-timers.ts).
+  for (let i = 0; i < 600; i++) await scheduler.schedule('approval-timeout', `R${i}`, at + i);
+  const events = await redis.redis.xlen(`${redis.prefix}:${queueName('approval-timeout')}:events`);
   expect(events).toBeGreaterThan(0);
   // Trimmed by whole stream nodes (100 entries each), so a little over the 100 kept.
   expect(events).toBeLessThanOrEqual(300);
