@@ -35,7 +35,7 @@ import { createHttpServer, createMetricsServer } from './server.ts';
 import { DRAIN, drainHttp, within } from './shutdown.ts';
 import { contextsSet, signInWiring } from './sign-in.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
-import { startWorkers } from './worker.ts';
+import { startWorkers, type Workers } from './worker.ts';
 
 export interface RunningApp {
   readonly url: string;
@@ -188,18 +188,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       : undefined;
   if (options.policy.siem && !config.siemSecret)
     log.warn('policy.yaml names a SIEM but SIEM_SECRET is not set: audit events are not forwarded');
-  const workers =
-    config.process === 'web'
-      ? null
-      : await startWorkers({
-          core,
-          storage,
-          log,
-          overview: graph.overview,
-          deliveries: platforms.deliveries,
-          ...(siem ? { siem } : {}),
-        });
-
   // A worker process serves health, readiness and metrics only; chat arrives at web replicas.
   const server = createHttpServer({
     log,
@@ -225,15 +213,42 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       : null;
     return { port, metricsPort };
   };
+  let workers: Workers | null = null;
+  const stopAll = async () => {
+    policyNames.stop();
+    await Promise.all([
+      drainHttp(server),
+      ...(metricsServer ? [drainHttp(metricsServer)] : []),
+      within(platforms.stop(), DRAIN.httpMs),
+      workers?.close(DRAIN.jobsMs),
+    ]);
+    if (queue) await within(queue.close(), 500);
+    await storage.close();
+  };
   const { port, metricsPort } = await listening().catch(async (error: unknown) => {
     for (const s of [server, metricsServer]) s?.close();
     policyNames.stop();
     await platforms.stop();
-    await workers?.close();
     await queue?.close();
     await storage.close();
     throw error;
   });
+  // The workers start once the server answers: /readyz does not wait for them (their
+  // queues, repeatable jobs and first alerts scan), and nothing the first request does needs
+  // them; what they run waits in Redis meanwhile.
+  if (config.process !== 'web') {
+    workers = await startWorkers({
+      core,
+      storage,
+      log,
+      overview: graph.overview,
+      deliveries: platforms.deliveries,
+      ...(siem ? { siem } : {}),
+    }).catch(async (error: unknown) => {
+      await stopAll();
+      throw error;
+    });
+  }
   if (!config.sandbox && !config.metrics.token && metricsPort === null)
     log.warn(
       '/metrics is open on PORT: set METRICS_PORT (a port the load balancer does not forward) or METRICS_TOKEN',
@@ -246,17 +261,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     deps: core,
     storage: storage.kind,
     /** The drain of bot/shutdown.ts: HTTP and jobs wind down together, then Redis closes. */
-    async close() {
-      policyNames.stop();
-      await Promise.all([
-        drainHttp(server),
-        ...(metricsServer ? [drainHttp(metricsServer)] : []),
-        within(platforms.stop(), DRAIN.httpMs),
-        workers?.close(DRAIN.jobsMs),
-      ]);
-      if (queue) await within(queue.close(), 500);
-      await storage.close();
-    },
+    close: stopAll,
   };
 }
 
