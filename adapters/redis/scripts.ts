@@ -190,6 +190,15 @@ end
 return out
 `);
 
+/**
+ * ioredis makes a `…Buffer` variant of every command, on Redis and Cluster alike; its types
+ * leave out those of the script commands.
+ */
+interface BufferScripts {
+  evalshaBuffer(...args: (string | number | Buffer)[]): Promise<unknown>;
+  evalBuffer(...args: (string | number | Buffer)[]): Promise<unknown>;
+}
+
 /** runScript with the reply's strings as Buffers, as stored (records' seals are binary). */
 export async function runScriptBuffer(
   client: RedisClient,
@@ -197,11 +206,13 @@ export async function runScriptBuffer(
   keys: readonly string[],
   args: readonly (string | number | Buffer)[],
 ): Promise<unknown> {
+  // evalshaBuffer, not callBuffer: ioredis' auto-pipelining sends `call` without its command.
+  const buffers = client as unknown as BufferScripts;
   try {
-    return await client.callBuffer('EVALSHA', s.sha, keys.length, ...keys, ...args);
+    return await buffers.evalshaBuffer(s.sha, keys.length, ...keys, ...args);
   } catch (error) {
     if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-    return client.callBuffer('EVAL', s.lua, keys.length, ...keys, ...args);
+    return buffers.evalBuffer(s.lua, keys.length, ...keys, ...args);
   }
 }
 

@@ -20,6 +20,7 @@ import { slackInbound } from './inbound.ts';
 import { boltLogger } from './logger.ts';
 import { SlackMentions } from './mentions.ts';
 import { SlackMessenger } from './messenger.ts';
+import { respondFetch } from './respond-post.ts';
 import type { SlackSettings } from './settings.ts';
 
 export interface SlackParts {
@@ -66,7 +67,9 @@ export function createSlack(config: SlackSettings, parts: SlackParts): Slack {
     receiver,
     logger,
     logLevel: LogLevel.INFO,
-    clientOptions,
+    // Bolt's respond() posts with this fetch (respond-post.ts); the Web API client keeps the
+    // global one (its calls do not match respond's shape).
+    clientOptions: { ...clientOptions, fetch: respondFetch(globalThis.fetch) },
     deferInitialization: true,
   });
   const identity = new SlackIdentity(
