@@ -3,7 +3,7 @@
  * then every chat surface built on the core, then the workers and the HTTP server. Platform
  * SDKs are imported only when their platform is configured.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { directOutbox } from '../adapters/chat/outbox.ts';
 import type { Handler } from '../adapters/http/route.ts';
 import { randomIds } from '../adapters/memory/ids.ts';
@@ -35,7 +35,7 @@ import { createHttpServer, createMetricsServer } from './server.ts';
 import { DRAIN, drainHttp, within } from './shutdown.ts';
 import { contextsSet, signInWiring } from './sign-in.ts';
 import { memoryStorage, redisStorage, type Storage } from './storage.ts';
-import { startWorkers, type Workers } from './worker.ts';
+import type { Workers } from './worker.ts';
 
 export interface RunningApp {
   readonly url: string;
@@ -44,6 +44,8 @@ export interface RunningApp {
   readonly server: Server;
   readonly deps: CoreDeps;
   readonly storage: Storage['kind'];
+  /** Resolves once this process's workers run (at once for PROCESS=web); rejects if they cannot start. */
+  readonly workers: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -214,8 +216,16 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     return { port, metricsPort };
   };
   let workers: Workers | null = null;
+  let closing = false;
+  let workersStarted: Promise<void> = Promise.resolve();
   const stopAll = async () => {
+    closing = true;
     policyNames.stop();
+    // Workers still starting (Redis gone meanwhile, say) are not waited for past the drain.
+    await within(
+      workersStarted.catch(() => {}),
+      DRAIN.jobsMs,
+    );
     await Promise.all([
       drainHttp(server),
       ...(metricsServer ? [drainHttp(metricsServer)] : []),
@@ -233,21 +243,29 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await storage.close();
     throw error;
   });
-  // The workers start once the server answers: /readyz does not wait for them (their
-  // queues, repeatable jobs and first alerts scan), and nothing the first request does needs
-  // them; what they run waits in Redis meanwhile.
+  // The workers start once the server has answered its first request (a readiness probe, as a
+  // rule), or a second after it listens: loading them is some 100 ms of CPU (BullMQ, the
+  // queues, repeatable jobs, the first alerts scan) that the first answer need not wait for,
+  // and what they run waits in Redis meanwhile.
   if (config.process !== 'web') {
-    workers = await startWorkers({
-      core,
-      storage,
-      log,
-      overview: graph.overview,
-      deliveries: platforms.deliveries,
-      ...(siem ? { siem } : {}),
-    }).catch(async (error: unknown) => {
-      await stopAll();
-      throw error;
-    });
+    workersStarted = firstAnswer(server, WORKERS_AFTER_MS)
+      .then(() => import('./worker.ts'))
+      .then(({ startWorkers }) =>
+        startWorkers({
+          core,
+          storage,
+          log,
+          overview: graph.overview,
+          deliveries: platforms.deliveries,
+          ...(siem ? { siem } : {}),
+        }),
+      )
+      .then(async (started) => {
+        if (closing) await started.close(DRAIN.jobsMs);
+        else workers = started;
+      });
+    // The caller sees the failure through `workers`; this only keeps it from going unhandled.
+    workersStarted.catch(() => {});
   }
   if (!config.sandbox && !config.metrics.token && metricsPort === null)
     log.warn(
@@ -260,9 +278,26 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     server,
     deps: core,
     storage: storage.kind,
+    workers: workersStarted,
     /** The drain of bot/shutdown.ts: HTTP and jobs wind down together, then Redis closes. */
     close: stopAll,
   };
+}
+
+/** The longest the workers wait for the server's first answer. */
+const WORKERS_AFTER_MS = 1_000;
+
+/** Resolves when the server has sent its first response, or after `ms`. */
+function firstAnswer(server: Server, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    server.once('request', (_req: IncomingMessage, res: ServerResponse) =>
+      res.once('finish', () => {
+        clearTimeout(timer);
+        setImmediate(resolve);
+      }),
+    );
+  });
 }
 
 /** The notify queue and the outbox in front of every Slack and Teams send. */
@@ -270,7 +305,7 @@ async function notifyQueue(
   storage: Extract<Storage, { kind: 'redis' }>,
   chat: readonly ChatPlatform[],
 ) {
-  const { NotifyQueue, notifyQueue: open } = await import('../jobs/notify.ts');
+  const { NotifyQueue, notifyQueue: open } = await import('../jobs/notify-queue.ts');
   const { RedisOutbox } = await import('../adapters/redis/outbox.ts');
   const { rateLimitWait } = await import('../adapters/chat/outbox.ts');
   const queue = open(storage.queueConnection, storage.prefix);

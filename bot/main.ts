@@ -33,6 +33,14 @@ async function production(config: Config, log: Logger): Promise<() => Promise<vo
   log.info({ policyFile: config.policyFile, roles: policy.roles.size }, 'policy loaded');
   const app = await startApp({ config, policy, policySource: source, log });
   log.info({ port: config.port, process: config.process }, `elevate ready on port ${config.port}`);
+  app.workers.catch(async (error: unknown) => {
+    log.fatal(
+      { err: error instanceof Error ? error.message : String(error) },
+      'the job workers did not start: stopping',
+    );
+    await app.close();
+    process.exit(1);
+  });
   return app.close;
 }
 

@@ -113,7 +113,9 @@ export async function redisStorage(
     },
     checks: [
       { name: 'redis', check: async () => void (await redis.ping()) },
-      { name: 'queues', check: async () => void (await scheduler.depth()) },
+      // The connection BullMQ's queues use answers. Not a job count: that would load BullMQ
+      // on the first probe, which the server answers before it has (lazy-queue.ts).
+      { name: 'queues', check: async () => void (await queueConnection.ping()) },
     ],
     async close() {
       // Bounded: with Redis down, closing the queues would wait for it forever.

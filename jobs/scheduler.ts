@@ -4,16 +4,16 @@
  * expiry, due in hours, wait in a sorted set until they are close (far-timers.ts); the
  * workers' hand-over loop makes them BullMQ jobs `handOverMs` before they are due.
  */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import type { Clock } from '../bot/core/ports/clock.ts';
 import type { Integrity } from '../bot/core/ports/integrity.ts';
 import type { Logger } from '../bot/core/ports/logger.ts';
 import type { JobName, Scheduler } from '../bot/core/ports/scheduler.ts';
 import { FAR_JOBS, type FarTimer, FarTimers } from './far-timers.ts';
+import { type LazyQueue, lazyQueue } from './lazy-queue.ts';
 import { ATTEMPTS, type JobData, jobId, queueName, REQUEST_JOBS } from './names.ts';
 import { sealJob } from './payload-seal.ts';
-import { ignoreQueueErrors } from './worker-close.ts';
 
 /**
  * Entries kept in each queue's event stream (BullMQ keeps 10,000 by default, about 130 bytes
@@ -35,7 +35,7 @@ export interface HandOverLoop {
 }
 
 export class BullScheduler implements Scheduler {
-  readonly #queues: ReadonlyMap<JobName, Queue<JobData>>;
+  readonly #queues: ReadonlyMap<JobName, LazyQueue<JobData>>;
   readonly #clock: Clock;
   readonly #seal: Integrity | undefined;
   readonly #far: FarTimers;
@@ -53,16 +53,16 @@ export class BullScheduler implements Scheduler {
     this.#seal = seal;
     this.#far = new FarTimers(connection, prefix, clock);
     this.#horizon = options.handOverMs ?? HAND_OVER_MS;
+    // Made on first use (lazy-queue.ts): BullMQ loads after the server answers.
     this.#queues = new Map(
-      REQUEST_JOBS.map((job) => {
-        const queue = new Queue<JobData>(queueName(job), {
+      REQUEST_JOBS.map((job) => [
+        job,
+        lazyQueue<JobData>(queueName(job), {
           connection,
           prefix,
           streams: { events: { maxLen: EVENTS_KEPT } },
-        });
-        ignoreQueueErrors(queue);
-        return [job, queue];
-      }),
+        }),
+      ]),
     );
   }
 
@@ -75,7 +75,7 @@ export class BullScheduler implements Scheduler {
       // Scheduled far before and not handed over yet: that one stands, as a job would.
       if (await this.#far.holds(job, requestId)) return;
     }
-    await this.#queue(job).add(
+    await (await this.#queue(job)).add(
       job,
       this.#payload(job, requestId),
       this.#options(job, requestId, runAt),
@@ -86,7 +86,7 @@ export class BullScheduler implements Scheduler {
     // Out of the set first: once it is, no hand-over can add the job behind our back.
     if (FAR_JOBS.has(job)) await this.#far.remove(job, requestId);
     // A running job is locked and stays; its processor re-reads the request and does nothing.
-    await this.#queue(job).remove(jobId(job, requestId));
+    await (await this.#queue(job)).remove(jobId(job, requestId));
   }
 
   /**
@@ -127,8 +127,8 @@ export class BullScheduler implements Scheduler {
   async depth(): Promise<number> {
     const counts = await Promise.all([
       this.#far.count(),
-      ...[...this.#queues.values()].map((q) =>
-        q.getJobCountByTypes('waiting', 'delayed', 'active'),
+      ...REQUEST_JOBS.map(async (job) =>
+        (await this.#queue(job)).getJobCountByTypes('waiting', 'delayed', 'active'),
       ),
     ]);
     return counts.reduce((a, b) => a + b, 0);
@@ -140,10 +140,10 @@ export class BullScheduler implements Scheduler {
 
   async #addAll(timers: readonly FarTimer[]): Promise<void> {
     await Promise.all(
-      REQUEST_JOBS.map((job) => {
+      REQUEST_JOBS.map(async (job) => {
         const mine = timers.filter((t) => t.job === job);
         if (mine.length === 0) return undefined;
-        return this.#queue(job).addBulk(
+        return (await this.#queue(job)).addBulk(
           mine.map((t) => ({
             name: job,
             data: this.#payload(job, t.requestId),
@@ -173,9 +173,9 @@ export class BullScheduler implements Scheduler {
     };
   }
 
-  #queue(job: JobName): Queue<JobData> {
+  #queue(job: JobName): Promise<Queue<JobData>> {
     const queue = this.#queues.get(job);
     if (!queue) throw new Error(`no queue for job ${job}`);
-    return queue;
+    return queue.get();
   }
 }

@@ -141,6 +141,26 @@ describe('Slack inbound door', () => {
     ).toBe(401);
   });
 
+  it('passes only the exact form Slack sends: v0= and 64 lowercase hex digits', async () => {
+    const { post, passed } = await start();
+    const ts = now();
+    const signature = sign(body, ts);
+    for (const variant of [
+      signature.toUpperCase(),
+      `v0=${signature.slice(3).toUpperCase()}`,
+      `${signature}0`,
+      signature.slice(0, -1),
+      `v1=${signature.slice(3)}`,
+    ]) {
+      const headers = { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': variant };
+      expect((await post(body, headers)).status, variant).toBe(401);
+    }
+    expect(passed).toEqual([]);
+    const headers = { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature };
+    expect((await post(body, headers)).status).toBe(200);
+    expect(passed).toHaveLength(1);
+  });
+
   it("refuses signed bodies no listener could act on with 400, and passes Slack's ssl_check", async () => {
     const { post, passed } = await start();
     const ts = now();
