@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { clickToGraph } from './click.ts';
 import { benchExpiry } from './expiry.ts';
 import { benchExport } from './export.ts';
 import type { LoadPlan, LoadResult } from './load.ts';
@@ -182,6 +183,15 @@ async function main(): Promise<void> {
     target: 15_000,
     better: 'lower',
     note: `the next three ${warmTeams.map((t) => t.toFixed(0)).join(', ')} ms; RSS after ${rssMb(bot.child.pid ?? 0).toFixed(0)} MB; target: Teams' invoke timeout`,
+  });
+  const click = await clickToGraph(stack.slack, stack.graph, botUrl, BENCH_USER, quick ? 10 : 50);
+  rows.push({
+    figure: `approval click → activation at Graph, p99 of ${click.samples} (ms)`,
+    measured: click.p99,
+    baseline: click.firstP99,
+    target: 10,
+    better: 'lower',
+    note: `p50 ${click.p50} ms, max ${click.max} ms; baseline: to the first Graph call the click causes (the approver's account read again)`,
   });
   rows.push({
     figure: 'non-200 answers from the bot',

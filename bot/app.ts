@@ -62,6 +62,12 @@ export interface AppOptions {
   readonly surfaces?: readonly ChatSurface[];
   /** Listen on this address only (the sandbox: localhost); all interfaces by default. */
   readonly host?: string;
+  /**
+   * Start the job workers after the server's first answer and return without waiting for
+   * them (`workers` tells when they run). The production entry does; tests and the sandbox
+   * get them running when startApp returns.
+   */
+  readonly workersInBackground?: boolean;
 }
 
 /** What a surface is given to build its notifier before the core exists. */
@@ -243,12 +249,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await storage.close();
     throw error;
   });
-  // The workers start once the server has answered its first request (a readiness probe, as a
-  // rule), or a second after it listens: loading them is some 100 ms of CPU (BullMQ, the
-  // queues, repeatable jobs, the first alerts scan) that the first answer need not wait for,
-  // and what they run waits in Redis meanwhile.
+  // The workers start once the server listens. With `workersInBackground` (the production
+  // entry) they wait for its first answer (a readiness probe, as a rule) or a second, and
+  // startApp does not wait for them: loading them is some 100 ms of CPU (BullMQ, the queues,
+  // repeatable jobs, the first alerts scan) that the first answer need not wait for, and what
+  // they run waits in Redis meanwhile. Otherwise startApp returns with them running.
   if (config.process !== 'web') {
-    workersStarted = firstAnswer(server, WORKERS_AFTER_MS)
+    const background = options.workersInBackground === true;
+    workersStarted = (background ? firstAnswer(server, WORKERS_AFTER_MS) : Promise.resolve())
       .then(() => import('./worker.ts'))
       .then(({ startWorkers }) =>
         startWorkers({
@@ -266,6 +274,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       });
     // The caller sees the failure through `workers`; this only keeps it from going unhandled.
     workersStarted.catch(() => {});
+    if (!background) {
+      await workersStarted.catch(async (error: unknown) => {
+        await stopAll();
+        throw error;
+      });
+    }
   }
   if (!config.sandbox && !config.metrics.token && metricsPort === null)
     log.warn(

@@ -31,7 +31,13 @@ async function main(): Promise<void> {
 async function production(config: Config, log: Logger): Promise<() => Promise<void>> {
   const { policy, source } = loadPolicySource(config.policyFile);
   log.info({ policyFile: config.policyFile, roles: policy.roles.size }, 'policy loaded');
-  const app = await startApp({ config, policy, policySource: source, log });
+  const app = await startApp({
+    config,
+    policy,
+    policySource: source,
+    log,
+    workersInBackground: true,
+  });
   log.info({ port: config.port, process: config.process }, `elevate ready on port ${config.port}`);
   app.workers.catch(async (error: unknown) => {
     log.fatal(

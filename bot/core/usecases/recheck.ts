@@ -34,6 +34,12 @@ export async function stillGrantable(
   asApprover: boolean,
 ): Promise<Result<number | null, AppError>> {
   const roles = request.targets.map((t) => t.name);
+  // Both reads at once: one Graph round trip before the activation, not two. The account
+  // decides first; its eligibilities are read for nothing when it is disabled.
+  const eligibilities = deps.privileges.eligibilities(request.requester.id, [
+    ...new Set(request.targets.map((t) => t.kind)),
+  ]);
+  eligibilities.catch(() => {});
   if (!(await deps.directory.isEnabled(request.requester.id))) {
     return err(
       asApprover
@@ -41,12 +47,7 @@ export async function stillGrantable(
         : appError('grant.requester_disabled', { roles }),
     );
   }
-  const until = eligibleUntil(
-    await deps.privileges.eligibilities(request.requester.id, [
-      ...new Set(request.targets.map((t) => t.kind)),
-    ]),
-    request.targets,
-  );
+  const until = eligibleUntil(await eligibilities, request.targets);
   if (until === 'missing') {
     return err(
       asApprover
