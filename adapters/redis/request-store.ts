@@ -238,7 +238,7 @@ export class RedisRequestStore implements RequestStore {
       const part = ids.slice(start, start + FETCH_CHUNK);
       const reply = await this.#readRecords(part);
       for (const [i, id] of part.entries()) {
-        const d = reply[i * FIELDS.length + 2];
+        const d = reply[i]?.[2];
         const at = d ? updatedAtOf(d.toString('utf8')) : null;
         if (at !== null) add.zadd(k.changed, 'GT', String(at), id);
       }
@@ -265,19 +265,18 @@ export class RedisRequestStore implements RequestStore {
 
   async #fetchPart(ids: readonly string[]): Promise<(AccessRequest | null)[]> {
     const reply = await this.#readRecords(ids);
-    return ids.map((id, i) => {
-      const at = i * FIELDS.length;
-      return this.#open(id, reply.slice(at, at + FIELDS.length));
-    });
+    return ids.map((id, i) => this.#open(id, reply[i] ?? null));
   }
 
-  /** Version, state, JSON and seal of each record, as stored (scripts.ts, either format). */
-  async #readRecords(ids: readonly string[]): Promise<(Buffer | null)[]> {
+  /** Version, state, JSON and seal of each record as stored (either format), or null. */
+  async #readRecords(ids: readonly string[]): Promise<(RecordParts | null)[]> {
     const keys = ids.map((id) => this.#keys.request(id));
     const reply = await runScriptBuffer(this.#client, recordsScript, keys, []);
-    if (!Array.isArray(reply) || reply.length !== ids.length * FIELDS.length)
+    if (!Array.isArray(reply) || reply.length !== ids.length)
       throw new Error('unexpected reply from the records script');
-    return reply as (Buffer | null)[];
+    return reply.map((r: unknown) =>
+      Buffer.isBuffer(r) ? splitRecord(r) : Array.isArray(r) ? (r as RecordParts) : null,
+    );
   }
 
   /** Its 32 bytes: records written before kept its hex, which `#open` reads too. */
@@ -289,7 +288,8 @@ export class RedisRequestStore implements RequestStore {
    * The request in `[v, s, d, m]` as read (Buffers, checked as they came, with no decoding
    * before the seal holds), or null when there is none or its seal does not check.
    */
-  #open(id: string, [v, s, d, m]: readonly (Buffer | null | undefined)[]): AccessRequest | null {
+  #open(id: string, parts: RecordParts | null): AccessRequest | null {
+    const [v, s, d, m] = parts ?? [];
     if (!d) return null;
     const name = this.#keys.request(id);
     if (!v || !s || !m || !this.#key.checkBytes('record', name, [v, s, d], m)) {
@@ -304,7 +304,28 @@ export class RedisRequestStore implements RequestStore {
   }
 }
 
-const FIELDS = ['v', 's', 'd', 'm'] as const;
+/** Version, state, JSON and seal: a record's parts as read, missing ones null. */
+type RecordParts = readonly (Buffer | null | undefined)[];
+
+const NUL = 0;
+const SEAL_BYTES = 32;
+
+/**
+ * The parts of a record kept as one string (scripts.ts): version, NUL, state, NUL, the
+ * 32-byte seal, the JSON. Views into the reply, not copies. One that does not have that shape
+ * has no seal, and is refused as such.
+ */
+function splitRecord(raw: Buffer): RecordParts {
+  const a = raw.indexOf(NUL);
+  const b = a < 0 ? -1 : raw.indexOf(NUL, a + 1);
+  if (b < 0 || raw.length < b + 1 + SEAL_BYTES) return [null, null, raw, null];
+  return [
+    raw.subarray(0, a),
+    raw.subarray(a + 1, b),
+    raw.subarray(b + 1 + SEAL_BYTES),
+    raw.subarray(b + 1, b + 1 + SEAL_BYTES),
+  ];
+}
 /** The field name `e` of an audit stream entry. */
 const E = 'e'.charCodeAt(0);
 const FILL_CHUNK = 1_000;

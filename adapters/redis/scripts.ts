@@ -176,16 +176,19 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'WITHSCORES', 'LIMI
 `);
 
 /**
- * Request records by key: KEYS the record keys, returns their version, state, JSON and seal,
- * four replies per key (nil for a part or record that is not there), from either format. One
- * command for a page of records instead of one per record: at a few hundred records a page,
- * the client's work per command was a large part of reading them.
+ * Request records by key: KEYS the record keys, returns one reply per key: the record's string
+ * as stored (split by the caller, request-store.ts), the four fields `v`, `s`, `d`, `m` of a
+ * record kept as a hash, or nil. One command for a page of records instead of one per record:
+ * at a few hundred records a page, the client's work per command (and per reply) was a large
+ * part of reading them.
  */
-export const recordsScript = script(`${RECORD}
+export const recordsScript = script(`
 local out = {}
 for i = 1, #KEYS do
-  local f = record_read(KEYS[i])
-  for j = 1, 4 do out[#out + 1] = f[j] end
+  local kind = redis.call('TYPE', KEYS[i]).ok
+  if kind == 'string' then out[i] = redis.call('GET', KEYS[i])
+  elseif kind == 'hash' then out[i] = redis.call('HMGET', KEYS[i], 'v', 's', 'd', 'm')
+  else out[i] = false end
 end
 return out
 `);
