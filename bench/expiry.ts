@@ -40,9 +40,10 @@ export async function benchExpiry(
     grants: GRANTS = 10_000,
     spreadMs: SPREAD = SPREAD_MS,
     waiting = 0,
-  }: { grants?: number; spreadMs?: number; waiting?: number } = {},
+    leadMs: LEAD = LEAD_MS,
+  }: { grants?: number; spreadMs?: number; waiting?: number; leadMs?: number } = {},
 ): Promise<ExpiryResult> {
-  const bareP99 = await bareBullLateness(redisUrl, GRANTS, SPREAD, waiting);
+  const bareP99 = await bareBullLateness(redisUrl, GRANTS, SPREAD, waiting, LEAD);
   const prefix = `bench-expiry-${process.pid}`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const audit = new RedisAuditLog(redis, prefix);
@@ -76,7 +77,7 @@ export async function benchExpiry(
     if (pending.length === 1_000) await Promise.all(pending.splice(0));
   }
   await Promise.all(pending);
-  const start = Date.now() + LEAD_MS;
+  const start = Date.now() + LEAD;
   for (let i = 0; i < GRANTS; i++) {
     const endsAt = start + Math.floor((i / GRANTS) * SPREAD);
     const r = makeRequest({
@@ -122,6 +123,7 @@ async function bareBullLateness(
   count: number,
   spreadMs: number,
   waiting: number,
+  leadMs: number,
 ): Promise<number> {
   const prefix = `bench-bare-${process.pid}`;
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -133,7 +135,7 @@ async function bareBullLateness(
     opts: { delay: 3_600_000, jobId: `w${i}` },
   }));
   for (let i = 0; i < later.length; i += 1_000) await queue.addBulk(later.slice(i, i + 1_000));
-  const start = Date.now() + LEAD_MS;
+  const start = Date.now() + leadMs;
   const jobs = Array.from({ length: count }, (_, i) => {
     const due = start + Math.floor((i / count) * spreadMs);
     return { name: 'expire', data: { due }, opts: { delay: due - Date.now(), jobId: `b${i}` } };
