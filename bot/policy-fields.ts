@@ -1,6 +1,7 @@
 /**
  * The value types of policy.yaml, as zod schemas whose every message says what is wrong and
- * what to write instead. The structure that puts them together is in policy-schema.ts.
+ * what to write instead, and the strict mapping and optional section the structure is built
+ * of. The structure that puts them together is in policy-schema.ts.
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
@@ -13,6 +14,29 @@ export function shown(input: unknown): string {
   if (typeof input === 'object') return 'a mapping';
   return typeof input === 'string' ? JSON.stringify(input) : String(input);
 }
+
+/** Marks the message of an unknown-key issue; what follows is the JSON list of allowed keys. */
+const ALLOWED_KEYS = 'allowed keys:';
+
+/** The keys a mapping accepts, read back from an `unrecognized_keys` issue's message. */
+export function allowedKeys(message: string): string[] {
+  if (!message.startsWith(ALLOWED_KEYS)) return [];
+  const parsed: unknown = JSON.parse(message.slice(ALLOWED_KEYS.length));
+  return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
+}
+
+export function strict<S extends z.ZodRawShape>(shape: S, example: string) {
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `${ALLOWED_KEYS}${JSON.stringify(Object.keys(shape))}`
+        : `expected a mapping such as ${example}, found ${shown(iss.input)}`,
+  });
+}
+
+/** An empty section (`roles:` with nothing under it) reads as YAML null: treat it as absent. */
+export const section = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 
 const textOf = (what: string, example: string) =>
   z.string({

@@ -13,7 +13,8 @@ import type { Policy } from './core/domain/policy.ts';
 import { err, type Result } from './core/result.ts';
 import { buildPolicy } from './policy-build.ts';
 import type { PolicyIssue } from './policy-checks.ts';
-import { allowedKeys, policyFileSchema } from './policy-schema.ts';
+import { allowedKeys } from './policy-fields.ts';
+import { policyFileSchema } from './policy-schema.ts';
 
 export interface PolicyFileError {
   readonly file: string;

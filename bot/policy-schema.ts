@@ -14,37 +14,16 @@ import {
   email,
   principalList,
   regex,
+  section,
   shown,
   slackChannel,
   slackUserId,
+  strict,
   teamsConversation,
   timeOfDay,
   timezone,
   weekdays,
 } from './policy-fields.ts';
-
-/** Marks the message of an unknown-key issue; what follows is the JSON list of allowed keys. */
-const ALLOWED_KEYS = 'allowed keys:';
-
-/** The keys a mapping accepts, read back from an `unrecognized_keys` issue's message. */
-export function allowedKeys(message: string): string[] {
-  if (!message.startsWith(ALLOWED_KEYS)) return [];
-  const parsed: unknown = JSON.parse(message.slice(ALLOWED_KEYS.length));
-  return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
-}
-
-function strict<S extends z.ZodRawShape>(shape: S, example: string) {
-  return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? `${ALLOWED_KEYS}${JSON.stringify(Object.keys(shape))}`
-        : `expected a mapping such as ${example}, found ${shown(iss.input)}`,
-  });
-}
-
-/** An empty section (`roles:` with nothing under it) reads as YAML null: treat it as absent. */
-const section = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 
 /** PagerDuty ids: upper-case letters and digits, e.g. PABC123 (from the schedule's URL). */
 const pagerDutyId = () =>

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blockActionBody, postToBot } from '../standins/slack/index.ts';
 import { waitFor } from '../support/wait.ts';
+import { SLACK_DELEGATED_POLICY, setPimRules } from './delegated-policy.ts';
 import {
   finishSignIn,
   selfActivateAsApp,
@@ -19,44 +20,16 @@ import {
 import {
   AZURE,
   ROLES,
-  SUBSCRIPTION_SCOPE,
   slashCommand,
   startWorld,
   TENANT,
   type World,
 } from './world.ts';
 
-const POLICY = `
-defaults:
-  maxDuration: 8h
-  approval: { approvers: [bob@contoso.com], quorum: 1, timeout: 1h }
-  justification: { required: true, minLength: 10 }
-roles:
-  Exchange Administrator: { mode: delegated, approval: { required: false } }
-  Global Administrator: { mode: delegated, approval: { required: false } }
-  Security Administrator: { mode: delegated }
-  Helpdesk Administrator: { mode: delegated, approval: { required: false } }
-groups:
-  Payments Oncall: { mode: delegated, approval: { required: false } }
-azureRoles:
-  Reader: { mode: delegated, approval: { required: false } }
-  Contributor: { mode: delegated, approval: { required: false } }
-azure:
-  scopes: [${SUBSCRIPTION_SCOPE}]
-channels:
-  security: { slack: C0SECURITY }
-  approvals: { slack: C0APPROVALS }
-`;
-
 let world: World;
 beforeAll(async () => {
-  world = await startWorld({ policy: POLICY });
-  // PIM's own rule for Global Administrator: MFA at activation.
-  world.graph.tenant.setPolicy(ROLES.global.id, { mfa: true });
-  // PIM's own approval for Helpdesk Administrator, by Bob.
-  world.graph.tenant.setPolicy(ROLES.helpdesk.id, { approval: true, approvers: [TENANT.bob.id] });
-  // PIM's own rule for Reader (an Azure role): MFA at activation.
-  world.graph.tenant.azure.setPolicy(AZURE.reader, { mfa: true });
+  world = await startWorld({ policy: SLACK_DELEGATED_POLICY });
+  setPimRules(world);
 });
 afterAll(async () => {
   await world?.close();
