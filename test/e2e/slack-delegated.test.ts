@@ -17,14 +17,7 @@ import {
   signInThrough,
   startSignIn,
 } from './sign-in.ts';
-import {
-  AZURE,
-  ROLES,
-  slashCommand,
-  startWorld,
-  TENANT,
-  type World,
-} from './world.ts';
+import { AZURE, ROLES, slashCommand, startWorld, TENANT, type World } from './world.ts';
 
 let world: World;
 beforeAll(async () => {
