@@ -34,6 +34,9 @@ export async function startSimServer(o: SimServerOptions): Promise<SimServer> {
   const server = o.tls
     ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key }, listener)
     : createHttpServer(listener);
+  // A service keeps an idle client connection open far longer than Node's default 5 s, so
+  // clients that keep connections (adapters/http/node-fetch.ts) meet it as they would Graph.
+  server.keepAliveTimeout = 65_000;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readAll(req);

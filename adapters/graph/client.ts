@@ -9,7 +9,6 @@ import {
   AuthenticationHandler,
   Client,
   type Context,
-  HTTPMessageHandler,
   type Middleware,
   RedirectHandler,
   RetryHandler,
@@ -17,6 +16,7 @@ import {
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import { type NodeFetch, nodeFetch } from '../http/node-fetch.ts';
 import { retryAfterSeconds } from './errors.ts';
 import { GraphStats } from './stats.ts';
 
@@ -42,6 +42,36 @@ const DEFAULTS = {
   maxWaitSeconds: 8,
   attemptTimeoutMs: 20_000,
 };
+
+/**
+ * An idle connection to Graph is kept this long: the re-checks and the activation after a
+ * click find it open instead of paying new TLS handshakes (adapters/http/node-fetch.ts).
+ * Shorter than the 60 s after which load balancers commonly drop an idle connection.
+ */
+const IDLE_MS = 50_000;
+
+/**
+ * The SDK's last middleware, in place of its HTTPMessageHandler (the global fetch): the
+ * SDK's own requests (a URL and a JSON or empty body) go over kept connections, anything
+ * else to fetch as before.
+ */
+function transport(send: NodeFetch): Middleware {
+  return {
+    async execute(context: Context) {
+      const init = context.options ?? {};
+      const body = init.body ?? undefined;
+      context.response =
+        typeof context.request === 'string' && (body === undefined || typeof body === 'string')
+          ? await send(context.request, {
+              method: init.method,
+              headers: init.headers,
+              body,
+              signal: init.signal,
+            })
+          : await fetch(context.request, init);
+    },
+  };
+}
 
 /** Next to the network, so it sees every attempt (retries included) and bounds each one. */
 function attempts(stats: GraphStats, timeoutMs: number): Middleware {
@@ -118,7 +148,7 @@ export function createGraphClient(
       new RedirectHandler(),
       new TelemetryHandler(),
       attempts(stats, o.attemptTimeoutMs),
-      new HTTPMessageHandler(),
+      transport(nodeFetch({ what: 'Microsoft Graph', idleMs: IDLE_MS })),
     ],
     baseUrl,
     defaultVersion: 'v1.0',
