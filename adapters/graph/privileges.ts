@@ -50,6 +50,15 @@ import {
 import { type PolicyRule, pimRules } from './rules.ts';
 import { TtlCache } from './ttl-cache.ts';
 
+/**
+ * How long an eligibility read stands for the check at granting: the activation that follows
+ * an approval's or activation's own re-check (bot/core/usecases/recheck.ts) by milliseconds
+ * does not ask PIM the same question again. Only an answer that covers the target is reused.
+ */
+const REUSE_MS = 2_000;
+/** People whose last read is kept; beyond this, the oldest is dropped. */
+const REUSE_ENTRIES = 1_000;
+
 const unsupported = (target: Target) =>
   err(appError('graph.unsupported_target', { kind: target.kind }));
 
@@ -73,6 +82,11 @@ export class GraphPrivileges implements PrivilegeProvider {
   readonly #groupGrants: GroupGrants;
   readonly #removal: EligibilityRemoval;
   readonly #log: Logger | undefined;
+  /** Each person's last eligibilities read, and when the read began (REUSE_MS). */
+  readonly #lastRead = new Map<
+    string,
+    { readonly at: number; readonly held: readonly Eligibility[] }
+  >();
 
   constructor(reader: GraphReader, options: GraphPrivilegesOptions = {}) {
     this.#reader = reader;
@@ -106,6 +120,7 @@ export class GraphPrivileges implements PrivilegeProvider {
 
   /** Directory roles and group membership or ownership the person may activate. */
   async eligibilities(principalId: string): Promise<readonly Eligibility[]> {
+    const at = this.#now();
     const [roles, groups] = await together([
       this.#roleEligibilities(principalId),
       this.#unlessGroupsRefused(
@@ -113,7 +128,14 @@ export class GraphPrivileges implements PrivilegeProvider {
         'eligibility',
       ),
     ]);
-    return [...roles, ...groups];
+    const held = [...roles, ...groups];
+    this.#lastRead.delete(principalId);
+    this.#lastRead.set(principalId, { at, held });
+    if (this.#lastRead.size > REUSE_ENTRIES) {
+      const [oldest] = this.#lastRead.keys();
+      if (oldest !== undefined) this.#lastRead.delete(oldest);
+    }
+    return held;
   }
 
   async #roleEligibilities(principalId: string): Promise<readonly Eligibility[]> {
@@ -176,7 +198,8 @@ export class GraphPrivileges implements PrivilegeProvider {
   /**
    * PIM's adminAssign does not ask whether the person is eligible, so the bot does, at the
    * moment of granting: an eligibility removed or ended since the request was made (a
-   * scheduled start, a slow approval) grants nothing.
+   * scheduled start, a slow approval) grants nothing. A read of the person's eligibilities
+   * made less than REUSE_MS ago that covers the target answers it.
    */
   async activate(grant: GrantRequest): Promise<Result<{ readonly endsAt: number }, AppError>> {
     const { kind } = grant.target;
@@ -188,6 +211,13 @@ export class GraphPrivileges implements PrivilegeProvider {
 
   /** Why `target` may not be granted now; a read Graph refuses is the grant's refusal too. */
   async #notEligible(principalId: string, target: Target): Promise<AppError | null> {
+    const recent = this.#lastRead.get(principalId);
+    if (
+      recent &&
+      Math.abs(this.#now() - recent.at) <= REUSE_MS &&
+      recent.held.some((e) => covers(e.target, target))
+    )
+      return null;
     let held: readonly Eligibility[];
     try {
       held =

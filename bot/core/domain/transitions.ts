@@ -17,7 +17,12 @@ import type {
 } from './request.ts';
 
 export type Transition =
-  | { readonly type: 'approve'; readonly by: Principal }
+  | {
+      readonly type: 'approve';
+      readonly by: Principal;
+      /** The requester's eligibility end, read again just before this approval (recheck.ts). */
+      readonly eligibleUntil?: number | null;
+    }
   | { readonly type: 'auto_approve'; readonly approval: AutoApproval }
   | { readonly type: 'note_auto_approval'; readonly note: string }
   | { readonly type: 'deny'; readonly by: Principal; readonly reason: string }
@@ -162,7 +167,11 @@ export function transition(
       }
       const approvals = [...request.approvals, { by: t.by, at: now }];
       const reached = approvals.length >= request.approval.quorum;
-      return next({ approvals, state: reached ? 'approved' : 'pending_approval' });
+      return next({
+        approvals,
+        state: reached ? 'approved' : 'pending_approval',
+        ...(t.eligibleUntil === undefined ? {} : { eligibleUntil: t.eligibleUntil }),
+      });
     }
     case 'auto_approve':
       return next({ state: 'approved', autoApproval: t.approval, autoApprovalNote: null });

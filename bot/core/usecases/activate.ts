@@ -4,7 +4,8 @@
  * (`resume`) picks an interrupted activation up again, and the provider treats an assignment
  * that already exists for this request as done. A fresh start (after approval, or a scheduled
  * start) re-reads the facts first (recheck.ts): the requester's account still enabled, still
- * eligible, and until when; the grant is cut to end when the eligibility does.
+ * eligible, and until when, unless an approval read them a moment ago; the grant is cut to
+ * end when the eligibility does.
  */
 import { onCallText } from '../domain/auto-approval.ts';
 import { mfaDemand, targetPolicy } from '../domain/effective-policy.ts';
@@ -21,7 +22,7 @@ import {
 } from './delegated-checks.ts';
 import type { CoreDeps } from './deps.ts';
 import { scheduleEndTimers } from './grant-timers.ts';
-import { stillGrantable } from './recheck.ts';
+import { factsOfApproval, stillGrantable } from './recheck.ts';
 import { applyTransition, markFailed } from './record.ts';
 import { holdForMfa } from './step-up.ts';
 
@@ -40,7 +41,7 @@ export async function activate(
   // Delegated mode never falls back to the app's own grant: without a token it waits for one.
   const delegated = isDelegated(deps, current);
   if (current.state === 'approved' || current.state === 'scheduled') {
-    const facts = await stillGrantable(deps, current, false);
+    const facts = factsOfApproval(deps, current) ?? (await stillGrantable(deps, current, false));
     // The facts first: a disabled account or a lost eligibility is refused, not asked for MFA.
     if (facts.ok) {
       const held = delegated

@@ -17,7 +17,8 @@ import { deadlinePassed, disabledActor, stillGrantable } from './recheck.ts';
 import { applyTransition, cancelApprovalTimers } from './record.ts';
 import { approverStepUp } from './step-up.ts';
 
-async function mayDecide(
+/** The request, if this person may decide it at all: not their own, and still open. */
+async function decidable(
   deps: CoreDeps,
   requestId: string,
   approver: Principal,
@@ -29,12 +30,36 @@ async function mayDecide(
   if (request.state !== 'pending_approval' && !extending) {
     return err(appError('request.already_decided', { id: request.id, state: request.state }));
   }
-  const refused = deadlinePassed(deps, request) ?? (await disabledActor(deps, approver));
-  if (refused) return err(refused);
-  if (!(await deps.directory.isAnyOf(approver.id, request.approval.approvers))) {
-    return err(appError('request.not_approver', { roles: request.targets.map((t) => t.name) }));
-  }
   return ok(request);
+}
+
+/** Why the approver may not decide it now: past its deadline, disabled, not an approver. */
+async function approverRefusal(
+  deps: CoreDeps,
+  request: AccessRequest,
+  approver: Principal,
+): Promise<AppError | null> {
+  const late = deadlinePassed(deps, request);
+  if (late) return late;
+  // Both reads at once; the account is answered first, as before.
+  const listed = deps.directory.isAnyOf(approver.id, request.approval.approvers);
+  listed.catch(() => {});
+  const disabled = await disabledActor(deps, approver);
+  if (disabled) return disabled;
+  if (!(await listed))
+    return appError('request.not_approver', { roles: request.targets.map((t) => t.name) });
+  return null;
+}
+
+async function mayDecide(
+  deps: CoreDeps,
+  requestId: string,
+  approver: Principal,
+): Promise<Result<AccessRequest, AppError>> {
+  const open = await decidable(deps, requestId, approver);
+  if (!open.ok) return open;
+  const refused = await approverRefusal(deps, open.value, approver);
+  return refused ? err(refused) : open;
 }
 
 export async function approve(
@@ -42,17 +67,24 @@ export async function approve(
   requestId: string,
   approver: Principal,
 ): Promise<Result<AccessRequest, AppError>> {
-  const allowed = await mayDecide(deps, requestId, approver);
-  if (!allowed.ok) return allowed;
-  const stepUp = await approverStepUp(deps, allowed.value, approver);
+  const open = await decidable(deps, requestId, approver);
+  if (!open.ok) return open;
+  // The requester's account and eligibility are read while the approver's are: one round
+  // trip to Graph before the approval is recorded, not two.
+  const grantable = open.value.state === 'active' ? null : stillGrantable(deps, open.value, true);
+  grantable?.catch(() => {});
+  const refused = await approverRefusal(deps, open.value, approver);
+  if (refused) return err(refused);
+  const stepUp = await approverStepUp(deps, open.value, approver);
   if (stepUp) return stepUp;
-  if (allowed.value.state === 'active') return approveExtension(deps, requestId, approver);
-  const grantable = await stillGrantable(deps, allowed.value, true);
-  if (!grantable.ok) return grantable;
+  if (!grantable) return approveExtension(deps, requestId, approver);
+  const facts = await grantable;
+  if (!facts.ok) return facts;
   const saved = await applyTransition(
     deps,
     requestId,
-    { type: 'approve', by: approver },
+    // What was just read stands for the activation that follows at once (activate.ts).
+    { type: 'approve', by: approver, eligibleUntil: facts.value },
     'request.approved',
     approver,
     (next) => ({

@@ -59,6 +59,29 @@ export async function stillGrantable(
 }
 
 /**
+ * How long the facts read at an approval stand for the activation it starts: the activate job
+ * normally runs milliseconds after the click, and reading the same facts again that soon
+ * stops nothing. A job that runs later (a queue behind, a retry, a scheduled start) reads them
+ * again. Either side of the approval's time, so a worker whose clock is behind is held too.
+ */
+export const APPROVAL_FACTS_MS = 2_000;
+
+/**
+ * The requester's facts as the last approval read them (`stillGrantable` right before the
+ * `approve` transition), while they are that fresh; null: read them again.
+ */
+export function factsOfApproval(
+  deps: CoreDeps,
+  request: AccessRequest,
+): Result<number | null, AppError> | null {
+  const last = request.approvals.at(-1);
+  if (request.state !== 'approved' || !last || request.eligibleUntil === undefined) return null;
+  return Math.abs(deps.clock.now() - last.at) <= APPROVAL_FACTS_MS
+    ? ok(request.eligibleUntil)
+    : null;
+}
+
+/**
  * An extension to `endsAt` must not outlive the eligibility either, nor be made for a
  * requester disabled or no longer eligible since the grant began.
  */

@@ -118,6 +118,35 @@ describe('activate', () => {
     expect(env.graph.tenant.activeAssignments()).toEqual([]);
   });
 
+  it('takes a read of the eligibilities made under 2 s ago as the check, and reads again after', async () => {
+    const { privileges } = env.adapter();
+    const reads = () =>
+      env.graphCalls('/roleManagement/directory/roleEligibilityScheduleInstances');
+    await privileges.eligibilities(ALICE);
+    const before = reads().length;
+    env.now += 1_500;
+    expect(await privileges.activate(grant({ startAt: env.now }))).toMatchObject({ ok: true });
+    expect(reads()).toHaveLength(before);
+    await privileges.deactivate(ALICE, exchange, 'R0000001');
+
+    // Older than that, PIM is asked again: an eligibility removed meanwhile grants nothing.
+    await privileges.eligibilities(ALICE);
+    env.graph.tenant.removeEligibility(ALICE, EXCHANGE);
+    env.now += 2_001;
+    expect(await privileges.activate(grant({ startAt: env.now }))).toMatchObject({
+      ok: false,
+      error: { code: 'policy.not_eligible' },
+    });
+    expect(reads().length).toBeGreaterThan(before + 1);
+  });
+
+  it('reuses only an answer that covers the target: one that does not is asked again', async () => {
+    const { privileges } = env.adapter();
+    await privileges.eligibilities(ALICE);
+    env.graph.tenant.addEligibility({ principalId: ALICE, roleDefinitionId: GLOBAL });
+    expect(await privileges.activate(grant({ target: global }))).toMatchObject({ ok: true });
+  });
+
   it("does not grant Azure roles: those are ARM's", async () => {
     const { privileges } = env.adapter();
     const azure = { ...exchange, kind: 'azure_role' as const };

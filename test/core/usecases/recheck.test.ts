@@ -3,12 +3,13 @@
  * submit, approval and activation, the eligibility (and its end) at approval and activation,
  * scheduled starts included.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { activate } from '../../../bot/core/usecases/activate.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
 import { extend } from '../../../bot/core/usecases/extend.ts';
+import { APPROVAL_FACTS_MS } from '../../../bot/core/usecases/recheck.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, type TestTenant, target, testTenant } from '../../support/tenant.ts';
 
@@ -105,11 +106,36 @@ describe('accounts disabled in Entra', () => {
     const request = await pending(t);
     await approve(t.deps, request.id, people.bob);
     t.directory.disable(people.alice.id);
+    // The activate job runs later than the approval's own re-check counts for.
+    t.clock.advance(APPROVAL_FACTS_MS + 1);
     expect(await activate(t.deps, request.id)).toMatchObject({
       ok: true,
       value: { state: 'failed', failure: { code: 'grant.requester_disabled' } },
     });
     expect(t.privileges.activateCalls).toBe(0);
+  });
+
+  it('an activation right after the approval goes on what the approval read; later, or on a clock behind, it reads again', async () => {
+    for (const [late, reads] of [
+      [0, 0],
+      [APPROVAL_FACTS_MS, 0],
+      [APPROVAL_FACTS_MS + 1, 1],
+      [-(APPROVAL_FACTS_MS + 1), 1],
+    ] as const) {
+      const t = testTenant();
+      const request = await pending(t);
+      await approve(t.deps, request.id, people.bob);
+      expect((await t.deps.store.get(request.id))?.eligibleUntil).toBeNull();
+      const accounts = vi.spyOn(t.deps.directory, 'isEnabled');
+      const eligibility = vi.spyOn(t.deps.privileges, 'eligibilities');
+      t.clock.advance(late);
+      expect(await activate(t.deps, request.id)).toMatchObject({ value: { state: 'active' } });
+      // The provider's own check at granting reads the eligibilities once more, every time.
+      expect([accounts.mock.calls.length, eligibility.mock.calls.length]).toEqual([
+        reads,
+        reads + 1,
+      ]);
+    }
   });
 });
 
