@@ -169,6 +169,8 @@ describe('on a Redis Cluster', () => {
     if (!submitted.ok) throw new Error(submitted.error.message);
     const id = submitted.value.id;
     await waitFor(async () => (await deps.store.get(id))?.state === 'active', 15_000, 'active');
+    // Listings read their records with one MGET: one slot under the prefix's hash tag.
+    expect((await deps.store.listAll({ limit: 20 })).items.map((r) => r.id)).toEqual([id]);
 
     const master = await cluster.masterOf(prefix);
     // Replication is asynchronous: Redis itself can lose a write acknowledged in the last
