@@ -3,10 +3,11 @@
  * Administrator with a signed slash command, Bob clicks Approve on the card in the approvals
  * channel (a signed block_actions), and the time is from the click leaving this process to
  * the activation request arriving at the Graph stand-in (its clock is this process's). In
- * between: the ack, the approval recorded, the activate job queued and run by the worker, and
- * the re-checks at activation (the approver's and the requester's accounts, the eligibility:
- * Graph reads of their own, the first of which is reported too). Each
- * grant is deactivated again before the next request, so every round is a first request.
+ * between: the ack, the re-checks at approval (the approver's and the requester's accounts
+ * and the eligibility, read at once; the first of these Graph reads is reported too), the
+ * approval recorded, and the activate job queued and run by the worker, which goes on what the
+ * approval just read. Each grant is deactivated again before the next request, so every round
+ * is a first request.
  */
 
 import { TENANT } from '../test/e2e/world.ts';
@@ -21,7 +22,7 @@ export interface ClickResult {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
-  /** p99 to the first Graph call the click causes (the approver's account, read again). */
+  /** p99 to the first Graph call the click causes (the re-checks at approval, read at once). */
   readonly firstP99: number;
 }
 
