@@ -98,8 +98,11 @@ export async function approve(
     await deps.notifier.requestChanged(request, 'approval_added');
     return saved;
   }
-  await cancelApprovalTimers(deps, request.id);
-  await deps.notifier.requestChanged(request, 'approved');
+  // Both before the activation is queued, so that its messages follow the approval's.
+  await Promise.all([
+    cancelApprovalTimers(deps, request.id),
+    deps.notifier.requestChanged(request, 'approved'),
+  ]);
   return startApproved(deps, request);
 }
 

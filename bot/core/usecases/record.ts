@@ -112,6 +112,8 @@ export async function markFailed(
 
 /** A decided or withdrawn request needs neither approval deadline any more. */
 export async function cancelApprovalTimers(deps: CoreDeps, requestId: string): Promise<void> {
-  await deps.scheduler.cancel('approval-timeout', requestId);
-  await deps.scheduler.cancel('escalation-timeout', requestId);
+  await Promise.all([
+    deps.scheduler.cancel('approval-timeout', requestId),
+    deps.scheduler.cancel('escalation-timeout', requestId),
+  ]);
 }
