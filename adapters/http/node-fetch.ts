@@ -105,7 +105,10 @@ function send(s: Send): Promise<Response> {
         answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.once('error', reject);
+        res.once('error', (error) => {
+          s.signal?.removeEventListener('abort', abort);
+          reject(error);
+        });
         res.once('end', () => {
           s.signal?.removeEventListener('abort', abort);
           const status = res.statusCode ?? 0;

@@ -23,14 +23,13 @@ import { decodeEventJson } from './audit-codec.ts';
 import { type ChainWriter, chainWriter } from './chain-writer.ts';
 import { ALL_STATES, type RedisKeys, redisKeys } from './keys.ts';
 import { decodeRecordJson, encodeRecordJson } from './record-codec.ts';
+import { type RecordParts, readRecords } from './record-read.ts';
 import {
   changedPageScript,
   createScript,
   pageScript,
   type RedisClient,
-  recordsScript,
   runScript,
-  runScriptBuffer,
   updateScript,
 } from './scripts.ts';
 
@@ -234,7 +233,7 @@ export class RedisRequestStore implements RequestStore {
     const add = this.#client.pipeline();
     for (let start = 0; start < ids.length; start += FETCH_CHUNK) {
       const part = ids.slice(start, start + FETCH_CHUNK);
-      const reply = await this.#readRecords(part);
+      const reply = await readRecords(this.#client, this.#keys, part);
       for (const [i, id] of part.entries()) {
         const d = reply[i]?.[2];
         const at = d ? updatedAtOf(d.toString('utf8')) : null;
@@ -262,31 +261,8 @@ export class RedisRequestStore implements RequestStore {
   }
 
   async #fetchPart(ids: readonly string[]): Promise<(AccessRequest | null)[]> {
-    const reply = await this.#readRecords(ids);
+    const reply = await readRecords(this.#client, this.#keys, ids);
     return ids.map((id, i) => this.#open(id, reply[i] ?? null));
-  }
-
-  /**
-   * Version, state, JSON and seal of each record as stored (either format), or null. One
-   * MGET: a record kept as a hash by an earlier version reads as nil there, like a missing
-   * one, and only those are asked again through the records script.
-   */
-  async #readRecords(ids: readonly string[]): Promise<(RecordParts | null)[]> {
-    if (ids.length === 0) return [];
-    const keys = ids.map((id) => this.#keys.request(id));
-    const strings = await this.#client.mgetBuffer(...keys);
-    const out: (RecordParts | null)[] = strings.map((r) => (r ? splitRecord(r) : null));
-    const again = keys.filter((_, i) => out[i] === null);
-    if (again.length === 0) return out;
-    const reply = await runScriptBuffer(this.#client, recordsScript, again, []);
-    if (!Array.isArray(reply) || reply.length !== again.length)
-      throw new Error('unexpected reply from the records script');
-    let next = 0;
-    return out.map((parts) => {
-      if (parts) return parts;
-      const r: unknown = reply[next++];
-      return Buffer.isBuffer(r) ? splitRecord(r) : Array.isArray(r) ? (r as RecordParts) : null;
-    });
   }
 
   /** Its 32 bytes: records written before kept its hex, which `#open` reads too. */
@@ -314,34 +290,12 @@ export class RedisRequestStore implements RequestStore {
   }
 }
 
-/** Version, state, JSON and seal: a record's parts as read, missing ones null. */
-type RecordParts = readonly (Buffer | null | undefined)[];
-
-const NUL = 0;
-const SEAL_BYTES = 32;
-
-/**
- * The parts of a record kept as one string (scripts.ts): version, NUL, state, NUL, the
- * 32-byte seal, the JSON. Views into the reply, not copies. One that does not have that shape
- * has no seal, and is refused as such.
- */
-function splitRecord(raw: Buffer): RecordParts {
-  const a = raw.indexOf(NUL);
-  const b = a < 0 ? -1 : raw.indexOf(NUL, a + 1);
-  if (b < 0 || raw.length < b + 1 + SEAL_BYTES) return [null, null, raw, null];
-  return [
-    raw.subarray(0, a),
-    raw.subarray(a + 1, b),
-    raw.subarray(b + 1 + SEAL_BYTES),
-    raw.subarray(b + 1, b + 1 + SEAL_BYTES),
-  ];
-}
 /** The field name `e` of an audit stream entry. */
 const E = 'e'.charCodeAt(0);
 const FILL_CHUNK = 1_000;
 /**
- * Records per script call: small enough that Redis answers the first part while it still has
- * others to read, and that no call keeps it from other clients for long.
+ * Records per read: small enough that Redis answers the first part while it still has others
+ * to read, and that no call keeps it from other clients for long.
  */
 const FETCH_CHUNK = 100;
 
