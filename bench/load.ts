@@ -1,7 +1,7 @@
 /**
- * The load process: signed Slack slash commands (`/elevate help`) sent to one URL from outside
- * the server under test, bounded in count and in time, each with its own response_url as Slack
- * gives. Run as `node bench/load.ts '<LoadPlan as JSON>'`; prints one JSON line: latency
+ * The load process: signed Slack slash commands (`/elevate help` unless told) sent to one URL
+ * from outside the server under test, bounded in count and in time, each with its own
+ * response_url as Slack gives. Run as `node bench/load.ts '<LoadPlan as JSON>'`; prints one JSON line: latency
  * percentiles (ms), requests per second, non-200 answers.
  */
 import { readFileSync } from 'node:fs';
@@ -15,6 +15,8 @@ export interface LoadPlan {
   readonly seconds: number;
   readonly userId: string;
   readonly teamId: string;
+  /** The command's text; `help` by default. */
+  readonly text?: string;
   /** A file of response URLs, one a line; a request takes the next one, so none is reused. */
   readonly responseUrls: string;
 }
@@ -45,7 +47,7 @@ async function run(): Promise<LoadResult> {
       while (next < total && performance.now() < until) {
         const i = next++;
         const body = slashCommandBody({
-          text: 'help',
+          text: plan.text ?? 'help',
           userId: plan.userId,
           channelId: 'C0BENCH',
           responseUrl: responseUrls[i] ?? '',

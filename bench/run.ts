@@ -53,6 +53,7 @@ function load(
   requests: number,
   concurrency: number,
   seconds = 120,
+  text = 'help',
 ): Promise<LoadResult> {
   const responseUrls = join(stack.dir, `response-urls-${urlFiles++}`);
   writeFileSync(
@@ -67,6 +68,7 @@ function load(
     seconds,
     userId: BENCH_USER,
     teamId: stack.slack.teamId,
+    text,
     responseUrls,
   };
   const child = spawn(process.execPath, ['bench/load.ts', JSON.stringify(plan)], {
@@ -157,8 +159,8 @@ async function main(): Promise<void> {
     measured: botRps.rps,
     baseline: bareRps.rps,
     ratioTarget: 0.35,
+    note: '`/elevate help`, answered in the ack',
   });
-
   // Memory under load: three rounds; each round's RSS within 10% of the one before.
   const rss: number[] = [rssMb(bot.child.pid ?? 0)];
   let failed = botLatency.failed + botRps.failed;
@@ -176,6 +178,16 @@ async function main(): Promise<void> {
     target: idleRss + 30,
     better: 'lower',
     note: `baseline: at rest with the workers up, 2 s after ready; rounds ${rss.map((v) => v.toFixed(0)).join(' → ')}; worst round-on-round ${(growth * 100).toFixed(1)}%`,
+  });
+  // For reference, after the memory rounds (they start from rest): a command that looks the
+  // person up, reads Redis and answers through response_url, a second request for each one.
+  const statusRps = await load(stack, botUrl, SIZES.throughputCap, 32, SIZES.throughputS, 'status');
+  failed += statusRps.failed;
+  rows.push({
+    figure: 'signed `/elevate status` requests/s',
+    measured: statusRps.rps,
+    baseline: bareRps.rps,
+    note: `for reference, no target: the person looked up, their requests read, the answer posted to response_url; p99 ${statusRps.p99.toFixed(1)} ms`,
   });
   // Teams after the Slack rounds: the bot loads the Teams SDK on the first activity.
   const [firstTeams = 0, ...warmTeams] = await teamsActivities(stack, bot.url, 4);

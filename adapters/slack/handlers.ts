@@ -1,6 +1,7 @@
 /**
  * The /elevate command, the card buttons and the three modals. Every handler acks first
- * (Slack's 3 s) and works after; who acted is the signed request's user, never a payload value.
+ * (Slack's 3 s) and works after, except that help and a malformed command are the ack's own
+ * body; who acted is the signed request's user, never a payload value.
  * Every handler runs `guarded` (guard.ts): what throws reaches the person, with a reference.
  */
 import type { App, RespondFn } from '@slack/bolt';
@@ -8,7 +9,12 @@ import type { WebClient } from '@slack/web-api';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import { acknowledgeBreakglass } from '../../bot/core/usecases/breakglass.ts';
-import { type Asker, handleCommand, type Reply } from '../../bot/core/usecases/chat-command.ts';
+import {
+  type Asker,
+  handleCommand,
+  immediateReply,
+  type Reply,
+} from '../../bot/core/usecases/chat-command.ts';
 import { approve, deny } from '../../bot/core/usecases/decide.ts';
 import type { CoreDeps } from '../../bot/core/usecases/deps.ts';
 import { end } from '../../bot/core/usecases/end.ts';
@@ -75,6 +81,9 @@ export function registerHandlers(app: App, h: HandlerDeps): void {
   app.command(
     '/elevate',
     guarded<CommandArgs>(h.log, 'command', async ({ command, ack, respond, client }) => {
+      // Help and a malformed command are answered in the ack: no lookup, no second request.
+      const immediate = immediateReply(command.text);
+      if (immediate) return void (await ack({ response_type: 'ephemeral', ...render(immediate) }));
       await ack();
       const who = await asker(command.team_id, command.user_id, command.enterprise_id);
       if (!who.ok)

@@ -32,19 +32,27 @@ describe('the production bundle', () => {
   it('starts with every platform configured and answers a signed command', async () => {
     const bot = await startBot(stack, { entry: 'dist/main.mjs' });
     try {
-      const responseUrl = stack.slack.responseUrl();
-      const body = slashCommandBody({
-        text: 'help',
-        userId: TENANT.alice.slack,
-        channelId: 'C0OPS',
-        responseUrl,
-        triggerId: 't.bundle',
-        teamId: stack.slack.teamId,
-      });
-      const res = await postToBot(`${bot.url}/slack/events`, stack.slack.signingSecret, body);
-      expect(res.status).toBe(200);
-      const reply = await waitFor(() => stack.slack.responses.find((r) => r.url === responseUrl));
-      expect(JSON.stringify(reply.body)).toContain('How to use /elevate');
+      const send = async (text: string) => {
+        const responseUrl = stack.slack.responseUrl();
+        const body = slashCommandBody({
+          text,
+          userId: TENANT.alice.slack,
+          channelId: 'C0OPS',
+          responseUrl,
+          triggerId: `t.bundle.${text}`,
+          teamId: stack.slack.teamId,
+        });
+        const res = await postToBot(`${bot.url}/slack/events`, stack.slack.signingSecret, body);
+        expect(res.status).toBe(200);
+        return { ack: res.body, responseUrl };
+      };
+      // Help is the ack's body; a command that reads goes through Slack's response_url.
+      expect((await send('help')).ack).toContain('How to use /elevate');
+      const status = await send('status');
+      const reply = await waitFor(() =>
+        stack.slack.responses.find((r) => r.url === status.responseUrl),
+      );
+      expect(JSON.stringify(reply.body)).toContain('no open requests');
     } finally {
       await bot.stop();
     }

@@ -221,6 +221,37 @@ describe('Slack end to end', () => {
     expect(await command(TENANT.dave, 'exo 1h fixing mail flow INC-1')).toContain('not eligible');
   });
 
+  it('answers help and an empty command in the ack itself, before looking anyone up', async () => {
+    const stranger = 'U0STRANGER';
+    const ack = async (text: string) => {
+      const responseUrl = world.slack.responseUrl();
+      const body = slashCommandBody({
+        text,
+        userId: stranger,
+        channelId: 'C0OPS',
+        responseUrl,
+        triggerId: world.slack.triggerId(),
+        teamId: world.slack.teamId,
+      });
+      const res = await postToBot(events(), world.slack.signingSecret, body);
+      expect(res.status).toBe(200);
+      return { body: res.body, responseUrl };
+    };
+    const help = await ack('help');
+    expect(JSON.parse(help.body)).toMatchObject({ response_type: 'ephemeral' });
+    expect(help.body).toContain('How to use /elevate');
+    expect((await ack('   ')).body).toContain('Tell me what you need');
+    const lookups = () =>
+      world.slack.calls.filter((c) => c.method === 'users.info' && c.args.user === stranger);
+    expect(lookups()).toHaveLength(0);
+    // Anything else is looked up first: a person Slack does not know gets told so.
+    const status = await ack('status');
+    expect(status.body).toBe('');
+    await waitFor(() => world.slack.responses.find((r) => r.url === status.responseUrl));
+    expect(lookups().length).toBeGreaterThan(0);
+    expect(world.slack.responses.filter((r) => r.url === help.responseUrl)).toHaveLength(0);
+  });
+
   it('lists a role that needs MFA as needing a sign-in (slack-step-up.test.ts runs it)', async () => {
     expect(await command(TENANT.alice, 'roles')).toContain(
       'Security Administrator: up to 8h, no approval, needs an MFA sign-in',

@@ -17,16 +17,11 @@ export type { Command, ParseContext } from './command.ts';
 export const MAX_COMMAND_LENGTH = 2000;
 
 export function parseCommand(text: string, ctx: ParseContext): Result<Command, AppError> {
-  if (text.length > MAX_COMMAND_LENGTH) {
-    return err(appError('command.too_long', { max: MAX_COMMAND_LENGTH }));
-  }
-  const words = text.split(/\s+/).filter((w) => w !== '');
-  if (/^\/?elevate$/i.test(words[0] ?? '')) words.shift();
-  const [head, ...args] = words;
-  if (head === undefined) return err(appError('command.empty'));
+  const known = parseWithoutContext(text);
+  if (known) return known;
+  const words = wordsOf(text);
+  const [head = '', ...args] = words;
   switch (head.toLowerCase()) {
-    case 'help':
-      return ok({ kind: 'help' });
     case 'roles':
       return noArguments('roles', args);
     case 'status':
@@ -56,6 +51,25 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command, A
     default:
       return parseRequest(words, ctx);
   }
+}
+
+/**
+ * The answers that need neither the role catalogue nor the clock (`help`, empty or too long
+ * text), so a platform can give them in its acknowledgement; null for every other command.
+ */
+export function parseWithoutContext(text: string): Result<Command, AppError> | null {
+  if (text.length > MAX_COMMAND_LENGTH) {
+    return err(appError('command.too_long', { max: MAX_COMMAND_LENGTH }));
+  }
+  const [head] = wordsOf(text);
+  if (head === undefined) return err(appError('command.empty'));
+  return head.toLowerCase() === 'help' ? ok({ kind: 'help' }) : null;
+}
+
+function wordsOf(text: string): string[] {
+  const words = text.split(/\s+/).filter((w) => w !== '');
+  if (/^\/?elevate$/i.test(words[0] ?? '')) words.shift();
+  return words;
 }
 
 function noArguments(kind: 'roles' | 'status', args: readonly string[]): Result<Command, AppError> {

@@ -4,7 +4,7 @@
  * decides what happens and returns data for the adapter to render.
  */
 import type { HistoryWho, RequestCommand, TargetSpec } from '../commands/command.ts';
-import { parseCommand } from '../commands/parse.ts';
+import { parseCommand, parseWithoutContext } from '../commands/parse.ts';
 import type { AuditEvent } from '../domain/audit.ts';
 import type { Principal } from '../domain/principal.ts';
 import { type AccessRequest, grantedTargets, type Platform } from '../domain/request.ts';
@@ -65,6 +65,16 @@ export interface Asker {
 export type Mentioned =
   | { readonly principal: Principal }
   | { readonly principal: null; readonly closest: readonly string[] };
+
+/**
+ * The reply to text that reads nothing (help, an empty or too long command): a platform gives
+ * it in the acknowledgement itself, before knowing who asked. Null for every other command.
+ */
+export function immediateReply(text: string): Reply | null {
+  const parsed = parseWithoutContext(text);
+  if (parsed === null) return null;
+  return parsed.ok ? { kind: 'help' } : { kind: 'error', error: parsed.error };
+}
 
 export async function handleCommand(deps: CoreDeps, asker: Asker, text: string): Promise<Reply> {
   const parsed = parseCommand(text, {
