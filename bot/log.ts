@@ -6,6 +6,7 @@
  * unaudited copy of every justification.
  */
 import { type DestinationStream, type Logger, pino } from 'pino';
+import type { Logger as Log, LogFn } from './core/ports/logger.ts';
 
 export type { Logger } from 'pino';
 
@@ -105,3 +106,27 @@ export function createLogger(
 }
 
 export const forRequest = (log: Logger, requestId: string): Logger => log.child({ requestId });
+
+/**
+ * A child logger made on its first line: per-HTTP-request loggers mostly write nothing, and
+ * pino serialises (and redacts) a child's bindings when it is made.
+ */
+export function lazyChild(log: Log, bindings: Record<string, unknown>): Log {
+  let made: Log | undefined;
+  const child = () => {
+    made ??= log.child(bindings);
+    return made;
+  };
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error'): LogFn =>
+    (fields: object | string, message?: string) =>
+      typeof fields === 'string' ? child()[level](fields) : child()[level](fields, message);
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: (more) => child().child(more),
+    isLevelEnabled: (level) => log.isLevelEnabled?.(level) ?? true,
+  };
+}

@@ -6,6 +6,7 @@ import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { type Handler, json } from '../adapters/http/route.ts';
 import type { Logger } from './core/ports/logger.ts';
+import { lazyChild } from './log.ts';
 import type { Metrics } from './metrics.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -75,7 +76,7 @@ function serve(routes: ReadonlyMap<string, Handler>, baseLog: Logger, metrics?: 
       return json(res, 405, { error: `${method} is not served here; use ${allowed(methods)}` });
     }
     if (head) endAfterHeaders(res);
-    const log = baseLog.child({ httpRequestId: id });
+    const log = lazyChild(baseLog, { httpRequestId: id });
     const route = `${head ? 'GET' : method} ${path}`;
     const timer = metrics?.latency.startTimer({ route });
     res.once('finish', () => {

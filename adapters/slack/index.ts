@@ -71,6 +71,9 @@ export function createSlack(config: SlackSettings, parts: SlackParts): Slack {
     // global one (its calls do not match respond's shape).
     clientOptions: { ...clientOptions, fetch: respondFetch(globalThis.fetch) },
     deferInitialization: true,
+    // Bolt's conversation store (context.conversation) is unused here; on every request it
+    // built an Error for "Conversation not found", stack trace and all.
+    convoStore: false,
   });
   const identity = new SlackIdentity(
     app.client,

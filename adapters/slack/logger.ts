@@ -24,8 +24,13 @@ export function boltLogger(log: Logger): BoltLogger {
         objects.length === 0 ? {} : { slack: objects.length === 1 ? objects[0] : objects };
       write(fields, words.join(' ') || 'bolt');
     };
+  const debug = line((f, m) => log.debug(f, m));
   return {
-    debug: line((f, m) => log.debug(f, m)),
+    // Bolt logs at debug on every request (the ack's body among them): nothing is parsed
+    // unless the line would be written.
+    debug: (...msg) => {
+      if (log.isLevelEnabled?.('debug') !== false) debug(...msg);
+    },
     info: line((f, m) => log.info(f, m)),
     warn: line((f, m) => log.warn(f, m)),
     error: line((f, m) => log.error(f, m)),

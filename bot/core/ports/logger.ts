@@ -13,4 +13,6 @@ export interface Logger {
   readonly warn: LogFn;
   readonly error: LogFn;
   child(bindings: Record<string, unknown>): Logger;
+  /** Whether a line at this level would be written; absent means every level is. */
+  isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }
