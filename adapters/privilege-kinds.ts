@@ -84,7 +84,9 @@ export class PrivilegesByKind implements PrivilegeProvider {
     const asked = kinds
       ? this.#parts.filter((p) => p.kinds.some((k) => kinds.includes(k)))
       : this.#parts;
-    return (await Promise.all(asked.map((p) => p.provider.eligibilities(principalId)))).flat();
+    return (
+      await Promise.all(asked.map((p) => p.provider.eligibilities(principalId, kinds)))
+    ).flat();
   }
 
   rules(target: Target): Promise<PimRules> {

@@ -6,7 +6,13 @@
  * GraphUnavailableError for the job to retry. Azure roles are ARM's (adapters/arm).
  */
 import type { PimRules } from '../../bot/core/domain/policy.ts';
-import { covers, type RoleEntry, type Target, targetLabel } from '../../bot/core/domain/target.ts';
+import {
+  covers,
+  type RoleEntry,
+  type Target,
+  type TargetKind,
+  targetLabel,
+} from '../../bot/core/domain/target.ts';
 import { type AppError, appError } from '../../bot/core/errors.ts';
 import type { Logger } from '../../bot/core/ports/logger.ts';
 import type {
@@ -119,14 +125,21 @@ export class GraphPrivileges implements PrivilegeProvider {
   }
 
   /** Directory roles and group membership or ownership the person may activate. */
-  async eligibilities(principalId: string): Promise<readonly Eligibility[]> {
+  /** `kinds`: only these are read (a request for directory roles does not ask for groups). */
+  async eligibilities(
+    principalId: string,
+    kinds?: readonly TargetKind[],
+  ): Promise<readonly Eligibility[]> {
     const at = this.#now();
+    const wants = (kind: TargetKind) => kinds === undefined || kinds.includes(kind);
     const [roles, groups] = await together([
-      this.#roleEligibilities(principalId),
-      this.#unlessGroupsRefused(
-        () => groupEligibilities(this.#reader, principalId, this.#now()),
-        'eligibility',
-      ),
+      wants('directory_role') ? this.#roleEligibilities(principalId) : Promise.resolve([]),
+      wants('group')
+        ? this.#unlessGroupsRefused(
+            () => groupEligibilities(this.#reader, principalId, this.#now()),
+            'eligibility',
+          )
+        : Promise.resolve([]),
     ]);
     const held = [...roles, ...groups];
     this.#lastRead.delete(principalId);

@@ -43,6 +43,24 @@ describe('PrivilegesByKind', () => {
     await expect(p.eligibilities(people.alice.id)).rejects.toThrow(/down/);
   });
 
+  it('tells the provider which of its kinds are needed', async () => {
+    const asked: (readonly string[] | undefined)[] = [];
+    const all = graphSide();
+    const recording: PrivilegeProvider = new Proxy<PrivilegeProvider>(all, {
+      get: (target, key, receiver) =>
+        key === 'eligibilities'
+          ? (principalId: string, kinds?: readonly Target['kind'][]) => {
+              asked.push(kinds);
+              return target.eligibilities(principalId, kinds);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const p = new PrivilegesByKind([{ kinds: ['directory_role', 'group'], provider: recording }]);
+    await p.eligibilities(people.alice.id, ['directory_role']);
+    await p.eligibilities(people.alice.id);
+    expect(asked).toEqual([['directory_role'], undefined]);
+  });
+
   it('refuses a kind nobody serves, saying how to turn it on', async () => {
     const p = new PrivilegesByKind([{ kinds: ['directory_role', 'group'], provider: graphSide() }]);
     const target = {

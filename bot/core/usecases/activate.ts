@@ -53,7 +53,7 @@ export async function activate(
     }
     const started = await applyTransition(
       deps,
-      requestId,
+      current,
       { type: 'start_activation', ...(facts.ok ? { eligibleUntil: facts.value } : {}) },
       'grant.activating',
       null,

@@ -82,7 +82,8 @@ export async function approve(
   if (!facts.ok) return facts;
   const saved = await applyTransition(
     deps,
-    requestId,
+    // As read before the Graph round: a change since then loses the compare-and-set.
+    open.value,
     // What was just read stands for the activation that follows at once (activate.ts).
     { type: 'approve', by: approver, eligibleUntil: facts.value },
     'request.approved',

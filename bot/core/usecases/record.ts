@@ -61,18 +61,23 @@ const ATTEMPTS = 5;
 /**
  * Re-reads the request, applies `t` and stores it; on a lost race it starts again from the
  * fresh copy, so the outcome is decided by the state that won (a second approval after the
- * first completed gets `already_decided`, never a double transition).
+ * first completed gets `already_decided`, never a double transition). Given the request as
+ * the caller just read it, the first attempt goes on that copy: the store's compare-and-set
+ * refuses it if it is no longer the stored version, and the next attempt reads again.
  */
 export async function applyTransition(
   deps: CoreDeps,
-  requestId: string,
+  request: string | AccessRequest,
   t: Transition,
   action: AuditAction,
   actor: Principal | null,
   details: AuditEventInput['details'] | ((next: AccessRequest) => AuditEventInput['details']) = {},
 ): Promise<Result<AccessRequest, AppError>> {
+  const requestId = typeof request === 'string' ? request : request.id;
+  let known = typeof request === 'string' ? null : request;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const current = await deps.store.get(requestId);
+    const current = known ?? (await deps.store.get(requestId));
+    known = null;
     if (!current) return err(appError('request.not_found', { id: requestId }));
     const now = deps.clock.now();
     const next = transition(current, t, now);

@@ -39,6 +39,24 @@ describe('eligibility', () => {
     ]);
   });
 
+  it('reads only the kinds asked for', async () => {
+    const { privileges } = env.adapter();
+    const roleReads = () => paths('/roleManagement/directory/roleEligibilityScheduleInstances');
+    const groupReads = () => paths(`${PIM_GROUPS}/eligibilityScheduleInstances`);
+    expect(await privileges.eligibilities(ALICE, ['directory_role'])).toEqual([
+      { target: exchange, endsAt: null },
+    ]);
+    const roleReadsMade = roleReads().length;
+    expect(roleReadsMade).toBeGreaterThan(0);
+    expect(groupReads()).toEqual([]);
+    expect(await privileges.eligibilities(ALICE, ['group'])).toEqual([
+      { target: member, endsAt: null },
+      { target: owner, endsAt: null },
+    ]);
+    expect(roleReads()).toHaveLength(roleReadsMade);
+    expect(groupReads()).toHaveLength(1);
+  });
+
   it('a group Graph no longer has keeps its id for a name', async () => {
     const gone = '00000000-0000-4000-8000-00000000dead';
     env.graph.tenant.addGroupEligibility({ principalId: ALICE, groupId: gone, accessId: 'member' });

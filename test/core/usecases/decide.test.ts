@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
+import { applyTransition } from '../../../bot/core/usecases/record.ts';
 import { submit } from '../../../bot/core/usecases/submit.ts';
 import { people, roles, type TestTenant, testTenant } from '../../support/tenant.ts';
 
@@ -141,5 +142,38 @@ describe('deny', () => {
       ok: false,
       error: { code: 'request.not_approver' },
     });
+  });
+});
+
+describe('a transition on the copy just read', () => {
+  it('loses to a change made since, and is decided on the stored state', async () => {
+    const t = testTenant();
+    const stale = await pending(t);
+    const denied = await deny(t.deps, stale.id, people.bob, 'not during the freeze');
+    expect(denied).toMatchObject({ ok: true, value: { state: 'denied' } });
+    const late = await applyTransition(
+      t.deps,
+      stale,
+      { type: 'approve', by: people.erin, eligibleUntil: null },
+      'request.approved',
+      people.erin,
+    );
+    expect(late.ok).toBe(false);
+    expect(await t.deps.store.get(stale.id)).toMatchObject({ state: 'denied', version: 2 });
+    const audit = await t.deps.audit.list({ limit: 10 });
+    expect(audit.map((e) => e.action)).toEqual(['request.submitted', 'request.denied']);
+  });
+
+  it('stores the change when the copy is the stored version', async () => {
+    const t = testTenant();
+    const fresh = await pending(t);
+    const approved = await applyTransition(
+      t.deps,
+      fresh,
+      { type: 'approve', by: people.bob, eligibleUntil: null },
+      'request.approved',
+      people.bob,
+    );
+    expect(approved).toMatchObject({ ok: true, value: { state: 'approved', version: 2 } });
   });
 });
