@@ -17,16 +17,26 @@ export interface LoadPlan {
   readonly teamId: string;
   /** The command's text; `help` by default. */
   readonly text?: string;
+  /**
+   * A second server (the baseline) sent the same requests in turn with `url`, one after the
+   * other, so that both meet the same moments of the machine; its latencies come as `pair`.
+   */
+  readonly pairUrl?: string;
   /** A file of response URLs, one a line; a request takes the next one, so none is reused. */
   readonly responseUrls: string;
 }
 
-export interface LoadResult {
-  readonly requests: number;
-  readonly failed: number;
+export interface Latencies {
   readonly p50: number;
   readonly p99: number;
+}
+
+export interface LoadResult extends Latencies {
+  readonly requests: number;
+  readonly failed: number;
   readonly rps: number;
+  /** With `pairUrl`: the baseline's latencies, taken in turn with these. */
+  readonly pair?: Latencies;
 }
 
 export const percentile = (sorted: readonly number[], p: number): number =>
@@ -38,6 +48,7 @@ async function run(): Promise<LoadResult> {
   const total = Math.min(plan.requests, responseUrls.length);
   const until = performance.now() + plan.seconds * 1000;
   const times: number[] = [];
+  const pairTimes: number[] = [];
   let next = 0;
   let failed = 0;
   const salt = `${process.pid}.${Date.now()}`;
@@ -54,23 +65,35 @@ async function run(): Promise<LoadResult> {
           triggerId: `t.${salt}.${i}`,
           teamId: plan.teamId,
         });
-        const sent = performance.now();
-        const headers = signedHeaders(plan.secret, body);
-        const res = await fetch(plan.url, { method: 'POST', headers, body });
-        await res.arrayBuffer();
-        times.push(performance.now() - sent);
-        if (res.status !== 200) failed += 1;
+        const send = async (url: string) => {
+          const sent = performance.now();
+          const headers = signedHeaders(plan.secret, body);
+          const res = await fetch(url, { method: 'POST', headers, body });
+          await res.arrayBuffer();
+          return { ms: performance.now() - sent, status: res.status };
+        };
+        // Which goes first alternates, so neither always follows the other's work.
+        const pairFirst = plan.pairUrl !== undefined && i % 2 === 1;
+        if (pairFirst && plan.pairUrl) pairTimes.push((await send(plan.pairUrl)).ms);
+        const sent = await send(plan.url);
+        times.push(sent.ms);
+        if (sent.status !== 200) failed += 1;
+        if (!pairFirst && plan.pairUrl) pairTimes.push((await send(plan.pairUrl)).ms);
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
   times.sort((a, b) => a - b);
+  pairTimes.sort((a, b) => a - b);
   return {
     requests: times.length,
     failed,
     p50: percentile(times, 0.5),
     p99: percentile(times, 0.99),
     rps: times.length / elapsed,
+    ...(plan.pairUrl
+      ? { pair: { p50: percentile(pairTimes, 0.5), p99: percentile(pairTimes, 0.99) } }
+      : {}),
   };
 }
 
