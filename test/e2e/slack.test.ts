@@ -23,11 +23,12 @@ afterAll(async () => {
 type Person = (typeof TENANT)[keyof typeof TENANT];
 const events = () => `${world.app.url}/slack/events`;
 
-async function command(who: Person, text: string) {
+/** A signed /elevate from `userId`: the ack's body, and the response_url given with it. */
+async function send(userId: string, text: string) {
   const responseUrl = world.slack.responseUrl();
   const body = slashCommandBody({
     text,
-    userId: who.slack,
+    userId,
     channelId: 'C0OPS',
     responseUrl,
     triggerId: world.slack.triggerId(),
@@ -35,6 +36,11 @@ async function command(who: Person, text: string) {
   });
   const res = await postToBot(events(), world.slack.signingSecret, body);
   expect(res.status).toBe(200);
+  return { ack: res.body, responseUrl };
+}
+
+async function command(who: Person, text: string) {
+  const { responseUrl } = await send(who.slack, text);
   const reply = await waitFor(
     () => world.slack.responses.find((r) => r.url === responseUrl),
     10_000,
@@ -223,30 +229,17 @@ describe('Slack end to end', () => {
 
   it('answers help and an empty command in the ack itself, before looking anyone up', async () => {
     const stranger = 'U0STRANGER';
-    const ack = async (text: string) => {
-      const responseUrl = world.slack.responseUrl();
-      const body = slashCommandBody({
-        text,
-        userId: stranger,
-        channelId: 'C0OPS',
-        responseUrl,
-        triggerId: world.slack.triggerId(),
-        teamId: world.slack.teamId,
-      });
-      const res = await postToBot(events(), world.slack.signingSecret, body);
-      expect(res.status).toBe(200);
-      return { body: res.body, responseUrl };
-    };
+    const ack = (text: string) => send(stranger, text);
     const help = await ack('help');
-    expect(JSON.parse(help.body)).toMatchObject({ response_type: 'ephemeral' });
-    expect(help.body).toContain('How to use /elevate');
-    expect((await ack('   ')).body).toContain('Tell me what you need');
+    expect(JSON.parse(help.ack)).toMatchObject({ response_type: 'ephemeral' });
+    expect(help.ack).toContain('How to use /elevate');
+    expect((await ack('   ')).ack).toContain('Tell me what you need');
     const lookups = () =>
       world.slack.calls.filter((c) => c.method === 'users.info' && c.args.user === stranger);
     expect(lookups()).toHaveLength(0);
     // Anything else is looked up first: a person Slack does not know gets told so.
     const status = await ack('status');
-    expect(status.body).toBe('');
+    expect(status.ack).toBe('');
     await waitFor(() => world.slack.responses.find((r) => r.url === status.responseUrl));
     expect(lookups().length).toBeGreaterThan(0);
     expect(world.slack.responses.filter((r) => r.url === help.responseUrl)).toHaveLength(0);
