@@ -184,9 +184,16 @@ async function main(): Promise<void> {
   });
   // For reference, after the memory rounds (they start from rest): a command that looks the
   // person up, reads Redis and answers through response_url, a second request for each one.
-  const statusRps = await load(stack, botUrl, SIZES.throughputCap, 32, SIZES.throughputS, {
-    text: 'status',
-  });
+  const statusRps = await load(
+    stack,
+    botUrl,
+    SIZES.throughputCap,
+    32,
+    quick ? 1 : SIZES.throughputS,
+    {
+      text: 'status',
+    },
+  );
   failed += statusRps.failed;
   rows.push({
     figure: 'signed `/elevate status` requests/s',
@@ -205,8 +212,8 @@ async function main(): Promise<void> {
     note: `the next three ${warmTeams.map((t) => t.toFixed(0)).join(', ')} ms; RSS after ${rssMb(bot.child.pid ?? 0).toFixed(0)} MB; target: Teams' invoke timeout`,
   });
   // Each round waits for its card behind the last round's edits (Slack: a message a second per
-  // channel), about 4 s: the quick run keeps to four.
-  const click = await clickToGraph(stack.slack, stack.graph, botUrl, BENCH_USER, quick ? 4 : 50);
+  // channel), about 4 s: the quick run keeps to three.
+  const click = await clickToGraph(stack.slack, stack.graph, botUrl, BENCH_USER, quick ? 3 : 50);
   rows.push({
     figure: `approval click → activation at Graph, p99 of ${click.samples} (ms)`,
     measured: click.p99,
