@@ -146,7 +146,8 @@ async function main(): Promise<void> {
   // One request at a time, to the bot and to the baseline in turn: both meet the same
   // moments of a shared machine.
   const botLatency = await load(stack, botUrl, SIZES.latency, 1, 120, { pairUrl: baseline.url });
-  const bareLatency = botLatency.pair ?? { p50: 0, p99: 0 };
+  const bareLatency = botLatency.pair;
+  if (!bareLatency) throw new Error('the load process gave no baseline latencies');
   rows.push({
     figure: 'ack p99 over baseline (ms)',
     measured: botLatency.p99 - bareLatency.p99,

@@ -88,7 +88,10 @@ export class GraphPrivileges implements PrivilegeProvider {
   readonly #groupGrants: GroupGrants;
   readonly #removal: EligibilityRemoval;
   readonly #log: Logger | undefined;
-  /** Each person's last eligibilities read, and when the read began (REUSE_MS). */
+  /**
+   * Each person's last eligibilities read, and when the read began (REUSE_MS). A read of some
+   * kinds only holds just those: it answers for a target it covers, any other is read again.
+   */
   readonly #lastRead = new Map<
     string,
     { readonly at: number; readonly held: readonly Eligibility[] }
@@ -124,8 +127,10 @@ export class GraphPrivileges implements PrivilegeProvider {
     });
   }
 
-  /** Directory roles and group membership or ownership the person may activate. */
-  /** `kinds`: only these are read (a request for directory roles does not ask for groups). */
+  /**
+   * Directory roles and group membership or ownership the person may activate; with `kinds`,
+   * only those are read (a request for directory roles does not ask for groups).
+   */
   async eligibilities(
     principalId: string,
     kinds?: readonly TargetKind[],

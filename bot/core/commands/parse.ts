@@ -57,7 +57,9 @@ export function parseCommand(text: string, ctx: ParseContext): Result<Command, A
  * The answers that need neither the role catalogue nor the clock (`help`, empty or too long
  * text), so a platform can give them in its acknowledgement; null for every other command.
  */
-export function parseWithoutContext(text: string): Result<Command, AppError> | null {
+export function parseWithoutContext(
+  text: string,
+): Result<Extract<Command, { kind: 'help' }>, AppError> | null {
   if (text.length > MAX_COMMAND_LENGTH) {
     return err(appError('command.too_long', { max: MAX_COMMAND_LENGTH }));
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { roleTargets } from '../../../bot/core/commands/command.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
@@ -151,6 +151,7 @@ describe('a transition on the copy just read', () => {
     const stale = await pending(t);
     const denied = await deny(t.deps, stale.id, people.bob, 'not during the freeze');
     expect(denied).toMatchObject({ ok: true, value: { state: 'denied' } });
+    const reads = vi.spyOn(t.deps.store, 'get');
     const late = await applyTransition(
       t.deps,
       stale,
@@ -158,7 +159,9 @@ describe('a transition on the copy just read', () => {
       'request.approved',
       people.erin,
     );
-    expect(late.ok).toBe(false);
+    // The copy lost the compare-and-set; the one read after it decided.
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(late).toMatchObject({ ok: false, error: { code: 'request.already_decided' } });
     expect(await t.deps.store.get(stale.id)).toMatchObject({ state: 'denied', version: 2 });
     const audit = await t.deps.audit.list({ limit: 10 });
     expect(audit.map((e) => e.action)).toEqual(['request.submitted', 'request.denied']);
@@ -167,6 +170,7 @@ describe('a transition on the copy just read', () => {
   it('stores the change when the copy is the stored version', async () => {
     const t = testTenant();
     const fresh = await pending(t);
+    const reads = vi.spyOn(t.deps.store, 'get');
     const approved = await applyTransition(
       t.deps,
       fresh,
@@ -175,5 +179,6 @@ describe('a transition on the copy just read', () => {
       people.bob,
     );
     expect(approved).toMatchObject({ ok: true, value: { state: 'approved', version: 2 } });
+    expect(reads).not.toHaveBeenCalled();
   });
 });
