@@ -1,8 +1,9 @@
 /**
  * The Microsoft Graph client: the SDK's own middleware (authentication, retry, redirect,
- * telemetry) with our limits, over kept-alive connections (`transport`). 429, 503 and 504 are retried honouring Retry-After, a
- * few times and never for long; a longer wait, a hung connection or retries running out make
- * the call throw, and the job that made it retries later: a request is delayed, never lost.
+ * telemetry) with our limits, over kept-alive connections (`transport`). 429, 503 and 504
+ * are retried honouring Retry-After, a few times and never for long; a longer wait, a hung
+ * connection or retries running out make the call throw, and the job that made it retries
+ * later: a request is delayed, never lost.
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import {

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { roleTargets } from '../../../bot/core/commands/command.ts';
+import type { Principal } from '../../../bot/core/domain/principal.ts';
+import type { AccessRequest } from '../../../bot/core/domain/request.ts';
 import type { RoleEntry } from '../../../bot/core/domain/target.ts';
 import { approve, deny } from '../../../bot/core/usecases/decide.ts';
 import { applyTransition } from '../../../bot/core/usecases/record.ts';
@@ -146,19 +148,22 @@ describe('deny', () => {
 });
 
 describe('a transition on the copy just read', () => {
+  const approveOn = (t: TestTenant, copy: AccessRequest, by: Principal) =>
+    applyTransition(
+      t.deps,
+      copy,
+      { type: 'approve', by, eligibleUntil: null },
+      'request.approved',
+      by,
+    );
+
   it('loses to a change made since, and is decided on the stored state', async () => {
     const t = testTenant();
     const stale = await pending(t);
     const denied = await deny(t.deps, stale.id, people.bob, 'not during the freeze');
     expect(denied).toMatchObject({ ok: true, value: { state: 'denied' } });
     const reads = vi.spyOn(t.deps.store, 'get');
-    const late = await applyTransition(
-      t.deps,
-      stale,
-      { type: 'approve', by: people.erin, eligibleUntil: null },
-      'request.approved',
-      people.erin,
-    );
+    const late = await approveOn(t, stale, people.erin);
     // The copy lost the compare-and-set; the one read after it decided.
     expect(reads).toHaveBeenCalledTimes(1);
     expect(late).toMatchObject({ ok: false, error: { code: 'request.already_decided' } });
@@ -171,13 +176,7 @@ describe('a transition on the copy just read', () => {
     const t = testTenant();
     const fresh = await pending(t);
     const reads = vi.spyOn(t.deps.store, 'get');
-    const approved = await applyTransition(
-      t.deps,
-      fresh,
-      { type: 'approve', by: people.bob, eligibleUntil: null },
-      'request.approved',
-      people.bob,
-    );
+    const approved = await approveOn(t, fresh, people.bob);
     expect(approved).toMatchObject({ ok: true, value: { state: 'approved', version: 2 } });
     expect(reads).not.toHaveBeenCalled();
   });
